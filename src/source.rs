@@ -1,0 +1,337 @@
+//! Source text: bytes → UTF-8 text (BOM, UTF-16, encoding hints), byte spans,
+//! and the line/character-column index every output format needs.
+//!
+//! Everything downstream addresses text by byte offset into the decoded text of
+//! the file, as it was on disk for UTF-8 (a UTF-8 BOM is kept, so offsets are the
+//! file's own). Columns shown to people are counted in characters, not bytes.
+
+use std::sync::Arc;
+
+/// A byte range `start..end` in one source text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub const fn new(start: usize, end: usize) -> Span {
+        Span {
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+    pub const fn at(pos: usize) -> Span {
+        Span::new(pos, pos)
+    }
+    pub fn len(self) -> usize {
+        (self.end - self.start) as usize
+    }
+    pub fn is_empty(self) -> bool {
+        self.end == self.start
+    }
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+    /// The smallest span covering both.
+    pub fn join(self, other: Span) -> Span {
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+}
+
+impl From<Span> for miette::SourceSpan {
+    fn from(s: Span) -> Self {
+        (s.start as usize, s.len()).into()
+    }
+}
+
+/// 1-based line and character column of a byte offset, for people and tools.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    pub line: u32,
+    pub column: u32,
+}
+
+/// Byte offsets of line starts, for offset → (line, column) lookups.
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    starts: Vec<u32>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0u32];
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while let Some(off) = memchr_newline(&bytes[i..]) {
+            let at = i + off;
+            // `\r\n` is one break; a lone `\r` is a break too (YAML 1.2).
+            let next = if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') {
+                at + 2
+            } else {
+                at + 1
+            };
+            starts.push(next as u32);
+            i = next;
+        }
+        LineIndex { starts }
+    }
+
+    /// Line and character column (both 1-based) of byte `offset` in `text`.
+    pub fn position(&self, text: &str, offset: usize) -> Position {
+        let offset = offset.min(text.len());
+        let line = match self.starts.binary_search(&(offset as u32)) {
+            Ok(l) => l,
+            Err(l) => l - 1,
+        };
+        let start = self.starts[line] as usize;
+        let mut off = offset;
+        while !text.is_char_boundary(off) {
+            off -= 1;
+        }
+        let column = text[start.min(off)..off].chars().count() + 1;
+        Position {
+            line: line as u32 + 1,
+            column: column as u32,
+        }
+    }
+
+    /// Byte offset of the start of 1-based `line`.
+    pub fn line_start(&self, line: usize) -> Option<usize> {
+        self.starts.get(line.checked_sub(1)?).map(|&s| s as usize)
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+}
+
+fn memchr_newline(b: &[u8]) -> Option<usize> {
+    b.iter().position(|&c| c == b'\n' || c == b'\r')
+}
+
+/// A file's text once decoded, shared by the model, diagnostics and outputs.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    /// The path as the user gave it or as discovery found it, for display.
+    pub name: Arc<str>,
+    pub text: Arc<str>,
+}
+
+impl SourceFile {
+    pub fn new(name: impl Into<Arc<str>>, text: impl Into<Arc<str>>) -> SourceFile {
+        SourceFile {
+            name: name.into(),
+            text: text.into(),
+        }
+    }
+}
+
+/// Why bytes could not be read as text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DecodeError {
+    /// Not UTF-8: the first invalid byte, and the legacy encoding it decodes as, if any.
+    NotUtf8 {
+        offset: usize,
+        looks_like: Option<&'static str>,
+    },
+    /// A UTF-16 BOM, but the rest is not valid UTF-16.
+    BadUtf16 { offset: usize },
+}
+
+/// How the text was stored on disk (reported when it was not plain UTF-8).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Utf8Bom,
+    Utf16Le,
+    Utf16Be,
+}
+
+/// Decode a file's bytes. UTF-8 (with or without BOM) is borrowed as is; UTF-16
+/// with a BOM is transcoded; anything else is an error naming the first bad byte
+/// and, when the bytes decode cleanly as GBK/GB18030 or Big5, that encoding.
+pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), DecodeError> {
+    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        return decode_utf16(rest, encoding_rs::UTF_16LE).map(|s| (s, Encoding::Utf16Le));
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        return decode_utf16(rest, encoding_rs::UTF_16BE).map(|s| (s, Encoding::Utf16Be));
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => {
+            let enc = if s.starts_with('\u{FEFF}') {
+                Encoding::Utf8Bom
+            } else {
+                Encoding::Utf8
+            };
+            Ok((s.to_owned(), enc))
+        }
+        Err(e) => Err(DecodeError::NotUtf8 {
+            offset: e.valid_up_to(),
+            looks_like: legacy_encoding(bytes),
+        }),
+    }
+}
+
+fn decode_utf16(rest: &[u8], enc: &'static encoding_rs::Encoding) -> Result<String, DecodeError> {
+    let (text, had_errors) = enc.decode_without_bom_handling(rest);
+    if had_errors || rest.len() % 2 == 1 {
+        // Find the first unit that fails, in bytes of the original file (BOM included).
+        let mut offset = 2 + rest.len() - rest.len() % 2;
+        let units: Vec<u16> = rest
+            .chunks_exact(2)
+            .map(|c| {
+                if enc == encoding_rs::UTF_16LE {
+                    u16::from_le_bytes([c[0], c[1]])
+                } else {
+                    u16::from_be_bytes([c[0], c[1]])
+                }
+            })
+            .collect();
+        let mut i = 0;
+        while i < units.len() {
+            let u = units[i];
+            if (0xD800..0xDC00).contains(&u) {
+                if units.get(i + 1).is_some_and(|n| (0xDC00..0xE000).contains(n)) {
+                    i += 2;
+                    continue;
+                }
+                offset = 2 + i * 2;
+                break;
+            }
+            if (0xDC00..0xE000).contains(&u) {
+                offset = 2 + i * 2;
+                break;
+            }
+            i += 1;
+        }
+        return Err(DecodeError::BadUtf16 { offset });
+    }
+    Ok(text.into_owned())
+}
+
+/// The legacy Chinese encoding the bytes decode as without errors, if any.
+fn legacy_encoding(bytes: &[u8]) -> Option<&'static str> {
+    for (enc, name) in [
+        (encoding_rs::GBK, "GBK"),
+        (encoding_rs::GB18030, "GB18030"),
+        (encoding_rs::BIG5, "Big5"),
+    ] {
+        let (_, had_errors) = enc.decode_without_bom_handling(bytes);
+        if !had_errors {
+            return Some(name);
+        }
+    }
+    None
+}
+
+/// Whether the bytes look binary (NUL bytes in the first 8 KB), not text at all.
+pub fn looks_binary(bytes: &[u8]) -> bool {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return false;
+    }
+    bytes.iter().take(8192).any(|&b| b == 0)
+}
+
+/// Converts the character indices the YAML scanner reports into byte offsets.
+/// Queries arrive almost in order, so a cursor makes the whole pass linear.
+pub struct CharToByte<'a> {
+    text: &'a str,
+    ascii: bool,
+    char_pos: usize,
+    byte_pos: usize,
+}
+
+impl<'a> CharToByte<'a> {
+    pub fn new(text: &'a str) -> Self {
+        CharToByte {
+            text,
+            ascii: text.is_ascii(),
+            char_pos: 0,
+            byte_pos: 0,
+        }
+    }
+
+    pub fn byte(&mut self, char_index: usize) -> usize {
+        if self.ascii {
+            return char_index.min(self.text.len());
+        }
+        let bytes = self.text.as_bytes();
+        while self.char_pos < char_index && self.byte_pos < bytes.len() {
+            self.byte_pos += utf8_len(bytes[self.byte_pos]);
+            self.char_pos += 1;
+        }
+        while self.char_pos > char_index && self.byte_pos > 0 {
+            self.byte_pos -= 1;
+            while self.byte_pos > 0 && !self.text.is_char_boundary(self.byte_pos) {
+                self.byte_pos -= 1;
+            }
+            self.char_pos -= 1;
+        }
+        self.byte_pos.min(bytes.len())
+    }
+}
+
+fn utf8_len(first: u8) -> usize {
+    match first {
+        0x00..=0x7F => 1,
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_characters_and_crlf() {
+        let text = "\u{FEFF}a: 绩效\r\nb: 自评\rc";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_count(), 3);
+        let b = text.find('b').unwrap();
+        assert_eq!(idx.position(text, b), Position { line: 2, column: 1 });
+        let zi = text.find("自").unwrap();
+        assert_eq!(idx.position(text, zi), Position { line: 2, column: 4 });
+        let ji = text.find("绩").unwrap();
+        // the BOM is a character of line 1
+        assert_eq!(idx.position(text, ji), Position { line: 1, column: 5 });
+        let c = text.rfind('c').unwrap();
+        assert_eq!(idx.position(text, c), Position { line: 3, column: 1 });
+    }
+
+    #[test]
+    fn char_to_byte_moves_both_ways() {
+        let text = "ab绩效c";
+        let mut m = CharToByte::new(text);
+        assert_eq!(m.byte(3), 5);
+        assert_eq!(m.byte(4), 8);
+        assert_eq!(m.byte(1), 1);
+        assert_eq!(m.byte(5), 9);
+        assert_eq!(m.byte(99), 9);
+    }
+
+    #[test]
+    fn decodes_boms_and_reports_gbk() {
+        assert_eq!(decode(b"a: 1").unwrap().1, Encoding::Utf8);
+        assert_eq!(decode(b"\xEF\xBB\xBFa").unwrap().1, Encoding::Utf8Bom);
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("年度: 2022".encode_utf16().flat_map(|u| u.to_le_bytes()))
+            .collect();
+        assert_eq!(decode(&utf16).unwrap(), ("年度: 2022".to_owned(), Encoding::Utf16Le));
+        let (gbk, _, _) = encoding_rs::GBK.encode("kind: 绩效自评");
+        assert_eq!(
+            decode(&gbk).unwrap_err(),
+            DecodeError::NotUtf8 {
+                offset: 6,
+                looks_like: Some("GBK")
+            }
+        );
+    }
+}
