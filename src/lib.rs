@@ -7,3 +7,4 @@
 pub mod score;
 pub mod source;
 pub mod value;
+pub mod yaml;

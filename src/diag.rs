@@ -1,0 +1,222 @@
+//! Findings: plain data (code, severity, file, span, message, labels, help) that
+//! every output format renders the same way. Loader diagnostics (JX0xx) and rule
+//! findings (JX1xx and up) are both `Finding`s.
+
+use crate::source::Span;
+use serde::Serialize;
+use std::fmt;
+use std::sync::Arc;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "error" => Some(Severity::Error),
+            "warning" => Some(Severity::Warning),
+            "info" => Some(Severity::Info),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The language of built-in messages.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s {
+            "zh" | "zh-CN" | "zh_CN" | "cn" => Some(Lang::Zh),
+            "en" | "en-US" | "en_US" => Some(Lang::En),
+            _ => None,
+        }
+    }
+    /// Pick the text for this language.
+    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+}
+
+/// Index of a file in the run's file table.
+pub type FileId = u32;
+
+/// A secondary label, in the finding's own file or another one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    pub file: FileId,
+    pub span: Span,
+    pub text: String,
+}
+
+/// Why a finding is not counted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Suppression {
+    /// A `waivers` entry in the declaration, with its reason.
+    Waiver(String),
+    /// Recorded in the baseline file.
+    Baseline,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub code: Arc<str>,
+    pub severity: Severity,
+    pub title: Arc<str>,
+    pub message: String,
+    pub file: FileId,
+    pub span: Span,
+    /// Text under the primary span (defaults to the message in renderers).
+    pub label: Option<String>,
+    pub labels: Vec<Label>,
+    pub help: Option<Arc<str>>,
+    /// The offending node's path in the document (`indicators.产出指标.数量指标[服务人次]`),
+    /// for baselines: stable when other lines move.
+    pub path: String,
+    pub suppressed: Option<Suppression>,
+}
+
+impl Finding {
+    pub fn new(
+        code: impl Into<Arc<str>>,
+        severity: Severity,
+        title: impl Into<Arc<str>>,
+        message: impl Into<String>,
+        file: FileId,
+        span: Span,
+    ) -> Finding {
+        Finding {
+            code: code.into(),
+            severity,
+            title: title.into(),
+            message: message.into(),
+            file,
+            span,
+            label: None,
+            labels: Vec::new(),
+            help: None,
+            path: String::new(),
+            suppressed: None,
+        }
+    }
+    pub fn with_help(mut self, help: impl Into<Arc<str>>) -> Finding {
+        self.help = Some(help.into());
+        self
+    }
+    pub fn with_label(mut self, label: impl Into<String>) -> Finding {
+        self.label = Some(label.into());
+        self
+    }
+    pub fn with_path(mut self, path: impl Into<String>) -> Finding {
+        self.path = path.into();
+        self
+    }
+    pub fn also(mut self, file: FileId, span: Span, text: impl Into<String>) -> Finding {
+        self.labels.push(Label {
+            file,
+            span,
+            text: text.into(),
+        });
+        self
+    }
+    pub fn is_suppressed(&self) -> bool {
+        self.suppressed.is_some()
+    }
+}
+
+/// Counts for the summary line.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub suppressed: usize,
+    pub files: usize,
+}
+
+impl Tally {
+    pub fn add(&mut self, f: &Finding) {
+        if f.is_suppressed() {
+            self.suppressed += 1;
+            return;
+        }
+        match f.severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+            Severity::Info => self.infos += 1,
+        }
+    }
+
+    /// `2 errors, 1 warning in 11 files`, and in Chinese before it for `zh`.
+    pub fn line(&self, lang: Lang) -> String {
+        fn n(k: usize, one: &str) -> String {
+            if k == 1 {
+                format!("1 {one}")
+            } else {
+                format!("{k} {one}s")
+            }
+        }
+        let mut en = format!("{}, {}", n(self.errors, "error"), n(self.warnings, "warning"));
+        let mut zh = format!("{} 个错误，{} 个警告", self.errors, self.warnings);
+        if self.infos > 0 {
+            en += &format!(", {} info", self.infos);
+            zh += &format!("，{} 条提示", self.infos);
+        }
+        if self.suppressed > 0 {
+            en += &format!(", {} suppressed", self.suppressed);
+            zh += &format!("，{} 条已豁免", self.suppressed);
+        }
+        en += &format!(" in {}", n(self.files, "file"));
+        match lang {
+            Lang::En => en,
+            Lang::Zh => format!("{zh}，共 {} 个文件（{en}）", self.files),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_line_reads_like_the_spec() {
+        let t = Tally {
+            errors: 2,
+            warnings: 1,
+            infos: 0,
+            suppressed: 0,
+            files: 11,
+        };
+        assert_eq!(t.line(Lang::En), "2 errors, 1 warning in 11 files");
+        assert_eq!(
+            t.line(Lang::Zh),
+            "2 个错误，1 个警告，共 11 个文件（2 errors, 1 warning in 11 files）"
+        );
+    }
+}

@@ -1,0 +1,372 @@
+//! The declaration model: what rules see. A normalised tree with canonical keys
+//! (every Chinese/English alias resolved), typed leaves (exact decimals, parsed
+//! indicator values) and the byte span of every key and value; plus the
+//! vocabularies of keys and of the indicator system per profile.
+
+use crate::source::Span;
+use crate::value::IndValue;
+use rust_decimal::Decimal;
+use std::fmt;
+
+macro_rules! keys {
+    ($($var:ident = $canon:literal $([$($alias:literal),*])?;)*) => {
+        /// A canonical key of the model: a field name or an indicator dimension.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Key { $($var),* }
+
+        impl Key {
+            pub const ALL: &'static [Key] = &[$(Key::$var),*];
+            /// The canonical name (English for fields, Chinese for dimensions).
+            pub fn name(self) -> &'static str {
+                match self { $(Key::$var => $canon),* }
+            }
+            /// The other names the same key may be written as.
+            pub fn aliases(self) -> &'static [&'static str] {
+                match self { $(Key::$var => &[$($($alias),*)?]),* }
+            }
+        }
+    };
+}
+
+keys! {
+    // fields of a declaration
+    Kind = "kind" ["类型"];
+    Year = "year" ["年度"];
+    Project = "project" ["项目"];
+    Name = "name" ["名称", "指标名称"];
+    Code = "code" ["编码", "项目编码"];
+    Department = "department" ["主管部门"];
+    Applicant = "applicant" ["申请单位", "资金申请单位"];
+    Declarant = "declarant" ["申报单位", "目标申报单位"];
+    Basis = "basis" ["立项依据", "取值依据", "依据"];
+    Budget = "budget" ["预算"];
+    Unit = "unit" ["单位"];
+    Total = "total" ["全年预算数", "预算数"];
+    Sources = "sources" ["资金来源"];
+    GeneralPublic = "general_public" ["一般公共预算"];
+    GovernmentFund = "government_fund" ["政府性基金", "政府性基金预算"];
+    Other = "other" ["其他资金"];
+    Executed = "executed" ["全年执行数", "执行数"];
+    ExecutionRate = "execution_rate" ["执行率"];
+    UnderspendReason = "underspend_reason" ["未支出原因"];
+    Goals = "goals" ["绩效目标"];
+    Annual = "annual" ["年度目标"];
+    Indicators = "indicators" ["绩效指标"];
+    Target = "target" ["指标值", "目标值"];
+    Actual = "actual" ["实际完成值", "实际值"];
+    Weight = "weight" ["分值", "权重"];
+    Score = "score" ["得分"];
+    Deviation = "deviation" ["偏差原因", "偏差原因分析及改进措施"];
+    Explanation = "explanation" ["指标解释"];
+    Standard = "standard" ["评分标准"];
+    History = "history" ["历史值"];
+    Measures = "measures" ["整改措施"];
+    Waivers = "waivers" ["豁免"];
+    Rule = "rule" ["规则"];
+    Reason = "reason" ["理由"];
+    ApprovedBy = "approved_by" ["批准"];
+    ProjectCount = "project_count" ["项目个数"];
+    FullyExecuted = "fully_executed" ["全额执行项目"];
+    Result = "result" ["自评结果"];
+    Grade = "grade" ["等级"];
+    // virtual fields the loader adds to every indicator: where it sits
+    Level1 = "level1" ["一级指标", "一级"];
+    Level2 = "level2" ["二级指标", "二级"];
+    // the indicator system (Chinese canonical, English aliases)
+    Output = "产出指标" ["output"];
+    Quantity = "数量指标" ["quantity"];
+    Quality = "质量指标" ["quality"];
+    Timeliness = "时效指标" ["timeliness"];
+    Cost = "成本指标" ["cost"];
+    EconomicCost = "经济成本指标" ["economic_cost"];
+    SocialCost = "社会成本指标" ["social_cost"];
+    EcologicalCost = "生态环境成本指标" ["ecological_cost", "environmental_cost"];
+    Benefit = "效益指标" ["benefit"];
+    Economic = "经济效益指标" ["economic"];
+    Social = "社会效益指标" ["social"];
+    Ecological = "生态效益指标" ["ecological"];
+    Sustainability = "可持续影响指标" ["sustainability"];
+    Satisfaction = "满意度指标" ["satisfaction"];
+    ServiceSatisfaction = "服务对象满意度指标" ["service_satisfaction"];
+}
+
+impl Key {
+    /// The key written as `name`, canonical or alias (dimensions included).
+    pub fn lookup(name: &str) -> Option<Key> {
+        use std::collections::HashMap;
+        use std::sync::OnceLock;
+        static TABLE: OnceLock<HashMap<&'static str, Key>> = OnceLock::new();
+        let table = TABLE.get_or_init(|| {
+            let mut m = HashMap::new();
+            for &k in Key::ALL {
+                m.insert(k.name(), k);
+                for a in k.aliases() {
+                    m.insert(*a, k);
+                }
+            }
+            m
+        });
+        table.get(name).copied()
+    }
+
+    pub fn is_dimension(self) -> bool {
+        self >= Key::Output
+    }
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// What a document is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Target,
+    SelfEvaluation,
+    Summary,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 3] = [Kind::Target, Kind::SelfEvaluation, Kind::Summary];
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Target => "target",
+            Kind::SelfEvaluation => "self-evaluation",
+            Kind::Summary => "summary",
+        }
+    }
+    pub fn zh(self) -> &'static str {
+        match self {
+            Kind::Target => "绩效目标",
+            Kind::SelfEvaluation => "绩效自评",
+            Kind::Summary => "汇总",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL
+            .into_iter()
+            .find(|k| k.name() == s || k.zh() == s)
+            .or(match s {
+                "self_evaluation" | "selfevaluation" | "绩效自评表" | "自评" => {
+                    Some(Kind::SelfEvaluation)
+                }
+                "绩效目标申报表" | "目标申报" => Some(Kind::Target),
+                _ => None,
+            })
+    }
+}
+
+/// The indicator system in force (DOMAIN.md "Indicator system: two profiles").
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Profile {
+    #[default]
+    Legacy,
+    Mof2021,
+}
+
+impl Profile {
+    pub fn name(self) -> &'static str {
+        match self {
+            Profile::Legacy => "legacy",
+            Profile::Mof2021 => "mof2021",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Profile> {
+        match s {
+            "legacy" => Some(Profile::Legacy),
+            "mof2021" => Some(Profile::Mof2021),
+            _ => None,
+        }
+    }
+
+    /// The 一级 dimensions, in table order.
+    pub fn level1(self) -> &'static [Key] {
+        match self {
+            Profile::Legacy => &[Key::Output, Key::Benefit, Key::Satisfaction],
+            Profile::Mof2021 => &[Key::Output, Key::Cost, Key::Benefit, Key::Satisfaction],
+        }
+    }
+
+    /// The 二级 dimensions a 一级 may hold; `None` if `l1` is not a 一级 here.
+    pub fn level2(self, l1: Key) -> Option<&'static [Key]> {
+        use Key::*;
+        Some(match (self, l1) {
+            (Profile::Legacy, Output) => &[
+                Quantity,
+                Quality,
+                Timeliness,
+                Cost,
+                EconomicCost,
+                SocialCost,
+                EcologicalCost,
+            ],
+            (Profile::Mof2021, Output) => &[Quantity, Quality, Timeliness],
+            (Profile::Mof2021, Cost) => &[EconomicCost, SocialCost, EcologicalCost],
+            (_, Benefit) => &[Economic, Social, Ecological, Sustainability],
+            (_, Satisfaction) => &[ServiceSatisfaction],
+            _ => return None,
+        })
+    }
+}
+
+/// An exact decimal; `percent` when written with `%` (then it holds the fraction).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Num {
+    pub value: Decimal,
+    pub percent: bool,
+}
+
+impl fmt::Display for Num {
+    /// As written: the scale is kept (`260.15`, `1200.50`); a percent prints as one (`34.7%`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.percent {
+            let mut p = self.value * Decimal::ONE_HUNDRED;
+            p.rescale(self.value.scale().saturating_sub(2));
+            write!(f, "{p}%")
+        } else {
+            write!(f, "{}", self.value)
+        }
+    }
+}
+
+/// A value in the model.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Map(Vec<Entry>),
+    List(Vec<Node>),
+    Text(Box<str>),
+    Num(Num),
+    /// A parsed `target`/`actual`/`history`.
+    Ind(Box<IndValue>),
+    Bool(bool),
+    /// An empty value (`key:` with nothing after it).
+    Null,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    /// The value's extent (a collection reaches its last child).
+    pub span: Span,
+    pub value: Value,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    pub key: Key,
+    pub key_span: Span,
+    pub node: Node,
+}
+
+impl Node {
+    pub fn new(span: Span, value: Value) -> Node {
+        Node { span, value }
+    }
+    /// The entry for `key` in a mapping.
+    pub fn entry(&self, key: Key) -> Option<&Entry> {
+        match &self.value {
+            Value::Map(es) => es.iter().find(|e| e.key == key),
+            _ => None,
+        }
+    }
+    pub fn get(&self, key: Key) -> Option<&Node> {
+        self.entry(key).map(|e| &e.node)
+    }
+    /// Follow a chain of keys.
+    pub fn path(&self, keys: &[Key]) -> Option<&Node> {
+        keys.iter().try_fold(self, |n, &k| n.get(k))
+    }
+    pub fn text(&self) -> Option<&str> {
+        match &self.value {
+            Value::Text(t) => Some(t),
+            Value::Ind(v) => Some(&v.text),
+            Value::Null => Some(""),
+            _ => None,
+        }
+    }
+    pub fn num(&self) -> Option<Decimal> {
+        match &self.value {
+            Value::Num(n) => Some(n.value),
+            _ => None,
+        }
+    }
+    pub fn entries(&self) -> &[Entry] {
+        match &self.value {
+            Value::Map(es) => es,
+            _ => &[],
+        }
+    }
+    pub fn items(&self) -> &[Node] {
+        match &self.value {
+            Value::List(items) => items,
+            _ => &[],
+        }
+    }
+    /// Every third-level indicator, with its 一级 and 二级 keys, in table order.
+    pub fn indicators(&self) -> impl Iterator<Item = (Key, Key, &Node)> {
+        self.get(Key::Indicators)
+            .into_iter()
+            .flat_map(|t| t.entries())
+            .flat_map(|l1| {
+                l1.node
+                    .entries()
+                    .iter()
+                    .flat_map(move |l2| l2.node.items().iter().map(move |i| (l1.key, l2.key, i)))
+            })
+    }
+}
+
+/// One loaded document: a target declaration, self-evaluation or summary.
+#[derive(Clone, Debug)]
+pub struct Doc {
+    pub kind: Kind,
+    pub year: Option<i32>,
+    pub root: Node,
+}
+
+impl Doc {
+    pub fn text_at(&self, keys: &[Key]) -> Option<&str> {
+        self.root.path(keys).and_then(Node::text)
+    }
+    /// The department: `project.department` for projects, top-level for summaries.
+    pub fn department(&self) -> Option<&str> {
+        match self.kind {
+            Kind::Summary => self.text_at(&[Key::Department]),
+            _ => self.text_at(&[Key::Project, Key::Department]),
+        }
+    }
+    pub fn project_name(&self) -> Option<&str> {
+        self.text_at(&[Key::Project, Key::Name])
+    }
+    pub fn project_code(&self) -> Option<&str> {
+        self.text_at(&[Key::Project, Key::Code])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_resolve_aliases_both_ways() {
+        assert_eq!(Key::lookup("全年预算数"), Some(Key::Total));
+        assert_eq!(Key::lookup("total"), Some(Key::Total));
+        assert_eq!(Key::lookup("quantity"), Some(Key::Quantity));
+        assert_eq!(Key::lookup("数量指标"), Some(Key::Quantity));
+        assert_eq!(Key::lookup("nope"), None);
+        assert!(Key::Quantity.is_dimension() && !Key::Level2.is_dimension());
+    }
+
+    #[test]
+    fn numbers_print_as_written() {
+        let n = |s: &str, percent| Num {
+            value: Decimal::from_str_exact(s).unwrap(),
+            percent,
+        };
+        assert_eq!(n("1200.50", false).to_string(), "1200.50");
+        assert_eq!(n("0.347", true).to_string(), "34.7%");
+        assert_eq!(n("0.95", true).to_string(), "95%");
+        assert_eq!(n("1", true).to_string(), "100%");
+    }
+}
