@@ -4,6 +4,10 @@
 //! model (`load`, `model`) → rule evaluation (`rules`) → findings (`diag`) →
 //! output formats (`output`) and the review pack (`report`).
 
+pub mod amount;
+pub mod diag;
+pub mod load;
+pub mod model;
 pub mod score;
 pub mod source;
 pub mod value;

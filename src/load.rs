@@ -1,0 +1,997 @@
+//! Loading: bytes → text → spanned YAML → the normalised model, with every
+//! structural problem reported as a JX0xx finding at its exact span. Loading
+//! never stops at the first problem: a bad field is reported and left out, the
+//! rest of the document is still read (and checked by the rules).
+
+use crate::amount::{self, MoneyUnit, NumError};
+use crate::diag::{FileId, Finding, Lang, Severity};
+use crate::model::{Doc, Entry, Key, Kind, Node, Num, Profile, Value};
+use crate::source::{self, DecodeError, Span};
+use crate::value;
+use crate::yaml::{self, Yaml};
+use rust_decimal::Decimal;
+
+/// The loader's own diagnostics, as listed by `jixiao rules`.
+pub struct LoaderCode {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub title_zh: &'static str,
+    pub title_en: &'static str,
+    pub help_zh: &'static str,
+    pub help_en: &'static str,
+}
+
+pub const LOADER_CODES: &[LoaderCode] = &[
+    LoaderCode {
+        code: "JX001",
+        severity: Severity::Error,
+        title_zh: "YAML 语法错误",
+        title_en: "YAML syntax error",
+        help_zh: "按 YAML 语法修正标出的位置：缩进用空格，冒号后留一个空格，括号和引号成对。",
+        help_en: "Fix the YAML at the marked place: indent with spaces, put a space after colons, close brackets and quotes.",
+    },
+    LoaderCode {
+        code: "JX002",
+        severity: Severity::Error,
+        title_zh: "未知字段",
+        title_en: "unknown key",
+        help_zh: "改成申报表格式中的字段名（英文或中文均可），或删除该字段。",
+        help_en: "Use a key of the declaration format (English or Chinese), or remove it.",
+    },
+    LoaderCode {
+        code: "JX003",
+        severity: Severity::Error,
+        title_zh: "类型错误",
+        title_en: "wrong type",
+        help_zh: "按申报表格式填写：映射、列表、文字或数字。",
+        help_en: "Write the value as the format expects: a mapping, a list, text or a number.",
+    },
+    LoaderCode {
+        code: "JX004",
+        severity: Severity::Error,
+        title_zh: "重复字段",
+        title_en: "duplicate key",
+        help_zh: "同一层级每个字段只能出现一次（中英文别名算同一个字段），删除或合并重复项。",
+        help_en: "Each key may appear once per mapping (an alias counts as the same key); remove or merge the duplicate.",
+    },
+    LoaderCode {
+        code: "JX005",
+        severity: Severity::Error,
+        title_zh: "金额格式错误",
+        title_en: "bad amount",
+        help_zh: "金额写成不带单位的非负小数（如 29.5896），最多 6 位小数；单位由 budget.unit 指定。",
+        help_en: "Write amounts as non-negative plain decimals (e.g. 29.5896) with at most 6 decimals; budget.unit gives the unit.",
+    },
+    LoaderCode {
+        code: "JX006",
+        severity: Severity::Error,
+        title_zh: "指标维度不在指标体系中",
+        title_en: "dimension not in the indicator system",
+        help_zh: "一级、二级指标须使用当前指标体系（profile）中的名称。",
+        help_en: "Use the 一级 and 二级 names of the active indicator system (profile).",
+    },
+    LoaderCode {
+        code: "JX007",
+        severity: Severity::Error,
+        title_zh: "指标值无法解析",
+        title_en: "unparsable indicator value",
+        help_zh: "指标值写成“比较符 数字 单位”，如 ≥ 5000 人次、不低于95%、≤ 2022-06-30；定性指标直接写文字。",
+        help_en: "Write a value as comparator, number, unit: ≥ 5000 人次, 不低于95%, ≤ 2022-06-30; qualitative values are plain words.",
+    },
+    LoaderCode {
+        code: "JX008",
+        severity: Severity::Error,
+        title_zh: "不是有效的申报文件",
+        title_en: "not a valid declaration file",
+        help_zh: "文件须为 UTF-8 编码，顶层写明 kind（target、self-evaluation 或 summary）和 year。",
+        help_en: "Save the file as UTF-8, with `kind` (target, self-evaluation or summary) and `year` at the top level.",
+    },
+    LoaderCode {
+        code: "JX009",
+        severity: Severity::Error,
+        title_zh: "豁免无效",
+        title_en: "invalid waiver",
+        help_zh: "豁免须写明 rule（存在的规则编号）和 reason（理由），并且确实豁免了一条发现。",
+        help_en: "A waiver names an existing rule and gives a reason, and must silence a finding.",
+    },
+];
+
+pub fn loader_code(code: &str) -> Option<&'static LoaderCode> {
+    LOADER_CODES.iter().find(|c| c.code == code)
+}
+
+/// Limits and settings for loading.
+#[derive(Clone, Copy, Debug)]
+pub struct LoadOptions {
+    pub profile: Profile,
+    pub lang: Lang,
+    pub yaml: yaml::Limits,
+    /// Files larger than this are not read (JX008).
+    pub max_file_size: u64,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            profile: Profile::Legacy,
+            lang: Lang::Zh,
+            yaml: yaml::Limits::default(),
+            max_file_size: 10 * 1024 * 1024,
+        }
+    }
+}
+
+/// The result of loading one file.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub doc: Option<Doc>,
+    pub findings: Vec<Finding>,
+    /// Found by folder discovery and not a declaration: skip it silently.
+    pub not_a_declaration: bool,
+}
+
+/// Decode bytes (see [`source::decode`]), or the JX008 finding explaining why not.
+pub fn decode(bytes: &[u8], file: FileId, lang: Lang) -> Result<String, Finding> {
+    if source::looks_binary(bytes) {
+        return Err(code_finding(
+            "JX008",
+            lang,
+            lang.pick(
+                "这是二进制文件，不是 YAML 文本",
+                "this is a binary file, not YAML text",
+            ),
+            file,
+            Span::at(0),
+        ));
+    }
+    source::decode(bytes).map(|(t, _)| t).map_err(|e| {
+        let (offset, msg) = match e {
+            DecodeError::NotUtf8 { offset, looks_like } => {
+                let msg = match (lang, looks_like) {
+                    (Lang::Zh, Some(enc)) => format!(
+                        "文件不是 UTF-8 编码（第 {offset} 字节起无效），看起来是 {enc} 编码"
+                    ),
+                    (Lang::Zh, None) => format!("文件不是 UTF-8 编码（第 {offset} 字节起无效）"),
+                    (Lang::En, Some(enc)) => format!(
+                        "the file is not UTF-8 (invalid from byte {offset}); it looks like {enc}"
+                    ),
+                    (Lang::En, None) => {
+                        format!("the file is not UTF-8 (invalid from byte {offset})")
+                    }
+                };
+                let help = looks_like.map(|enc| match lang {
+                    Lang::Zh => format!("用编辑器把文件另存为 UTF-8（原编码 {enc}），例如 iconv -f {enc} -t UTF-8"),
+                    Lang::En => format!("save the file as UTF-8 (it is {enc}), e.g. iconv -f {enc} -t UTF-8"),
+                });
+                (offset, (msg, help))
+            }
+            DecodeError::BadUtf16 { offset } => (
+                offset,
+                (
+                    lang.pick("UTF-16 文件中有无效的字符", "invalid UTF-16 in the file")
+                        .to_owned(),
+                    None,
+                ),
+            ),
+        };
+        // The text cannot be shown, so the span is empty; the message names the byte.
+        let f = code_finding("JX008", lang, msg.0, file, Span::at(0)).with_path(format!("@{offset}"));
+        match msg.1 {
+            Some(h) => f.with_help(h),
+            None => f,
+        }
+    })
+}
+
+/// A finding of one of the loader's codes with its catalogue title and help.
+pub fn code_finding(code: &str, lang: Lang, message: impl Into<String>, file: FileId, span: Span) -> Finding {
+    let c = loader_code(code).unwrap_or(&LOADER_CODES[0]);
+    Finding::new(
+        c.code,
+        c.severity,
+        lang.pick(c.title_zh, c.title_en),
+        message,
+        file,
+        span,
+    )
+    .with_help(lang.pick(c.help_zh, c.help_en))
+}
+
+/// Load one file's text. `explicit`: named on the command line (a non-declaration
+/// is then an error, not a skip).
+pub fn load_text(text: &str, file: FileId, opts: &LoadOptions, explicit: bool) -> Loaded {
+    let mut cx = Cx {
+        text,
+        file,
+        opts,
+        findings: Vec::new(),
+    };
+    let parsed = yaml::parse(text, opts.yaml);
+    if let Some(err) = parsed.error {
+        if !explicit && !mentions_kind(text) {
+            return Loaded {
+                not_a_declaration: true,
+                ..Loaded::default()
+            };
+        }
+        let lang = opts.lang;
+        let msg = match err.kind {
+            yaml::ErrorKind::Syntax(info) => match lang {
+                Lang::Zh => format!("YAML 语法错误：{}", syntax_zh(&info)),
+                Lang::En => format!("YAML syntax error: {info}"),
+            },
+            yaml::ErrorKind::TooDeep(n) => match lang {
+                Lang::Zh => format!("嵌套超过 {n} 层，申报文件不会这么深"),
+                Lang::En => format!("nested deeper than {n} levels; no declaration is that deep"),
+            },
+            yaml::ErrorKind::TooManyNodes(n) => match lang {
+                Lang::Zh => format!("节点超过 {n} 个（含别名展开），文件过大或是别名炸弹"),
+                Lang::En => format!("more than {n} nodes (aliases expanded): too large, or an alias bomb"),
+            },
+            yaml::ErrorKind::UnknownAlias => {
+                lang.pick("别名引用了未定义的锚点", "alias to an undefined anchor").to_owned()
+            }
+        };
+        cx.push("JX001", err.span, msg, None);
+        return cx.finish(None);
+    }
+    for extra in &parsed.extra_documents {
+        let msg = cx.opts.lang.pick(
+            "一个文件只能有一个 YAML 文档（一个项目一个文件），之后的文档未检查",
+            "one YAML document per file (one project per file); the documents after the first are not checked",
+        );
+        cx.push("JX001", *extra, msg.into(), None);
+    }
+    let Some(root) = parsed.root else {
+        if !explicit {
+            return Loaded {
+                not_a_declaration: true,
+                ..Loaded::default()
+            };
+        }
+        let msg = cx.opts.lang.pick(
+            "文件是空的：缺少 kind 和 year",
+            "the file is empty: kind and year are missing",
+        );
+        cx.push("JX008", Span::at(0), msg.into(), None);
+        return cx.finish(None);
+    };
+    let Yaml::Map(entries) = &root.yaml else {
+        if !explicit {
+            return Loaded {
+                not_a_declaration: true,
+                ..Loaded::default()
+            };
+        }
+        let msg = match cx.opts.lang {
+            Lang::Zh => format!("顶层须是包含 kind、year 等字段的映射，这里是{}", type_zh(&root)),
+            Lang::En => format!("the top level must be a mapping with kind, year…; this is a {}", root.type_name()),
+        };
+        cx.push("JX003", root.span, msg, None);
+        return cx.finish(None);
+    };
+
+    // kind decides the schema; find it first.
+    let kind_node = entries
+        .iter()
+        .find(|(k, _)| k.as_str().and_then(Key::lookup) == Some(Key::Kind));
+    let kind = kind_node.and_then(|(_, v)| v.as_str().and_then(Kind::parse));
+    if kind.is_none() && !explicit {
+        return Loaded {
+            not_a_declaration: true,
+            ..Loaded::default()
+        };
+    }
+    let schema = if kind == Some(Kind::Summary) {
+        SUMMARY
+    } else {
+        PROJECT
+    };
+    let node = cx.map(&root, schema, None);
+    if kind_node.is_none() {
+        let msg = cx.opts.lang.pick(
+            "缺少 kind：须写明 target（绩效目标）、self-evaluation（绩效自评）或 summary（汇总）",
+            "`kind` is missing: say target, self-evaluation or summary",
+        );
+        cx.push("JX008", first_line(text, root.span), msg.into(), None);
+    }
+    let year = node.get(Key::Year).and_then(Node::num).and_then(|y| i32::try_from(y.mantissa()).ok());
+    if node.get(Key::Year).is_none() {
+        let msg = cx.opts.lang.pick("缺少 year（年度）", "`year` is missing");
+        cx.push("JX008", first_line(text, root.span), msg.into(), None);
+    }
+    let doc = kind.map(|kind| Doc { kind, year, root: node });
+    cx.finish(doc)
+}
+
+/// Whether unparsable text still looks like it meant to be a declaration.
+pub fn mentions_kind(text: &str) -> bool {
+    text.lines().any(|l| {
+        let l = l.trim_start_matches('\u{FEFF}');
+        ["kind", "类型"].iter().any(|k| {
+            l.strip_prefix(k)
+                .is_some_and(|r| r.trim_start().starts_with(':'))
+        })
+    })
+}
+
+/// The same test on raw bytes (for files that are not UTF-8): `kind:` in ASCII,
+/// or 类型 in UTF-8 or GBK.
+pub fn bytes_mention_kind(bytes: &[u8]) -> bool {
+    let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    has(b"kind:") || has(b"kind :") || has("类型".as_bytes()) || has(&[0xC0, 0xE0, 0xD0, 0xCD])
+}
+
+fn first_line(text: &str, span: Span) -> Span {
+    let start = span.start as usize;
+    let end = text[start..].find(['\n', '\r']).map_or(text.len(), |e| start + e);
+    Span::new(start, end)
+}
+
+fn syntax_zh(info: &str) -> String {
+    let known = [
+        ("mapping values are not allowed in this context", "此处不能出现映射（冒号）"),
+        ("did not find expected key", "没有找到预期的字段名（缩进可能不一致）"),
+        ("did not find expected node content", "没有找到预期的内容"),
+        ("did not find expected ',' or ']'", "流式列表缺少 ',' 或 ']'"),
+        ("did not find expected ',' or '}'", "流式映射缺少 ',' 或 '}'"),
+        ("found character that cannot start any token", "出现了不能作为开头的字符（制表符或特殊符号）"),
+        ("found a tab character", "出现了制表符：YAML 缩进只能用空格"),
+        ("while scanning a quoted scalar, found unexpected end of stream", "引号没有闭合"),
+        ("recursion limit exceeded", "嵌套层数过深"),
+        ("block sequence entries are not allowed in this context", "此处不能出现列表项"),
+        ("invalid indentation", "缩进不正确"),
+    ];
+    for (en, zh) in known {
+        if info.contains(en) {
+            return format!("{zh}（{info}）");
+        }
+    }
+    info.to_owned()
+}
+
+fn type_zh(n: &yaml::Node<'_>) -> &'static str {
+    match n.type_name() {
+        "mapping" => "映射",
+        "sequence" => "列表",
+        "null" => "空值",
+        _ => "单个值",
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Schema: what each field holds.
+
+#[derive(Clone, Copy, Debug)]
+enum Ty {
+    Text,
+    Year,
+    Count,
+    Amount,
+    Number,
+    Percent,
+    MoneyUnit,
+    Kind,
+    Value,
+    Map(&'static [(Key, Ty)]),
+    Indicators,
+    TextList,
+    MapList(&'static [(Key, Ty)]),
+}
+
+const PROJECT_FIELDS: &[(Key, Ty)] = &[
+    (Key::Name, Ty::Text),
+    (Key::Code, Ty::Text),
+    (Key::Department, Ty::Text),
+    (Key::Applicant, Ty::Text),
+    (Key::Declarant, Ty::Text),
+    (Key::Basis, Ty::Text),
+];
+const SOURCES: &[(Key, Ty)] = &[
+    (Key::GeneralPublic, Ty::Amount),
+    (Key::GovernmentFund, Ty::Amount),
+    (Key::Other, Ty::Amount),
+];
+const BUDGET: &[(Key, Ty)] = &[
+    (Key::Unit, Ty::MoneyUnit),
+    (Key::Total, Ty::Amount),
+    (Key::Sources, Ty::Map(SOURCES)),
+    (Key::Executed, Ty::Amount),
+    (Key::ExecutionRate, Ty::Percent),
+    (Key::UnderspendReason, Ty::Text),
+    (Key::Score, Ty::Number),
+];
+const GOALS: &[(Key, Ty)] = &[(Key::Annual, Ty::Text)];
+const INDICATOR: &[(Key, Ty)] = &[
+    (Key::Name, Ty::Text),
+    (Key::Target, Ty::Value),
+    (Key::Actual, Ty::Value),
+    (Key::Weight, Ty::Number),
+    (Key::Score, Ty::Number),
+    (Key::Deviation, Ty::Text),
+    (Key::Explanation, Ty::Text),
+    (Key::Standard, Ty::Text),
+    (Key::History, Ty::Text),
+    (Key::Basis, Ty::Text),
+];
+const WAIVER: &[(Key, Ty)] = &[
+    (Key::Rule, Ty::Text),
+    (Key::Reason, Ty::Text),
+    (Key::ApprovedBy, Ty::Text),
+];
+const RESULT: &[(Key, Ty)] = &[(Key::Score, Ty::Number), (Key::Grade, Ty::Text)];
+const PROJECT: &[(Key, Ty)] = &[
+    (Key::Kind, Ty::Kind),
+    (Key::Year, Ty::Year),
+    (Key::Project, Ty::Map(PROJECT_FIELDS)),
+    (Key::Budget, Ty::Map(BUDGET)),
+    (Key::Goals, Ty::Map(GOALS)),
+    (Key::Indicators, Ty::Indicators),
+    (Key::Measures, Ty::Text),
+    (Key::Waivers, Ty::MapList(WAIVER)),
+    (Key::Result, Ty::Map(RESULT)),
+];
+const SUMMARY: &[(Key, Ty)] = &[
+    (Key::Kind, Ty::Kind),
+    (Key::Year, Ty::Year),
+    (Key::Department, Ty::Text),
+    (Key::ProjectCount, Ty::Count),
+    (Key::Budget, Ty::Map(BUDGET)),
+    (Key::FullyExecuted, Ty::TextList),
+    (Key::Measures, Ty::Text),
+    (Key::Waivers, Ty::MapList(WAIVER)),
+];
+
+/// Where a key may appear: `project.department`, for "it belongs under …" hints.
+fn home_of(key: Key) -> Option<&'static str> {
+    fn find(fields: &'static [(Key, Ty)], key: Key, prefix: &str) -> Option<String> {
+        for (k, ty) in fields {
+            let here = if prefix.is_empty() {
+                k.name().to_owned()
+            } else {
+                format!("{prefix}.{}", k.name())
+            };
+            if *k == key {
+                return Some(here);
+            }
+            if let Ty::Map(inner) = ty
+                && let Some(p) = find(inner, key, &here)
+            {
+                return Some(p);
+            }
+        }
+        None
+    }
+    use std::collections::HashMap;
+    use std::sync::OnceLock;
+    static HOMES: OnceLock<HashMap<Key, &'static str>> = OnceLock::new();
+    let homes = HOMES.get_or_init(|| {
+        let mut m = HashMap::new();
+        for &k in Key::ALL {
+            let p = find(PROJECT, k, "")
+                .or_else(|| find(SUMMARY, k, ""))
+                .or_else(|| find(INDICATOR, k, "indicators.*.*[]"));
+            if let Some(p) = p {
+                m.insert(k, &*Box::leak(p.into_boxed_str()));
+            }
+        }
+        m
+    });
+    homes.get(&key).copied()
+}
+
+/// The field names (canonical and aliases) of a schema, for "did you mean".
+fn names_of(fields: &[(Key, Ty)]) -> impl Iterator<Item = &'static str> + '_ {
+    fields
+        .iter()
+        .flat_map(|(k, _)| std::iter::once(k.name()).chain(k.aliases().iter().copied()))
+}
+
+/// The closest name by edit distance (counted in characters), if close enough.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let n = word.chars().count();
+    let limit = match n {
+        0..=2 => 1,
+        3..=5 => 2,
+        _ => 3,
+    };
+    let lower = word.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::levenshtein(&lower, &c.to_lowercase()), c))
+        .filter(|(d, c)| *d <= limit && *d < c.chars().count().max(n))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+// ---------------------------------------------------------------------------
+// The normaliser.
+
+struct Cx<'t, 'o> {
+    text: &'t str,
+    file: FileId,
+    opts: &'o LoadOptions,
+    findings: Vec<Finding>,
+}
+
+impl Cx<'_, '_> {
+    fn lang(&self) -> Lang {
+        self.opts.lang
+    }
+
+    fn push(&mut self, code: &str, span: Span, message: String, help: Option<String>) {
+        let mut f = code_finding(code, self.lang(), message, self.file, span);
+        if let Some(h) = help {
+            f.help = Some(h.into());
+        }
+        self.findings.push(f);
+    }
+
+    fn finish(mut self, doc: Option<Doc>) -> Loaded {
+        self.findings.sort_by_key(|f| f.span.start);
+        Loaded {
+            doc,
+            findings: self.findings,
+            not_a_declaration: false,
+        }
+    }
+
+    fn wrong_type(&mut self, node: &yaml::Node<'_>, want_zh: &str, want_en: &str, what: &str) {
+        let msg = match self.lang() {
+            Lang::Zh => format!("“{what}”应为{want_zh}，这里是{}", type_zh(node)),
+            Lang::En => format!("`{what}` should be {want_en}, not a {}", node.type_name()),
+        };
+        let span = if node.span.is_empty() {
+            node.span
+        } else {
+            node.span
+        };
+        self.push("JX003", span, msg, None);
+    }
+
+    /// Read a mapping against `fields`; unknown and duplicate keys are reported.
+    fn map(&mut self, node: &yaml::Node<'_>, fields: &'static [(Key, Ty)], unit: Option<MoneyUnit>) -> Node {
+        let Yaml::Map(entries) = &node.yaml else {
+            return Node::new(node.span, Value::Map(Vec::new()));
+        };
+        // budget.unit applies to every amount in the budget, wherever it is written.
+        let unit = unit.or_else(|| {
+            entries.iter().find_map(|(k, v)| {
+                (k.as_str().and_then(Key::lookup) == Some(Key::Unit))
+                    .then(|| v.as_str().and_then(MoneyUnit::parse))
+                    .flatten()
+            })
+        });
+        let mut out: Vec<Entry> = Vec::with_capacity(entries.len());
+        for (k, v) in entries {
+            let Some(name) = k.as_str() else {
+                self.push(
+                    "JX003",
+                    k.span,
+                    self.lang().pick("字段名须是文字", "a key must be text").into(),
+                    None,
+                );
+                continue;
+            };
+            let field = Key::lookup(name).and_then(|key| fields.iter().find(|(f, _)| *f == key));
+            let Some(&(key, ty)) = field else {
+                self.unknown_key(name, k.span, fields);
+                continue;
+            };
+            if let Some(first) = out.iter().find(|e| e.key == key) {
+                self.duplicate(name, key, k.span, first.key_span);
+                continue;
+            }
+            if let Some(node) = self.field(key, ty, v, unit) {
+                out.push(Entry {
+                    key,
+                    key_span: k.span,
+                    node,
+                });
+            }
+        }
+        Node::new(node.span, Value::Map(out))
+    }
+
+    fn unknown_key(&mut self, name: &str, span: Span, fields: &'static [(Key, Ty)]) {
+        let lang = self.lang();
+        let known = Key::lookup(name);
+        let (msg, help) = if let Some(home) = known.and_then(home_of) {
+            match lang {
+                Lang::Zh => (
+                    format!("字段“{name}”不能出现在这里"),
+                    format!("“{name}”应写在 {home} 下"),
+                ),
+                Lang::En => (
+                    format!("key `{name}` does not belong here"),
+                    format!("`{name}` belongs at {home}"),
+                ),
+            }
+        } else {
+            let msg = match lang {
+                Lang::Zh => format!("未知字段“{name}”"),
+                Lang::En => format!("unknown key `{name}`"),
+            };
+            let help = match did_you_mean(name, names_of(fields)) {
+                Some(s) => match lang {
+                    Lang::Zh => format!("是不是“{s}”？"),
+                    Lang::En => format!("did you mean `{s}`?"),
+                },
+                None => {
+                    let list: Vec<&str> = fields.iter().map(|(k, _)| k.name()).collect();
+                    match lang {
+                        Lang::Zh => format!("这里可用的字段：{}", list.join("、")),
+                        Lang::En => format!("keys allowed here: {}", list.join(", ")),
+                    }
+                }
+            };
+            (msg, help)
+        };
+        self.push("JX002", span, msg, Some(help));
+    }
+
+    fn duplicate(&mut self, name: &str, key: Key, span: Span, first: Span) {
+        let line = crate::source::LineIndex::new(self.text)
+            .position(self.text, first.start as usize)
+            .line;
+        let first_name = &self.text[first.range()];
+        let msg = match self.lang() {
+            Lang::Zh if first_name == name => format!("字段“{name}”重复（第 {line} 行已有）"),
+            Lang::Zh => format!("字段“{name}”与第 {line} 行的“{first_name}”是同一个字段（{key}）"),
+            Lang::En if first_name == name => format!("duplicate key `{name}` (first on line {line})"),
+            Lang::En => format!("`{name}` is the same key as `{first_name}` on line {line} ({key})"),
+        };
+        let mut f = code_finding("JX004", self.lang(), msg, self.file, span);
+        f = f.also(self.file, first, self.lang().pick("第一次出现在这里", "first defined here"));
+        self.findings.push(f);
+    }
+
+    fn field(&mut self, key: Key, ty: Ty, v: &yaml::Node<'_>, unit: Option<MoneyUnit>) -> Option<Node> {
+        let span = v.span;
+        let lang = self.lang();
+        let what = key.name();
+        // Collections first: an empty value is an empty collection.
+        match ty {
+            Ty::Map(fields) => {
+                return match &v.yaml {
+                    Yaml::Map(_) => Some(self.map(v, fields, unit)),
+                    _ if v.is_null() => Some(Node::new(span, Value::Map(Vec::new()))),
+                    _ => {
+                        self.wrong_type(v, "映射（下一级字段）", "a mapping", what);
+                        None
+                    }
+                };
+            }
+            Ty::Indicators => return Some(self.indicators(v)),
+            Ty::TextList | Ty::MapList(_) => {
+                let items = match &v.yaml {
+                    Yaml::Seq(items) => items,
+                    _ if v.is_null() => return Some(Node::new(span, Value::List(Vec::new()))),
+                    _ => {
+                        self.wrong_type(v, "列表（每项以 - 开头）", "a list", what);
+                        return None;
+                    }
+                };
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    match (ty, &item.yaml) {
+                        (Ty::MapList(fields), Yaml::Map(_)) => out.push(self.map(item, fields, None)),
+                        (Ty::TextList, Yaml::Scalar { text, .. }) => {
+                            out.push(Node::new(item.span, Value::Text(text.as_ref().into())))
+                        }
+                        (Ty::MapList(_), _) => self.wrong_type(item, "映射", "a mapping", what),
+                        _ => self.wrong_type(item, "文字", "text", what),
+                    }
+                }
+                return Some(Node::new(span, Value::List(out)));
+            }
+            _ => {}
+        }
+        let Some(text) = v.as_str() else {
+            let (zh, en) = match ty {
+                Ty::Amount | Ty::Number | Ty::Year | Ty::Count => ("数字", "a number"),
+                Ty::Percent => ("百分数", "a percentage"),
+                _ => ("文字", "text"),
+            };
+            self.wrong_type(v, zh, en, what);
+            return None;
+        };
+        if v.is_null() {
+            return Some(Node::new(span, Value::Null));
+        }
+        let value = match ty {
+            Ty::Text => Value::Text(text.into()),
+            Ty::Kind => match Kind::parse(text.trim()) {
+                Some(k) => Value::Text(k.name().into()),
+                None => {
+                    let names = Kind::ALL.iter().flat_map(|k| [k.name(), k.zh()]);
+                    let help = did_you_mean(text, names)
+                        .map(|s| lang.pick("是不是“", "did you mean `").to_owned() + s + lang.pick("”？", "`?"));
+                    let msg = match lang {
+                        Lang::Zh => format!("未知的 kind“{text}”：须为 target（绩效目标）、self-evaluation（绩效自评）或 summary（汇总）"),
+                        Lang::En => format!("unknown kind `{text}`: use target, self-evaluation or summary"),
+                    };
+                    self.push("JX008", span, msg, help);
+                    return None;
+                }
+            },
+            Ty::Year | Ty::Count => {
+                let t = text.trim();
+                let t = if matches!(ty, Ty::Year) { t.strip_suffix('年').unwrap_or(t) } else { t };
+                match amount::parse_decimal(t) {
+                    Ok(d) if d.scale() == 0
+                        && !d.is_sign_negative()
+                        && (!matches!(ty, Ty::Year) || (1900..=2200).contains(&d.mantissa())) =>
+                    {
+                        Value::Num(Num { value: d, percent: false })
+                    }
+                    _ => {
+                        let (zh, en) = if matches!(ty, Ty::Year) {
+                            ("四位数的年份（如 2022）", "a four-digit year (e.g. 2022)")
+                        } else {
+                            ("非负整数", "a non-negative whole number")
+                        };
+                        let msg = match lang {
+                            Lang::Zh => format!("“{what}”应为{zh}，这里是“{text}”"),
+                            Lang::En => format!("`{what}` should be {en}, not `{text}`"),
+                        };
+                        self.push("JX003", span, msg, None);
+                        return None;
+                    }
+                }
+            }
+            Ty::Amount => match amount::parse_amount(text) {
+                Ok((d, written)) => {
+                    let d = match (written, unit) {
+                        (Some(_), _) => d,
+                        (None, Some(u)) => u.to_wan(d),
+                        (None, None) => d,
+                    };
+                    Value::Num(Num { value: d, percent: false })
+                }
+                Err(e) => {
+                    self.bad_number("JX005", what, text, span, &e);
+                    return None;
+                }
+            },
+            Ty::Number => match amount::parse_decimal(text) {
+                Ok(d) => Value::Num(Num { value: d, percent: false }),
+                Err(e) => {
+                    let code = if matches!(e, NumError::NotANumber) { "JX003" } else { "JX005" };
+                    self.bad_number(code, what, text, span, &e);
+                    return None;
+                }
+            },
+            Ty::Percent => match amount::parse_percent(text) {
+                Ok(d) => Value::Num(Num { value: d, percent: true }),
+                Err(e) => {
+                    if amount::parse_decimal(text).is_ok() {
+                        let msg = match lang {
+                            Lang::Zh => format!("“{what}”须写成百分数（如 19.7%），这里是“{text}”"),
+                            Lang::En => format!("`{what}` must be a percentage (e.g. 19.7%), not `{text}`"),
+                        };
+                        self.push("JX003", span, msg, None);
+                    } else {
+                        let code = if matches!(e, NumError::NotANumber) { "JX003" } else { "JX005" };
+                        self.bad_number(code, what, text, span, &e);
+                    }
+                    return None;
+                }
+            },
+            Ty::MoneyUnit => match MoneyUnit::parse(text) {
+                Some(MoneyUnit::Wan) => Value::Text("万元".into()),
+                Some(MoneyUnit::Yuan) => Value::Text("元".into()),
+                None => {
+                    let msg = match lang {
+                        Lang::Zh => format!("金额单位须为“万元”或“元”，这里是“{text}”"),
+                        Lang::En => format!("the money unit must be 万元 or 元, not `{text}`"),
+                    };
+                    self.push("JX003", span, msg, None);
+                    return None;
+                }
+            },
+            Ty::Value => match value::parse(text) {
+                Ok(iv) => Value::Ind(Box::new(iv)),
+                Err(e) => {
+                    let inner = self.inner_span(v, text);
+                    let at = match inner {
+                        Some(start) => {
+                            let s = start + e.offset.min(text.len());
+                            Span::new(s, (s + e.len.max(1)).min(span.end as usize).max(s))
+                        }
+                        None => span,
+                    };
+                    let msg = match lang {
+                        Lang::Zh => format!("指标值“{text}”无法解析：此处应为{}", e.expected_zh),
+                        Lang::En => format!("cannot read the value `{text}`: expected {} here", e.expected_en),
+                    };
+                    self.push("JX007", at, msg, None);
+                    return None;
+                }
+            },
+            Ty::Map(_) | Ty::Indicators | Ty::TextList | Ty::MapList(_) => unreachable_value(),
+        };
+        Some(Node::new(span, value))
+    }
+
+    /// Byte offset where a scalar's cooked text starts in the source, when the
+    /// source holds it verbatim (plain, or quoted without escapes).
+    fn inner_span(&self, v: &yaml::Node<'_>, text: &str) -> Option<usize> {
+        let raw = self.text.get(v.span.range())?;
+        if raw == text {
+            return Some(v.span.start as usize);
+        }
+        let inner = raw.get(1..raw.len().checked_sub(1)?)?;
+        (inner == text).then_some(v.span.start as usize + 1)
+    }
+
+    fn bad_number(&mut self, code: &str, what: &str, text: &str, span: Span, e: &NumError) {
+        let msg = match self.lang() {
+            Lang::Zh => format!("“{what}”的值“{text}”{}", e.zh()),
+            Lang::En => format!("`{what}` value `{text}`: {}", e.en()),
+        };
+        self.push(code, span, msg, None);
+    }
+
+    /// `indicators`: 一级 → 二级 → list of indicators, checked against the profile.
+    fn indicators(&mut self, v: &yaml::Node<'_>) -> Node {
+        let lang = self.lang();
+        let profile = self.opts.profile;
+        let l1_entries = match &v.yaml {
+            Yaml::Map(es) => es,
+            _ => {
+                if !v.is_null() {
+                    self.wrong_type(v, "映射（一级指标 → 二级指标 → 三级指标列表）", "a mapping (一级 → 二级 → list)", "indicators");
+                }
+                return Node::new(v.span, Value::Map(Vec::new()));
+            }
+        };
+        let mut l1_out: Vec<Entry> = Vec::new();
+        for (k1, v1) in l1_entries {
+            let name = k1.as_str().unwrap_or("");
+            let l1 = Key::lookup(name).filter(|k| profile.level1().contains(k));
+            let Some(l1) = l1 else {
+                self.unknown_dimension(name, k1.span, None);
+                continue;
+            };
+            if let Some(first) = l1_out.iter().find(|e| e.key == l1) {
+                self.duplicate(name, l1, k1.span, first.key_span);
+                continue;
+            }
+            let allowed = profile.level2(l1).unwrap_or(&[]);
+            let l2_entries = match &v1.yaml {
+                Yaml::Map(es) => &es[..],
+                _ if v1.is_null() => &[],
+                _ => {
+                    self.wrong_type(v1, "映射（二级指标 → 三级指标列表）", "a mapping (二级 → list)", name);
+                    continue;
+                }
+            };
+            let mut l2_out: Vec<Entry> = Vec::new();
+            for (k2, v2) in l2_entries {
+                let name2 = k2.as_str().unwrap_or("");
+                let l2 = Key::lookup(name2).filter(|k| allowed.contains(k));
+                let Some(l2) = l2 else {
+                    self.unknown_dimension(name2, k2.span, Some(l1));
+                    continue;
+                };
+                if let Some(first) = l2_out.iter().find(|e| e.key == l2) {
+                    self.duplicate(name2, l2, k2.span, first.key_span);
+                    continue;
+                }
+                let items: &[yaml::Node<'_>] = match &v2.yaml {
+                    Yaml::Seq(items) => items,
+                    Yaml::Map(_) => std::slice::from_ref(v2),
+                    _ if v2.is_null() => &[],
+                    _ => {
+                        self.wrong_type(v2, "三级指标列表（每项以 - 开头）", "a list of indicators", name2);
+                        continue;
+                    }
+                };
+                if matches!(v2.yaml, Yaml::Map(_)) {
+                    self.wrong_type(v2, "三级指标列表（每项以 - 开头）", "a list of indicators", name2);
+                }
+                let mut list = Vec::with_capacity(items.len());
+                for item in items {
+                    if !matches!(item.yaml, Yaml::Map(_)) {
+                        self.wrong_type(item, "映射（name、target 等字段）", "a mapping (name, target, …)", lang.pick("三级指标", "indicator"));
+                        continue;
+                    }
+                    let mut ind = self.map(item, INDICATOR, None);
+                    if let Value::Map(es) = &mut ind.value {
+                        es.push(Entry {
+                            key: Key::Level1,
+                            key_span: k1.span,
+                            node: Node::new(k1.span, Value::Text(l1.name().into())),
+                        });
+                        es.push(Entry {
+                            key: Key::Level2,
+                            key_span: k2.span,
+                            node: Node::new(k2.span, Value::Text(l2.name().into())),
+                        });
+                    }
+                    list.push(ind);
+                }
+                l2_out.push(Entry {
+                    key: l2,
+                    key_span: k2.span,
+                    node: Node::new(v2.span, Value::List(list)),
+                });
+            }
+            l1_out.push(Entry {
+                key: l1,
+                key_span: k1.span,
+                node: Node::new(v1.span, Value::Map(l2_out)),
+            });
+        }
+        Node::new(v.span, Value::Map(l1_out))
+    }
+
+    fn unknown_dimension(&mut self, name: &str, span: Span, l1: Option<Key>) {
+        let lang = self.lang();
+        let profile = self.opts.profile;
+        let known = Key::lookup(name).filter(|k| k.is_dimension());
+        let allowed: Vec<Key> = match l1 {
+            None => profile.level1().to_vec(),
+            Some(l1) => profile.level2(l1).unwrap_or(&[]).to_vec(),
+        };
+        let level = match (l1, lang) {
+            (None, Lang::Zh) => "一级指标",
+            (Some(_), Lang::Zh) => "二级指标",
+            (None, Lang::En) => "一级 dimension",
+            (Some(_), Lang::En) => "二级 dimension",
+        };
+        // Where it would belong instead, when it is a dimension of this profile.
+        let elsewhere = known.and_then(|k| {
+            if profile.level1().contains(&k) {
+                Some(lang.pick("它是一级指标", "it is a 一级 dimension").to_owned())
+            } else {
+                profile
+                    .level1()
+                    .iter()
+                    .find(|l| profile.level2(**l).is_some_and(|s| s.contains(&k)))
+                    .map(|l| match lang {
+                        Lang::Zh => format!("它属于“{l}”"),
+                        Lang::En => format!("it belongs under {l}"),
+                    })
+            }
+        });
+        let msg = match (lang, l1) {
+            (Lang::Zh, None) => format!("“{name}”不是{}体系中的一级指标", profile.name()),
+            (Lang::Zh, Some(l1)) => format!("“{name}”不是“{l1}”下的二级指标（{}）", profile.name()),
+            (Lang::En, None) => format!("`{name}` is not a {level} in the {} profile", profile.name()),
+            (Lang::En, Some(l1)) => format!("`{name}` is not a {level} of {l1} in the {} profile", profile.name()),
+        };
+        let names = allowed.iter().flat_map(|k| std::iter::once(k.name()).chain(k.aliases().iter().copied()));
+        let help = match (elsewhere, did_you_mean(name, names)) {
+            (Some(e), _) => e,
+            (None, Some(s)) => match lang {
+                Lang::Zh => format!("是不是“{s}”？"),
+                Lang::En => format!("did you mean `{s}`?"),
+            },
+            (None, None) => {
+                let list: Vec<&str> = allowed.iter().map(|k| k.name()).collect();
+                match lang {
+                    Lang::Zh => format!("可用的{level}：{}", list.join("、")),
+                    Lang::En => format!("allowed here: {}", list.join(", ")),
+                }
+            }
+        };
+        self.push("JX006", span, msg, Some(help));
+    }
+}
+
+fn unreachable_value() -> Value {
+    // Collections are handled before scalars in `field`; this keeps the match total.
+    Value::Null
+}
+
+/// Convenience for tests and embedders: load a text with default options.
+pub fn load_str(text: &str) -> Loaded {
+    load_text(text, 0, &LoadOptions::default(), true)
+}
+
+/// The decimal of a YAML number field, for callers that read configs.
+pub fn decimal(text: &str) -> Option<Decimal> {
+    amount::parse_decimal(text).ok()
+}

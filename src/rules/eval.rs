@@ -1,0 +1,1029 @@
+//! Evaluation of compiled rules over one document (and, for cross-document
+//! rules, the documents related to it). Arithmetic is exact decimal; a missing
+//! path is *undefined*, and an undefined `when` or `assert` does not fire.
+//! Work is bounded per rule and document, so no rule can hang the linter.
+
+use super::compile::{Check, Compiled, Ex, Func, Lit, RuleSet, Seg, Step, Template};
+use super::ast::BinOp;
+use crate::diag::{FileId, Finding, Lang};
+use crate::model::{Doc, Key, Node, Num, Value};
+use crate::score;
+use crate::source::Span;
+use crate::value::{self, IndValue, Quantity};
+use rust_decimal::{Decimal, RoundingStrategy};
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// Steps one rule may take on one document before it is stopped.
+pub const WORK_LIMIT: u64 = 20_000_000;
+
+/// What a rule sees besides its own document.
+#[derive(Clone, Copy, Debug)]
+pub struct Context<'a> {
+    pub doc: &'a Doc,
+    pub file: FileId,
+    /// For a summary: the project documents it covers.
+    pub projects: &'a [(&'a Doc, FileId)],
+    /// For a self-evaluation: its target declaration, when in the run.
+    pub declared: Option<(&'a Doc, FileId)>,
+    pub lang: Lang,
+}
+
+/// A node of some document, and how it was reached.
+#[derive(Clone, Copy, Debug)]
+pub struct NodeRef<'a> {
+    pub node: &'a Node,
+    pub file: FileId,
+    /// The key it sits under, when reached through a mapping.
+    pub key: Option<(Key, Span)>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Val<'a> {
+    Undef,
+    Bool(bool),
+    Num(Num),
+    Str(Cow<'a, str>),
+    Node(NodeRef<'a>),
+    /// A list value: a literal, a comprehension, `projects`.
+    List(Rc<Vec<Val<'a>>>),
+    /// What a wildcard yields: paths after it apply to every element.
+    Multi(Rc<Vec<Val<'a>>>),
+}
+
+impl<'a> Val<'a> {
+    fn num(n: Decimal) -> Val<'a> {
+        Val::Num(Num {
+            value: n,
+            percent: false,
+        })
+    }
+    fn is_undef(&self) -> bool {
+        matches!(self, Val::Undef)
+    }
+}
+
+fn lit<'a>(l: &'a Lit) -> Val<'a> {
+    match l {
+        Lit::Num(n) => Val::Num(*n),
+        Lit::Str(s) => Val::Str(Cow::Borrowed(s)),
+        Lit::Bool(b) => Val::Bool(*b),
+        Lit::List(items) => Val::List(Rc::new(items.iter().map(lit).collect())),
+    }
+}
+
+/// Evaluate every rule of `set` that applies to the context's document;
+/// `cross` selects the rules that use `projects`/`declared` (true) or the others.
+pub fn run(set: &RuleSet, cx: &Context<'_>, cross: bool) -> Vec<Finding> {
+    let mut ev = Eval::new(set, cx);
+    let mut out = Vec::new();
+    for rule in &set.rules {
+        if rule.cross == cross && rule.applies_to(cx.doc.kind) {
+            ev.rule(rule, &mut out);
+        }
+    }
+    out
+}
+
+pub struct Eval<'a> {
+    set: &'a RuleSet,
+    cx: &'a Context<'a>,
+    params: Vec<Val<'a>>,
+    locals: Vec<Val<'a>>,
+    work: u64,
+}
+
+impl<'a> Eval<'a> {
+    pub fn new(set: &'a RuleSet, cx: &'a Context<'a>) -> Eval<'a> {
+        Eval {
+            set,
+            cx,
+            params: set.params.iter().map(|p| lit(&p.value)).collect(),
+            locals: Vec::new(),
+            work: 0,
+        }
+    }
+
+    fn root(&self) -> Val<'a> {
+        Val::Node(NodeRef {
+            node: &self.cx.doc.root,
+            file: self.cx.file,
+            key: None,
+        })
+    }
+
+    pub fn rule(&mut self, rule: &'a Compiled, out: &mut Vec<Finding>) {
+        self.locals.clear();
+        self.locals.resize(rule.slots, Val::Undef);
+        self.work = 0;
+        let before = out.len();
+        self.steps(rule, &rule.steps, out);
+        if self.work > WORK_LIMIT {
+            out.truncate(before);
+            let lang = self.cx.lang;
+            let msg = match lang {
+                Lang::Zh => format!("规则 {} 在本文件上超出求值工作量上限（{WORK_LIMIT} 步），结果不完整", rule.code),
+                Lang::En => format!("rule {} exceeded its evaluation limit ({WORK_LIMIT} steps) on this file; its results are incomplete", rule.code),
+            };
+            out.push(
+                Finding::new(rule.code.clone(), rule.severity, rule.title(lang), msg, self.cx.file, self.doc_span())
+                    .with_help(lang.pick("简化该规则（避免在 for 里对整张指标表做推导式）", "simplify the rule (avoid a comprehension over the whole table inside a for)")),
+            );
+        }
+    }
+
+    fn over(&self) -> bool {
+        self.work > WORK_LIMIT
+    }
+
+    fn steps(&mut self, rule: &'a Compiled, steps: &'a [Step], out: &mut Vec<Finding>) {
+        for step in steps {
+            if self.over() {
+                return;
+            }
+            match step {
+                Step::Let(slot, e) => {
+                    let v = self.eval(e);
+                    self.locals[*slot] = v;
+                }
+                Step::When(e) => {
+                    if !matches!(self.truth(e), Some(true)) {
+                        return;
+                    }
+                }
+                Step::Assert(check) => {
+                    if matches!(self.truth(&check.expr), Some(false)) {
+                        let f = self.finding(rule, check);
+                        out.push(f);
+                    }
+                }
+                Step::For(slot, iter, body) => {
+                    let items = self.eval(iter);
+                    for item in items_of(&items) {
+                        if self.over() {
+                            return;
+                        }
+                        self.locals[*slot] = item;
+                        self.steps(rule, body, out);
+                    }
+                }
+            }
+        }
+    }
+
+    fn truth(&mut self, e: &'a Ex) -> Option<bool> {
+        match self.eval(e) {
+            Val::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    fn doc_span(&self) -> Span {
+        self.cx
+            .doc
+            .root
+            .entries()
+            .first()
+            .map_or(Span::at(0), |e| e.key_span.join(e.node.span))
+    }
+
+    fn finding(&mut self, rule: &'a Compiled, check: &'a Check) -> Finding {
+        let lang = self.cx.lang;
+        let message = match check.message.as_ref().or(rule.message.as_ref()) {
+            Some(t) => self.render(t),
+            None => rule.title(lang).to_owned(),
+        };
+        let at = check.at.as_ref().and_then(|e| self.locate_path(e));
+        let (span, path) = match at {
+            Some(n) if n.file == self.cx.file => (locate(&n), node_path(&self.cx.doc.root, n.node)),
+            _ => (self.doc_span(), String::new()),
+        };
+        let mut f = Finding::new(rule.code.clone(), rule.severity, rule.title(lang), message, self.cx.file, span)
+            .with_path(path);
+        if let Some(h) = check.help.as_ref().or(rule.help.as_ref()) {
+            let text = self.render(h);
+            f = f.with_help(text);
+        }
+        for label in &check.labels {
+            let v = self.eval(&label.at);
+            for item in items_or_self(v) {
+                let Val::Node(n) = item else { continue };
+                let text = match &label.text {
+                    Some(t) => self.render(t),
+                    None => display(&Val::Node(n), lang),
+                };
+                f = f.also(n.file, locate(&n), text);
+            }
+        }
+        f
+    }
+
+    /// The node an `at` path points at, or its nearest existing ancestor.
+    fn locate_path(&mut self, e: &'a Ex) -> Option<NodeRef<'a>> {
+        match self.eval(e) {
+            Val::Node(n) => Some(n),
+            Val::Multi(items) | Val::List(items) => items.iter().find_map(|i| match i {
+                Val::Node(n) => Some(*n),
+                _ => None,
+            }),
+            _ => match e {
+                Ex::Get(b, _) | Ex::Star(b) | Ex::Index(b, _) => self.locate_path(b),
+                _ => None,
+            },
+        }
+    }
+
+    fn render(&mut self, t: &'a Template) -> String {
+        let lang = self.cx.lang;
+        let segs = match (lang, &t.en) {
+            (Lang::En, Some(en)) => en,
+            _ => &t.zh,
+        };
+        let mut s = String::new();
+        for seg in segs {
+            match seg {
+                Seg::Lit(l) => s.push_str(l),
+                Seg::Expr(e) => {
+                    let v = self.eval(e);
+                    s.push_str(&display(&v, lang));
+                }
+            }
+        }
+        // Bound what a message can grow to.
+        if s.len() > 4096 {
+            let mut end = 4096;
+            while !s.is_char_boundary(end) {
+                end -= 1;
+            }
+            s.truncate(end);
+            s.push('…');
+        }
+        s
+    }
+
+    pub fn eval(&mut self, e: &'a Ex) -> Val<'a> {
+        self.work += 1;
+        if self.over() {
+            return Val::Undef;
+        }
+        match e {
+            Ex::Lit(l) => lit(l),
+            Ex::List(items) => Val::List(Rc::new(items.iter().map(|i| self.eval(i)).collect())),
+            Ex::Comp { expr, slot, iter, cond } => {
+                let src = self.eval(iter);
+                let mut out = Vec::new();
+                for item in items_of(&src) {
+                    if self.over() {
+                        break;
+                    }
+                    self.locals[*slot] = item;
+                    if let Some(c) = cond
+                        && !matches!(self.eval(c), Val::Bool(true))
+                    {
+                        continue;
+                    }
+                    let v = self.eval(expr);
+                    if !v.is_undef() {
+                        out.push(v);
+                    }
+                }
+                Val::List(Rc::new(out))
+            }
+            Ex::Local(slot) => self.locals.get(*slot).cloned().unwrap_or(Val::Undef),
+            Ex::Param(i) => self.params.get(*i).cloned().unwrap_or(Val::Undef),
+            Ex::Root => self.root(),
+            Ex::Projects => Val::List(Rc::new(
+                self.cx
+                    .projects
+                    .iter()
+                    .map(|(d, f)| {
+                        Val::Node(NodeRef {
+                            node: &d.root,
+                            file: *f,
+                            key: None,
+                        })
+                    })
+                    .collect(),
+            )),
+            Ex::Declared => match self.cx.declared {
+                Some((d, f)) => Val::Node(NodeRef {
+                    node: &d.root,
+                    file: f,
+                    key: None,
+                }),
+                None => Val::Undef,
+            },
+            Ex::Profile => Val::Str(Cow::Borrowed(self.set.profile.name())),
+            Ex::Get(b, k) => {
+                let v = self.eval(b);
+                get(v, *k)
+            }
+            Ex::Star(b) => {
+                let v = self.eval(b);
+                star(v)
+            }
+            Ex::Index(b, i) => {
+                let base = self.eval(b);
+                let idx = self.eval(i);
+                index(base, idx)
+            }
+            Ex::Call(f, args) => self.call(*f, args),
+            Ex::Matches(t, re) => match as_text(&self.eval(t)) {
+                Some(s) => Val::Bool(re.is_match(&s)),
+                None => Val::Undef,
+            },
+            Ex::Not(x) => match self.eval(x) {
+                Val::Bool(b) => Val::Bool(!b),
+                _ => Val::Undef,
+            },
+            Ex::Neg(x) => match as_num(&self.eval(x)) {
+                Some(n) => Val::Num(Num {
+                    value: -n.value,
+                    percent: n.percent,
+                }),
+                None => Val::Undef,
+            },
+            Ex::Bin(op, l, r) => self.binary(*op, l, r),
+        }
+    }
+
+    fn binary(&mut self, op: BinOp, l: &'a Ex, r: &'a Ex) -> Val<'a> {
+        // Kleene logic: false and ? = false, true or ? = true.
+        match op {
+            BinOp::And => {
+                return match self.eval(l) {
+                    Val::Bool(false) => Val::Bool(false),
+                    Val::Bool(true) => match self.eval(r) {
+                        Val::Bool(b) => Val::Bool(b),
+                        _ => Val::Undef,
+                    },
+                    _ => match self.eval(r) {
+                        Val::Bool(false) => Val::Bool(false),
+                        _ => Val::Undef,
+                    },
+                };
+            }
+            BinOp::Or => {
+                return match self.eval(l) {
+                    Val::Bool(true) => Val::Bool(true),
+                    Val::Bool(false) => match self.eval(r) {
+                        Val::Bool(b) => Val::Bool(b),
+                        _ => Val::Undef,
+                    },
+                    _ => match self.eval(r) {
+                        Val::Bool(true) => Val::Bool(true),
+                        _ => Val::Undef,
+                    },
+                };
+            }
+            _ => {}
+        }
+        let a = self.eval(l);
+        let b = self.eval(r);
+        if a.is_undef() || b.is_undef() {
+            return Val::Undef;
+        }
+        match op {
+            BinOp::Eq => equal(&a, &b).map_or(Val::Undef, Val::Bool),
+            BinOp::Ne => equal(&a, &b).map_or(Val::Undef, |x| Val::Bool(!x)),
+            BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => match order(&a, &b) {
+                Some(o) => Val::Bool(match op {
+                    BinOp::Lt => o.is_lt(),
+                    BinOp::Le => o.is_le(),
+                    BinOp::Gt => o.is_gt(),
+                    _ => o.is_ge(),
+                }),
+                None => Val::Undef,
+            },
+            BinOp::In | BinOp::NotIn => match contains(&b, &a) {
+                Some(x) => Val::Bool(if op == BinOp::In { x } else { !x }),
+                None => Val::Undef,
+            },
+            _ => arith(op, &a, &b),
+        }
+    }
+
+    fn call(&mut self, f: Func, args: &'a [Ex]) -> Val<'a> {
+        let mut vals: Vec<Val<'a>> = args.iter().map(|a| self.eval(a)).collect();
+        let arg = |i: usize| vals.get(i).cloned().unwrap_or(Val::Undef);
+        let lang = self.cx.lang;
+        match f {
+            Func::Count => match collection(&arg(0)) {
+                Some(items) => Val::num(Decimal::from(items.len())),
+                None if arg(0).is_undef() => Val::num(Decimal::ZERO),
+                None => match &arg(0) {
+                    Val::Node(n) if matches!(n.node.value, Value::Null) => Val::num(Decimal::ZERO),
+                    _ => Val::Undef,
+                },
+            },
+            Func::Sum => {
+                let Some(items) = collection(&arg(0)) else {
+                    return if arg(0).is_undef() { Val::num(Decimal::ZERO) } else { Val::Undef };
+                };
+                let mut total = Decimal::ZERO;
+                for it in items {
+                    if it.is_undef() {
+                        continue;
+                    }
+                    match as_num(&it).and_then(|n| total.checked_add(n.value)) {
+                        Some(t) => total = t,
+                        None => return Val::Undef,
+                    }
+                }
+                Val::num(total.normalize())
+            }
+            Func::Min | Func::Max => {
+                let items: Vec<Val<'a>> = if vals.len() == 2 {
+                    vals.clone()
+                } else {
+                    collection(&arg(0)).unwrap_or_default()
+                };
+                let mut best: Option<Num> = None;
+                for it in &items {
+                    let Some(n) = as_num(it) else { return Val::Undef };
+                    best = Some(match best {
+                        None => n,
+                        Some(b) if (f == Func::Min) == (n.value < b.value) => n,
+                        Some(b) => b,
+                    });
+                }
+                best.map_or(Val::Undef, Val::Num)
+            }
+            Func::Exists => Val::Bool(match &arg(0) {
+                Val::Undef => false,
+                Val::Multi(items) => !items.is_empty(),
+                _ => true,
+            }),
+            Func::Len => match &arg(0) {
+                v @ (Val::Str(_) | Val::Node(NodeRef { node: Node { value: Value::Text(_) | Value::Ind(_) | Value::Null, .. }, .. })) => {
+                    as_text(v).map_or(Val::Undef, |s| Val::num(Decimal::from(s.chars().count())))
+                }
+                v => collection(v).map_or(Val::Undef, |i| Val::num(Decimal::from(i.len()))),
+            },
+            Func::Distinct | Func::Duplicates => {
+                let Some(items) = collection(&arg(0)) else { return Val::Undef };
+                let mut seen: HashMap<String, usize> = HashMap::new();
+                let mut order: Vec<(String, Val<'a>)> = Vec::new();
+                for it in items {
+                    let k = canonical(&it);
+                    let c = seen.entry(k.clone()).or_insert(0);
+                    *c += 1;
+                    if *c == 1 {
+                        order.push((k, it));
+                    }
+                }
+                let keep: Vec<Val<'a>> = order
+                    .into_iter()
+                    .filter(|(k, _)| f == Func::Distinct || seen[k] > 1)
+                    .map(|(_, v)| v)
+                    .collect();
+                Val::List(Rc::new(keep))
+            }
+            Func::Round => {
+                let Some(n) = as_num(&arg(0)) else { return Val::Undef };
+                let Some(dp) = digits(&vals.get(1).cloned().unwrap_or(Val::num(Decimal::ZERO))) else {
+                    return Val::Undef;
+                };
+                let mut v = n.value.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
+                v.rescale(dp.min(v.scale().max(dp)));
+                Val::Num(Num {
+                    value: v,
+                    percent: n.percent,
+                })
+            }
+            Func::Percent => {
+                let Some(n) = as_num(&arg(0)) else { return Val::Undef };
+                let Some(dp) = digits(&vals.get(1).cloned().unwrap_or(Val::num(Decimal::ZERO))) else {
+                    return Val::Undef;
+                };
+                let Some(p) = n.value.checked_mul(Decimal::ONE_HUNDRED) else { return Val::Undef };
+                let mut p = p.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
+                p.rescale(dp);
+                Val::Str(Cow::Owned(format!("{p}%")))
+            }
+            Func::Agrees => match (as_num(&arg(0)), as_num(&arg(1))) {
+                (Some(rep), Some(comp)) => Val::Bool(agrees(rep.value, comp.value)),
+                _ => Val::Undef,
+            },
+            Func::Matches => match (as_text(&arg(0)), as_text(&arg(1))) {
+                (Some(t), Some(p)) => match super::compile::build_regex(&p) {
+                    Ok(re) => Val::Bool(re.is_match(&t)),
+                    Err(_) => Val::Undef,
+                },
+                _ => Val::Undef,
+            },
+            Func::Year => match &arg(0) {
+                Val::Num(n) => Val::Num(*n),
+                Val::Node(NodeRef { node: Node { value: Value::Num(n), .. }, .. }) => Val::Num(*n),
+                v => match as_ind(v).as_deref().map(|i| &i.quantity) {
+                    Some(Quantity::Date(d)) => Val::num(Decimal::from(d.year)),
+                    _ => Val::Undef,
+                },
+            },
+            Func::Amount => match &arg(0) {
+                v @ (Val::Num(_) | Val::Node(NodeRef { node: Node { value: Value::Num(_), .. }, .. })) => {
+                    as_num(v).map_or(Val::Undef, |n| Val::num(n.value))
+                }
+                Val::Str(s) => match crate::amount::parse_amount(s) {
+                    Ok((d, Some(_))) => Val::num(d.normalize()),
+                    _ => match value::parse(s).ok().and_then(|i| i.in_wan()) {
+                        Some(d) => Val::num(d.normalize()),
+                        None => Val::Undef,
+                    },
+                },
+                v => match as_ind(v).and_then(|i| i.in_wan()) {
+                    Some(d) => Val::num(d.normalize()),
+                    None => Val::Undef,
+                },
+            },
+            Func::Quantitative => as_ind(&arg(0)).map_or(Val::Undef, |i| Val::Bool(i.is_quantitative())),
+            Func::Number => match as_ind(&arg(0)).as_deref().map(|i| &i.quantity) {
+                Some(Quantity::Number(d)) => Val::num(*d),
+                Some(Quantity::Percent(d)) => Val::Num(Num {
+                    value: *d,
+                    percent: true,
+                }),
+                _ => match &arg(0) {
+                    v @ Val::Num(_) => v.clone(),
+                    _ => Val::Undef,
+                },
+            },
+            Func::Unit => match as_ind(&arg(0)).and_then(|i| i.unit.clone()) {
+                Some(u) => Val::Str(Cow::Owned(u.into())),
+                None => Val::Undef,
+            },
+            Func::Comparator => match as_ind(&arg(0)) {
+                Some(i) if i.is_quantitative() => Val::Str(Cow::Borrowed(i.cmp.map_or("", |c| c.symbol()))),
+                _ => Val::Undef,
+            },
+            Func::Quantity => match as_ind(&arg(0)).as_deref().map(|i| &i.quantity) {
+                Some(q) => Val::Str(Cow::Borrowed(match q {
+                    Quantity::Number(_) => "number",
+                    Quantity::Percent(_) => "percent",
+                    Quantity::Date(_) => "date",
+                    Quantity::Range { .. } => "range",
+                    Quantity::Qualitative => "qualitative",
+                })),
+                None => Val::Undef,
+            },
+            Func::Met => {
+                let (t, a, cost) = if vals.len() == 2 {
+                    (as_ind(&arg(0)), as_ind(&arg(1)), false)
+                } else {
+                    match indicator(&arg(0)) {
+                        Some(ind) => (ind.target, ind.actual, ind.cost),
+                        None => return Val::Undef,
+                    }
+                };
+                match (t, a) {
+                    (Some(t), Some(a)) => score::met(&t, &a, cost).map_or(Val::Undef, Val::Bool),
+                    _ => Val::Undef,
+                }
+            }
+            Func::Score => {
+                let v = arg(0);
+                if let Some(ind) = indicator(&v) {
+                    let (Some(t), Some(a), Some(w)) = (ind.target, ind.actual, ind.weight) else {
+                        return Val::Undef;
+                    };
+                    return score::indicator_score(&t, &a, w, ind.cost, ind.reported).map_or(Val::Undef, Val::num);
+                }
+                let Val::Node(n) = v else { return Val::Undef };
+                match (n.node.get(Key::Executed).and_then(Node::num), n.node.get(Key::Total).and_then(Node::num)) {
+                    (Some(e), Some(t)) => score::execution_score(e, t).map_or(Val::Undef, Val::num),
+                    _ => Val::Undef,
+                }
+            }
+            Func::Ratio => match indicator(&arg(0)) {
+                Some(IndRef { target: Some(t), actual: Some(a), cost: false, .. }) => {
+                    score::overshoot_ratio(&t, &a).map_or(Val::Undef, |r| Val::num(r.normalize()))
+                }
+                _ => Val::Undef,
+            },
+            Func::Grade => match as_num(&arg(0)) {
+                Some(n) => Val::Str(Cow::Borrowed(score::grade(n.value).as_str())),
+                None => Val::Undef,
+            },
+            Func::Key => match &arg(0) {
+                Val::Node(NodeRef { key: Some((k, _)), .. }) => Val::Str(Cow::Borrowed(k.name())),
+                _ => {
+                    let _ = lang;
+                    vals.clear();
+                    Val::Undef
+                }
+            },
+        }
+    }
+}
+
+/// An indicator node's parts, for `score`, `met` and `ratio`.
+struct IndRef<'a> {
+    target: Option<Cow<'a, IndValue>>,
+    actual: Option<Cow<'a, IndValue>>,
+    weight: Option<Decimal>,
+    reported: Option<Decimal>,
+    cost: bool,
+}
+
+fn indicator<'a>(v: &Val<'a>) -> Option<IndRef<'a>> {
+    let Val::Node(n) = v else { return None };
+    let node = n.node;
+    let target = node.get(Key::Target)?;
+    let level = |k: Key| node.get(k).and_then(Node::text).and_then(Key::lookup);
+    let cost = [level(Key::Level1), level(Key::Level2)].into_iter().flatten().any(|k| {
+        matches!(k, Key::Cost | Key::EconomicCost | Key::SocialCost | Key::EcologicalCost)
+    });
+    let ind_of = |n: &'a Node| match &n.value {
+        Value::Ind(i) => Some(Cow::Borrowed(&**i)),
+        _ => None,
+    };
+    Some(IndRef {
+        target: ind_of(target),
+        actual: node.get(Key::Actual).and_then(ind_of),
+        weight: node.get(Key::Weight).and_then(Node::num),
+        reported: node.get(Key::Score).and_then(Node::num),
+        cost,
+    })
+}
+
+/// `computed`, rounded half-up to the decimals written in `reported`, equals it.
+pub fn agrees(reported: Decimal, computed: Decimal) -> bool {
+    let r = computed.round_dp_with_strategy(reported.scale(), RoundingStrategy::MidpointAwayFromZero);
+    r == reported
+}
+
+fn digits(v: &Val<'_>) -> Option<u32> {
+    let n = as_num(v)?;
+    if n.value.scale() > 0 && !n.value.fract().is_zero() {
+        return None;
+    }
+    u32::try_from(n.value.trunc().mantissa()).ok().filter(|d| *d <= 20)
+}
+
+/// Items of a collection value (lists, wildcard results, YAML lists and maps).
+fn collection<'a>(v: &Val<'a>) -> Option<Vec<Val<'a>>> {
+    match v {
+        Val::List(items) | Val::Multi(items) => Some(items.as_ref().clone()),
+        Val::Node(n) => match &n.node.value {
+            Value::List(items) => Some(
+                items
+                    .iter()
+                    .map(|i| {
+                        Val::Node(NodeRef {
+                            node: i,
+                            file: n.file,
+                            key: None,
+                        })
+                    })
+                    .collect(),
+            ),
+            Value::Map(es) => Some(
+                es.iter()
+                    .map(|e| {
+                        Val::Node(NodeRef {
+                            node: &e.node,
+                            file: n.file,
+                            key: Some((e.key, e.key_span)),
+                        })
+                    })
+                    .collect(),
+            ),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn items_of<'a>(v: &Val<'a>) -> Vec<Val<'a>> {
+    collection(v).unwrap_or_default()
+}
+
+fn items_or_self(v: Val<'_>) -> Vec<Val<'_>> {
+    match v {
+        Val::List(_) | Val::Multi(_) => items_of(&v),
+        other => vec![other],
+    }
+}
+
+fn get(v: Val<'_>, key: Key) -> Val<'_> {
+    match v {
+        Val::Node(n) => match n.node.entry(key) {
+            Some(e) => Val::Node(NodeRef {
+                node: &e.node,
+                file: n.file,
+                key: Some((e.key, e.key_span)),
+            }),
+            None => Val::Undef,
+        },
+        Val::Multi(items) => Val::Multi(Rc::new(
+            items
+                .iter()
+                .map(|i| get(i.clone(), key))
+                .filter(|v| !v.is_undef())
+                .collect(),
+        )),
+        _ => Val::Undef,
+    }
+}
+
+fn star(v: Val<'_>) -> Val<'_> {
+    match v {
+        Val::Multi(items) => {
+            let mut out = Vec::new();
+            for i in items.iter() {
+                if let Val::Multi(inner) = star(i.clone()) {
+                    out.extend(inner.iter().cloned());
+                }
+            }
+            Val::Multi(Rc::new(out))
+        }
+        other => Val::Multi(Rc::new(collection(&other).unwrap_or_default())),
+    }
+}
+
+fn index<'a>(base: Val<'a>, idx: Val<'a>) -> Val<'a> {
+    if let Some(s) = as_text(&idx).filter(|_| !matches!(idx, Val::Num(_))) {
+        return match Key::lookup(&s) {
+            Some(k) => get(base, k),
+            None => Val::Undef,
+        };
+    }
+    let Some(n) = as_num(&idx) else { return Val::Undef };
+    let Ok(i) = usize::try_from(n.value.trunc().mantissa()) else { return Val::Undef };
+    if !n.value.fract().is_zero() {
+        return Val::Undef;
+    }
+    collection(&base).and_then(|items| items.get(i).cloned()).unwrap_or(Val::Undef)
+}
+
+fn as_num(v: &Val<'_>) -> Option<Num> {
+    match v {
+        Val::Num(n) => Some(*n),
+        Val::Node(n) => match &n.node.value {
+            Value::Num(x) => Some(*x),
+            Value::Ind(i) => match i.quantity {
+                Quantity::Number(d) => Some(Num { value: d, percent: false }),
+                Quantity::Percent(d) => Some(Num { value: d, percent: true }),
+                _ => None,
+            },
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn as_text<'a>(v: &Val<'a>) -> Option<Cow<'a, str>> {
+    match v {
+        Val::Str(s) => Some(s.clone()),
+        Val::Node(n) => match &n.node.value {
+            Value::Text(t) => Some(Cow::Borrowed(t)),
+            Value::Ind(i) => Some(Cow::Borrowed(&i.text)),
+            Value::Null => Some(Cow::Borrowed("")),
+            Value::Num(x) => Some(Cow::Owned(x.to_string())),
+            _ => None,
+        },
+        Val::Num(n) => Some(Cow::Owned(n.to_string())),
+        _ => None,
+    }
+}
+
+fn as_ind<'a>(v: &Val<'a>) -> Option<Cow<'a, IndValue>> {
+    match v {
+        Val::Node(n) => match &n.node.value {
+            Value::Ind(i) => Some(Cow::Borrowed(&**i)),
+            Value::Text(t) => value::parse(t).ok().map(Cow::Owned),
+            Value::Num(x) => value::parse(&x.to_string()).ok().map(Cow::Owned),
+            _ => None,
+        },
+        Val::Str(s) => value::parse(s).ok().map(Cow::Owned),
+        Val::Num(n) => value::parse(&n.to_string()).ok().map(Cow::Owned),
+        _ => None,
+    }
+}
+
+/// A key for distinct/duplicates: numbers by value, text by content.
+fn canonical(v: &Val<'_>) -> String {
+    if let Some(n) = as_num(v) {
+        return format!("n:{}", n.value.normalize());
+    }
+    match as_text(v) {
+        Some(t) => format!("s:{t}"),
+        None => format!("?:{}", display(v, Lang::En)),
+    }
+}
+
+fn equal(a: &Val<'_>, b: &Val<'_>) -> Option<bool> {
+    // Indicator values compare by comparator, number and unit.
+    let is_ind = |v: &Val<'_>| matches!(v, Val::Node(NodeRef { node: Node { value: Value::Ind(_), .. }, .. }));
+    if is_ind(a) && is_ind(b) {
+        return Some(as_ind(a)?.same_as(&as_ind(b)?));
+    }
+    if let (Val::Bool(x), Val::Bool(y)) = (a, b) {
+        return Some(x == y);
+    }
+    let lists = (collection_list(a), collection_list(b));
+    if let (Some(x), Some(y)) = lists {
+        return Some(x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| equal(p, q) == Some(true)));
+    }
+    let text_node = |v: &Val<'_>| matches!(v, Val::Str(_) | Val::Node(NodeRef { node: Node { value: Value::Text(_) | Value::Null, .. }, .. }));
+    if text_node(a) || text_node(b) {
+        if let (Some(x), Some(y)) = (as_text(a), as_text(b)) {
+            if x == y {
+                return Some(true);
+            }
+            // `ind.target == "≥ 90%"`: compare as values when one side is a value.
+            if is_ind(a) || is_ind(b) {
+                return Some(match (as_ind(a), as_ind(b)) {
+                    (Some(p), Some(q)) => p.same_as(&q),
+                    _ => false,
+                });
+            }
+            return Some(false);
+        }
+    }
+    if let (Some(x), Some(y)) = (as_num(a), as_num(b)) {
+        return Some(x.value == y.value);
+    }
+    Some(false)
+}
+
+fn collection_list<'a>(v: &Val<'a>) -> Option<Vec<Val<'a>>> {
+    match v {
+        Val::List(_) | Val::Multi(_) => collection(v),
+        Val::Node(n) if matches!(n.node.value, Value::List(_)) => collection(v),
+        _ => None,
+    }
+}
+
+fn order(a: &Val<'_>, b: &Val<'_>) -> Option<std::cmp::Ordering> {
+    if let (Some(x), Some(y)) = (as_num(a), as_num(b)) {
+        return Some(x.value.cmp(&y.value));
+    }
+    if let (Some(p), Some(q)) = (as_ind(a), as_ind(b))
+        && let (Quantity::Date(x), Quantity::Date(y)) = (&p.quantity, &q.quantity)
+    {
+        return Some(x.cmp(y));
+    }
+    match (a, b) {
+        (Val::Str(x), Val::Str(y)) => Some(x.cmp(y)),
+        _ => None,
+    }
+}
+
+fn contains(hay: &Val<'_>, needle: &Val<'_>) -> Option<bool> {
+    if let Some(items) = collection_list(hay) {
+        return Some(items.iter().any(|i| equal(i, needle) == Some(true)));
+    }
+    if let Val::Node(n) = hay
+        && matches!(n.node.value, Value::Map(_))
+    {
+        let k = as_text(needle).and_then(|t| Key::lookup(&t))?;
+        return Some(n.node.entry(k).is_some());
+    }
+    let h = as_text(hay)?;
+    let n = as_text(needle)?;
+    Some(h.contains(&*n))
+}
+
+fn arith<'a>(op: BinOp, a: &Val<'a>, b: &Val<'a>) -> Val<'a> {
+    if op == BinOp::Add
+        && let (Val::Str(x), Val::Str(y)) = (a, b)
+    {
+        return Val::Str(Cow::Owned(format!("{x}{y}")));
+    }
+    let (Some(x), Some(y)) = (as_num(a), as_num(b)) else { return Val::Undef };
+    let r = match op {
+        BinOp::Add => x.value.checked_add(y.value),
+        BinOp::Sub => x.value.checked_sub(y.value),
+        BinOp::Mul => x.value.checked_mul(y.value),
+        _ => {
+            if y.value.is_zero() {
+                None
+            } else {
+                x.value.checked_div(y.value)
+            }
+        }
+    };
+    let percent = matches!(op, BinOp::Add | BinOp::Sub) && x.percent && y.percent;
+    match r {
+        Some(v) => Val::Num(Num {
+            value: v.normalize(),
+            percent,
+        }),
+        None => Val::Undef,
+    }
+}
+
+/// Where a node is shown: a collection under a key at its key; a list item at
+/// its `name`; a value at itself.
+pub fn locate(n: &NodeRef<'_>) -> Span {
+    match &n.node.value {
+        Value::Map(_) | Value::List(_) => match n.key {
+            Some((_, ks)) => ks,
+            None => match n.node.entry(Key::Name) {
+                Some(e) => e.key_span.join(e.node.span),
+                None => match n.node.entries().first() {
+                    Some(e) => e.key_span.join(e.node.span),
+                    None => n.node.span,
+                },
+            },
+        },
+        Value::Null => n.key.map_or(n.node.span, |(_, ks)| ks),
+        _ => n.node.span,
+    }
+}
+
+/// `indicators.产出指标.数量指标[服务人次].target`: a node's place in its
+/// document, naming list items by their `name` (stable when lines move).
+pub fn node_path(root: &Node, target: &Node) -> String {
+    fn walk(n: &Node, target: &Node, path: &mut String) -> bool {
+        if std::ptr::eq(n, target) {
+            return true;
+        }
+        if !(n.span.start <= target.span.start && target.span.end <= n.span.end) && !n.span.is_empty() {
+            // spans of aliases may not nest; fall through to a full search then
+        }
+        match &n.value {
+            Value::Map(es) => {
+                for e in es {
+                    let len = path.len();
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(e.key.name());
+                    if walk(&e.node, target, path) {
+                        return true;
+                    }
+                    path.truncate(len);
+                }
+                false
+            }
+            Value::List(items) => {
+                for (i, it) in items.iter().enumerate() {
+                    let len = path.len();
+                    match it.get(Key::Name).and_then(Node::text) {
+                        Some(name) => path.push_str(&format!("[{name}]")),
+                        None => path.push_str(&format!("[{i}]")),
+                    }
+                    if walk(it, target, path) {
+                        return true;
+                    }
+                    path.truncate(len);
+                }
+                false
+            }
+            _ => false,
+        }
+    }
+    let mut p = String::new();
+    walk(root, target, &mut p);
+    p
+}
+
+/// How a value prints in a message: numbers as written (computed ones exactly,
+/// without trailing zeros), text as is, lists joined.
+pub fn display(v: &Val<'_>, lang: Lang) -> String {
+    match v {
+        Val::Undef => lang.pick("（无）", "(none)").to_owned(),
+        Val::Bool(b) => match lang {
+            Lang::Zh => if *b { "是" } else { "否" }.to_owned(),
+            Lang::En => b.to_string(),
+        },
+        Val::Num(n) => n.to_string(),
+        Val::Str(s) => s.to_string(),
+        Val::Node(n) => match &n.node.value {
+            Value::Num(x) => x.to_string(),
+            Value::Text(t) => t.to_string(),
+            Value::Ind(i) => i.text.to_string(),
+            Value::Bool(b) => b.to_string(),
+            Value::Null => String::new(),
+            Value::Map(_) | Value::List(_) => match (n.key, n.node.get(Key::Name).and_then(Node::text)) {
+                (_, Some(name)) => name.to_owned(),
+                (Some((k, _)), None) => k.name().to_owned(),
+                (None, None) => "…".to_owned(),
+            },
+        },
+        Val::List(items) | Val::Multi(items) => items
+            .iter()
+            .map(|i| display(i, lang))
+            .collect::<Vec<_>>()
+            .join(lang.pick("、", ", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn agrees_rounds_half_up_at_the_reported_scale() {
+        let d = |s: &str| Decimal::from_str_exact(s).unwrap();
+        assert!(agrees(d("0.347"), d("260.15") / d("749.78")));
+        assert!(!agrees(d("260.15"), d("260.162333")));
+        assert!(agrees(d("260.16"), d("260.162333")));
+        assert!(agrees(d("1.97"), d("1.97264")));
+        assert!(agrees(d("0.13"), d("0.125")));
+        assert!(!agrees(d("0.12"), d("0.125")));
+    }
+}

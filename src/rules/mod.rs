@@ -1,0 +1,49 @@
+//! The rule language: rule files (`*.rules`, grammar in `grammar/rules.pest`)
+//! are parsed ([`parse`]), checked and compiled once ([`compile`]) into a
+//! [`RuleSet`], then evaluated over each document ([`eval`]). The default
+//! ruleset under `rules/` is compiled into the binary.
+
+pub mod ast;
+pub mod compile;
+pub mod eval;
+pub mod parse;
+
+pub use compile::{Compiled, Lit, RuleSet};
+pub use eval::Context;
+
+use crate::source::Span;
+
+/// A problem in a rule file: syntax, an unknown name or function, a bad
+/// severity… Reported into the rule file; a run with one exits 2.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleError {
+    /// `rule-syntax`, `rule-name`, `rule-function`, `rule-path`, …
+    pub code: &'static str,
+    pub span: Span,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl RuleError {
+    pub fn new(code: &'static str, span: Span, message: String) -> RuleError {
+        RuleError {
+            code,
+            span,
+            message,
+            help: None,
+        }
+    }
+    pub fn help(mut self, help: impl Into<String>) -> RuleError {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// The default rule files, compiled into the binary: (file name, text).
+pub const DEFAULT_RULES: &[(&str, &str)] = &[
+    ("rules/structure.rules", include_str!("../../rules/structure.rules")),
+    ("rules/values.rules", include_str!("../../rules/values.rules")),
+    ("rules/budget.rules", include_str!("../../rules/budget.rules")),
+    ("rules/self-evaluation.rules", include_str!("../../rules/self-evaluation.rules")),
+    ("rules/summary.rules", include_str!("../../rules/summary.rules")),
+];
