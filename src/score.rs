@@ -131,6 +131,7 @@ impl Band {
 /// Wording of the three bands (10号 and the forms' usual variants).
 const ACHIEVED_WORDS: &[&str] = &[
     "达成年度指标",
+    "已达成年度指标",
     "已达成",
     "达成",
     "已达到",
@@ -491,6 +492,7 @@ mod tests {
         assert_eq!(q("达到", "30", None), Some(d("24")));
         assert_eq!(q("达成年度指标", "30", Some("30")), Some(d("30")));
         assert_eq!(q("已完成", "30", Some("25")), Some(d("25")));
+        assert_eq!(q("已达成年度指标。", "30", None), Some(d("24")));
         assert_eq!(q("达到", "30", Some("20")), Some(d("24"))); // outside its band
         assert_eq!(q("基本达到", "30", None), Some(d("18")));
         assert_eq!(q("基本达到", "30", Some("20")), Some(d("20")));

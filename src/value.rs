@@ -12,7 +12,7 @@ use std::fmt;
 use pest::Parser;
 use pest::iterators::Pair;
 use rust_decimal::Decimal;
-use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
+use unicode_normalization::UnicodeNormalization;
 
 mod grammar {
     //! The pest parser, kept private so its `Rule` enum is not public API.
@@ -313,11 +313,14 @@ struct Prepared<'a> {
 }
 
 impl<'a> Prepared<'a> {
-    /// NFKC-normalise only when the text is not already NFKC (full-width digits
-    /// and punctuation, ideographic space, ㎡ …). Each char is normalised on its
-    /// own so every output byte maps back to the char it came from.
+    /// NFKC-normalise the width forms (full-width digits and punctuation
+    /// `５０００ ９５％ ＝ ～ ，`, the ideographic space, half-width and small
+    /// forms), only when the text holds any. Other compatibility characters are
+    /// kept as written: `①` must not become a number, nor `㎡` turn into `m2`.
+    /// Each char is normalised on its own so every output byte maps back to the
+    /// char it came from.
     fn new(text: &'a str) -> Prepared<'a> {
-        if text.is_ascii() || is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+        if text.is_ascii() || !text.chars().any(is_width_form) {
             return Prepared {
                 text: Cow::Borrowed(text),
                 map: Vec::new(),
@@ -327,7 +330,11 @@ impl<'a> Prepared<'a> {
         let mut map = Vec::with_capacity(text.len() + 1);
         for (at, c) in text.char_indices() {
             map.push((out.len(), at));
-            out.extend(std::iter::once(c).nfkc());
+            if is_width_form(c) {
+                out.extend(std::iter::once(c).nfkc());
+            } else {
+                out.push(c);
+            }
         }
         map.push((out.len(), text.len()));
         Prepared {
@@ -349,6 +356,11 @@ impl<'a> Prepared<'a> {
         let e = self.map.get(e).map_or(s, |&(_, o)| o).max(s);
         (s, e)
     }
+}
+
+/// Ideographic space, small form variants (﹪), halfwidth and fullwidth forms.
+fn is_width_form(c: char) -> bool {
+    matches!(c, '\u{3000}' | '\u{FE50}'..='\u{FE6F}' | '\u{FF00}'..='\u{FFEF}')
 }
 
 // ---- faults -----------------------------------------------------------------
@@ -868,6 +880,10 @@ mod tests {
             ("6 个", None, N("6"), Some("个")),
             ("2022年", None, N("2022"), Some("年")),
             ("  ≥ 5 ", Some(Ge), N("5"), None),
+            ("95﹪", None, P("0.95"), pct),
+            ("10000㎡", None, N("10000"), Some("㎡")),
+            ("≥ ５ ㎡", Some(Ge), N("5"), Some("㎡")),
+            ("①提升服务质量", None, W, None),
             // dates
             ("2022/6/30", None, D(2022, 6, 30), None),
             ("2022.6.30", None, D(2022, 6, 30), None),
