@@ -350,10 +350,11 @@ impl<'a> Prepared<'a> {
             return (start, end);
         }
         // Last char starting at or before `start`; first char boundary at or after `end`.
-        let s = self.map.partition_point(|&(n, _)| n <= start);
-        let s = self.map[s.saturating_sub(1)].1;
-        let e = self.map.partition_point(|&(n, _)| n < end);
-        let e = self.map.get(e).map_or(s, |&(_, o)| o).max(s);
+        let last = self.map.last().map_or(0, |&(_, o)| o);
+        let i = self.map.partition_point(|&(n, _)| n <= start);
+        let s = self.map.get(i.wrapping_sub(1)).map_or(0, |&(_, o)| o);
+        let j = self.map.partition_point(|&(n, _)| n < end);
+        let e = self.map.get(j).map_or(last, |&(_, o)| o).max(s);
         (s, e)
     }
 }
@@ -513,12 +514,9 @@ fn interpret(value: Pair<'_, Rule>) -> Result<Built<'_>, Fault> {
             _ => {}
         }
     }
-    let end = value_end(&prefix);
+    // Unreachable with the grammar as written: every committed branch has an operand.
+    let end = prefix.map_or(0, |(_, p)| p.as_span().end());
     Err(Fault::new(FaultKind::Syntax, end, end))
-}
-
-fn value_end(prefix: &Written<'_>) -> usize {
-    prefix.as_ref().map_or(0, |(_, p)| p.as_span().end())
 }
 
 /// The comparator a grammar rule stands for (`None` for lead-ins and 左右).
@@ -536,12 +534,8 @@ fn cmp_of(rule: Rule) -> Option<Cmp> {
 
 /// Combine a written comparator with a suffix one (`≥ 95%以上`): they must point
 /// the same way; the prefix, being more precise (`>` vs 以上), wins.
-fn with_suffix<'t>(
-    current: Written<'t>,
-    suffix: Pair<'t, Rule>,
-    rule: Rule,
-) -> Result<Written<'t>, Fault> {
-    let Some(s) = cmp_of(rule) else {
+fn with_suffix<'t>(current: Written<'t>, suffix: Pair<'t, Rule>) -> Result<Written<'t>, Fault> {
+    let Some(s) = cmp_of(suffix.as_rule()) else {
         return Ok(current); // 左右: approximate, no comparator
     };
     match current {
@@ -566,7 +560,7 @@ fn date_value<'t>(pair: Pair<'t, Rule>, prefix: Written<'t>) -> Result<Built<'t>
     for part in pair.into_inner() {
         match part.as_rule() {
             Rule::date => date = Some(calendar_date(part)?),
-            Rule::date_suffix => cmp = with_suffix(cmp, part, Rule::date_suffix)?,
+            Rule::date_suffix => cmp = with_suffix(cmp, part)?,
             Rule::junk => return Err(Fault::at(FaultKind::Trailing, &part)),
             _ => {} // trailing wording (完成) is allowed and ignored
         }
@@ -710,8 +704,7 @@ fn numeric<'t>(pair: Pair<'t, Rule>, prefix: Written<'t>) -> Result<Built<'t>, F
             Rule::open_range => return Err(Fault::at(FaultKind::OpenRange, &part)),
             Rule::pre_suffix | Rule::suffix => {
                 if let Some(inner) = part.into_inner().next() {
-                    let rule = inner.as_rule();
-                    cmp = with_suffix(cmp, inner, rule)?;
+                    cmp = with_suffix(cmp, inner)?;
                 }
             }
             Rule::unit => unit = Some(part.as_str()),
