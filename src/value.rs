@@ -1,18 +1,39 @@
 //! Indicator values (`target`, `actual`): an optional comparator, a number,
 //! percentage, date or range, and an optional unit; anything else is
-//! qualitative wording. The grammar is `grammar/value.pest`.
-//!
-//! STUB: the parser is being written; this file fixes the public API only.
+//! qualitative wording. The grammar is `grammar/value.pest` and is the
+//! definition; this module trims and normalises the text, walks the parse tree
+//! into an [`IndValue`], builds exact decimals from the digits written (never
+//! through `f64`), validates dates, and reports malformed values (JX007) with a
+//! byte span into the text it was given.
 
+use std::borrow::Cow;
+use std::fmt;
+
+use pest::Parser;
+use pest::iterators::Pair;
 use rust_decimal::Decimal;
+use unicode_normalization::UnicodeNormalization;
+
+mod grammar {
+    //! The pest parser, kept private so its `Rule` enum is not public API.
+    #[derive(pest_derive::Parser)]
+    #[grammar = "grammar/value.pest"]
+    pub struct ValueGrammar;
+}
+use grammar::{Rule, ValueGrammar};
 
 /// A comparator, written as a symbol (`≥`) or a Chinese phrase (`不低于`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Cmp {
+    /// `≥ >= ≧`, 不低于 不少于 不小于 至少 大于等于 达到, suffix 以上.
     Ge,
+    /// `>`, 大于 高于 超过.
     Gt,
+    /// `≤ <= ≦`, 不高于 不超过 不大于 最多 小于等于, suffixes 以下 以内 内 前.
     Le,
+    /// `<`, 小于 低于.
     Lt,
+    /// `= ＝`, 等于.
     Eq,
 }
 
@@ -27,6 +48,23 @@ impl Cmp {
             Cmp::Eq => "=",
         }
     }
+
+    /// Whether `actual` satisfies `actual <cmp> target`.
+    pub fn holds<T: PartialOrd>(self, actual: &T, target: &T) -> bool {
+        match self {
+            Cmp::Ge => actual >= target,
+            Cmp::Gt => actual > target,
+            Cmp::Le => actual <= target,
+            Cmp::Lt => actual < target,
+            Cmp::Eq => actual == target,
+        }
+    }
+}
+
+impl fmt::Display for Cmp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.symbol())
+    }
 }
 
 /// A calendar date.
@@ -37,6 +75,38 @@ pub struct Date {
     pub day: u8,
 }
 
+impl Date {
+    /// A valid Gregorian date, or `None` (`2022-02-30`, month 13, year 0).
+    pub fn new(year: i32, month: u8, day: u8) -> Option<Date> {
+        let last = Date::days_in_month(year, month)?;
+        (1..=last)
+            .contains(&day)
+            .then_some(Date { year, month, day })
+    }
+
+    /// The number of days in a month of a year (1–9999), `None` for a bad month or year.
+    pub fn days_in_month(year: i32, month: u8) -> Option<u8> {
+        if !(1..=9999).contains(&year) {
+            return None;
+        }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => Some(31),
+            4 | 6 | 9 | 11 => Some(30),
+            2 if leap => Some(29),
+            2 => Some(28),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Date {
+    /// ISO form: `2022-06-30`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
 /// What a value measures.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Quantity {
@@ -44,6 +114,8 @@ pub enum Quantity {
     Number(Decimal),
     /// A percentage as a fraction: `95%` is 0.95, `34.7%` is 0.347 (scale kept).
     Percent(Decimal),
+    /// A date; `2022年6月` and `2022年6月底` are the last day of the month,
+    /// `2022年底` is 31 December.
     Date(Date),
     /// `5000-6000`, `5000~6000`, `90%-95%` (percent bounds as fractions, unit `%`).
     Range { low: Decimal, high: Decimal },
@@ -56,10 +128,11 @@ pub enum Quantity {
 pub struct IndValue {
     /// The text as written, trimmed.
     pub text: Box<str>,
-    /// The comparator written, if any.
+    /// The comparator written, if any (prefix `≥`/`不低于` or suffix `以上`/`以内`/`前`).
     pub cmp: Option<Cmp>,
     pub quantity: Quantity,
-    /// `%` for percentages; otherwise the rest of the text (`人次`, `万元`); `None` if absent.
+    /// `%` for percentages; otherwise the rest of the text (`人次`, `万元`),
+    /// full-width forms normalised; `None` if absent. Dates have no unit.
     pub unit: Option<Box<str>>,
 }
 
@@ -74,18 +147,988 @@ pub struct ValueError {
     pub expected_en: String,
 }
 
+impl fmt::Display for ValueError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "malformed indicator value at byte {}: expected {}",
+            self.offset, self.expected_en
+        )
+    }
+}
+
+impl std::error::Error for ValueError {}
+
 /// Parse a value; qualitative wording is `Ok` with [`Quantity::Qualitative`].
+///
+/// Leading and trailing whitespace is ignored; error offsets are still bytes
+/// into `text` as given.
 pub fn parse(text: &str) -> Result<IndValue, ValueError> {
-    Ok(IndValue {
-        text: text.trim().into(),
-        cmp: None,
-        quantity: Quantity::Qualitative,
+    let trimmed = text.trim();
+    let base = text.len() - text.trim_start().len();
+    let prep = Prepared::new(trimmed);
+    let src: &str = &prep.text;
+    let built = ValueGrammar::parse(Rule::value, src)
+        .map_err(|e| {
+            let at = match e.location {
+                pest::error::InputLocation::Pos(p) => p,
+                pest::error::InputLocation::Span((s, _)) => s,
+            };
+            Fault::new(FaultKind::Syntax, at, at)
+        })
+        .and_then(|mut pairs| match pairs.next() {
+            Some(value) => interpret(value),
+            None => Err(Fault::new(FaultKind::Syntax, 0, 0)),
+        });
+    match built {
+        Ok(b) => Ok(IndValue {
+            text: trimmed.into(),
+            cmp: b.cmp,
+            quantity: b.quantity,
+            unit: b.unit.map(Into::into),
+        }),
+        Err(f) => {
+            let (start, end) = prep.to_original(f.start, f.end);
+            let (zh, en) = f.kind.expected();
+            Err(ValueError {
+                offset: base + start,
+                len: end - start,
+                expected_zh: zh,
+                expected_en: en,
+            })
+        }
+    }
+}
+
+impl IndValue {
+    /// Whether the value is a number, percentage, date or range (not wording).
+    pub fn is_quantitative(&self) -> bool {
+        !matches!(self.quantity, Quantity::Qualitative)
+    }
+
+    /// The number of a [`Quantity::Number`] or [`Quantity::Percent`] (as a
+    /// fraction); `None` for ranges, dates and wording.
+    pub fn number(&self) -> Option<Decimal> {
+        match self.quantity {
+            Quantity::Number(d) | Quantity::Percent(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    /// The date of a [`Quantity::Date`].
+    pub fn date(&self) -> Option<Date> {
+        match self.quantity {
+            Quantity::Date(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    /// Whether the value is a percentage or a range of percentages.
+    pub fn is_percent(&self) -> bool {
+        match self.quantity {
+            Quantity::Percent(_) => true,
+            Quantity::Range { .. } => self.unit.as_deref() == Some("%"),
+            _ => false,
+        }
+    }
+
+    /// A money amount in 万元: unit 万元 as is, 元 ÷ 10000 (also 千元, 百万元,
+    /// 亿元); `None` for other units, no unit, or anything but a plain number.
+    pub fn in_wan(&self) -> Option<Decimal> {
+        match self.quantity {
+            Quantity::Number(d) => to_wan(d, self.unit.as_deref()?),
+            _ => None,
+        }
+    }
+
+    /// Whether two values say the same: same comparator (`≥`, `>=` and `不低于`
+    /// are one), same quantity by value (`5000` and `5000.0` are equal) and the
+    /// same unit after normalising money units (`150 万元` = `1500000 元`).
+    /// Qualitative values are the same when their wording is.
+    pub fn same_as(&self, other: &IndValue) -> bool {
+        if self.cmp != other.cmp {
+            return false;
+        }
+        let (ua, ub) = (self.unit.as_deref(), other.unit.as_deref());
+        match (&self.quantity, &other.quantity) {
+            (Quantity::Qualitative, Quantity::Qualitative) => self.text == other.text,
+            (Quantity::Date(a), Quantity::Date(b)) => a == b,
+            (Quantity::Percent(a), Quantity::Percent(b)) => a == b,
+            (Quantity::Number(a), Quantity::Number(b)) => same_amount(*a, ua, *b, ub),
+            (Quantity::Range { low: al, high: ah }, Quantity::Range { low: bl, high: bh }) => {
+                same_amount(*al, ua, *bl, ub) && same_amount(*ah, ua, *bh, ub)
+            }
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Display for IndValue {
+    /// The text as written (trimmed).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// A money amount in 万元, given its unit: 元 ÷ 10000, 千元 ÷ 10, 万元 as is,
+/// 百万元 × 100, 亿元 × 10000. Exact; `None` for a non-money unit or overflow.
+pub fn to_wan(amount: Decimal, unit: &str) -> Option<Decimal> {
+    // Dividing by a power of ten is exact: shift the scale, keep the digits.
+    fn shift(d: Decimal, places: u32) -> Option<Decimal> {
+        let mut out = d;
+        match out.set_scale(d.scale() + places) {
+            Ok(()) => Some(out),
+            Err(_) => d.checked_div(Decimal::from(10i64.pow(places))),
+        }
+    }
+    match unit.trim() {
+        "万元" => Some(amount),
+        "元" => shift(amount, 4),
+        "千元" => shift(amount, 1),
+        "百万元" => amount.checked_mul(Decimal::from(100)),
+        "亿元" => amount.checked_mul(Decimal::from(10_000)),
+        _ => None,
+    }
+}
+
+/// Equal amounts, units equal or both money units (compared in 万元).
+fn same_amount(a: Decimal, ua: Option<&str>, b: Decimal, ub: Option<&str>) -> bool {
+    if ua == ub {
+        return a == b;
+    }
+    match (ua.and_then(|u| to_wan(a, u)), ub.and_then(|u| to_wan(b, u))) {
+        (Some(x), Some(y)) => x == y,
+        _ => false,
+    }
+}
+
+// ---- text preparation -------------------------------------------------------
+
+/// The text the grammar sees, and how to map its byte offsets back.
+struct Prepared<'a> {
+    text: Cow<'a, str>,
+    /// Empty when `text` is the original. Otherwise, for each original char:
+    /// (byte offset in `text`, byte offset in the original), then both lengths.
+    map: Vec<(usize, usize)>,
+}
+
+impl<'a> Prepared<'a> {
+    /// NFKC-normalise the width forms (full-width digits and punctuation
+    /// `５０００ ９５％ ＝ ～ ，`, the ideographic space, half-width and small
+    /// forms), only when the text holds any. Other compatibility characters are
+    /// kept as written: `①` must not become a number, nor `㎡` turn into `m2`.
+    /// Each char is normalised on its own so every output byte maps back to the
+    /// char it came from.
+    fn new(text: &'a str) -> Prepared<'a> {
+        if text.is_ascii() || !text.chars().any(is_width_form) {
+            return Prepared {
+                text: Cow::Borrowed(text),
+                map: Vec::new(),
+            };
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut map = Vec::with_capacity(text.len() + 1);
+        for (at, c) in text.char_indices() {
+            map.push((out.len(), at));
+            if is_width_form(c) {
+                out.extend(std::iter::once(c).nfkc());
+            } else {
+                out.push(c);
+            }
+        }
+        map.push((out.len(), text.len()));
+        Prepared {
+            text: Cow::Owned(out),
+            map,
+        }
+    }
+
+    /// Map a byte range of the prepared text to the original, widened to whole
+    /// original chars.
+    fn to_original(&self, start: usize, end: usize) -> (usize, usize) {
+        if self.map.is_empty() {
+            return (start, end);
+        }
+        // Last char starting at or before `start`; first char boundary at or after `end`.
+        let last = self.map.last().map_or(0, |&(_, o)| o);
+        let i = self.map.partition_point(|&(n, _)| n <= start);
+        let s = self.map.get(i.wrapping_sub(1)).map_or(0, |&(_, o)| o);
+        let j = self.map.partition_point(|&(n, _)| n < end);
+        let e = self.map.get(j).map_or(last, |&(_, o)| o).max(s);
+        (s, e)
+    }
+}
+
+/// Ideographic space, small form variants (﹪), halfwidth and fullwidth forms.
+fn is_width_form(c: char) -> bool {
+    matches!(c, '\u{3000}' | '\u{FE50}'..='\u{FE6F}' | '\u{FF00}'..='\u{FFEF}')
+}
+
+// ---- faults -----------------------------------------------------------------
+
+#[derive(Clone, Copy, Debug)]
+enum FaultKind {
+    MissingNumber,
+    Grouping,
+    ExtraPoint,
+    Exponent,
+    LeadingDot,
+    TooLarge,
+    Trailing,
+    Year,
+    Month,
+    Day { year: i32, month: u8, last: u8 },
+    YearlessDate,
+    OpenRange,
+    RangeOrder,
+    RangePercent,
+    RangeCmp,
+    SuffixConflict,
+    Syntax,
+}
+
+impl FaultKind {
+    /// What was expected, in Chinese and English.
+    fn expected(self) -> (String, String) {
+        let (zh, en): (&str, &str) = match self {
+            FaultKind::MissingNumber => (
+                "比较符后的数字（如 ≥ 5000 人次、≥ 95%、≤ 2022-06-30）",
+                "a number after the comparator (e.g. ≥ 5000 人次, ≥ 95%, ≤ 2022-06-30)",
+            ),
+            FaultKind::Grouping => (
+                "每组恰好三位数字的千分位（如 1,234.5）",
+                "thousands groups of exactly three digits (e.g. 1,234.5)",
+            ),
+            FaultKind::ExtraPoint => (
+                "只有一个小数点的数字（如 29.5896）",
+                "a number with a single decimal point (e.g. 29.5896)",
+            ),
+            FaultKind::Exponent => (
+                "普通小数（不支持科学计数法）",
+                "a plain decimal (no exponent)",
+            ),
+            FaultKind::LeadingDot => (
+                "小数点前的数字（如 0.5）",
+                "a digit before the decimal point (e.g. 0.5)",
+            ),
+            FaultKind::TooLarge => (
+                "不超过 28 位有效数字、28 位小数的数",
+                "a number of at most 28 significant digits and 28 decimals",
+            ),
+            FaultKind::Trailing => ("单位或值的结尾", "a unit or the end of the value"),
+            FaultKind::Year => ("1–9999 的年份", "a year from 1 to 9999"),
+            FaultKind::Month => ("1–12 的月份", "a month from 1 to 12"),
+            FaultKind::Day { year, month, last } => {
+                return (
+                    format!("{year}年{month}月中存在的日期（1–{last} 日）"),
+                    format!("a day that exists in {year:04}-{month:02} (1–{last})"),
+                );
+            }
+            FaultKind::YearlessDate => (
+                "带年份的日期（如 2022年6月30日）",
+                "a date with its year (e.g. 2022年6月30日)",
+            ),
+            FaultKind::OpenRange => (
+                "区间的上限（如 5000-6000 人次）",
+                "the upper bound of the range (e.g. 5000-6000 人次)",
+            ),
+            FaultKind::RangeOrder => (
+                "不小于下限的区间上限",
+                "an upper bound not below the lower bound",
+            ),
+            FaultKind::RangePercent => (
+                "与下限一样带 % 的上限（如 90%-95%）",
+                "an upper bound with % like the lower one (e.g. 90%-95%)",
+            ),
+            FaultKind::RangeCmp => (
+                "不带比较符的区间（区间本身就是上下限）",
+                "a range without a comparator (the range is its own bounds)",
+            ),
+            FaultKind::SuffixConflict => (
+                "与前面比较符方向一致的后缀（或去掉其一）",
+                "a suffix agreeing with the comparator before it (or only one of them)",
+            ),
+            FaultKind::Syntax => ("合法的指标值", "a well-formed indicator value"),
+        };
+        (zh.to_owned(), en.to_owned())
+    }
+}
+
+/// A fault at a byte range of the prepared text.
+#[derive(Debug)]
+struct Fault {
+    kind: FaultKind,
+    start: usize,
+    end: usize,
+}
+
+impl Fault {
+    fn new(kind: FaultKind, start: usize, end: usize) -> Fault {
+        Fault { kind, start, end }
+    }
+    fn at(kind: FaultKind, pair: &Pair<'_, Rule>) -> Fault {
+        let span = pair.as_span();
+        Fault::new(kind, span.start(), span.end())
+    }
+}
+
+// ---- tree walking -------------------------------------------------------------
+
+/// The parts of an [`IndValue`] taken from the prepared text.
+struct Built<'t> {
+    cmp: Option<Cmp>,
+    quantity: Quantity,
+    unit: Option<&'t str>,
+}
+
+/// A comparator and the pair it was written as (for error spans).
+type Written<'t> = Option<(Cmp, Pair<'t, Rule>)>;
+
+fn interpret(value: Pair<'_, Rule>) -> Result<Built<'_>, Fault> {
+    let Some(body) = value.into_inner().next() else {
+        return Err(Fault::new(FaultKind::Syntax, 0, 0));
+    };
+    if body.as_rule() != Rule::quantitative {
+        return Ok(Built {
+            cmp: None,
+            quantity: Quantity::Qualitative,
+            unit: None,
+        });
+    }
+    let mut prefix: Written<'_> = None;
+    for part in body.into_inner() {
+        match part.as_rule() {
+            Rule::cmp_sym | Rule::cmp_word => {
+                prefix = part
+                    .clone()
+                    .into_inner()
+                    .next()
+                    .and_then(|p| cmp_of(p.as_rule()))
+                    .map(|c| (c, part));
+            }
+            Rule::date_value => return date_value(part, prefix),
+            Rule::numeric => return numeric(part, prefix),
+            Rule::yearless_date => return Err(Fault::at(FaultKind::YearlessDate, &part)),
+            Rule::leading_dot => return Err(Fault::at(FaultKind::LeadingDot, &part)),
+            Rule::missing => return Err(Fault::at(FaultKind::MissingNumber, &part)),
+            _ => {}
+        }
+    }
+    // Unreachable with the grammar as written: every committed branch has an operand.
+    let end = prefix.map_or(0, |(_, p)| p.as_span().end());
+    Err(Fault::new(FaultKind::Syntax, end, end))
+}
+
+/// The comparator a grammar rule stands for (`None` for lead-ins and 左右).
+fn cmp_of(rule: Rule) -> Option<Cmp> {
+    match rule {
+        Rule::ge_sym | Rule::ge_word | Rule::ge_suffix => Some(Cmp::Ge),
+        Rule::le_sym | Rule::le_word | Rule::le_suffix | Rule::le_suffix_pre => Some(Cmp::Le),
+        Rule::date_suffix => Some(Cmp::Le),
+        Rule::gt_sym | Rule::gt_word => Some(Cmp::Gt),
+        Rule::lt_sym | Rule::lt_word => Some(Cmp::Lt),
+        Rule::eq_sym | Rule::eq_word => Some(Cmp::Eq),
+        _ => None,
+    }
+}
+
+/// Combine a written comparator with a suffix one (`≥ 95%以上`): they must point
+/// the same way; the prefix, being more precise (`>` vs 以上), wins.
+fn with_suffix<'t>(current: Written<'t>, suffix: Pair<'t, Rule>) -> Result<Written<'t>, Fault> {
+    let Some(s) = cmp_of(suffix.as_rule()) else {
+        return Ok(current); // 左右: approximate, no comparator
+    };
+    match current {
+        None => Ok(Some((s, suffix))),
+        Some((c, p)) => {
+            let agree = matches!(
+                (c, s),
+                (Cmp::Ge | Cmp::Gt, Cmp::Ge) | (Cmp::Le | Cmp::Lt, Cmp::Le)
+            );
+            if agree {
+                Ok(Some((c, p)))
+            } else {
+                Err(Fault::at(FaultKind::SuffixConflict, &suffix))
+            }
+        }
+    }
+}
+
+fn date_value<'t>(pair: Pair<'t, Rule>, prefix: Written<'t>) -> Result<Built<'t>, Fault> {
+    let mut cmp = prefix;
+    let mut date = None;
+    for part in pair.into_inner() {
+        match part.as_rule() {
+            Rule::date => date = Some(calendar_date(part)?),
+            Rule::date_suffix => cmp = with_suffix(cmp, part)?,
+            Rule::junk => return Err(Fault::at(FaultKind::Trailing, &part)),
+            _ => {} // trailing wording (完成) is allowed and ignored
+        }
+    }
+    let date = date.ok_or(Fault::new(FaultKind::Syntax, 0, 0))?;
+    Ok(Built {
+        cmp: cmp.map(|(c, _)| c),
+        quantity: Quantity::Date(date),
         unit: None,
     })
 }
 
-impl IndValue {
-    pub fn is_quantitative(&self) -> bool {
-        !matches!(self.quantity, Quantity::Qualitative)
+/// Build and validate a `date` pair (`date_iso` or `date_cn`).
+fn calendar_date(pair: Pair<'_, Rule>) -> Result<Date, Fault> {
+    let span_end = pair.as_span().end();
+    let form = pair.into_inner().next();
+    let mut year: Option<(i32, Pair<'_, Rule>)> = None;
+    let mut month: Option<(u8, Pair<'_, Rule>)> = None;
+    let mut day: Option<(u8, Pair<'_, Rule>)> = None;
+    for part in form.into_iter().flat_map(|f| f.into_inner()) {
+        // The grammar bounds these at 4 and 2 ASCII digits, so they always fit.
+        let digits = part.as_str().parse::<i32>().unwrap_or(0);
+        match part.as_rule() {
+            Rule::year => year = Some((digits, part)),
+            Rule::month => month = Some((u8::try_from(digits).unwrap_or(0), part)),
+            Rule::day => day = Some((u8::try_from(digits).unwrap_or(0), part)),
+            _ => {} // period_end: 底/末, same as no day
+        }
+    }
+    let Some((y, ypair)) = year else {
+        return Err(Fault::new(FaultKind::Syntax, span_end, span_end));
+    };
+    if !(1..=9999).contains(&y) {
+        return Err(Fault::at(FaultKind::Year, &ypair));
+    }
+    // 2022年底: 31 December.
+    let Some((m, mpair)) = month else {
+        return Ok(Date {
+            year: y,
+            month: 12,
+            day: 31,
+        });
+    };
+    let Some(last) = Date::days_in_month(y, m) else {
+        return Err(Fault::at(FaultKind::Month, &mpair));
+    };
+    let d = match day {
+        None => last, // 2022年6月, 2022年6月底: the month's last day
+        Some((d, dpair)) => {
+            if !(1..=last).contains(&d) {
+                let kind = FaultKind::Day {
+                    year: y,
+                    month: m,
+                    last,
+                };
+                return Err(Fault::at(kind, &dpair));
+            }
+            d
+        }
+    };
+    Ok(Date {
+        year: y,
+        month: m,
+        day: d,
+    })
+}
+
+/// One bound of a number, percentage or range: value (a fraction for %),
+/// whether it had `%`, and its pair.
+struct Bound<'t> {
+    value: Decimal,
+    percent: bool,
+    pair: Pair<'t, Rule>,
+}
+
+fn bound(pair: Pair<'_, Rule>) -> Result<Bound<'_>, Fault> {
+    let mut value = None;
+    let mut percent = false;
+    for part in pair.clone().into_inner() {
+        match part.as_rule() {
+            Rule::number => value = Some((decimal(part.as_str()), part)),
+            Rule::bad_number => {
+                let kind = match part.as_str().as_bytes().first() {
+                    Some(b',') => FaultKind::Grouping,
+                    Some(b'.') => FaultKind::ExtraPoint,
+                    _ => FaultKind::Exponent,
+                };
+                // Point at the part that does not continue the number: `,00` in `5,00`.
+                return Err(Fault::at(kind, &part));
+            }
+            Rule::pct => percent = true,
+            _ => {}
+        }
+    }
+    let Some((parsed, npair)) = value else {
+        let end = pair.as_span().end();
+        return Err(Fault::new(FaultKind::Syntax, end, end));
+    };
+    let mut value = parsed.ok_or_else(|| Fault::at(FaultKind::TooLarge, &npair))?;
+    if percent {
+        // 34.7% is 0.347: the same digits, two more decimals.
+        let scale = value.scale() + 2;
+        value
+            .set_scale(scale)
+            .map_err(|_| Fault::at(FaultKind::TooLarge, &npair))?;
+    }
+    Ok(Bound {
+        value,
+        percent,
+        pair,
+    })
+}
+
+/// An exact decimal from the digits of a `number` token (sign, digits, commas,
+/// point), without allocating; `None` when it does not fit a `Decimal`.
+fn decimal(token: &str) -> Option<Decimal> {
+    let token = token.strip_prefix('+').unwrap_or(token);
+    if !token.contains(',') {
+        return Decimal::from_str_exact(token).ok();
+    }
+    // Anything longer than this has far more digits than a Decimal holds.
+    let mut buf = [0u8; 64];
+    let mut n = 0;
+    for b in token.bytes().filter(|&b| b != b',') {
+        *buf.get_mut(n)? = b;
+        n += 1;
+    }
+    let digits = std::str::from_utf8(buf.get(..n)?).ok()?;
+    Decimal::from_str_exact(digits).ok()
+}
+
+fn numeric<'t>(pair: Pair<'t, Rule>, prefix: Written<'t>) -> Result<Built<'t>, Fault> {
+    let mut cmp = prefix;
+    let mut low: Option<Bound<'t>> = None;
+    let mut high: Option<Bound<'t>> = None;
+    let mut unit: Option<&'t str> = None;
+    for part in pair.into_inner() {
+        match part.as_rule() {
+            Rule::bound if low.is_none() => low = Some(bound(part)?),
+            Rule::bound => high = Some(bound(part)?),
+            Rule::open_range => return Err(Fault::at(FaultKind::OpenRange, &part)),
+            Rule::pre_suffix | Rule::suffix => {
+                if let Some(inner) = part.into_inner().next() {
+                    cmp = with_suffix(cmp, inner)?;
+                }
+            }
+            Rule::unit => unit = Some(part.as_str()),
+            Rule::junk => return Err(Fault::at(FaultKind::Trailing, &part)),
+            _ => {} // range_sep, done_word
+        }
+    }
+    let Some(low) = low else {
+        return Err(Fault::new(FaultKind::Syntax, 0, 0));
+    };
+    let Some(high) = high else {
+        let built = if low.percent {
+            // Wording after a percentage (`100%完成`) is not a unit.
+            Built {
+                cmp: cmp.map(|(c, _)| c),
+                quantity: Quantity::Percent(low.value),
+                unit: Some("%"),
+            }
+        } else {
+            Built {
+                cmp: cmp.map(|(c, _)| c),
+                quantity: Quantity::Number(low.value),
+                unit,
+            }
+        };
+        return Ok(built);
+    };
+    if let Some((_, p)) = cmp {
+        return Err(Fault::at(FaultKind::RangeCmp, &p));
+    }
+    if low.percent && !high.percent {
+        return Err(Fault::at(FaultKind::RangePercent, &high.pair));
+    }
+    let percent = high.percent;
+    let low_value = if percent && !low.percent {
+        // `90-95%`: the % on the high bound covers both.
+        let mut v = low.value;
+        v.set_scale(v.scale() + 2)
+            .map_err(|_| Fault::at(FaultKind::TooLarge, &low.pair))?;
+        v
+    } else {
+        low.value
+    };
+    if low_value > high.value {
+        let (s, e) = (low.pair.as_span().start(), high.pair.as_span().end());
+        return Err(Fault::new(FaultKind::RangeOrder, s, e));
+    }
+    Ok(Built {
+        cmp: None,
+        quantity: Quantity::Range {
+            low: low_value,
+            high: high.value,
+        },
+        unit: if percent { Some("%") } else { unit },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Expected quantity; decimals as strings so their scale is checked too.
+    enum Q {
+        N(&'static str),
+        P(&'static str),
+        D(i32, u8, u8),
+        R(&'static str, &'static str),
+        W,
+    }
+
+    fn check(text: &str, cmp: Option<Cmp>, q: Q, unit: Option<&str>) {
+        let v = parse(text).unwrap_or_else(|e| panic!("{text:?}: {e:?}"));
+        assert_eq!(v.cmp, cmp, "{text:?}: comparator");
+        assert_eq!(v.unit.as_deref(), unit, "{text:?}: unit");
+        assert_eq!(&*v.text, text.trim(), "{text:?}: text");
+        let ok = match (&v.quantity, &q) {
+            (Quantity::Number(d), Q::N(s)) | (Quantity::Percent(d), Q::P(s)) => d.to_string() == *s,
+            (Quantity::Date(d), Q::D(y, m, dd)) => {
+                *d == Date {
+                    year: *y,
+                    month: *m,
+                    day: *dd,
+                }
+            }
+            (Quantity::Range { low, high }, Q::R(l, h)) => {
+                low.to_string() == *l && high.to_string() == *h
+            }
+            (Quantity::Qualitative, Q::W) => true,
+            _ => false,
+        };
+        assert!(ok, "{text:?}: quantity {:?}", v.quantity);
+    }
+
+    use Cmp::{Eq as EQ, Ge, Gt, Le, Lt};
+    use Q::{D, N, P, R, W};
+
+    #[test]
+    fn real_world_forms() {
+        let pct = Some("%");
+        #[rustfmt::skip]
+        let table: Vec<(&str, Option<Cmp>, Q, Option<&str>)> = vec![
+            // SPEC §1 examples
+            ("≥ 5000 人次", Some(Ge), N("5000"), Some("人次")),
+            ("不低于95%", Some(Ge), P("0.95"), pct),
+            ("≤ 2022-06-30", Some(Le), D(2022, 6, 30), None),
+            ("明显提升", None, W, None),
+            ("5230 人次", None, N("5230"), Some("人次")),
+            ("97%", None, P("0.97"), pct),
+            ("2022-06-20", None, D(2022, 6, 20), None),
+            ("≤ 150 万元", Some(Le), N("150"), Some("万元")),
+            ("29.5896 万元", None, N("29.5896"), Some("万元")),
+            ("基本达到", None, W, None),
+            ("≥ 90%", Some(Ge), P("0.90"), pct),
+            ("93%", None, P("0.93"), pct),
+            // comparators, symbols and phrases
+            (">=5000人次", Some(Ge), N("5000"), Some("人次")),
+            ("≧98%", Some(Ge), P("0.98"), pct),
+            ("≦ 30 天", Some(Le), N("30"), Some("天")),
+            ("<= 15 个工作日", Some(Le), N("15"), Some("个工作日")),
+            ("> 0 户", Some(Gt), N("0"), Some("户")),
+            ("< 5%", Some(Lt), P("0.05"), pct),
+            ("= 100%", Some(EQ), P("1.00"), pct),
+            ("＝100%", Some(EQ), P("1.00"), pct),
+            ("不少于 12 次", Some(Ge), N("12"), Some("次")),
+            ("不小于3个", Some(Ge), N("3"), Some("个")),
+            ("至少2场", Some(Ge), N("2"), Some("场")),
+            ("大于等于85%", Some(Ge), P("0.85"), pct),
+            ("不高于 60 万元", Some(Le), N("60"), Some("万元")),
+            ("不超过270万元", Some(Le), N("270"), Some("万元")),
+            ("不大于 5 %", Some(Le), P("0.05"), pct),
+            ("最多3次", Some(Le), N("3"), Some("次")),
+            ("小于等于 43.2 万元", Some(Le), N("43.2"), Some("万元")),
+            ("大于 0", Some(Gt), N("0"), None),
+            ("高于80%", Some(Gt), P("0.80"), pct),
+            ("超过1000人", Some(Gt), N("1000"), Some("人")),
+            ("小于 1 %", Some(Lt), P("0.01"), pct),
+            ("低于3起", Some(Lt), N("3"), Some("起")),
+            ("达到95%", Some(Ge), P("0.95"), pct),
+            ("等于 10 个", Some(EQ), N("10"), Some("个")),
+            ("控制在150万元以内", Some(Le), N("150"), Some("万元")),
+            // suffix comparators
+            ("95%以上", Some(Ge), P("0.95"), pct),
+            ("90%及以上", Some(Ge), P("0.90"), pct),
+            ("5000人次以上", Some(Ge), N("5000"), Some("人次")),
+            ("5%以下", Some(Le), P("0.05"), pct),
+            ("30天以内", Some(Le), N("30"), Some("天")),
+            ("30天内", Some(Le), N("30"), Some("天")),
+            ("30个工作日内完成", Some(Le), N("30"), Some("个工作日")),
+            ("达到95%以上", Some(Ge), P("0.95"), pct),
+            ("≥ 95% 以上", Some(Ge), P("0.95"), pct),
+            ("500人左右", None, N("500"), Some("人")),
+            // numbers: scale, separators, full width, signs
+            ("1200.50 元", None, N("1200.50"), Some("元")),
+            ("1,234.5", None, N("1234.5"), None),
+            ("1,500,000 元", None, N("1500000"), Some("元")),
+            ("５０００人次", None, N("5000"), Some("人次")),
+            ("≥ ５，０００ 人次", Some(Ge), N("5000"), Some("人次")),
+            ("９５％", None, P("0.95"), pct),
+            ("≤ 0.5 元/人次", Some(Le), N("0.5"), Some("元/人次")),
+            ("12 元／人次", None, N("12"), Some("元/人次")),
+            ("-5%", None, P("-0.05"), pct),
+            ("+3.5%", None, P("0.035"), pct),
+            ("34.7%", None, P("0.347"), pct),
+            ("95 %", None, P("0.95"), pct),
+            ("100%完成", None, P("1.00"), pct),
+            ("6 个", None, N("6"), Some("个")),
+            ("2022年", None, N("2022"), Some("年")),
+            ("  ≥ 5 ", Some(Ge), N("5"), None),
+            ("95﹪", None, P("0.95"), pct),
+            ("10000㎡", None, N("10000"), Some("㎡")),
+            ("≥ ５ ㎡", Some(Ge), N("5"), Some("㎡")),
+            ("①提升服务质量", None, W, None),
+            // dates
+            ("2022/6/30", None, D(2022, 6, 30), None),
+            ("2022.6.30", None, D(2022, 6, 30), None),
+            ("2022年6月30日", None, D(2022, 6, 30), None),
+            ("2022年6月30号", None, D(2022, 6, 30), None),
+            ("2022年6月", None, D(2022, 6, 30), None),
+            ("2022年6月底", None, D(2022, 6, 30), None),
+            ("2022年2月底", None, D(2022, 2, 28), None),
+            ("2024年2月底", None, D(2024, 2, 29), None),
+            ("2000-02-29", None, D(2000, 2, 29), None),
+            ("2022年底", None, D(2022, 12, 31), None),
+            ("2022年末", None, D(2022, 12, 31), None),
+            ("2022年6月30日前", Some(Le), D(2022, 6, 30), None),
+            ("2022年12月31日之前", Some(Le), D(2022, 12, 31), None),
+            ("2022-06-30以前", Some(Le), D(2022, 6, 30), None),
+            ("2022年6月底前完成", Some(Le), D(2022, 6, 30), None),
+            ("于2022年10月31日前完成", Some(Le), D(2022, 10, 31), None),
+            ("不晚于2022年9月30日", Some(Le), D(2022, 9, 30), None),
+            ("≤2022年底", Some(Le), D(2022, 12, 31), None),
+            ("２０２２－０６－３０", None, D(2022, 6, 30), None),
+            // ranges
+            ("5000-6000 人次", None, R("5000", "6000"), Some("人次")),
+            ("5000~6000", None, R("5000", "6000"), None),
+            ("5000～6000", None, R("5000", "6000"), None),
+            ("5000—6000", None, R("5000", "6000"), None),
+            ("5000至6000人", None, R("5000", "6000"), Some("人")),
+            ("90%-95%", None, R("0.90", "0.95"), pct),
+            ("90-95%", None, R("0.90", "0.95"), pct),
+            ("1.5 - 2.25 万元", None, R("1.5", "2.25"), Some("万元")),
+            // qualitative
+            ("达到", None, W, None),
+            ("好", None, W, None),
+            ("较好", None, W, None),
+            ("有效提升", None, W, None),
+            ("不低于去年水平", None, W, None),
+            ("达到预期", None, W, None),
+            ("逐步改善", None, W, None),
+            ("—", None, W, None),
+            ("-", None, W, None),
+            ("XX人次", None, W, None),
+            ("", None, W, None),
+        ];
+        for (text, cmp, q, unit) in table {
+            check(text, cmp, q, unit);
+        }
+    }
+
+    #[test]
+    fn malformed_values_point_at_the_fault() {
+        #[rustfmt::skip]
+        let table: &[(&str, usize, usize, &str)] = &[
+            ("≥", 3, 0, "a number after the comparator"),
+            ("≥ abc", 4, 3, "a number after the comparator"),
+            ("≥≥", 3, 3, "a number after the comparator"),
+            ("<= 人次", 3, 6, "a number after the comparator"),
+            ("5,00 人次", 1, 3, "thousands groups"),
+            ("12,3.4", 2, 4, "thousands groups"),
+            ("1,2345", 1, 5, "thousands groups"),
+            ("1,234,56 元", 5, 3, "thousands groups"),
+            ("1.2.3", 3, 2, "single decimal point"),
+            ("1e400", 1, 4, "no exponent"),
+            (".5", 0, 2, "a digit before the decimal point"),
+            ("95%%", 3, 1, "a unit or the end"),
+            ("2022-13-45", 5, 2, "a month from 1 to 12"),
+            ("2022-02-30", 8, 2, "a day that exists in 2022-02 (1–28)"),
+            ("2023-02-29", 8, 2, "a day that exists in 2023-02 (1–28)"),
+            ("1900-02-29", 8, 2, "(1–28)"),
+            ("2022-04-31", 8, 2, "(1–30)"),
+            ("0000-01-01", 0, 4, "a year from 1 to 9999"),
+            ("2022年13月", 7, 2, "a month from 1 to 12"),
+            ("5000-", 5, 0, "the upper bound of the range"),
+            ("5000 ~ 人次", 7, 6, "the upper bound of the range"),
+            ("6000-5000", 0, 9, "an upper bound not below"),
+            ("90%-95", 4, 2, "an upper bound with %"),
+            ("≥ 5000-6000", 0, 3, "a range without a comparator"),
+            ("≥ 5 以下", 6, 6, "a suffix agreeing"),
+            ("1234567890123456789012345678901234567890", 0, 40, "at most 28 significant digits"),
+            ("99999999999999999999999999999%", 0, 29, "at most 28 significant digits"),
+            ("0.0000000000000000000000000001%", 0, 30, "at most 28 significant digits"),
+            // Faults after Chinese text: byte offsets, not char offsets.
+            ("不低于95.5.5%", 13, 2, "single decimal point"),
+            ("达到 5,00 人次", 8, 3, "thousands groups"),
+            ("６月３０日前", 0, 15, "a date with its year"),
+            ("　５，００人次", 6, 9, "thousands groups"),
+            ("≥ ２０２２－０２－３０", 28, 6, "a day that exists"),
+        ];
+        for &(text, offset, len, en) in table {
+            let e = parse(text).expect_err(text);
+            assert_eq!((e.offset, e.len), (offset, len), "{text:?}: {e:?}");
+            assert!(e.expected_en.contains(en), "{text:?}: {}", e.expected_en);
+            assert!(!e.expected_zh.is_empty());
+            assert!(text.is_char_boundary(offset) && text.is_char_boundary(offset + len));
+        }
+    }
+
+    #[test]
+    fn helpers() {
+        let v = |s: &str| parse(s).unwrap();
+        assert!(v("≥ 5000 人次").is_quantitative());
+        assert!(!v("明显提升").is_quantitative());
+        assert_eq!(v("≥ 5000 人次").number(), Some(Decimal::from(5000)));
+        assert_eq!(
+            v("34.7%").number().map(|d| d.to_string()),
+            Some("0.347".into())
+        );
+        assert_eq!(v("5000-6000").number(), None);
+        assert_eq!(v("2022-06-30").number(), None);
+        assert!(v("95%").is_percent() && v("90%-95%").is_percent());
+        assert!(!v("95 人").is_percent() && !v("5000-6000").is_percent());
+        assert_eq!(v("≤ 150 万元").in_wan(), Some(Decimal::from(150)));
+        let yuan = v("1,500,000 元").in_wan().unwrap();
+        assert_eq!((yuan, yuan.scale()), (Decimal::from(150), 4));
+        assert_eq!(
+            v("29.5896 万元").in_wan().map(|d| d.to_string()),
+            Some("29.5896".into())
+        );
+        assert_eq!(v("150 人次").in_wan(), None);
+        assert_eq!(v("150").in_wan(), None);
+        assert_eq!(v("2022年6月30日").date(), Date::new(2022, 6, 30));
+        assert_eq!(v("  ≥ 5000 人次 ").to_string(), "≥ 5000 人次");
+        assert_eq!(v("５０００人次").to_string(), "５０００人次");
+        assert_eq!(Date::new(2022, 6, 30).unwrap().to_string(), "2022-06-30");
+        assert_eq!(Date::new(2022, 2, 29), None);
+    }
+
+    #[test]
+    fn same_as_normalises_comparators_numbers_and_units() {
+        let same = |a: &str, b: &str| parse(a).unwrap().same_as(&parse(b).unwrap());
+        assert!(same("≥ 5000 人次", ">=5000人次"));
+        assert!(same("≥ 5000 人次", "不低于5000人次"));
+        assert!(same("≥ 5000 人次", "5000人次以上"));
+        assert!(same("5000", "5000.0"));
+        assert!(same("≤ 150 万元", "≤ 1,500,000 元"));
+        assert!(same("≤ 150 万元", "不超过1500000.00元"));
+        assert!(same("95%", "９５％"));
+        assert!(same("95%", "95.0%"));
+        assert!(same("≤ 2022-06-30", "2022年6月30日前"));
+        assert!(same("100-200 万元", "1000000-2000000 元"));
+        assert!(same("明显提升", " 明显提升 "));
+        assert!(!same("≥ 5000 人次", "5000 人次"));
+        assert!(!same("≥ 5000 人次", "≥ 5000 人"));
+        assert!(!same("≥ 5000 人次", "> 5000 人次"));
+        assert!(!same("≥ 5000", "≥ 5000 人次"));
+        assert!(!same("95%", "0.95"));
+        assert!(!same("150 万元", "150 元"));
+        assert!(!same("明显提升", "有效提升"));
+        assert!(!same("5000-6000", "5000"));
+    }
+
+    /// Odd input of every kind must come back as Ok or a ValueError whose span
+    /// lies on char boundaries of the input: never a panic.
+    #[test]
+    fn odd_input_never_panics() {
+        let fixed = [
+            String::new(),
+            "   ".into(),
+            "\u{3000}\u{3000}".into(),
+            "≥≥".into(),
+            "≥ ≥ ≥".into(),
+            "9".repeat(40),
+            "9".repeat(5000),
+            "1e400".into(),
+            "-1E-400".into(),
+            "\u{0}\u{1}5\u{7f}人次".into(),
+            "5\u{0}".into(),
+            "\u{200b}5".into(),
+            "\u{301}\u{301}".into(),
+            "５\u{301}".into(),
+            "㎡５".into(),
+            "%%%".into(),
+            "1,".repeat(200),
+            ".".repeat(100),
+            "≥".repeat(1000),
+            "９".repeat(60),
+            "2022年".repeat(50),
+            "\u{FFFD}".into(),
+            "5000-6000-7000".into(),
+            "90%-95%-99%".into(),
+            "2022-06-30-01".into(),
+            "9999-12-31".into(),
+            "79228162514264337593543950335".into(),
+            "79228162514264337593543950336".into(),
+            "-79228162514264337593543950335 元".into(),
+        ];
+        for text in &fixed {
+            survive(text);
+        }
+        // Deterministic combinations of the grammar's own pieces.
+        let pieces = [
+            "≥",
+            "不低于",
+            "达到",
+            "5",
+            "0",
+            ",",
+            ".",
+            "%",
+            "-",
+            "~",
+            "—",
+            "年",
+            "月",
+            "日",
+            "底",
+            "人次",
+            " ",
+            "\u{3000}",
+            "５",
+            "％",
+            "，",
+            "e",
+            "\u{0}",
+            "前",
+            "以上",
+            "内",
+            "完成",
+            "9999",
+            "2022",
+            "02",
+            "29",
+            "至",
+            "(",
+            "元",
+        ];
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut text = String::new();
+        for _ in 0..20_000 {
+            text.clear();
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            for k in 0..1 + (seed >> 60) as usize % 8 {
+                let i = (seed >> (k * 5 % 40)) as usize % pieces.len();
+                text.push_str(pieces[i]);
+            }
+            survive(&text);
+        }
+    }
+
+    fn survive(text: &str) {
+        match parse(text) {
+            Ok(v) => {
+                if let Some(u) = v.unit.as_deref() {
+                    assert!(!u.is_empty() && u.trim() == u, "{text:?}: unit {u:?}");
+                }
+                assert_eq!(&*v.text, text.trim());
+            }
+            Err(e) => {
+                let end = e.offset + e.len;
+                assert!(end <= text.len(), "{text:?}: {e:?}");
+                assert!(text.is_char_boundary(e.offset) && text.is_char_boundary(end));
+            }
+        }
     }
 }
