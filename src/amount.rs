@@ -218,7 +218,10 @@ mod tests {
             parse_decimal("12345678901234567.89").unwrap().to_string(),
             "12345678901234567.89"
         );
-        assert_eq!(parse_decimal("0.1").unwrap() + parse_decimal("0.2").unwrap(), d("0.3"));
+        assert_eq!(
+            parse_decimal("0.1").unwrap() + parse_decimal("0.2").unwrap(),
+            d("0.3")
+        );
         assert_eq!(parse_decimal("12,3.4"), Err(NumError::BadGrouping));
         assert_eq!(parse_decimal("1e400"), Err(NumError::NotDecimal));
         assert_eq!(parse_decimal(".nan"), Err(NumError::NotDecimal));
@@ -233,7 +236,10 @@ mod tests {
 
     #[test]
     fn amounts_check_sign_decimals_and_units() {
-        assert_eq!(parse_amount("1,500,000 元").unwrap(), (d("150"), Some(MoneyUnit::Yuan)));
+        assert_eq!(
+            parse_amount("1,500,000 元").unwrap(),
+            (d("150"), Some(MoneyUnit::Yuan))
+        );
         assert_eq!(parse_amount("29.5896").unwrap(), (d("29.5896"), None));
         assert_eq!(parse_amount("-1"), Err(NumError::Negative));
         assert_eq!(parse_amount("1.1234567"), Err(NumError::TooManyDecimals(7)));

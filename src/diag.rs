@@ -182,7 +182,11 @@ impl Tally {
                 format!("{k} {one}s")
             }
         }
-        let mut en = format!("{}, {}", n(self.errors, "error"), n(self.warnings, "warning"));
+        let mut en = format!(
+            "{}, {}",
+            n(self.errors, "error"),
+            n(self.warnings, "warning")
+        );
         let mut zh = format!("{} 个错误，{} 个警告", self.errors, self.warnings);
         if self.infos > 0 {
             en += &format!(", {} info", self.infos);

@@ -2,12 +2,22 @@
 //!
 //! Data flows one way: read (`source`) → spanned YAML (`yaml`) → normalised
 //! model (`load`, `model`) → rule evaluation (`rules`) → findings (`diag`) →
-//! output formats (`output`) and the review pack (`report`).
+//! output formats (`output`) and the review pack (`report`). `check` runs the
+//! pipeline over files; `cli` is the command line on top.
 
 pub mod amount;
+pub mod baseline;
+pub mod check;
+pub mod cli;
+pub mod config;
 pub mod diag;
+pub mod discover;
+pub mod docs;
 pub mod load;
 pub mod model;
+pub mod output;
+pub mod report;
+pub mod rules;
 pub mod score;
 pub mod source;
 pub mod value;

@@ -160,8 +160,12 @@ pub fn decode(bytes: &[u8], file: FileId, lang: Lang) -> Result<String, Finding>
                     }
                 };
                 let help = looks_like.map(|enc| match lang {
-                    Lang::Zh => format!("用编辑器把文件另存为 UTF-8（原编码 {enc}），例如 iconv -f {enc} -t UTF-8"),
-                    Lang::En => format!("save the file as UTF-8 (it is {enc}), e.g. iconv -f {enc} -t UTF-8"),
+                    Lang::Zh => format!(
+                        "用编辑器把文件另存为 UTF-8（原编码 {enc}），例如 iconv -f {enc} -t UTF-8"
+                    ),
+                    Lang::En => format!(
+                        "save the file as UTF-8 (it is {enc}), e.g. iconv -f {enc} -t UTF-8"
+                    ),
                 });
                 (offset, (msg, help))
             }
@@ -175,7 +179,8 @@ pub fn decode(bytes: &[u8], file: FileId, lang: Lang) -> Result<String, Finding>
             ),
         };
         // The text cannot be shown, so the span is empty; the message names the byte.
-        let f = code_finding("JX008", lang, msg.0, file, Span::at(0)).with_path(format!("@{offset}"));
+        let f =
+            code_finding("JX008", lang, msg.0, file, Span::at(0)).with_path(format!("@{offset}"));
         match msg.1 {
             Some(h) => f.with_help(h),
             None => f,
@@ -184,7 +189,13 @@ pub fn decode(bytes: &[u8], file: FileId, lang: Lang) -> Result<String, Finding>
 }
 
 /// A finding of one of the loader's codes with its catalogue title and help.
-pub fn code_finding(code: &str, lang: Lang, message: impl Into<String>, file: FileId, span: Span) -> Finding {
+pub fn code_finding(
+    code: &str,
+    lang: Lang,
+    message: impl Into<String>,
+    file: FileId,
+    span: Span,
+) -> Finding {
     let c = loader_code(code).unwrap_or(&LOADER_CODES[0]);
     Finding::new(
         c.code,
@@ -226,11 +237,13 @@ pub fn load_text(text: &str, file: FileId, opts: &LoadOptions, explicit: bool) -
             },
             yaml::ErrorKind::TooManyNodes(n) => match lang {
                 Lang::Zh => format!("节点超过 {n} 个（含别名展开），文件过大或是别名炸弹"),
-                Lang::En => format!("more than {n} nodes (aliases expanded): too large, or an alias bomb"),
+                Lang::En => {
+                    format!("more than {n} nodes (aliases expanded): too large, or an alias bomb")
+                }
             },
-            yaml::ErrorKind::UnknownAlias => {
-                lang.pick("别名引用了未定义的锚点", "alias to an undefined anchor").to_owned()
-            }
+            yaml::ErrorKind::UnknownAlias => lang
+                .pick("别名引用了未定义的锚点", "alias to an undefined anchor")
+                .to_owned(),
         };
         cx.push("JX001", err.span, msg, None);
         return cx.finish(None);
@@ -264,8 +277,14 @@ pub fn load_text(text: &str, file: FileId, opts: &LoadOptions, explicit: bool) -
             };
         }
         let msg = match cx.opts.lang {
-            Lang::Zh => format!("顶层须是包含 kind、year 等字段的映射，这里是{}", type_zh(&root)),
-            Lang::En => format!("the top level must be a mapping with kind, year…; this is a {}", root.type_name()),
+            Lang::Zh => format!(
+                "顶层须是包含 kind、year 等字段的映射，这里是{}",
+                type_zh(&root)
+            ),
+            Lang::En => format!(
+                "the top level must be a mapping with kind, year…; this is a {}",
+                root.type_name()
+            ),
         };
         cx.push("JX003", root.span, msg, None);
         return cx.finish(None);
@@ -295,12 +314,19 @@ pub fn load_text(text: &str, file: FileId, opts: &LoadOptions, explicit: bool) -
         );
         cx.push("JX008", first_line(text, root.span), msg.into(), None);
     }
-    let year = node.get(Key::Year).and_then(Node::num).and_then(|y| i32::try_from(y.mantissa()).ok());
+    let year = node
+        .get(Key::Year)
+        .and_then(Node::num)
+        .and_then(|y| i32::try_from(y.mantissa()).ok());
     if node.get(Key::Year).is_none() {
         let msg = cx.opts.lang.pick("缺少 year（年度）", "`year` is missing");
         cx.push("JX008", first_line(text, root.span), msg.into(), None);
     }
-    let doc = kind.map(|kind| Doc { kind, year, root: node });
+    let doc = kind.map(|kind| Doc {
+        kind,
+        year,
+        root: node,
+    });
     cx.finish(doc)
 }
 
@@ -324,22 +350,45 @@ pub fn bytes_mention_kind(bytes: &[u8]) -> bool {
 
 fn first_line(text: &str, span: Span) -> Span {
     let start = span.start as usize;
-    let end = text[start..].find(['\n', '\r']).map_or(text.len(), |e| start + e);
+    let end = text[start..]
+        .find(['\n', '\r'])
+        .map_or(text.len(), |e| start + e);
     Span::new(start, end)
 }
 
 fn syntax_zh(info: &str) -> String {
     let known = [
-        ("mapping values are not allowed in this context", "此处不能出现映射（冒号）"),
-        ("did not find expected key", "没有找到预期的字段名（缩进可能不一致）"),
+        (
+            "mapping values are not allowed in this context",
+            "此处不能出现映射（冒号）",
+        ),
+        (
+            "did not find expected key",
+            "没有找到预期的字段名（缩进可能不一致）",
+        ),
         ("did not find expected node content", "没有找到预期的内容"),
-        ("did not find expected ',' or ']'", "流式列表缺少 ',' 或 ']'"),
-        ("did not find expected ',' or '}'", "流式映射缺少 ',' 或 '}'"),
-        ("found character that cannot start any token", "出现了不能作为开头的字符（制表符或特殊符号）"),
+        (
+            "did not find expected ',' or ']'",
+            "流式列表缺少 ',' 或 ']'",
+        ),
+        (
+            "did not find expected ',' or '}'",
+            "流式映射缺少 ',' 或 '}'",
+        ),
+        (
+            "found character that cannot start any token",
+            "出现了不能作为开头的字符（制表符或特殊符号）",
+        ),
         ("found a tab character", "出现了制表符：YAML 缩进只能用空格"),
-        ("while scanning a quoted scalar, found unexpected end of stream", "引号没有闭合"),
+        (
+            "while scanning a quoted scalar, found unexpected end of stream",
+            "引号没有闭合",
+        ),
         ("recursion limit exceeded", "嵌套层数过深"),
-        ("block sequence entries are not allowed in this context", "此处不能出现列表项"),
+        (
+            "block sequence entries are not allowed in this context",
+            "此处不能出现列表项",
+        ),
         ("invalid indentation", "缩进不正确"),
     ];
     for (en, zh) in known {
@@ -488,7 +537,10 @@ fn names_of(fields: &[(Key, Ty)]) -> impl Iterator<Item = &'static str> + '_ {
 }
 
 /// The closest name by edit distance (counted in characters), if close enough.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let n = word.chars().count();
     let limit = match n {
         0..=2 => 1,
@@ -550,7 +602,12 @@ impl Cx<'_, '_> {
     }
 
     /// Read a mapping against `fields`; unknown and duplicate keys are reported.
-    fn map(&mut self, node: &yaml::Node<'_>, fields: &'static [(Key, Ty)], unit: Option<MoneyUnit>) -> Node {
+    fn map(
+        &mut self,
+        node: &yaml::Node<'_>,
+        fields: &'static [(Key, Ty)],
+        unit: Option<MoneyUnit>,
+    ) -> Node {
         let Yaml::Map(entries) = &node.yaml else {
             return Node::new(node.span, Value::Map(Vec::new()));
         };
@@ -568,7 +625,9 @@ impl Cx<'_, '_> {
                 self.push(
                     "JX003",
                     k.span,
-                    self.lang().pick("字段名须是文字", "a key must be text").into(),
+                    self.lang()
+                        .pick("字段名须是文字", "a key must be text")
+                        .into(),
                     None,
                 );
                 continue;
@@ -638,15 +697,29 @@ impl Cx<'_, '_> {
         let msg = match self.lang() {
             Lang::Zh if first_name == name => format!("字段“{name}”重复（第 {line} 行已有）"),
             Lang::Zh => format!("字段“{name}”与第 {line} 行的“{first_name}”是同一个字段（{key}）"),
-            Lang::En if first_name == name => format!("duplicate key `{name}` (first on line {line})"),
-            Lang::En => format!("`{name}` is the same key as `{first_name}` on line {line} ({key})"),
+            Lang::En if first_name == name => {
+                format!("duplicate key `{name}` (first on line {line})")
+            }
+            Lang::En => {
+                format!("`{name}` is the same key as `{first_name}` on line {line} ({key})")
+            }
         };
         let mut f = code_finding("JX004", self.lang(), msg, self.file, span);
-        f = f.also(self.file, first, self.lang().pick("第一次出现在这里", "first defined here"));
+        f = f.also(
+            self.file,
+            first,
+            self.lang().pick("第一次出现在这里", "first defined here"),
+        );
         self.findings.push(f);
     }
 
-    fn field(&mut self, key: Key, ty: Ty, v: &yaml::Node<'_>, unit: Option<MoneyUnit>) -> Option<Node> {
+    fn field(
+        &mut self,
+        key: Key,
+        ty: Ty,
+        v: &yaml::Node<'_>,
+        unit: Option<MoneyUnit>,
+    ) -> Option<Node> {
         let span = v.span;
         let lang = self.lang();
         let what = key.name();
@@ -675,7 +748,9 @@ impl Cx<'_, '_> {
                 let mut out = Vec::with_capacity(items.len());
                 for item in items {
                     match (ty, &item.yaml) {
-                        (Ty::MapList(fields), Yaml::Map(_)) => out.push(self.map(item, fields, None)),
+                        (Ty::MapList(fields), Yaml::Map(_)) => {
+                            out.push(self.map(item, fields, None))
+                        }
                         (Ty::TextList, Yaml::Scalar { text, .. }) => {
                             out.push(Node::new(item.span, Value::Text(text.as_ref().into())))
                         }
@@ -705,11 +780,18 @@ impl Cx<'_, '_> {
                 Some(k) => Value::Text(k.name().into()),
                 None => {
                     let names = Kind::ALL.iter().flat_map(|k| [k.name(), k.zh()]);
-                    let help = did_you_mean(text, names)
-                        .map(|s| lang.pick("是不是“", "did you mean `").to_owned() + s + lang.pick("”？", "`?"));
+                    let help = did_you_mean(text, names).map(|s| {
+                        lang.pick("是不是“", "did you mean `").to_owned()
+                            + s
+                            + lang.pick("”？", "`?")
+                    });
                     let msg = match lang {
-                        Lang::Zh => format!("未知的 kind“{text}”：须为 target（绩效目标）、self-evaluation（绩效自评）或 summary（汇总）"),
-                        Lang::En => format!("unknown kind `{text}`: use target, self-evaluation or summary"),
+                        Lang::Zh => format!(
+                            "未知的 kind“{text}”：须为 target（绩效目标）、self-evaluation（绩效自评）或 summary（汇总）"
+                        ),
+                        Lang::En => {
+                            format!("unknown kind `{text}`: use target, self-evaluation or summary")
+                        }
                     };
                     self.push("JX008", span, msg, help);
                     return None;
@@ -717,13 +799,22 @@ impl Cx<'_, '_> {
             },
             Ty::Year | Ty::Count => {
                 let t = text.trim();
-                let t = if matches!(ty, Ty::Year) { t.strip_suffix('年').unwrap_or(t) } else { t };
+                let t = if matches!(ty, Ty::Year) {
+                    t.strip_suffix('年').unwrap_or(t)
+                } else {
+                    t
+                };
                 match amount::parse_decimal(t) {
-                    Ok(d) if d.scale() == 0
-                        && !d.is_sign_negative()
-                        && (!matches!(ty, Ty::Year) || (1900..=2200).contains(&d.mantissa())) =>
+                    Ok(d)
+                        if d.scale() == 0
+                            && !d.is_sign_negative()
+                            && (!matches!(ty, Ty::Year)
+                                || (1900..=2200).contains(&d.mantissa())) =>
                     {
-                        Value::Num(Num { value: d, percent: false })
+                        Value::Num(Num {
+                            value: d,
+                            percent: false,
+                        })
                     }
                     _ => {
                         let (zh, en) = if matches!(ty, Ty::Year) {
@@ -747,7 +838,10 @@ impl Cx<'_, '_> {
                         (None, Some(u)) => u.to_wan(d),
                         (None, None) => d,
                     };
-                    Value::Num(Num { value: d, percent: false })
+                    Value::Num(Num {
+                        value: d,
+                        percent: false,
+                    })
                 }
                 Err(e) => {
                     self.bad_number("JX005", what, text, span, &e);
@@ -755,24 +849,40 @@ impl Cx<'_, '_> {
                 }
             },
             Ty::Number => match amount::parse_decimal(text) {
-                Ok(d) => Value::Num(Num { value: d, percent: false }),
+                Ok(d) => Value::Num(Num {
+                    value: d,
+                    percent: false,
+                }),
                 Err(e) => {
-                    let code = if matches!(e, NumError::NotANumber) { "JX003" } else { "JX005" };
+                    let code = if matches!(e, NumError::NotANumber) {
+                        "JX003"
+                    } else {
+                        "JX005"
+                    };
                     self.bad_number(code, what, text, span, &e);
                     return None;
                 }
             },
             Ty::Percent => match amount::parse_percent(text) {
-                Ok(d) => Value::Num(Num { value: d, percent: true }),
+                Ok(d) => Value::Num(Num {
+                    value: d,
+                    percent: true,
+                }),
                 Err(e) => {
                     if amount::parse_decimal(text).is_ok() {
                         let msg = match lang {
                             Lang::Zh => format!("“{what}”须写成百分数（如 19.7%），这里是“{text}”"),
-                            Lang::En => format!("`{what}` must be a percentage (e.g. 19.7%), not `{text}`"),
+                            Lang::En => {
+                                format!("`{what}` must be a percentage (e.g. 19.7%), not `{text}`")
+                            }
                         };
                         self.push("JX003", span, msg, None);
                     } else {
-                        let code = if matches!(e, NumError::NotANumber) { "JX003" } else { "JX005" };
+                        let code = if matches!(e, NumError::NotANumber) {
+                            "JX003"
+                        } else {
+                            "JX005"
+                        };
                         self.bad_number(code, what, text, span, &e);
                     }
                     return None;
@@ -803,7 +913,10 @@ impl Cx<'_, '_> {
                     };
                     let msg = match lang {
                         Lang::Zh => format!("指标值“{text}”无法解析：此处应为{}", e.expected_zh),
-                        Lang::En => format!("cannot read the value `{text}`: expected {} here", e.expected_en),
+                        Lang::En => format!(
+                            "cannot read the value `{text}`: expected {} here",
+                            e.expected_en
+                        ),
                     };
                     self.push("JX007", at, msg, None);
                     return None;
@@ -841,7 +954,12 @@ impl Cx<'_, '_> {
             Yaml::Map(es) => es,
             _ => {
                 if !v.is_null() {
-                    self.wrong_type(v, "映射（一级指标 → 二级指标 → 三级指标列表）", "a mapping (一级 → 二级 → list)", "indicators");
+                    self.wrong_type(
+                        v,
+                        "映射（一级指标 → 二级指标 → 三级指标列表）",
+                        "a mapping (一级 → 二级 → list)",
+                        "indicators",
+                    );
                 }
                 return Node::new(v.span, Value::Map(Vec::new()));
             }
@@ -863,7 +981,12 @@ impl Cx<'_, '_> {
                 Yaml::Map(es) => &es[..],
                 _ if v1.is_null() => &[],
                 _ => {
-                    self.wrong_type(v1, "映射（二级指标 → 三级指标列表）", "a mapping (二级 → list)", name);
+                    self.wrong_type(
+                        v1,
+                        "映射（二级指标 → 三级指标列表）",
+                        "a mapping (二级 → list)",
+                        name,
+                    );
                     continue;
                 }
             };
@@ -884,17 +1007,32 @@ impl Cx<'_, '_> {
                     Yaml::Map(_) => std::slice::from_ref(v2),
                     _ if v2.is_null() => &[],
                     _ => {
-                        self.wrong_type(v2, "三级指标列表（每项以 - 开头）", "a list of indicators", name2);
+                        self.wrong_type(
+                            v2,
+                            "三级指标列表（每项以 - 开头）",
+                            "a list of indicators",
+                            name2,
+                        );
                         continue;
                     }
                 };
                 if matches!(v2.yaml, Yaml::Map(_)) {
-                    self.wrong_type(v2, "三级指标列表（每项以 - 开头）", "a list of indicators", name2);
+                    self.wrong_type(
+                        v2,
+                        "三级指标列表（每项以 - 开头）",
+                        "a list of indicators",
+                        name2,
+                    );
                 }
                 let mut list = Vec::with_capacity(items.len());
                 for item in items {
                     if !matches!(item.yaml, Yaml::Map(_)) {
-                        self.wrong_type(item, "映射（name、target 等字段）", "a mapping (name, target, …)", lang.pick("三级指标", "indicator"));
+                        self.wrong_type(
+                            item,
+                            "映射（name、target 等字段）",
+                            "a mapping (name, target, …)",
+                            lang.pick("三级指标", "indicator"),
+                        );
                         continue;
                     }
                     let mut ind = self.map(item, INDICATOR, None);
@@ -944,7 +1082,10 @@ impl Cx<'_, '_> {
         // Where it would belong instead, when it is a dimension of this profile.
         let elsewhere = known.and_then(|k| {
             if profile.level1().contains(&k) {
-                Some(lang.pick("它是一级指标", "it is a 一级 dimension").to_owned())
+                Some(
+                    lang.pick("它是一级指标", "it is a 一级 dimension")
+                        .to_owned(),
+                )
             } else {
                 profile
                     .level1()
@@ -959,10 +1100,18 @@ impl Cx<'_, '_> {
         let msg = match (lang, l1) {
             (Lang::Zh, None) => format!("“{name}”不是{}体系中的一级指标", profile.name()),
             (Lang::Zh, Some(l1)) => format!("“{name}”不是“{l1}”下的二级指标（{}）", profile.name()),
-            (Lang::En, None) => format!("`{name}` is not a {level} in the {} profile", profile.name()),
-            (Lang::En, Some(l1)) => format!("`{name}` is not a {level} of {l1} in the {} profile", profile.name()),
+            (Lang::En, None) => format!(
+                "`{name}` is not a {level} in the {} profile",
+                profile.name()
+            ),
+            (Lang::En, Some(l1)) => format!(
+                "`{name}` is not a {level} of {l1} in the {} profile",
+                profile.name()
+            ),
         };
-        let names = allowed.iter().flat_map(|k| std::iter::once(k.name()).chain(k.aliases().iter().copied()));
+        let names = allowed
+            .iter()
+            .flat_map(|k| std::iter::once(k.name()).chain(k.aliases().iter().copied()));
         let help = match (elsewhere, did_you_mean(name, names)) {
             (Some(e), _) => e,
             (None, Some(s)) => match lang {

@@ -196,7 +196,10 @@ fn decode_utf16(rest: &[u8], enc: &'static encoding_rs::Encoding) -> Result<Stri
         while i < units.len() {
             let u = units[i];
             if (0xD800..0xDC00).contains(&u) {
-                if units.get(i + 1).is_some_and(|n| (0xDC00..0xE000).contains(n)) {
+                if units
+                    .get(i + 1)
+                    .is_some_and(|n| (0xDC00..0xE000).contains(n))
+                {
                     i += 2;
                     continue;
                 }
@@ -324,7 +327,10 @@ mod tests {
             .into_iter()
             .chain("年度: 2022".encode_utf16().flat_map(|u| u.to_le_bytes()))
             .collect();
-        assert_eq!(decode(&utf16).unwrap(), ("年度: 2022".to_owned(), Encoding::Utf16Le));
+        assert_eq!(
+            decode(&utf16).unwrap(),
+            ("年度: 2022".to_owned(), Encoding::Utf16Le)
+        );
         let (gbk, _, _) = encoding_rs::GBK.encode("kind: 绩效自评");
         assert_eq!(
             decode(&gbk).unwrap_err(),

@@ -143,7 +143,8 @@ pub fn parse(text: &str, limits: Limits) -> Parsed<'_> {
             Event::DocumentStart(_) => {
                 documents += 1;
                 if documents > 1 {
-                    out.extra_documents.push(Span::new(start, end.max(start + 3).min(text.len())));
+                    out.extra_documents
+                        .push(Span::new(start, end.max(start + 3).min(text.len())));
                     // Only the first document is read.
                     break;
                 }
@@ -311,7 +312,12 @@ fn null_at(at: usize) -> Node<'static> {
 fn count_nodes(n: &Node<'_>) -> usize {
     match &n.yaml {
         Yaml::Scalar { .. } => 1,
-        Yaml::Map(es) => 1 + es.iter().map(|(k, v)| count_nodes(k) + count_nodes(v)).sum::<usize>(),
+        Yaml::Map(es) => {
+            1 + es
+                .iter()
+                .map(|(k, v)| count_nodes(k) + count_nodes(v))
+                .sum::<usize>()
+        }
         Yaml::Seq(items) => 1 + items.iter().map(count_nodes).sum::<usize>(),
     }
 }
@@ -389,8 +395,13 @@ mod tests {
         assert_eq!(slice(text, &proj[0].1), "\"居家 养老\"");
         assert_eq!(proj[0].1.as_str(), Some("居家 养老"));
         let list = &proj[1].1;
-        assert_eq!(slice(text, list), "- { a: 1 }\r\n    - b: 二\r\n      c: 三");
-        let Yaml::Seq(items) = &list.yaml else { panic!() };
+        assert_eq!(
+            slice(text, list),
+            "- { a: 1 }\r\n    - b: 二\r\n      c: 三"
+        );
+        let Yaml::Seq(items) = &list.yaml else {
+            panic!()
+        };
         assert_eq!(slice(text, &items[0]), "{ a: 1 }");
         assert_eq!(slice(text, &items[1]), "b: 二\r\n      c: 三");
         // the root mapping reaches its last child

@@ -58,7 +58,10 @@ pub enum UnOp {
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExprKind {
     /// A number; `percent` when written `90%` (the value is then 0.9).
-    Num { value: Decimal, percent: bool },
+    Num {
+        value: Decimal,
+        percent: bool,
+    },
     Str(String),
     Bool(bool),
     List(Vec<Expr>),

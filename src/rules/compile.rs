@@ -3,9 +3,9 @@
 //! templates pre-parsed and regexes pre-built, so evaluation never re-parses.
 //! Every problem found here is a [`RuleError`] into the rule file.
 
+use super::RuleError;
 use super::ast::{self, BinOp, Clause, ExprKind, UnOp};
 use super::parse::{self, parse_file};
-use super::RuleError;
 use crate::diag::{Lang, Severity};
 use crate::load::did_you_mean;
 use crate::model::{Key, Kind, Num, Profile};
@@ -75,30 +75,162 @@ pub enum Func {
 
 /// name, function, min arity, max arity, what it does (for `jixiao explain` and docs).
 pub const FUNCTIONS: &[(&str, Func, usize, usize, &str)] = &[
-    ("count", Func::Count, 1, 1, "number of items of a list or mapping (0 when missing)"),
-    ("sum", Func::Sum, 1, 1, "exact sum of the numbers of a list (missing items skipped; 0 when empty)"),
-    ("min", Func::Min, 1, 2, "smallest number of a list, or of two numbers (undefined when empty)"),
-    ("max", Func::Max, 1, 2, "largest number of a list, or of two numbers (undefined when empty)"),
-    ("exists", Func::Exists, 1, 1, "the path is present (an empty value is present; an empty wildcard list is not)"),
-    ("len", Func::Len, 1, 1, "characters of a text, items of a list"),
+    (
+        "count",
+        Func::Count,
+        1,
+        1,
+        "number of items of a list or mapping (0 when missing)",
+    ),
+    (
+        "sum",
+        Func::Sum,
+        1,
+        1,
+        "exact sum of the numbers of a list (missing items skipped; 0 when empty)",
+    ),
+    (
+        "min",
+        Func::Min,
+        1,
+        2,
+        "smallest number of a list, or of two numbers (undefined when empty)",
+    ),
+    (
+        "max",
+        Func::Max,
+        1,
+        2,
+        "largest number of a list, or of two numbers (undefined when empty)",
+    ),
+    (
+        "exists",
+        Func::Exists,
+        1,
+        1,
+        "the path is present (an empty value is present; an empty wildcard list is not)",
+    ),
+    (
+        "len",
+        Func::Len,
+        1,
+        1,
+        "characters of a text, items of a list",
+    ),
     ("distinct", Func::Distinct, 1, 1, "the list without repeats"),
-    ("duplicates", Func::Duplicates, 1, 1, "the values that occur more than once"),
-    ("round", Func::Round, 1, 2, "round half-up to n decimals (default 0)"),
-    ("percent", Func::Percent, 1, 2, "a fraction as a percentage text, half-up to n decimals: percent(0.19726, 1) is 19.7%"),
-    ("agrees", Func::Agrees, 2, 2, "agrees(reported, computed): computed rounded half-up to the decimals written in reported equals it"),
-    ("matches", Func::Matches, 2, 2, "matches(text, regex): the regular expression matches somewhere in the text"),
+    (
+        "duplicates",
+        Func::Duplicates,
+        1,
+        1,
+        "the values that occur more than once",
+    ),
+    (
+        "round",
+        Func::Round,
+        1,
+        2,
+        "round half-up to n decimals (default 0)",
+    ),
+    (
+        "percent",
+        Func::Percent,
+        1,
+        2,
+        "a fraction as a percentage text, half-up to n decimals: percent(0.19726, 1) is 19.7%",
+    ),
+    (
+        "agrees",
+        Func::Agrees,
+        2,
+        2,
+        "agrees(reported, computed): computed rounded half-up to the decimals written in reported equals it",
+    ),
+    (
+        "matches",
+        Func::Matches,
+        2,
+        2,
+        "matches(text, regex): the regular expression matches somewhere in the text",
+    ),
     ("year", Func::Year, 1, 1, "the year of a date"),
-    ("amount", Func::Amount, 1, 1, "money in 万元: amount(\"1,500,000 元\") is 150"),
-    ("quantitative", Func::Quantitative, 1, 1, "an indicator value has a number, percentage, date or range"),
-    ("number", Func::Number, 1, 1, "the number of an indicator value (a percentage as a fraction)"),
-    ("unit", Func::Unit, 1, 1, "the unit of an indicator value (% for percentages)"),
-    ("comparator", Func::Comparator, 1, 1, "the comparator written: ≥ > ≤ < = (\"\" when none)"),
-    ("quantity", Func::Quantity, 1, 1, "what a value measures: number, percent, date, range or qualitative"),
-    ("met", Func::Met, 1, 2, "met(indicator) or met(target, actual): the actual satisfies the target"),
-    ("score", Func::Score, 1, 1, "score(indicator): the 10号 formula score; score(budget): the execution score (10 points)"),
-    ("ratio", Func::Ratio, 1, 1, "ratio(indicator): actual / target for ≥, > and = targets (over-achievement)"),
-    ("grade", Func::Grade, 1, 1, "the grade of a total score: 优 ≥ 90, 良 ≥ 80, 中 ≥ 60, 差"),
-    ("key", Func::Key, 1, 1, "the key a value sits under (the 二级 name of a dimension's list)"),
+    (
+        "amount",
+        Func::Amount,
+        1,
+        1,
+        "money in 万元: amount(\"1,500,000 元\") is 150",
+    ),
+    (
+        "quantitative",
+        Func::Quantitative,
+        1,
+        1,
+        "an indicator value has a number, percentage, date or range",
+    ),
+    (
+        "number",
+        Func::Number,
+        1,
+        1,
+        "the number of an indicator value (a percentage as a fraction)",
+    ),
+    (
+        "unit",
+        Func::Unit,
+        1,
+        1,
+        "the unit of an indicator value (% for percentages)",
+    ),
+    (
+        "comparator",
+        Func::Comparator,
+        1,
+        1,
+        "the comparator written: ≥ > ≤ < = (\"\" when none)",
+    ),
+    (
+        "quantity",
+        Func::Quantity,
+        1,
+        1,
+        "what a value measures: number, percent, date, range or qualitative",
+    ),
+    (
+        "met",
+        Func::Met,
+        1,
+        2,
+        "met(indicator) or met(target, actual): the actual satisfies the target",
+    ),
+    (
+        "score",
+        Func::Score,
+        1,
+        1,
+        "score(indicator): the 10号 formula score; score(budget): the execution score (10 points)",
+    ),
+    (
+        "ratio",
+        Func::Ratio,
+        1,
+        1,
+        "ratio(indicator): actual / target for ≥, > and = targets (over-achievement)",
+    ),
+    (
+        "grade",
+        Func::Grade,
+        1,
+        1,
+        "the grade of a total score: 优 ≥ 90, 良 ≥ 80, 中 ≥ 60, 差",
+    ),
+    (
+        "key",
+        Func::Key,
+        1,
+        1,
+        "the key a value sits under (the 二级 name of a dimension's list)",
+    ),
 ];
 
 /// A compiled expression.
@@ -244,7 +376,10 @@ pub type RuleErrors = Vec<(usize, RuleError)>;
 
 impl RuleSet {
     /// Parse, check and compile rule files. Every error of every file is returned.
-    pub fn build(sources: Vec<RuleSource>, settings: &Settings) -> Result<RuleSet, (Vec<RuleSource>, RuleErrors)> {
+    pub fn build(
+        sources: Vec<RuleSource>,
+        settings: &Settings,
+    ) -> Result<RuleSet, (Vec<RuleSource>, RuleErrors)> {
         let lang = settings.lang;
         let mut errors: RuleErrors = Vec::new();
         let mut files = Vec::new();
@@ -270,7 +405,9 @@ impl RuleSet {
                             p.name_span,
                             match lang {
                                 Lang::Zh => format!("参数“{}”在本文件中重复定义", p.name),
-                                Lang::En => format!("param `{}` is defined twice in this file", p.name),
+                                Lang::En => {
+                                    format!("param `{}` is defined twice in this file", p.name)
+                                }
                             },
                         ),
                     ));
@@ -302,7 +439,11 @@ impl RuleSet {
         }
         for (i, f) in files.iter().enumerate() {
             if let Some((title, basis)) = &f.ruleset {
-                set.headers.push((i, title.clone(), basis.iter().map(|b| b.0.clone()).collect()));
+                set.headers.push((
+                    i,
+                    title.clone(),
+                    basis.iter().map(|b| b.0.clone()).collect(),
+                ));
             }
             for r in &f.rules {
                 let mut cx = Cx {
@@ -324,11 +465,17 @@ impl RuleSet {
                             "rule-duplicate",
                             r.code_span,
                             match lang {
-                                Lang::Zh => format!("规则编号 {} 重复（{prev_file} 中已定义）", r.code),
-                                Lang::En => format!("rule {} is already defined in {prev_file}", r.code),
+                                Lang::Zh => {
+                                    format!("规则编号 {} 重复（{prev_file} 中已定义）", r.code)
+                                }
+                                Lang::En => {
+                                    format!("rule {} is already defined in {prev_file}", r.code)
+                                }
                             },
                         )
-                        .help(lang.pick("每条规则须有唯一的编号", "give each rule a code of its own")),
+                        .help(
+                            lang.pick("每条规则须有唯一的编号", "give each rule a code of its own"),
+                        ),
                     ));
                     continue;
                 }
@@ -340,17 +487,18 @@ impl RuleSet {
         }
         // Config severities: change or turn off.
         let mut off = Vec::new();
-        set.rules.retain_mut(|r| match settings.severity.get(&*r.code) {
-            Some(None) => {
-                off.push(r.code.clone());
-                false
-            }
-            Some(Some(s)) => {
-                r.severity = *s;
-                true
-            }
-            None => true,
-        });
+        set.rules
+            .retain_mut(|r| match settings.severity.get(&*r.code) {
+                Some(None) => {
+                    off.push(r.code.clone());
+                    false
+                }
+                Some(Some(s)) => {
+                    r.severity = *s;
+                    true
+                }
+                None => true,
+            });
         set.off = off;
         Ok(set)
     }
@@ -361,11 +509,17 @@ impl RuleSet {
 
     /// The rule's source text, for `jixiao explain`.
     pub fn rule_text(&self, r: &Compiled) -> &str {
-        self.sources[r.source].text.get(r.span.range()).unwrap_or("")
+        self.sources[r.source]
+            .text
+            .get(r.span.range())
+            .unwrap_or("")
     }
 
     pub fn param(&self, name: &str) -> Option<&Lit> {
-        self.params.iter().find(|p| p.name == name).map(|p| &p.value)
+        self.params
+            .iter()
+            .find(|p| p.name == name)
+            .map(|p| &p.value)
     }
 }
 
@@ -465,12 +619,20 @@ impl Cx<'_> {
             cross: false,
             message: None,
         };
-        if !r.code.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) {
+        if !r
+            .code
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
+        {
             self.err(
                 "rule-code",
                 r.code_span,
                 format!("规则编号“{}”须以字母开头（如 JX101）", r.code),
-                format!("rule code `{}` must start with a letter (like JX101)", r.code),
+                format!(
+                    "rule code `{}` must start with a letter (like JX101)",
+                    r.code
+                ),
             );
         }
         // Rule-level clauses (severity, applies, basis, help, message) go on the
@@ -592,7 +754,9 @@ impl Cx<'_> {
                         }
                     }
                 }
-                Clause::For { var, iter, body, .. } => {
+                Clause::For {
+                    var, iter, body, ..
+                } => {
                     let it = self.expr(iter);
                     let slot = self.bind(var);
                     let inner = self.block(body, rule, false);
@@ -698,10 +862,14 @@ impl Cx<'_> {
             ExprKind::Bool(b) => Ex::Lit(Lit::Bool(*b)),
             ExprKind::List(items) => {
                 let items: Vec<Ex> = items.iter().map(|i| self.expr(i)).collect();
-                match items.iter().map(|i| match i {
-                    Ex::Lit(l) => Some(l.clone()),
-                    _ => None,
-                }).collect::<Option<Vec<Lit>>>() {
+                match items
+                    .iter()
+                    .map(|i| match i {
+                        Ex::Lit(l) => Some(l.clone()),
+                        _ => None,
+                    })
+                    .collect::<Option<Vec<Lit>>>()
+                {
                     Some(lits) => Ex::Lit(Lit::List(lits.into())),
                     None => Ex::List(items),
                 }
@@ -760,7 +928,9 @@ impl Cx<'_> {
                 })),
                 ex => Ex::Neg(Box::new(ex)),
             },
-            ExprKind::Binary(op, l, r) => Ex::Bin(*op, Box::new(self.expr(l)), Box::new(self.expr(r))),
+            ExprKind::Binary(op, l, r) => {
+                Ex::Bin(*op, Box::new(self.expr(l)), Box::new(self.expr(r)))
+            }
         }
     }
 
@@ -805,7 +975,12 @@ impl Cx<'_> {
         let mut candidates: Vec<&str> = self.scopes.iter().map(|s| s.name.as_str()).collect();
         candidates.extend(self.params.iter().map(|p| p.name.as_str()));
         candidates.extend(["projects", "declared", "profile"]);
-        candidates.extend(Key::ALL.iter().filter(|k| !k.is_dimension()).map(|k| k.name()));
+        candidates.extend(
+            Key::ALL
+                .iter()
+                .filter(|k| !k.is_dimension())
+                .map(|k| k.name()),
+        );
         let guess = did_you_mean(n, candidates.iter().copied()).map(str::to_owned);
         let e = self.err(
             "rule-name",
@@ -961,7 +1136,10 @@ fn default_at(e: &Ex) -> Option<Ex> {
 /// Decimal helper for tests and configs.
 pub fn num(s: &str) -> Option<Lit> {
     let (d, percent) = match s.strip_suffix('%') {
-        Some(p) => (Decimal::from_str_exact(p.trim()).ok()? / Decimal::ONE_HUNDRED, true),
+        Some(p) => (
+            Decimal::from_str_exact(p.trim()).ok()? / Decimal::ONE_HUNDRED,
+            true,
+        ),
         None => (Decimal::from_str_exact(s.trim()).ok()?, false),
     };
     Some(Lit::Num(Num { value: d, percent }))

@@ -3,8 +3,8 @@
 //! path is *undefined*, and an undefined `when` or `assert` does not fire.
 //! Work is bounded per rule and document, so no rule can hang the linter.
 
-use super::compile::{Check, Compiled, Ex, Func, Lit, RuleSet, Seg, Step, Template};
 use super::ast::BinOp;
+use super::compile::{Check, Compiled, Ex, Func, Lit, RuleSet, Seg, Step, Template};
 use crate::diag::{FileId, Finding, Lang};
 use crate::model::{Doc, Key, Node, Num, Value};
 use crate::score;
@@ -123,12 +123,28 @@ impl<'a> Eval<'a> {
             out.truncate(before);
             let lang = self.cx.lang;
             let msg = match lang {
-                Lang::Zh => format!("规则 {} 在本文件上超出求值工作量上限（{WORK_LIMIT} 步），结果不完整", rule.code),
-                Lang::En => format!("rule {} exceeded its evaluation limit ({WORK_LIMIT} steps) on this file; its results are incomplete", rule.code),
+                Lang::Zh => format!(
+                    "规则 {} 在本文件上超出求值工作量上限（{WORK_LIMIT} 步），结果不完整",
+                    rule.code
+                ),
+                Lang::En => format!(
+                    "rule {} exceeded its evaluation limit ({WORK_LIMIT} steps) on this file; its results are incomplete",
+                    rule.code
+                ),
             };
             out.push(
-                Finding::new(rule.code.clone(), rule.severity, rule.title(lang), msg, self.cx.file, self.doc_span())
-                    .with_help(lang.pick("简化该规则（避免在 for 里对整张指标表做推导式）", "simplify the rule (avoid a comprehension over the whole table inside a for)")),
+                Finding::new(
+                    rule.code.clone(),
+                    rule.severity,
+                    rule.title(lang),
+                    msg,
+                    self.cx.file,
+                    self.doc_span(),
+                )
+                .with_help(lang.pick(
+                    "简化该规则（避免在 for 里对整张指标表做推导式）",
+                    "simplify the rule (avoid a comprehension over the whole table inside a for)",
+                )),
             );
         }
     }
@@ -199,8 +215,15 @@ impl<'a> Eval<'a> {
             Some(n) if n.file == self.cx.file => (locate(&n), node_path(&self.cx.doc.root, n.node)),
             _ => (self.doc_span(), String::new()),
         };
-        let mut f = Finding::new(rule.code.clone(), rule.severity, rule.title(lang), message, self.cx.file, span)
-            .with_path(path);
+        let mut f = Finding::new(
+            rule.code.clone(),
+            rule.severity,
+            rule.title(lang),
+            message,
+            self.cx.file,
+            span,
+        )
+        .with_path(path);
         if let Some(h) = check.help.as_ref().or(rule.help.as_ref()) {
             let text = self.render(h);
             f = f.with_help(text);
@@ -270,7 +293,12 @@ impl<'a> Eval<'a> {
         match e {
             Ex::Lit(l) => lit(l),
             Ex::List(items) => Val::List(Rc::new(items.iter().map(|i| self.eval(i)).collect())),
-            Ex::Comp { expr, slot, iter, cond } => {
+            Ex::Comp {
+                expr,
+                slot,
+                iter,
+                cond,
+            } => {
                 let src = self.eval(iter);
                 let mut out = Vec::new();
                 for item in items_of(&src) {
@@ -419,7 +447,11 @@ impl<'a> Eval<'a> {
             },
             Func::Sum => {
                 let Some(items) = collection(&arg(0)) else {
-                    return if arg(0).is_undef() { Val::num(Decimal::ZERO) } else { Val::Undef };
+                    return if arg(0).is_undef() {
+                        Val::num(Decimal::ZERO)
+                    } else {
+                        Val::Undef
+                    };
                 };
                 let mut total = Decimal::ZERO;
                 for it in items {
@@ -441,7 +473,9 @@ impl<'a> Eval<'a> {
                 };
                 let mut best: Option<Num> = None;
                 for it in &items {
-                    let Some(n) = as_num(it) else { return Val::Undef };
+                    let Some(n) = as_num(it) else {
+                        return Val::Undef;
+                    };
                     best = Some(match best {
                         None => n,
                         Some(b) if (f == Func::Min) == (n.value < b.value) => n,
@@ -456,13 +490,23 @@ impl<'a> Eval<'a> {
                 _ => true,
             }),
             Func::Len => match &arg(0) {
-                v @ (Val::Str(_) | Val::Node(NodeRef { node: Node { value: Value::Text(_) | Value::Ind(_) | Value::Null, .. }, .. })) => {
+                v @ (Val::Str(_)
+                | Val::Node(NodeRef {
+                    node:
+                        Node {
+                            value: Value::Text(_) | Value::Ind(_) | Value::Null,
+                            ..
+                        },
+                    ..
+                })) => {
                     as_text(v).map_or(Val::Undef, |s| Val::num(Decimal::from(s.chars().count())))
                 }
                 v => collection(v).map_or(Val::Undef, |i| Val::num(Decimal::from(i.len()))),
             },
             Func::Distinct | Func::Duplicates => {
-                let Some(items) = collection(&arg(0)) else { return Val::Undef };
+                let Some(items) = collection(&arg(0)) else {
+                    return Val::Undef;
+                };
                 let mut seen: HashMap<String, usize> = HashMap::new();
                 let mut order: Vec<(String, Val<'a>)> = Vec::new();
                 for it in items {
@@ -481,11 +525,16 @@ impl<'a> Eval<'a> {
                 Val::List(Rc::new(keep))
             }
             Func::Round => {
-                let Some(n) = as_num(&arg(0)) else { return Val::Undef };
-                let Some(dp) = digits(&vals.get(1).cloned().unwrap_or(Val::num(Decimal::ZERO))) else {
+                let Some(n) = as_num(&arg(0)) else {
                     return Val::Undef;
                 };
-                let mut v = n.value.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
+                let Some(dp) = digits(&vals.get(1).cloned().unwrap_or(Val::num(Decimal::ZERO)))
+                else {
+                    return Val::Undef;
+                };
+                let mut v = n
+                    .value
+                    .round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
                 v.rescale(dp.min(v.scale().max(dp)));
                 Val::Num(Num {
                     value: v,
@@ -493,11 +542,16 @@ impl<'a> Eval<'a> {
                 })
             }
             Func::Percent => {
-                let Some(n) = as_num(&arg(0)) else { return Val::Undef };
-                let Some(dp) = digits(&vals.get(1).cloned().unwrap_or(Val::num(Decimal::ZERO))) else {
+                let Some(n) = as_num(&arg(0)) else {
                     return Val::Undef;
                 };
-                let Some(p) = n.value.checked_mul(Decimal::ONE_HUNDRED) else { return Val::Undef };
+                let Some(dp) = digits(&vals.get(1).cloned().unwrap_or(Val::num(Decimal::ZERO)))
+                else {
+                    return Val::Undef;
+                };
+                let Some(p) = n.value.checked_mul(Decimal::ONE_HUNDRED) else {
+                    return Val::Undef;
+                };
                 let mut p = p.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
                 p.rescale(dp);
                 Val::Str(Cow::Owned(format!("{p}%")))
@@ -515,16 +569,29 @@ impl<'a> Eval<'a> {
             },
             Func::Year => match &arg(0) {
                 Val::Num(n) => Val::Num(*n),
-                Val::Node(NodeRef { node: Node { value: Value::Num(n), .. }, .. }) => Val::Num(*n),
+                Val::Node(NodeRef {
+                    node:
+                        Node {
+                            value: Value::Num(n),
+                            ..
+                        },
+                    ..
+                }) => Val::Num(*n),
                 v => match as_ind(v).as_deref().map(|i| &i.quantity) {
                     Some(Quantity::Date(d)) => Val::num(Decimal::from(d.year)),
                     _ => Val::Undef,
                 },
             },
             Func::Amount => match &arg(0) {
-                v @ (Val::Num(_) | Val::Node(NodeRef { node: Node { value: Value::Num(_), .. }, .. })) => {
-                    as_num(v).map_or(Val::Undef, |n| Val::num(n.value))
-                }
+                v @ (Val::Num(_)
+                | Val::Node(NodeRef {
+                    node:
+                        Node {
+                            value: Value::Num(_),
+                            ..
+                        },
+                    ..
+                })) => as_num(v).map_or(Val::Undef, |n| Val::num(n.value)),
                 Val::Str(s) => match crate::amount::parse_amount(s) {
                     Ok((d, Some(_))) => Val::num(d.normalize()),
                     _ => match value::parse(s).ok().and_then(|i| i.in_wan()) {
@@ -537,7 +604,9 @@ impl<'a> Eval<'a> {
                     None => Val::Undef,
                 },
             },
-            Func::Quantitative => as_ind(&arg(0)).map_or(Val::Undef, |i| Val::Bool(i.is_quantitative())),
+            Func::Quantitative => {
+                as_ind(&arg(0)).map_or(Val::Undef, |i| Val::Bool(i.is_quantitative()))
+            }
             Func::Number => match as_ind(&arg(0)).as_deref().map(|i| &i.quantity) {
                 Some(Quantity::Number(d)) => Val::num(*d),
                 Some(Quantity::Percent(d)) => Val::Num(Num {
@@ -554,7 +623,9 @@ impl<'a> Eval<'a> {
                 None => Val::Undef,
             },
             Func::Comparator => match as_ind(&arg(0)) {
-                Some(i) if i.is_quantitative() => Val::Str(Cow::Borrowed(i.cmp.map_or("", |c| c.symbol()))),
+                Some(i) if i.is_quantitative() => {
+                    Val::Str(Cow::Borrowed(i.cmp.map_or("", |c| c.symbol())))
+                }
                 _ => Val::Undef,
             },
             Func::Quantity => match as_ind(&arg(0)).as_deref().map(|i| &i.quantity) {
@@ -587,18 +658,26 @@ impl<'a> Eval<'a> {
                     let (Some(t), Some(a), Some(w)) = (ind.target, ind.actual, ind.weight) else {
                         return Val::Undef;
                     };
-                    return score::indicator_score(&t, &a, w, ind.cost, ind.reported).map_or(Val::Undef, Val::num);
+                    return score::indicator_score(&t, &a, w, ind.cost, ind.reported)
+                        .map_or(Val::Undef, Val::num);
                 }
                 let Val::Node(n) = v else { return Val::Undef };
-                match (n.node.get(Key::Executed).and_then(Node::num), n.node.get(Key::Total).and_then(Node::num)) {
+                match (
+                    n.node.get(Key::Executed).and_then(Node::num),
+                    n.node.get(Key::Total).and_then(Node::num),
+                ) {
                     (Some(e), Some(t)) => score::execution_score(e, t).map_or(Val::Undef, Val::num),
                     _ => Val::Undef,
                 }
             }
             Func::Ratio => match indicator(&arg(0)) {
-                Some(IndRef { target: Some(t), actual: Some(a), cost: false, .. }) => {
-                    score::overshoot_ratio(&t, &a).map_or(Val::Undef, |r| Val::num(r.normalize()))
-                }
+                Some(IndRef {
+                    target: Some(t),
+                    actual: Some(a),
+                    cost,
+                    ..
+                }) => score::overshoot_ratio(&t, &a, cost)
+                    .map_or(Val::Undef, |r| Val::num(r.normalize())),
                 _ => Val::Undef,
             },
             Func::Grade => match as_num(&arg(0)) {
@@ -606,7 +685,9 @@ impl<'a> Eval<'a> {
                 None => Val::Undef,
             },
             Func::Key => match &arg(0) {
-                Val::Node(NodeRef { key: Some((k, _)), .. }) => Val::Str(Cow::Borrowed(k.name())),
+                Val::Node(NodeRef {
+                    key: Some((k, _)), ..
+                }) => Val::Str(Cow::Borrowed(k.name())),
                 _ => {
                     let _ = lang;
                     vals.clear();
@@ -631,9 +712,15 @@ fn indicator<'a>(v: &Val<'a>) -> Option<IndRef<'a>> {
     let node = n.node;
     let target = node.get(Key::Target)?;
     let level = |k: Key| node.get(k).and_then(Node::text).and_then(Key::lookup);
-    let cost = [level(Key::Level1), level(Key::Level2)].into_iter().flatten().any(|k| {
-        matches!(k, Key::Cost | Key::EconomicCost | Key::SocialCost | Key::EcologicalCost)
-    });
+    let cost = [level(Key::Level1), level(Key::Level2)]
+        .into_iter()
+        .flatten()
+        .any(|k| {
+            matches!(
+                k,
+                Key::Cost | Key::EconomicCost | Key::SocialCost | Key::EcologicalCost
+            )
+        });
     let ind_of = |n: &'a Node| match &n.value {
         Value::Ind(i) => Some(Cow::Borrowed(&**i)),
         _ => None,
@@ -649,7 +736,8 @@ fn indicator<'a>(v: &Val<'a>) -> Option<IndRef<'a>> {
 
 /// `computed`, rounded half-up to the decimals written in `reported`, equals it.
 pub fn agrees(reported: Decimal, computed: Decimal) -> bool {
-    let r = computed.round_dp_with_strategy(reported.scale(), RoundingStrategy::MidpointAwayFromZero);
+    let r =
+        computed.round_dp_with_strategy(reported.scale(), RoundingStrategy::MidpointAwayFromZero);
     r == reported
 }
 
@@ -658,7 +746,9 @@ fn digits(v: &Val<'_>) -> Option<u32> {
     if n.value.scale() > 0 && !n.value.fract().is_zero() {
         return None;
     }
-    u32::try_from(n.value.trunc().mantissa()).ok().filter(|d| *d <= 20)
+    u32::try_from(n.value.trunc().mantissa())
+        .ok()
+        .filter(|d| *d <= 20)
 }
 
 /// Items of a collection value (lists, wildcard results, YAML lists and maps).
@@ -749,12 +839,18 @@ fn index<'a>(base: Val<'a>, idx: Val<'a>) -> Val<'a> {
             None => Val::Undef,
         };
     }
-    let Some(n) = as_num(&idx) else { return Val::Undef };
-    let Ok(i) = usize::try_from(n.value.trunc().mantissa()) else { return Val::Undef };
+    let Some(n) = as_num(&idx) else {
+        return Val::Undef;
+    };
+    let Ok(i) = usize::try_from(n.value.trunc().mantissa()) else {
+        return Val::Undef;
+    };
     if !n.value.fract().is_zero() {
         return Val::Undef;
     }
-    collection(&base).and_then(|items| items.get(i).cloned()).unwrap_or(Val::Undef)
+    collection(&base)
+        .and_then(|items| items.get(i).cloned())
+        .unwrap_or(Val::Undef)
 }
 
 fn as_num(v: &Val<'_>) -> Option<Num> {
@@ -763,8 +859,14 @@ fn as_num(v: &Val<'_>) -> Option<Num> {
         Val::Node(n) => match &n.node.value {
             Value::Num(x) => Some(*x),
             Value::Ind(i) => match i.quantity {
-                Quantity::Number(d) => Some(Num { value: d, percent: false }),
-                Quantity::Percent(d) => Some(Num { value: d, percent: true }),
+                Quantity::Number(d) => Some(Num {
+                    value: d,
+                    percent: false,
+                }),
+                Quantity::Percent(d) => Some(Num {
+                    value: d,
+                    percent: true,
+                }),
                 _ => None,
             },
             _ => None,
@@ -815,18 +917,46 @@ fn canonical(v: &Val<'_>) -> String {
 
 fn equal(a: &Val<'_>, b: &Val<'_>) -> Option<bool> {
     // Indicator values compare by comparator, number and unit.
-    let is_ind = |v: &Val<'_>| matches!(v, Val::Node(NodeRef { node: Node { value: Value::Ind(_), .. }, .. }));
+    let is_ind = |v: &Val<'_>| {
+        matches!(
+            v,
+            Val::Node(NodeRef {
+                node: Node {
+                    value: Value::Ind(_),
+                    ..
+                },
+                ..
+            })
+        )
+    };
     if is_ind(a) && is_ind(b) {
-        return Some(as_ind(a)?.same_as(&as_ind(b)?));
+        return Some(as_ind(a)?.same_as(as_ind(b)?.as_ref()));
     }
     if let (Val::Bool(x), Val::Bool(y)) = (a, b) {
         return Some(x == y);
     }
     let lists = (collection_list(a), collection_list(b));
     if let (Some(x), Some(y)) = lists {
-        return Some(x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| equal(p, q) == Some(true)));
+        return Some(
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y.iter())
+                    .all(|(p, q)| equal(p, q) == Some(true)),
+        );
     }
-    let text_node = |v: &Val<'_>| matches!(v, Val::Str(_) | Val::Node(NodeRef { node: Node { value: Value::Text(_) | Value::Null, .. }, .. }));
+    let text_node = |v: &Val<'_>| {
+        matches!(
+            v,
+            Val::Str(_)
+                | Val::Node(NodeRef {
+                    node: Node {
+                        value: Value::Text(_) | Value::Null,
+                        ..
+                    },
+                    ..
+                })
+        )
+    };
     if text_node(a) || text_node(b) {
         if let (Some(x), Some(y)) = (as_text(a), as_text(b)) {
             if x == y {
@@ -892,7 +1022,9 @@ fn arith<'a>(op: BinOp, a: &Val<'a>, b: &Val<'a>) -> Val<'a> {
     {
         return Val::Str(Cow::Owned(format!("{x}{y}")));
     }
-    let (Some(x), Some(y)) = (as_num(a), as_num(b)) else { return Val::Undef };
+    let (Some(x), Some(y)) = (as_num(a), as_num(b)) else {
+        return Val::Undef;
+    };
     let r = match op {
         BinOp::Add => x.value.checked_add(y.value),
         BinOp::Sub => x.value.checked_sub(y.value),
@@ -941,7 +1073,9 @@ pub fn node_path(root: &Node, target: &Node) -> String {
         if std::ptr::eq(n, target) {
             return true;
         }
-        if !(n.span.start <= target.span.start && target.span.end <= n.span.end) && !n.span.is_empty() {
+        if !(n.span.start <= target.span.start && target.span.end <= n.span.end)
+            && !n.span.is_empty()
+        {
             // spans of aliases may not nest; fall through to a full search then
         }
         match &n.value {
@@ -998,11 +1132,13 @@ pub fn display(v: &Val<'_>, lang: Lang) -> String {
             Value::Ind(i) => i.text.to_string(),
             Value::Bool(b) => b.to_string(),
             Value::Null => String::new(),
-            Value::Map(_) | Value::List(_) => match (n.key, n.node.get(Key::Name).and_then(Node::text)) {
-                (_, Some(name)) => name.to_owned(),
-                (Some((k, _)), None) => k.name().to_owned(),
-                (None, None) => "…".to_owned(),
-            },
+            Value::Map(_) | Value::List(_) => {
+                match (n.key, n.node.get(Key::Name).and_then(Node::text)) {
+                    (_, Some(name)) => name.to_owned(),
+                    (Some((k, _)), None) => k.name().to_owned(),
+                    (None, None) => "…".to_owned(),
+                }
+            }
         },
         Val::List(items) | Val::Multi(items) => items
             .iter()

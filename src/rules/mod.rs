@@ -41,9 +41,24 @@ impl RuleError {
 
 /// The default rule files, compiled into the binary: (file name, text).
 pub const DEFAULT_RULES: &[(&str, &str)] = &[
-    ("rules/structure.rules", include_str!("../../rules/structure.rules")),
-    ("rules/values.rules", include_str!("../../rules/values.rules")),
-    ("rules/budget.rules", include_str!("../../rules/budget.rules")),
-    ("rules/self-evaluation.rules", include_str!("../../rules/self-evaluation.rules")),
-    ("rules/summary.rules", include_str!("../../rules/summary.rules")),
+    (
+        "rules/structure.rules",
+        include_str!("../../rules/structure.rules"),
+    ),
+    (
+        "rules/values.rules",
+        include_str!("../../rules/values.rules"),
+    ),
+    (
+        "rules/budget.rules",
+        include_str!("../../rules/budget.rules"),
+    ),
+    (
+        "rules/self-evaluation.rules",
+        include_str!("../../rules/self-evaluation.rules"),
+    ),
+    (
+        "rules/summary.rules",
+        include_str!("../../rules/summary.rules"),
+    ),
 ];

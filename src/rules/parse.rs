@@ -3,8 +3,8 @@
 //! not its line/column), and parsing resumes at the next top-level item so one
 //! bad rule does not hide the errors of the next.
 
-use super::ast::*;
 use super::RuleError;
+use super::ast::{self, BinOp, Clause, Expr, ExprKind, File, Param, Text, UnOp};
 use crate::diag::Lang;
 use crate::source::Span;
 use pest::Parser as _;
@@ -58,7 +58,11 @@ pub fn parse_file(src: &str, lang: Lang) -> (File, Vec<RuleError>) {
             Ok(mut pairs) => {
                 let Some(top) = pairs.next() else { break };
                 let end = top.as_span().end();
-                let mut b = Builder { base: pos, lang, errors: Vec::new() };
+                let mut b = Builder {
+                    base: pos,
+                    lang,
+                    errors: Vec::new(),
+                };
                 for item in top.into_inner() {
                     b.item(item, &mut file);
                 }
@@ -164,17 +168,40 @@ fn rule_word(r: Rule, lang: Lang) -> &'static str {
             ("rule、param 或 ruleset", "rule, param or ruleset")
         }
         Rule::kw_rule => ("rule", "rule"),
-        Rule::clause | Rule::severity | Rule::applies | Rule::let_ | Rule::when
-        | Rule::assert | Rule::message | Rule::at | Rule::help | Rule::basis | Rule::label
+        Rule::clause
+        | Rule::severity
+        | Rule::applies
+        | Rule::let_
+        | Rule::when
+        | Rule::assert
+        | Rule::message
+        | Rule::at
+        | Rule::help
+        | Rule::basis
+        | Rule::label
         | Rule::for_ => (
             "子句（severity、applies、let、when、assert、message、at、help、basis、label、for）",
             "a clause (severity, applies, let, when, assert, message, at, help, basis, label, for)",
         ),
         Rule::EOI => ("文件结尾", "end of file"),
-        Rule::infix | Rule::or | Rule::and | Rule::eq | Rule::ne | Rule::lt | Rule::le
-        | Rule::gt | Rule::ge | Rule::add | Rule::sub | Rule::mul | Rule::div | Rule::in_
+        Rule::infix
+        | Rule::or
+        | Rule::and
+        | Rule::eq
+        | Rule::ne
+        | Rule::lt
+        | Rule::le
+        | Rule::gt
+        | Rule::ge
+        | Rule::add
+        | Rule::sub
+        | Rule::mul
+        | Rule::div
+        | Rule::in_
         | Rule::not_in => ("运算符", "an operator"),
-        Rule::field | Rule::star | Rule::index | Rule::postfix => ("路径（.名称、.*、[…]）", "a path (.name, .*, […])"),
+        Rule::field | Rule::star | Rule::index | Rule::postfix => {
+            ("路径（.名称、.*、[…]）", "a path (.name, .*, […])")
+        }
         Rule::kw_in => ("in", "in"),
         Rule::en | Rule::kw_en => ("en", "en"),
         _ => ("", ""),
@@ -208,7 +235,10 @@ fn syntax_error(src: &str, at: usize, e: &pest::error::Error<Rule>, lang: Lang) 
     let msg = match (lang, uniq.is_empty()) {
         (Lang::Zh, false) => format!("语法错误：此处应为{}，却是{found_text}", uniq.join("或")),
         (Lang::Zh, true) => format!("语法错误：不应出现{found_text}"),
-        (Lang::En, false) => format!("syntax error: expected {}, found {found_text}", uniq.join(" or ")),
+        (Lang::En, false) => format!(
+            "syntax error: expected {}, found {found_text}",
+            uniq.join(" or ")
+        ),
         (Lang::En, true) => format!("syntax error: unexpected {found_text}"),
     };
     let len = found.map_or(0, char::len_utf8);
@@ -217,15 +247,34 @@ fn syntax_error(src: &str, at: usize, e: &pest::error::Error<Rule>, lang: Lang) 
     let line_start = src[..at].rfind('\n').map_or(0, |i| i + 1);
     let line_end = src[at..].find('\n').map_or(src.len(), |i| at + i);
     let near = &src[line_start..line_end];
-    let fw: Vec<(char, char)> = [('（', '('), ('）', ')'), ('，', ','), ('％', '%'), ('＝', '='), ('“', '"'), ('”', '"'), ('：', ':'), ('［', '['), ('］', ']'), ('｛', '{'), ('｝', '}'), ('＞', '>'), ('＜', '<'), ('．', '.')]
-        .into_iter()
-        .filter(|(f, _)| found == Some(*f) || unquoted_contains(near, *f))
-        .collect();
+    let fw: Vec<(char, char)> = [
+        ('（', '('),
+        ('）', ')'),
+        ('，', ','),
+        ('％', '%'),
+        ('＝', '='),
+        ('“', '"'),
+        ('”', '"'),
+        ('：', ':'),
+        ('［', '['),
+        ('］', ']'),
+        ('｛', '{'),
+        ('｝', '}'),
+        ('＞', '>'),
+        ('＜', '<'),
+        ('．', '.'),
+    ]
+    .into_iter()
+    .filter(|(f, _)| found == Some(*f) || unquoted_contains(near, *f))
+    .collect();
     if !fw.is_empty() {
         let list: Vec<String> = fw.iter().map(|(f, h)| format!("{f} → {h}")).collect();
         err.help = Some(match lang {
             Lang::Zh => format!("这里用了全角标点，请改成半角：{}", list.join("，")),
-            Lang::En => format!("full-width punctuation here; use ASCII: {}", list.join(", ")),
+            Lang::En => format!(
+                "full-width punctuation here; use ASCII: {}",
+                list.join(", ")
+            ),
         });
     }
     err
@@ -289,7 +338,9 @@ impl Builder {
             }
             Rule::param => {
                 let mut inner = p.into_inner().skip(1);
-                let (Some(name), Some(value)) = (inner.next(), inner.next()) else { return };
+                let (Some(name), Some(value)) = (inner.next(), inner.next()) else {
+                    return;
+                };
                 file.params.push(Param {
                     name: nfkc(name.as_str()),
                     name_span: self.span(&name),
@@ -299,8 +350,10 @@ impl Builder {
             Rule::rule => {
                 let span = self.span(&p);
                 let mut inner = p.into_inner().skip(1);
-                let (Some(code), Some(title)) = (inner.next(), inner.next()) else { return };
-                let mut rule = Rule {
+                let (Some(code), Some(title)) = (inner.next(), inner.next()) else {
+                    return;
+                };
+                let mut rule = ast::Rule {
                     code: code.as_str().to_owned(),
                     code_span: self.span(&code),
                     title: self.text(title, None),
@@ -339,15 +392,19 @@ impl Builder {
     }
 
     fn clause(&mut self, p: Pair<'_, Rule>) -> Option<Clause> {
-        let rule = p.as_rule();
+        let which = p.as_rule();
         let mut inner = p.into_inner();
         inner.next(); // the keyword
-        Some(match rule {
+        Some(match which {
             Rule::severity => {
                 let w = inner.next()?;
                 Clause::Severity(w.as_str().to_owned(), self.span(&w))
             }
-            Rule::applies => Clause::Applies(inner.map(|w| (w.as_str().to_owned(), self.span(&w))).collect()),
+            Rule::applies => Clause::Applies(
+                inner
+                    .map(|w| (w.as_str().to_owned(), self.span(&w)))
+                    .collect(),
+            ),
             Rule::let_ => {
                 let name = inner.next()?;
                 let value = inner.next()?;
@@ -359,7 +416,7 @@ impl Builder {
             Rule::message | Rule::help => {
                 let s = inner.next()?;
                 let t = self.text(s, inner.next());
-                if rule == Rule::message {
+                if which == Rule::message {
                     Clause::Message(t)
                 } else {
                     Clause::Help(t)
@@ -395,14 +452,25 @@ impl Builder {
 
     fn expr(&mut self, p: Pair<'_, Rule>) -> Expr {
         // The Pratt parser's callbacks all need the builder: lend it through a RefCell.
-        let fresh = Builder { base: self.base, lang: self.lang, errors: Vec::new() };
+        let fresh = Builder {
+            base: self.base,
+            lang: self.lang,
+            errors: Vec::new(),
+        };
         let b = std::cell::RefCell::new(std::mem::replace(self, fresh));
         let out = PRATT
             .map_primary(|q| b.borrow_mut().primary(q))
             .map_prefix(|op, rhs| {
                 let span = b.borrow().span(&op).join(rhs.span);
-                let op = if op.as_rule() == Rule::not { UnOp::Not } else { UnOp::Neg };
-                Expr { kind: ExprKind::Unary(op, Box::new(rhs)), span }
+                let op = if op.as_rule() == Rule::not {
+                    UnOp::Not
+                } else {
+                    UnOp::Neg
+                };
+                Expr {
+                    kind: ExprKind::Unary(op, Box::new(rhs)),
+                    span,
+                }
             })
             .map_postfix(|lhs, op| {
                 let mut b = b.borrow_mut();
@@ -441,7 +509,10 @@ impl Builder {
                     _ => BinOp::Div,
                 };
                 let span = lhs.span.join(rhs.span);
-                Expr { kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)), span }
+                Expr {
+                    kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)),
+                    span,
+                }
             })
             .parse(p.into_inner());
         *self = b.into_inner();
@@ -474,7 +545,10 @@ impl Builder {
                             span,
                             self.lang.pick("数字过大", "number too large").to_owned(),
                         ));
-                        ExprKind::Num { value: Decimal::ZERO, percent }
+                        ExprKind::Num {
+                            value: Decimal::ZERO,
+                            percent,
+                        }
                     }
                 }
             }
@@ -495,9 +569,15 @@ impl Builder {
                 ExprKind::Call(name, nspan, inner.map(|e| self.expr(e)).collect())
             }
             Rule::comprehension => {
-                let mut inner = p.into_inner().filter(|q| !matches!(q.as_rule(), Rule::kw_for | Rule::kw_in | Rule::kw_if));
-                let (Some(e), Some(var), Some(iter)) = (inner.next(), inner.next(), inner.next()) else {
-                    return Expr { kind: ExprKind::List(Vec::new()), span };
+                let mut inner = p
+                    .into_inner()
+                    .filter(|q| !matches!(q.as_rule(), Rule::kw_for | Rule::kw_in | Rule::kw_if));
+                let (Some(e), Some(var), Some(iter)) = (inner.next(), inner.next(), inner.next())
+                else {
+                    return Expr {
+                        kind: ExprKind::List(Vec::new()),
+                        span,
+                    };
                 };
                 let var_span = self.span(&var);
                 ExprKind::Comp {
@@ -548,7 +628,11 @@ pub fn unescape(s: &str) -> String {
 
 /// Identifiers are compared after NFKC: `指标１` is `指标1`.
 fn nfkc(s: &str) -> String {
-    if s.is_ascii() { s.to_owned() } else { s.nfkc().collect() }
+    if s.is_ascii() {
+        s.to_owned()
+    } else {
+        s.nfkc().collect()
+    }
 }
 
 /// Parse the `{expr}` of a message template; `offset` is where `src` starts in the file.
@@ -559,19 +643,33 @@ pub fn parse_template_expr(src: &str, offset: usize, lang: Lang) -> Result<Expr,
     }
     match RulesParser::parse(Rule::template_expr, src) {
         Ok(mut pairs) => {
-            let mut b = Builder { base: offset, lang, errors: Vec::new() };
-            let expr = pairs.next().and_then(|t| t.into_inner().next()).map(|e| b.expr(e));
+            let mut b = Builder {
+                base: offset,
+                lang,
+                errors: Vec::new(),
+            };
+            let expr = pairs
+                .next()
+                .and_then(|t| t.into_inner().next())
+                .map(|e| b.expr(e));
             match (expr, b.errors.pop()) {
                 (_, Some(err)) => Err(err),
                 (Some(e), None) => Ok(e),
-                (None, None) => Err(RuleError::new("rule-template", Span::at(offset), String::new())),
+                (None, None) => Err(RuleError::new(
+                    "rule-template",
+                    Span::at(offset),
+                    String::new(),
+                )),
             }
         }
         Err(e) => {
             let at = error_pos(&e);
             let mut err = syntax_error(src, at, &e, lang);
             err.code = "rule-template";
-            err.span = Span::new(err.span.start as usize + offset, err.span.end as usize + offset);
+            err.span = Span::new(
+                err.span.start as usize + offset,
+                err.span.end as usize + offset,
+            );
             Err(err)
         }
     }
@@ -594,21 +692,39 @@ mod tests {
     #[test]
     fn precedence_and_paths() {
         let e = expr("not a.b.* == 1 + 2 * 3 and x in [1, 2]");
-        let ExprKind::Binary(BinOp::And, l, r) = e.kind else { panic!("{e:?}") };
+        let ExprKind::Binary(BinOp::And, l, r) = e.kind else {
+            panic!("{e:?}")
+        };
         assert!(matches!(l.kind, ExprKind::Unary(UnOp::Not, _)));
         assert!(matches!(r.kind, ExprKind::Binary(BinOp::In, _, _)));
         let e = expr("indicators.产出指标[dim].*");
-        let ExprKind::Star(inner) = e.kind else { panic!() };
+        let ExprKind::Star(inner) = e.kind else {
+            panic!()
+        };
         assert!(matches!(inner.kind, ExprKind::Index(_, _)));
-        assert_eq!(expr("60%").kind, ExprKind::Num { value: Decimal::new(60, 2), percent: true });
-        assert!(matches!(expr("x not in y").kind, ExprKind::Binary(BinOp::NotIn, _, _)));
-        assert!(matches!(expr("[i.name for i in a.* if i.x > 1]").kind, ExprKind::Comp { .. }));
+        assert_eq!(
+            expr("60%").kind,
+            ExprKind::Num {
+                value: Decimal::new(60, 2),
+                percent: true
+            }
+        );
+        assert!(matches!(
+            expr("x not in y").kind,
+            ExprKind::Binary(BinOp::NotIn, _, _)
+        ));
+        assert!(matches!(
+            expr("[i.name for i in a.* if i.x > 1]").kind,
+            ExprKind::Comp { .. }
+        ));
     }
 
     #[test]
     fn spans_are_bytes_after_chinese() {
         let e = expr("count(产出指标.数量)");
-        let ExprKind::Call(name, nspan, args) = e.kind else { panic!() };
+        let ExprKind::Call(name, nspan, args) = e.kind else {
+            panic!()
+        };
         assert_eq!(name, "count");
         assert_eq!(nspan, Span::new(0, 5));
         assert_eq!(args[0].span, Span::new(6, 6 + "产出指标.数量".len()));
@@ -645,8 +761,12 @@ rule JX102 "产出指标须细化为数量、质量、时效、成本指标" {
         assert_eq!(f.params.len(), 2);
         assert_eq!(f.rules.len(), 2);
         assert_eq!(f.rules[0].body.len(), 6);
-        let Clause::For { body, .. } = &f.rules[1].body[2] else { panic!() };
-        let Clause::Message(t) = &body[1] else { panic!() };
+        let Clause::For { body, .. } = &f.rules[1].body[2] else {
+            panic!()
+        };
+        let Clause::Message(t) = &body[1] else {
+            panic!()
+        };
         assert_eq!(t.en.as_ref().unwrap().0, "output lacks {dim}");
     }
 

@@ -1,0 +1,515 @@
+//! The check pipeline: discover files, load and evaluate each in parallel,
+//! relate documents (a summary to its projects, a self-evaluation to its
+//! target), evaluate the cross-document rules, then apply waivers and the
+//! baseline. One bad file never stops the others.
+
+use crate::baseline::Baseline;
+use crate::diag::{FileId, Finding, Lang, Severity, Suppression, Tally};
+use crate::discover::{self, Candidate, PathProblem};
+use crate::load::{self, LoadOptions, code_finding};
+use crate::model::{Doc, Key, Kind, Node, Value};
+use crate::rules::{Context, RuleSet, eval};
+use crate::source::Span;
+use globset::GlobSet;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Everything a run needs besides the paths.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub load: LoadOptions,
+    pub exclude: Option<GlobSet>,
+    pub baseline: Option<Baseline>,
+    /// Keep the loaded documents in the result (for the review pack).
+    pub keep_docs: bool,
+}
+
+impl Options {
+    pub fn new(load: LoadOptions) -> Options {
+        Options {
+            load,
+            exclude: None,
+            baseline: None,
+            keep_docs: false,
+        }
+    }
+    fn lang(&self) -> Lang {
+        self.load.lang
+    }
+}
+
+/// A file of the run.
+#[derive(Clone, Debug)]
+pub struct FileEntry {
+    pub path: PathBuf,
+    /// The name shown in diagnostics.
+    pub name: Arc<str>,
+    /// The decoded text, when it could be read.
+    pub text: Option<Arc<str>>,
+    /// Checked and reported (false: loaded only for a summary's totals).
+    pub reported: bool,
+    /// A declaration was found in it (else it was skipped as other YAML).
+    pub declaration: bool,
+}
+
+/// The outcome of a run.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub files: Vec<FileEntry>,
+    /// Sorted by file, then position.
+    pub findings: Vec<Finding>,
+    /// Paths that could not be used at all (missing, unreadable folders).
+    pub problems: Vec<PathProblem>,
+    /// Loaded documents by file id (only with `keep_docs`).
+    pub docs: Vec<Option<Doc>>,
+}
+
+impl Outcome {
+    pub fn tally(&self) -> Tally {
+        let mut t = Tally {
+            files: self
+                .files
+                .iter()
+                .filter(|f| f.reported && f.declaration)
+                .count(),
+            ..Tally::default()
+        };
+        for f in &self.findings {
+            t.add(f);
+        }
+        t
+    }
+
+    pub fn file(&self, id: FileId) -> Option<&FileEntry> {
+        self.files.get(id as usize)
+    }
+}
+
+/// One file after loading and its own rules.
+struct Loaded {
+    text: Option<Arc<str>>,
+    doc: Option<Doc>,
+    findings: Vec<Finding>,
+    declaration: bool,
+}
+
+fn display_name(p: &Path) -> Arc<str> {
+    let s = p.to_string_lossy();
+    s.strip_prefix("./").unwrap_or(&s).into()
+}
+
+/// Run a check over `paths` with the compiled `rules`.
+pub fn run(paths: &[PathBuf], rules: &RuleSet, opts: &Options) -> Outcome {
+    let (candidates, problems) = discover::discover(paths, opts.exclude.as_ref());
+    run_candidates(candidates, problems, rules, opts)
+}
+
+pub fn run_candidates(
+    candidates: Vec<Candidate>,
+    problems: Vec<PathProblem>,
+    rules: &RuleSet,
+    opts: &Options,
+) -> Outcome {
+    let lang = opts.lang();
+    // Phase 1, in parallel: each file on its own.
+    let loaded: Vec<Loaded> = candidates
+        .par_iter()
+        .enumerate()
+        .map(|(i, c)| load_and_check(&c.path, i as FileId, c.explicit, rules, opts))
+        .collect();
+    let mut files: Vec<FileEntry> = Vec::with_capacity(candidates.len());
+    let mut docs: Vec<Option<Doc>> = Vec::with_capacity(candidates.len());
+    let mut findings: Vec<Vec<Finding>> = Vec::with_capacity(candidates.len());
+    for (c, l) in candidates.iter().zip(loaded) {
+        files.push(FileEntry {
+            path: c.path.clone(),
+            name: display_name(&c.path),
+            text: l.text,
+            reported: true,
+            declaration: l.declaration,
+        });
+        docs.push(l.doc);
+        findings.push(l.findings);
+    }
+
+    // A summary also covers the projects in its folder that were not named.
+    let summary_dirs: Vec<PathBuf> = docs
+        .iter()
+        .zip(&files)
+        .filter(|(d, _)| d.as_ref().is_some_and(|d| d.kind == Kind::Summary))
+        .map(|(_, f)| {
+            f.path
+                .parent()
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+        })
+        .collect();
+    if !summary_dirs.is_empty() {
+        let known: std::collections::HashSet<PathBuf> =
+            files.iter().map(|f| canonical(&f.path)).collect();
+        let mut extra: Vec<PathBuf> = Vec::new();
+        for dir in &summary_dirs {
+            for p in discover::yaml_under(dir, opts.exclude.as_ref()) {
+                let c = canonical(&p);
+                if !known.contains(&c) && !extra.iter().any(|e| canonical(e) == c) {
+                    extra.push(p);
+                }
+            }
+        }
+        let base = files.len();
+        let more: Vec<Loaded> = extra
+            .par_iter()
+            .enumerate()
+            .map(|(i, p)| load_only(p, (base + i) as FileId, opts))
+            .collect();
+        for (p, l) in extra.into_iter().zip(more) {
+            files.push(FileEntry {
+                name: display_name(&p),
+                path: p,
+                text: l.text,
+                reported: false,
+                declaration: l.declaration,
+            });
+            docs.push(l.doc);
+            findings.push(Vec::new());
+        }
+    }
+
+    // Phase 2: cross-document rules, once every document is known.
+    if rules.rules.iter().any(|r| r.cross) {
+        let relations = relate(&docs, &files);
+        let cross: Vec<(usize, Vec<Finding>)> = (0..docs.len())
+            .into_par_iter()
+            .filter(|&i| files[i].reported)
+            .filter_map(|i| {
+                let doc = docs[i].as_ref()?;
+                let projects: Vec<(&Doc, FileId)> =
+                    relations.projects.get(&i).map_or_else(Vec::new, |ps| {
+                        ps.iter()
+                            .filter_map(|&j| docs[j].as_ref().map(|d| (d, j as FileId)))
+                            .collect()
+                    });
+                let declared = relations
+                    .declared
+                    .get(&i)
+                    .and_then(|&j| docs[j].as_ref().map(|d| (d, j as FileId)));
+                let cx = Context {
+                    doc,
+                    file: i as FileId,
+                    projects: &projects,
+                    declared,
+                    lang,
+                };
+                let fs = eval::run(rules, &cx, true);
+                (!fs.is_empty()).then_some((i, fs))
+            })
+            .collect();
+        for (i, fs) in cross {
+            findings[i].extend(fs);
+        }
+    }
+
+    // Waivers, per file.
+    for (i, doc) in docs.iter().enumerate() {
+        if let Some(doc) = doc
+            && files[i].reported
+        {
+            apply_waivers(doc, i as FileId, &mut findings[i], rules, lang);
+        }
+    }
+
+    let mut all: Vec<Finding> = findings.into_iter().flatten().collect();
+    all.sort_by(|a, b| (a.file, a.span.start, &a.code).cmp(&(b.file, b.span.start, &b.code)));
+    if let Some(b) = &opts.baseline {
+        b.apply(&mut all, &files);
+    }
+    // Texts are kept only where a finding needs them (or for the review pack).
+    let mut needed = vec![opts.keep_docs; files.len()];
+    for f in &all {
+        needed[f.file as usize] = true;
+        for l in &f.labels {
+            needed[l.file as usize] = true;
+        }
+    }
+    for (f, keep) in files.iter_mut().zip(needed) {
+        if !keep {
+            f.text = None;
+        }
+    }
+    Outcome {
+        files,
+        findings: all,
+        problems,
+        docs: if opts.keep_docs { docs } else { Vec::new() },
+    }
+}
+
+fn canonical(p: &Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// Read and decode a file, or the finding that says why not.
+fn read(path: &Path, file: FileId, opts: &Options) -> Result<String, Finding> {
+    let lang = opts.lang();
+    let meta = std::fs::metadata(path);
+    if let Ok(m) = &meta
+        && m.len() > opts.load.max_file_size
+    {
+        let msg = match lang {
+            Lang::Zh => format!(
+                "文件有 {} 字节，超过上限 {} 字节，未检查",
+                m.len(),
+                opts.load.max_file_size
+            ),
+            Lang::En => format!(
+                "the file has {} bytes, over the limit of {}; not checked",
+                m.len(),
+                opts.load.max_file_size
+            ),
+        };
+        return Err(code_finding("JX008", lang, msg, file, Span::at(0)));
+    }
+    let bytes = std::fs::read(path).map_err(|e| {
+        let msg = match lang {
+            Lang::Zh => format!("无法读取文件：{}", discover::io_zh(&e)),
+            Lang::En => format!("cannot read the file: {e}"),
+        };
+        code_finding("JX008", lang, msg, file, Span::at(0))
+    })?;
+    load::decode(&bytes, file, lang)
+}
+
+fn load_and_check(
+    path: &Path,
+    file: FileId,
+    explicit: bool,
+    rules: &RuleSet,
+    opts: &Options,
+) -> Loaded {
+    let text = match read(path, file, opts) {
+        Ok(t) => t,
+        Err(f) => {
+            // Folder discovery skips what is clearly not a declaration.
+            let declaration =
+                explicit || std::fs::read(path).map_or(true, |b| load::bytes_mention_kind(&b));
+            return Loaded {
+                text: None,
+                doc: None,
+                findings: if declaration { vec![f] } else { Vec::new() },
+                declaration,
+            };
+        }
+    };
+    let l = load::load_text(&text, file, &opts.load, explicit);
+    if l.not_a_declaration {
+        return Loaded {
+            text: None,
+            doc: None,
+            findings: Vec::new(),
+            declaration: false,
+        };
+    }
+    let mut findings = l.findings;
+    if let Some(doc) = &l.doc {
+        let cx = Context {
+            doc,
+            file,
+            projects: &[],
+            declared: None,
+            lang: opts.lang(),
+        };
+        findings.extend(eval::run(rules, &cx, false));
+    }
+    Loaded {
+        text: Some(text.into()),
+        doc: l.doc,
+        findings,
+        declaration: true,
+    }
+}
+
+fn load_only(path: &Path, file: FileId, opts: &Options) -> Loaded {
+    let Ok(text) = read(path, file, opts) else {
+        return Loaded {
+            text: None,
+            doc: None,
+            findings: Vec::new(),
+            declaration: false,
+        };
+    };
+    let l = load::load_text(&text, file, &opts.load, false);
+    Loaded {
+        declaration: l.doc.is_some(),
+        text: Some(text.into()),
+        doc: l.doc,
+        findings: Vec::new(),
+    }
+}
+
+/// Which documents a summary covers and which target a self-evaluation answers.
+#[derive(Default)]
+struct Relations {
+    projects: HashMap<usize, Vec<usize>>,
+    declared: HashMap<usize, usize>,
+}
+
+fn relate(docs: &[Option<Doc>], files: &[FileEntry]) -> Relations {
+    let mut r = Relations::default();
+    // Targets by (year, code) and by (year, name, department).
+    let mut by_code: HashMap<(i32, &str), usize> = HashMap::new();
+    let mut by_name: HashMap<(i32, &str, &str), usize> = HashMap::new();
+    for (i, d) in docs.iter().enumerate() {
+        let Some(d) = d else { continue };
+        if d.kind != Kind::Target {
+            continue;
+        }
+        let Some(y) = d.year else { continue };
+        if let Some(c) = d.project_code() {
+            by_code.entry((y, c)).or_insert(i);
+        }
+        if let (Some(n), Some(dep)) = (d.project_name(), d.department()) {
+            by_name.entry((y, n, dep)).or_insert(i);
+        }
+    }
+    for (i, d) in docs.iter().enumerate() {
+        let Some(d) = d else { continue };
+        if d.kind != Kind::SelfEvaluation {
+            continue;
+        }
+        let Some(y) = d.year else { continue };
+        let found = match d.project_code() {
+            Some(c) => by_code.get(&(y, c)).copied(),
+            None => None,
+        }
+        .or_else(|| match (d.project_name(), d.department()) {
+            (Some(n), Some(dep)) => by_name.get(&(y, n, dep)).copied(),
+            _ => None,
+        });
+        if let Some(t) = found {
+            r.declared.insert(i, t);
+        }
+    }
+    // Summaries: projects of the same department and year in the folder and below.
+    for (i, d) in docs.iter().enumerate() {
+        let Some(s) = d else { continue };
+        if s.kind != Kind::Summary {
+            continue;
+        }
+        let dir = canonical(files[i].path.parent().unwrap_or(Path::new(".")));
+        let mut chosen: Vec<usize> = Vec::new();
+        let mut keys: HashMap<String, usize> = HashMap::new();
+        for (j, p) in docs.iter().enumerate() {
+            let Some(p) = p else { continue };
+            if p.kind == Kind::Summary || p.year != s.year || p.department() != s.department() {
+                continue;
+            }
+            if !canonical(&files[j].path).starts_with(&dir) {
+                continue;
+            }
+            // A project with a target and a self-evaluation counts once, by the latter.
+            let key = p
+                .project_code()
+                .map(|c| format!("code:{c}"))
+                .or_else(|| p.project_name().map(|n| format!("name:{n}")))
+                .unwrap_or_else(|| format!("file:{j}"));
+            match keys.get(&key) {
+                Some(&k) => {
+                    let prev = &chosen[k];
+                    if docs[*prev].as_ref().is_some_and(|x| x.kind == Kind::Target)
+                        && p.kind == Kind::SelfEvaluation
+                    {
+                        chosen[k] = j;
+                    }
+                }
+                None => {
+                    keys.insert(key, chosen.len());
+                    chosen.push(j);
+                }
+            }
+        }
+        r.projects.insert(i, chosen);
+    }
+    r
+}
+
+/// `waivers` silence their rule in this file, only with a reason; a waiver with
+/// no reason, naming no known rule, or silencing nothing is JX009.
+fn apply_waivers(
+    doc: &Doc,
+    file: FileId,
+    findings: &mut Vec<Finding>,
+    rules: &RuleSet,
+    lang: Lang,
+) {
+    let Some(ws) = doc.root.get(Key::Waivers) else {
+        return;
+    };
+    let mut extra = Vec::new();
+    for w in ws.items() {
+        let rule = w.entry(Key::Rule);
+        let reason = w
+            .get(Key::Reason)
+            .and_then(Node::text)
+            .map(str::trim)
+            .filter(|r| !r.is_empty());
+        let code = rule
+            .and_then(|e| e.node.text())
+            .map(str::trim)
+            .unwrap_or("");
+        let at = rule.map_or_else(|| waiver_span(w), |e| e.node.span);
+        let known = rules.rule(code).is_some()
+            || rules.off.iter().any(|c| &**c == code)
+            || load::loader_code(code).is_some();
+        if code.is_empty() || !known {
+            let msg = match (lang, code.is_empty()) {
+                (Lang::Zh, true) => "豁免没有写明 rule（规则编号）".to_owned(),
+                (Lang::En, true) => "the waiver names no rule".to_owned(),
+                (Lang::Zh, false) => format!("豁免的规则“{code}”不存在"),
+                (Lang::En, false) => format!("the waiver names `{code}`, which is not a rule"),
+            };
+            let mut f = code_finding("JX009", lang, msg, file, at);
+            if let Some(g) = load::did_you_mean(code, rules.rules.iter().map(|r| &*r.code)) {
+                f = f.with_help(match lang {
+                    Lang::Zh => format!("是不是 {g}？"),
+                    Lang::En => format!("did you mean {g}?"),
+                });
+            }
+            extra.push(f);
+            continue;
+        }
+        let Some(reason) = reason else {
+            let msg = match lang {
+                Lang::Zh => format!("豁免 {code} 没有写明理由，未生效"),
+                Lang::En => format!("the waiver of {code} gives no reason and has no effect"),
+            };
+            extra.push(code_finding("JX009", lang, msg, file, waiver_span(w)));
+            continue;
+        };
+        let mut used = false;
+        for f in findings
+            .iter_mut()
+            .filter(|f| &*f.code == code && f.suppressed.is_none())
+        {
+            f.suppressed = Some(Suppression::Waiver(reason.to_owned()));
+            used = true;
+        }
+        if !used {
+            let msg = match lang {
+                Lang::Zh => format!("豁免 {code} 没有豁免任何发现，可以删除"),
+                Lang::En => format!("the waiver of {code} silences nothing; remove it"),
+            };
+            let mut f = code_finding("JX009", lang, msg, file, at);
+            f.severity = Severity::Warning;
+            extra.push(f);
+        }
+    }
+    findings.extend(extra);
+}
+
+fn waiver_span(w: &Node) -> Span {
+    match &w.value {
+        Value::Map(es) => es.first().map_or(w.span, |e| e.key_span.join(e.node.span)),
+        _ => w.span,
+    }
+}

@@ -1,0 +1,146 @@
+//! Finding the files of a run: paths named on the command line, and the
+//! `*.yaml`/`*.yml` files under named folders (hidden entries skipped,
+//! `exclude` globs honoured, symlink loops detected, output sorted).
+
+use globset::GlobSet;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+/// A file to check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Candidate {
+    pub path: PathBuf,
+    /// Named on the command line (not found in a folder).
+    pub explicit: bool,
+}
+
+/// Something wrong with a path itself.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PathProblem {
+    pub path: PathBuf,
+    pub zh: String,
+    pub en: String,
+}
+
+pub fn is_yaml(p: &Path) -> bool {
+    matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
+}
+
+/// The config file is never a declaration.
+fn is_config(p: &Path) -> bool {
+    matches!(
+        p.file_name().and_then(|n| n.to_str()),
+        Some(".jixiao.yaml" | ".jixiao.yml")
+    )
+}
+
+/// Expand `paths` into candidates, in a stable order without repeats.
+pub fn discover(
+    paths: &[PathBuf],
+    exclude: Option<&GlobSet>,
+) -> (Vec<Candidate>, Vec<PathProblem>) {
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    let mut seen = HashSet::new();
+    for p in paths {
+        match std::fs::metadata(p) {
+            Err(e) => problems.push(PathProblem {
+                path: p.clone(),
+                zh: format!("无法访问路径 {}：{}", p.display(), io_zh(&e)),
+                en: format!("cannot access {}: {e}", p.display()),
+            }),
+            Ok(m) if m.is_dir() => {
+                let mut found = Vec::new();
+                let mut visited = HashSet::new();
+                walk(p, exclude, &mut found, &mut visited, &mut problems);
+                found.sort();
+                for f in found {
+                    if seen.insert(f.clone()) {
+                        out.push(Candidate {
+                            path: f,
+                            explicit: false,
+                        });
+                    }
+                }
+            }
+            Ok(_) => {
+                if seen.insert(p.clone()) {
+                    out.push(Candidate {
+                        path: p.clone(),
+                        explicit: true,
+                    });
+                }
+            }
+        }
+    }
+    (out, problems)
+}
+
+/// Every YAML file under `dir` (for a summary's coverage), sorted.
+pub fn yaml_under(dir: &Path, exclude: Option<&GlobSet>) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut visited = HashSet::new();
+    let mut problems = Vec::new();
+    walk(dir, exclude, &mut found, &mut visited, &mut problems);
+    found.sort();
+    found
+}
+
+fn walk(
+    dir: &Path,
+    exclude: Option<&GlobSet>,
+    found: &mut Vec<PathBuf>,
+    visited: &mut HashSet<PathBuf>,
+    problems: &mut Vec<PathProblem>,
+) {
+    // A symlink loop brings us back to a folder already seen: stop there.
+    let Ok(canon) = std::fs::canonicalize(dir) else {
+        return;
+    };
+    if !visited.insert(canon) {
+        return;
+    }
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            problems.push(PathProblem {
+                path: dir.to_path_buf(),
+                zh: format!("无法读取文件夹 {}：{}", dir.display(), io_zh(&e)),
+                en: format!("cannot read folder {}: {e}", dir.display()),
+            });
+            return;
+        }
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') || name == "target" || name == "node_modules" {
+            continue;
+        }
+        if exclude.is_some_and(|g| {
+            g.is_match(&path) || g.is_match(path.strip_prefix("./").unwrap_or(&path))
+        }) {
+            continue;
+        }
+        // Follow symlinks (metadata, not symlink_metadata); loops stop above.
+        match std::fs::metadata(&path) {
+            Ok(m) if m.is_dir() => walk(&path, exclude, found, visited, problems),
+            Ok(_) if is_yaml(&path) && !is_config(&path) => found.push(path),
+            Ok(_) => {}
+            Err(_) if is_yaml(&path) => found.push(path), // reported when read
+            Err(_) => {}
+        }
+    }
+}
+
+pub fn io_zh(e: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        NotFound => "不存在",
+        PermissionDenied => "没有权限",
+        IsADirectory => "是文件夹",
+        InvalidData => "数据无效",
+        _ => "读取失败",
+    }
+}

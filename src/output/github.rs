@@ -1,0 +1,48 @@
+//! `--format github`: GitHub Actions workflow commands, one per finding:
+//! `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=CODE::message`.
+//! Columns are characters, so annotations land on the right Chinese character.
+
+use super::{Positions, file_name};
+use crate::check::Outcome;
+use crate::diag::Severity;
+use std::io::{self, Write};
+
+/// Escape a property value (`%`, CR, LF, `:` and `,`).
+fn prop(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+        .replace(':', "%3A")
+        .replace(',', "%2C")
+}
+
+/// Escape a message (`%`, CR, LF).
+fn data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+pub fn write(o: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+    let mut pos = Positions::new(o);
+    for f in o.findings.iter().filter(|f| !f.is_suppressed()) {
+        let r = pos.of(f);
+        let level = match f.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "notice",
+        };
+        writeln!(
+            out,
+            "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+            prop(file_name(o, f)),
+            r.start.line,
+            r.start.column,
+            r.end.line,
+            r.end.column,
+            prop(&format!("{} {}", f.code, f.title)),
+            data(&f.message),
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,101 @@
+//! `--format json`: a top-level array, one object per finding (SPEC §3), in
+//! the order of the human output. Suppressed findings stay, marked.
+
+use super::{Positions, file_name};
+use crate::check::Outcome;
+use crate::diag::{Finding, Suppression};
+use serde::Serialize;
+use std::io::{self, Write};
+
+#[derive(Serialize)]
+struct Label<'a> {
+    file: &'a str,
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
+    offset: u32,
+    length: u32,
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct Item<'a> {
+    code: &'a str,
+    severity: &'a str,
+    title: &'a str,
+    message: &'a str,
+    file: &'a str,
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
+    offset: u32,
+    length: u32,
+    help: Option<&'a str>,
+    /// The offending node's place in the document.
+    path: &'a str,
+    suppressed: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    labels: Vec<Label<'a>>,
+}
+
+fn item<'a>(o: &'a Outcome, pos: &mut Positions<'_>, f: &'a Finding) -> Item<'a> {
+    let r = pos.of(f);
+    let labels = f
+        .labels
+        .iter()
+        .map(|l| {
+            let lr = pos.region(l.file, l.span);
+            Label {
+                file: o.file(l.file).map_or("", |e| &e.name),
+                line: lr.start.line,
+                column: lr.start.column,
+                end_line: lr.end.line,
+                end_column: lr.end.column,
+                offset: l.span.start,
+                length: l.span.end - l.span.start,
+                text: &l.text,
+            }
+        })
+        .collect();
+    Item {
+        code: &f.code,
+        severity: f.severity.name(),
+        title: &f.title,
+        message: &f.message,
+        file: file_name(o, f),
+        line: r.start.line,
+        column: r.start.column,
+        end_line: r.end.line,
+        end_column: r.end.column,
+        offset: f.span.start,
+        length: f.span.end - f.span.start,
+        help: f.help.as_deref(),
+        path: &f.path,
+        suppressed: f.is_suppressed(),
+        reason: match &f.suppressed {
+            Some(Suppression::Waiver(r)) => Some(r),
+            Some(Suppression::Baseline) => Some("baseline"),
+            None => None,
+        },
+        labels,
+    }
+}
+
+/// Write the array, one finding per line, streaming (no whole-document buffer).
+pub fn write(o: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+    let mut pos = Positions::new(o);
+    if o.findings.is_empty() {
+        return writeln!(out, "[]");
+    }
+    writeln!(out, "[")?;
+    for (i, f) in o.findings.iter().enumerate() {
+        let s = serde_json::to_string(&item(o, &mut pos, f)).map_err(io::Error::other)?;
+        let sep = if i + 1 < o.findings.len() { "," } else { "" };
+        writeln!(out, "  {s}{sep}")?;
+    }
+    writeln!(out, "]")
+}

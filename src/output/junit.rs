@@ -1,0 +1,72 @@
+//! `--format junit`: one testsuite, one testcase per checked file, a
+//! `<failure>` per error or warning finding (suppressed ones are skipped).
+
+use super::{Positions, file_name};
+use crate::check::Outcome;
+use std::io::{self, Write};
+
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\r' | '\t') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+pub fn write(o: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+    let mut pos = Positions::new(o);
+    let files: Vec<usize> = (0..o.files.len())
+        .filter(|&i| o.files[i].reported && o.files[i].declaration)
+        .collect();
+    let failures = o.findings.iter().filter(|f| !f.is_suppressed()).count();
+    writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
+    writeln!(
+        out,
+        r#"<testsuites name="jixiao" tests="{}" failures="{failures}">"#,
+        files.len()
+    )?;
+    writeln!(
+        out,
+        r#"  <testsuite name="jixiao" tests="{}" failures="{failures}" errors="0">"#,
+        files.len()
+    )?;
+    for i in files {
+        let name = xml_escape(&o.files[i].name);
+        let mine: Vec<_> = o
+            .findings
+            .iter()
+            .filter(|f| f.file as usize == i && !f.is_suppressed())
+            .collect();
+        if mine.is_empty() {
+            writeln!(out, r#"    <testcase name="{name}" classname="{name}"/>"#)?;
+            continue;
+        }
+        writeln!(out, r#"    <testcase name="{name}" classname="{name}">"#)?;
+        for f in mine {
+            let r = pos.of(f);
+            writeln!(
+                out,
+                r#"      <failure message="{}" type="{}">{}:{}:{}: {} [{}] {}</failure>"#,
+                xml_escape(&f.message),
+                xml_escape(&f.code),
+                xml_escape(file_name(o, f)),
+                r.start.line,
+                r.start.column,
+                f.severity,
+                xml_escape(&f.code),
+                xml_escape(&f.message),
+            )?;
+        }
+        writeln!(out, "    </testcase>")?;
+    }
+    writeln!(out, "  </testsuite>")?;
+    writeln!(out, "</testsuites>")
+}
