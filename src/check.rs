@@ -356,8 +356,11 @@ struct Relations {
 
 fn relate(docs: &[Option<Doc>], files: &[FileEntry]) -> Relations {
     let mut r = Relations::default();
-    // Targets by (year, code) and by (year, name, department).
-    let mut by_code: HashMap<(i32, &str), usize> = HashMap::new();
+    // A target answers a self-evaluation of the same year with the same code
+    // (and the same name, when both are named: a code reused by an unrelated
+    // project is not the same project); without a code, the same name and
+    // department.
+    let mut by_code: HashMap<(i32, &str, Option<&str>), usize> = HashMap::new();
     let mut by_name: HashMap<(i32, &str, &str), usize> = HashMap::new();
     for (i, d) in docs.iter().enumerate() {
         let Some(d) = d else { continue };
@@ -366,7 +369,7 @@ fn relate(docs: &[Option<Doc>], files: &[FileEntry]) -> Relations {
         }
         let Some(y) = d.year else { continue };
         if let Some(c) = d.project_code() {
-            by_code.entry((y, c)).or_insert(i);
+            by_code.entry((y, c, d.project_name())).or_insert(i);
         }
         if let (Some(n), Some(dep)) = (d.project_name(), d.department()) {
             by_name.entry((y, n, dep)).or_insert(i);
@@ -379,13 +382,12 @@ fn relate(docs: &[Option<Doc>], files: &[FileEntry]) -> Relations {
         }
         let Some(y) = d.year else { continue };
         let found = match d.project_code() {
-            Some(c) => by_code.get(&(y, c)).copied(),
-            None => None,
-        }
-        .or_else(|| match (d.project_name(), d.department()) {
-            (Some(n), Some(dep)) => by_name.get(&(y, n, dep)).copied(),
-            _ => None,
-        });
+            Some(c) => by_code.get(&(y, c, d.project_name())).copied(),
+            None => match (d.project_name(), d.department()) {
+                (Some(n), Some(dep)) => by_name.get(&(y, n, dep)).copied(),
+                _ => None,
+            },
+        };
         if let Some(t) = found {
             r.declared.insert(i, t);
         }
