@@ -250,7 +250,7 @@ fn canonical(p: &Path) -> PathBuf {
 }
 
 /// Read and decode a file, or the finding that says why not.
-fn read(path: &Path, file: FileId, opts: &Options) -> Result<String, Finding> {
+fn read(path: &Path, file: FileId, opts: &Options) -> Result<String, Box<Finding>> {
     let lang = opts.lang();
     let meta = std::fs::metadata(path);
     if let Ok(m) = &meta
@@ -268,14 +268,20 @@ fn read(path: &Path, file: FileId, opts: &Options) -> Result<String, Finding> {
                 opts.load.max_file_size
             ),
         };
-        return Err(code_finding("JX008", lang, msg, file, Span::at(0)));
+        return Err(Box::new(code_finding(
+            "JX008",
+            lang,
+            msg,
+            file,
+            Span::at(0),
+        )));
     }
     let bytes = std::fs::read(path).map_err(|e| {
         let msg = match lang {
             Lang::Zh => format!("无法读取文件：{}", discover::io_zh(&e)),
             Lang::En => format!("cannot read the file: {e}"),
         };
-        code_finding("JX008", lang, msg, file, Span::at(0))
+        Box::new(code_finding("JX008", lang, msg, file, Span::at(0)))
     })?;
     load::decode(&bytes, file, lang)
 }
@@ -296,7 +302,7 @@ fn load_and_check(
             return Loaded {
                 text: None,
                 doc: None,
-                findings: if declaration { vec![f] } else { Vec::new() },
+                findings: if declaration { vec![*f] } else { Vec::new() },
                 declaration,
             };
         }

@@ -9,7 +9,6 @@ use crate::model::{Doc, Entry, Key, Kind, Node, Num, Profile, Value};
 use crate::source::{self, DecodeError, Span};
 use crate::value;
 use crate::yaml::{self, Yaml};
-use rust_decimal::Decimal;
 
 /// The loader's own diagnostics, as listed by `jixiao rules`.
 pub struct LoaderCode {
@@ -131,9 +130,9 @@ pub struct Loaded {
 }
 
 /// Decode bytes (see [`source::decode`]), or the JX008 finding explaining why not.
-pub fn decode(bytes: &[u8], file: FileId, lang: Lang) -> Result<String, Finding> {
+pub fn decode(bytes: &[u8], file: FileId, lang: Lang) -> Result<String, Box<Finding>> {
     if source::looks_binary(bytes) {
-        return Err(code_finding(
+        return Err(Box::new(code_finding(
             "JX008",
             lang,
             lang.pick(
@@ -142,7 +141,7 @@ pub fn decode(bytes: &[u8], file: FileId, lang: Lang) -> Result<String, Finding>
             ),
             file,
             Span::at(0),
-        ));
+        )));
     }
     source::decode(bytes).map(|(t, _)| t).map_err(|e| {
         let (offset, msg) = match e {
@@ -181,10 +180,10 @@ pub fn decode(bytes: &[u8], file: FileId, lang: Lang) -> Result<String, Finding>
         // The text cannot be shown, so the span is empty; the message names the byte.
         let f =
             code_finding("JX008", lang, msg.0, file, Span::at(0)).with_path(format!("@{offset}"));
-        match msg.1 {
+        Box::new(match msg.1 {
             Some(h) => f.with_help(h),
             None => f,
-        }
+        })
     })
 }
 
@@ -300,6 +299,19 @@ pub fn load_text(text: &str, file: FileId, opts: &LoadOptions, explicit: bool) -
             not_a_declaration: true,
             ..Loaded::default()
         };
+    }
+    // Named explicitly but with nothing of a declaration in it: say just that.
+    if kind_node.is_none()
+        && !entries
+            .iter()
+            .any(|(k, _)| k.as_str().and_then(Key::lookup).is_some())
+    {
+        let msg = cx.opts.lang.pick(
+            "这不是申报文件：没有 kind、year 等字段（绩效目标、绩效自评或汇总须写明 kind）",
+            "not a declaration: no kind, year or other declaration keys (a target, self-evaluation or summary names its kind)",
+        );
+        cx.push("JX008", first_line(text, root.span), msg.into(), None);
+        return cx.finish(None);
     }
     let schema = if kind == Some(Kind::Summary) {
         SUMMARY
@@ -593,12 +605,7 @@ impl Cx<'_, '_> {
             Lang::Zh => format!("“{what}”应为{want_zh}，这里是{}", type_zh(node)),
             Lang::En => format!("`{what}` should be {want_en}, not a {}", node.type_name()),
         };
-        let span = if node.span.is_empty() {
-            node.span
-        } else {
-            node.span
-        };
-        self.push("JX003", span, msg, None);
+        self.push("JX003", node.span, msg, None);
     }
 
     /// Read a mapping against `fields`; unknown and duplicate keys are reported.
@@ -922,7 +929,8 @@ impl Cx<'_, '_> {
                     return None;
                 }
             },
-            Ty::Map(_) | Ty::Indicators | Ty::TextList | Ty::MapList(_) => unreachable_value(),
+            // Collections were handled above.
+            Ty::Map(_) | Ty::Indicators | Ty::TextList | Ty::MapList(_) => return None,
         };
         Some(Node::new(span, value))
     }
@@ -1130,17 +1138,7 @@ impl Cx<'_, '_> {
     }
 }
 
-fn unreachable_value() -> Value {
-    // Collections are handled before scalars in `field`; this keeps the match total.
-    Value::Null
-}
-
 /// Convenience for tests and embedders: load a text with default options.
 pub fn load_str(text: &str) -> Loaded {
     load_text(text, 0, &LoadOptions::default(), true)
-}
-
-/// The decimal of a YAML number field, for callers that read configs.
-pub fn decimal(text: &str) -> Option<Decimal> {
-    amount::parse_decimal(text).ok()
 }

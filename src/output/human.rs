@@ -225,7 +225,8 @@ pub fn rule_errors(
         };
         let mut s = String::new();
         h.render_report(&mut s, &d).map_err(io::Error::other)?;
-        out.write_all(s.as_bytes())?;
+        out.write_all(s.trim_end().as_bytes())?;
+        writeln!(out, "\n")?;
     }
     let n = errors.len();
     match lang {

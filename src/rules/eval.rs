@@ -433,9 +433,8 @@ impl<'a> Eval<'a> {
     }
 
     fn call(&mut self, f: Func, args: &'a [Ex]) -> Val<'a> {
-        let mut vals: Vec<Val<'a>> = args.iter().map(|a| self.eval(a)).collect();
+        let vals: Vec<Val<'a>> = args.iter().map(|a| self.eval(a)).collect();
         let arg = |i: usize| vals.get(i).cloned().unwrap_or(Val::Undef);
-        let lang = self.cx.lang;
         match f {
             Func::Count => match collection(&arg(0)) {
                 Some(items) => Val::num(Decimal::from(items.len())),
@@ -688,11 +687,7 @@ impl<'a> Eval<'a> {
                 Val::Node(NodeRef {
                     key: Some((k, _)), ..
                 }) => Val::Str(Cow::Borrowed(k.name())),
-                _ => {
-                    let _ = lang;
-                    vals.clear();
-                    Val::Undef
-                }
+                _ => Val::Undef,
             },
         }
     }
@@ -1072,11 +1067,6 @@ pub fn node_path(root: &Node, target: &Node) -> String {
     fn walk(n: &Node, target: &Node, path: &mut String) -> bool {
         if std::ptr::eq(n, target) {
             return true;
-        }
-        if !(n.span.start <= target.span.start && target.span.end <= n.span.end)
-            && !n.span.is_empty()
-        {
-            // spans of aliases may not nest; fall through to a full search then
         }
         match &n.value {
             Value::Map(es) => {
