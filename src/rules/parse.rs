@@ -21,6 +21,23 @@ struct RulesParser;
 /// Deepest nesting of brackets accepted before parsing (pest recurses).
 pub const MAX_NESTING: usize = 64;
 
+/// Most operators and operands in one expression (the Pratt parser recurses on them).
+pub const MAX_TERMS: usize = 256;
+
+/// Deepest expression tree accepted: compilation and evaluation recurse on it.
+pub const MAX_DEPTH: usize = 200;
+
+/// Depth of an expression tree.
+pub fn depth(e: &Expr) -> usize {
+    1 + match &e.kind {
+        ExprKind::Num { .. } | ExprKind::Str(_) | ExprKind::Bool(_) | ExprKind::Name(_) => 0,
+        ExprKind::List(items) | ExprKind::Call(_, _, items) => items.iter().map(depth).max().unwrap_or(0),
+        ExprKind::Comp { expr, iter, cond, .. } => depth(expr).max(depth(iter)).max(cond.as_deref().map_or(0, depth)),
+        ExprKind::Field(b, _, _) | ExprKind::Star(b) | ExprKind::Unary(_, b) => depth(b),
+        ExprKind::Index(a, b) | ExprKind::Binary(_, a, b) => depth(a).max(depth(b)),
+    }
+}
+
 static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
     PrattParser::new()
         .op(Op::infix(Rule::or, Assoc::Left))
@@ -450,7 +467,25 @@ impl Builder {
         })
     }
 
+    /// An expression, refused (with an error) when too long or too deep to
+    /// evaluate safely.
     fn expr(&mut self, p: Pair<'_, Rule>) -> Expr {
+        let span = self.span(&p);
+        let too_big = |b: &mut Builder, zh: &str, en: &str| {
+            b.errors.push(RuleError::new("rule-syntax", span, b.lang.pick(zh, en).to_owned()));
+            Expr { kind: ExprKind::Bool(false), span }
+        };
+        if p.clone().into_inner().count() > MAX_TERMS {
+            return too_big(self, "表达式过长，请拆分成几个 let", "expression too long: split it with let");
+        }
+        let e = self.pratt(p);
+        if depth(&e) > MAX_DEPTH {
+            return too_big(self, "表达式嵌套过深", "expression nested too deeply");
+        }
+        e
+    }
+
+    fn pratt(&mut self, p: Pair<'_, Rule>) -> Expr {
         // The Pratt parser's callbacks all need the builder: lend it through a RefCell.
         let fresh = Builder {
             base: self.base,
