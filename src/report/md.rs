@@ -108,7 +108,7 @@ pub fn render(pack: &Pack, lang: Lang) -> String {
         lang.pick("预算绩效评审材料", "Budget performance review pack"),
         lang.pick("检查结果", "Check"),
         text(&pack.tally.line(lang)),
-        text(scoring_note(lang)),
+        text(scoring_note(pack, lang)),
     );
     for d in &pack.departments {
         department(&mut o, d, lang);

@@ -130,8 +130,16 @@ pub fn indicator_counts(p: &model::Project, lang: Lang) -> String {
     }
 }
 
-/// How scores, amounts and the light are computed, for the first page.
-pub fn scoring_note(lang: Lang) -> &'static str {
+/// How scores, amounts and the light are computed, for the first page; a
+/// pack of target declarations only has no scores to explain.
+pub fn scoring_note(pack: &model::Pack, lang: Lang) -> &'static str {
+    if !pack.departments.iter().any(|d| d.evaluated) {
+        return lang.pick(
+            "金额单位为万元，按原文列示。定量指标：指标值为数值、百分比、日期或区间；其余为定性指标。",
+            "Amounts in 万元, as written. Quantitative: a target that is a number, percentage, \
+             date or range; the others are qualitative.",
+        );
+    }
     lang.pick(
         "得分按财预〔2020〕10号的公式以精确小数计算，只在最后四舍五入到两位小数；\
          总分为各三级指标得分与预算执行率得分（10 分）之和；等级：优 ≥ 90，良 80–90，中 60–80，差 < 60。\
