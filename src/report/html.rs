@@ -161,7 +161,11 @@ fn cover(o: &mut String, pack: &Pack, title: &str, lang: Lang) {
         lang.pick("检查结果", "Check"),
         escape(&pack.tally.line(lang))
     );
-    w!(o, "<p class=\"note\">{}</p>\n", escape(scoring_note(pack, lang)));
+    w!(
+        o,
+        "<p class=\"note\">{}</p>\n",
+        escape(scoring_note(pack, lang))
+    );
     o.push_str("</header>\n");
 }
 
