@@ -217,3 +217,12 @@ fn english_labels_with_lang_en() {
     assert!(md.contains("| executed (万元) | 260.15 | 260.162333 | **✗ differs** |"));
     assert!(md.contains("34.7% 🔴 red"));
 }
+
+#[test]
+fn projects_read_only_for_a_summary_are_marked_unchecked() {
+    let md = report("examples/chengde-2022/summary.yaml", "md");
+    assert_eq!(table_projects(&md).len(), 10);
+    assert!(md.contains("汇总执行数 260.15 万元，各项目合计 260.162333 万元"));
+    assert!(md.contains("| 1.97 | 79.50 | 中 | — | — | 0 |"));
+    assert!(md.contains("只为核对汇总数而读入，本次未单独检查"));
+}

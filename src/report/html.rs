@@ -8,7 +8,7 @@ use super::model::{Figure, TotalCheck};
 use super::svg::{self, Bar};
 use super::{
     Light, amount, department_sub, indicator_counts, kind_label, percent, scoring_note, short_dim,
-    two_dp,
+    two_dp, unchecked_note,
 };
 use crate::diag::{Lang, Severity};
 use crate::model::{Key, Kind};
@@ -66,14 +66,15 @@ table.indicators col.l2 { width: 8em; }
 table.indicators col.t { width: 4em; }
 table.indicators col.w { width: 3.6em; }
 table.indicators col.s { width: 5.6em; }
-table.findings td.loc { width: 30%; }
+table.findings col.sev { width: 3.8em; }
+table.findings col.rule { width: 27%; }
+table.findings col.loc { width: 24%; }
 th, td { border: 0.6pt solid var(--line); padding: 2.5pt 4pt; vertical-align: top; text-align: left; }
 thead th { background: #ececec; font-weight: bold; vertical-align: bottom; }
 tfoot td, tr.sum td { font-weight: bold; background: #f6f6f6; }
 td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 td.c, th.c { text-align: center; }
 td.loc, span.loc { font-family: "DejaVu Sans Mono", "Noto Sans Mono", monospace; font-size: 8pt; overflow-wrap: anywhere; }
-td.code { white-space: nowrap; font-weight: bold; }
 table.meta th { width: 20%; background: #f3f3f3; font-weight: normal; }
 .badge { display: inline-block; padding: 0 4pt; border-radius: 3pt; font-size: 8.5pt; line-height: 1.45;
   color: #fff; white-space: nowrap; vertical-align: 1pt; }
@@ -465,8 +466,8 @@ fn projects_table(o: &mut String, d: &Department, di: usize, lang: Lang) {
         w!(
             o,
             "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
-            p.errors,
-            p.warnings,
+            p.counts()[0],
+            p.counts()[1],
             p.waivers.len()
         );
     }
@@ -485,6 +486,13 @@ fn projects_table(o: &mut String, d: &Department, di: usize, lang: Lang) {
         );
     }
     o.push_str("</table>\n");
+    if d.projects.iter().any(|p| !p.checked) {
+        w!(
+            o,
+            "<p class=\"note\">{}</p>\n",
+            escape(unchecked_note(lang))
+        );
+    }
 }
 
 fn project(o: &mut String, d: &Department, p: &Project, di: usize, pi: usize, lang: Lang) {
@@ -752,7 +760,7 @@ fn severity(s: Severity, lang: Lang) -> String {
 fn findings(o: &mut String, rows: &[FindingRow], lang: Lang) {
     w!(
         o,
-        "<table class=\"findings\"><thead><tr><th class=\"c\">{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>\n",
+        "<table class=\"findings\"><colgroup><col class=\"sev\"><col class=\"rule\"><col><col class=\"loc\"></colgroup><thead><tr><th class=\"c\">{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>\n",
         lang.pick("级别", "severity"),
         lang.pick("规则", "rule"),
         lang.pick("说明", "message"),
@@ -761,7 +769,7 @@ fn findings(o: &mut String, rows: &[FindingRow], lang: Lang) {
     for f in rows {
         w!(
             o,
-            "<tr><td class=\"c\">{}</td><td><span class=\"code\">{}</span> {}</td><td>{}",
+            "<tr><td class=\"c\">{}</td><td><b>{}</b> {}</td><td>{}",
             severity(f.severity, lang),
             escape(&f.code),
             escape(&f.title),

@@ -5,7 +5,7 @@
 use super::model::{Department, Figure, FindingRow, Pack, Project, WaiverRow};
 use super::{
     Light, amount, department_sub, indicator_counts, kind_label, percent, scoring_note, short_dim,
-    two_dp,
+    two_dp, unchecked_note,
 };
 use crate::diag::{Lang, Severity};
 use crate::model::{Key, Kind};
@@ -344,11 +344,8 @@ fn projects_table(o: &mut String, d: &Department, lang: Lang) {
             }
             cells.push(opt(p.quantitative_share().map(percent)));
         }
-        cells.extend([
-            p.errors.to_string(),
-            p.warnings.to_string(),
-            p.waivers.len().to_string(),
-        ]);
+        let [errors, warnings] = p.counts();
+        cells.extend([errors, warnings, p.waivers.len().to_string()]);
         row(o, &cells);
     }
     if d.evaluated {
@@ -370,6 +367,9 @@ fn projects_table(o: &mut String, d: &Department, lang: Lang) {
                 sum(|p| p.waivers.len()),
             ],
         );
+    }
+    if d.projects.iter().any(|p| !p.checked) {
+        w!(o, "\n{}\n", text(unchecked_note(lang)));
     }
 }
 

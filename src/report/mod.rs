@@ -130,6 +130,15 @@ pub fn indicator_counts(p: &model::Project, lang: Lang) -> String {
     }
 }
 
+/// Said under a project table when some files were read only for a summary.
+pub fn unchecked_note(lang: Lang) -> &'static str {
+    lang.pick(
+        "错误、警告为“—”的项目只为核对汇总数而读入，本次未单独检查；要检查它们，请把它们所在的文件夹交给 jixiao report。",
+        "Projects with “—” errors and warnings were read only for their summary's totals and not \
+         checked; name their folder to check them.",
+    )
+}
+
 /// How scores, amounts and the light are computed, for the first page; a
 /// pack of target declarations only has no scores to explain.
 pub fn scoring_note(pack: &model::Pack, lang: Lang) -> &'static str {

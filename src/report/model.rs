@@ -175,6 +175,14 @@ impl Project {
     pub fn light(&self) -> Option<Light> {
         self.rate.map(Light::of)
     }
+    /// Errors and warnings as shown: `—` for a file that was not checked.
+    pub fn counts(&self) -> [String; 2] {
+        if self.checked {
+            [self.errors.to_string(), self.warnings.to_string()]
+        } else {
+            ["—".to_owned(), "—".to_owned()]
+        }
+    }
     /// Share of quantitative indicators, as a fraction.
     pub fn quantitative_share(&self) -> Option<Decimal> {
         let n = Decimal::from(self.indicators.len());
