@@ -17,14 +17,13 @@ use crate::rules::eval::agrees;
 use crate::score::{self, Grade};
 use crate::value::IndValue;
 use rust_decimal::{Decimal, RoundingStrategy};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// The whole pack.
 #[derive(Debug)]
 pub struct Pack {
     pub departments: Vec<Department>,
-    /// Findings no department shows: files that could not be loaded, or whose
-    /// declaration names no department.
+    /// Findings no department shows: files that could not be loaded.
     pub other_findings: Vec<FindingRow>,
     /// Paths that could not be used at all.
     pub problems: Vec<String>,
@@ -34,7 +33,7 @@ pub struct Pack {
 /// One department in one year.
 #[derive(Debug)]
 pub struct Department {
-    /// As written; empty when no declaration names it.
+    /// As written; empty for declarations that name none.
     pub name: String,
     pub year: Option<i32>,
     /// Sorted by execution rate (lowest first), then name; target declarations
@@ -284,13 +283,10 @@ pub fn build(outcome: &Outcome, rules: &RuleSet, lang: Lang) -> Pack {
     // Group the documents by department and year.
     let mut groups: Vec<Group> = Vec::new();
     let mut index: HashMap<(String, Option<i32>), usize> = HashMap::new();
-    let mut shown: Vec<FileId> = Vec::new();
     for (i, doc) in outcome.docs.iter().enumerate() {
         let Some(doc) = doc else { continue };
-        let Some(dep) = doc.department() else {
-            continue;
-        };
-        let key = (dep.trim().to_owned(), doc.year);
+        // A declaration that names no department still shows, under no name.
+        let key = (doc.department().unwrap_or("").trim().to_owned(), doc.year);
         let g = *index.entry(key.clone()).or_insert_with(|| {
             groups.push(Group {
                 name: key.0.clone(),
@@ -316,12 +312,19 @@ pub fn build(outcome: &Outcome, rules: &RuleSet, lang: Lang) -> Pack {
             .any(|&id| reported(id))
     });
 
-    let mut departments = Vec::new();
-    for g in &groups {
-        shown.extend(g.summaries.iter().chain(&g.projects));
-        departments.push(department(outcome, rules, lang, g, &rows));
-    }
-    departments.sort_by(|a, b| (a.year, &a.name).cmp(&(b.year, &b.name)));
+    let shown: HashSet<FileId> = groups
+        .iter()
+        .flat_map(|g| g.summaries.iter().chain(&g.projects))
+        .copied()
+        .collect();
+    let mut departments: Vec<Department> = groups
+        .iter()
+        .map(|g| department(outcome, rules, lang, g, &rows))
+        .collect();
+    // By year, then name; declarations with no department last in their year.
+    departments.sort_by(|a, b| {
+        (a.year, a.name.is_empty(), &a.name).cmp(&(b.year, b.name.is_empty(), &b.name))
+    });
 
     let other_findings = rows
         .iter()
