@@ -903,6 +903,16 @@ impl Cx<'_, '_> {
             Ty::Value => match value::parse(text) {
                 Ok(iv) => Value::Ind(Box::new(iv)),
                 Err(e) => {
+                    // The text is kept (not dropped) so that the indicator still
+                    // has a value: one mistake gives one finding, not a JX007 and
+                    // then a JX201/JX401 "no value". Rules see it as text that is
+                    // not quantitative. A run of X or * where the number belongs
+                    // (`≥ XX 人次`) is a placeholder, reported by JX203 with a
+                    // clearer message than JX007's "expected a number".
+                    let fault = text.get(e.offset..).and_then(|r| r.chars().next());
+                    if fault.is_some_and(|c| "XxＸｘ×*＊".contains(c)) {
+                        return Some(Node::new(span, Value::Text(text.into())));
+                    }
                     let inner = self.inner_span(v, text);
                     let at = match inner {
                         Some(start) => {
@@ -919,7 +929,7 @@ impl Cx<'_, '_> {
                         ),
                     };
                     self.push("JX007", at, msg, None);
-                    return None;
+                    Value::Text(text.into())
                 }
             },
             Ty::Map(_) | Ty::Indicators | Ty::TextList | Ty::MapList(_) => unreachable_value(),
