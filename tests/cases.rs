@@ -14,6 +14,10 @@
 //!   - { code: JX101, file: decl.yaml, line: 12, message: "只有 5 个" }
 //! ```
 //! `want` entries may also give `severity`, `column` and `suppressed: true`.
+//! `args: [a.yaml]` names files on the command line instead of checking the
+//! whole folder (explicit files are checked more strictly, and a summary still
+//! sees the projects in its folder). A file may be `{ encoding: gbk, text: … }`
+//! to save it in another encoding, or `{ bytes: "ef bb bf …" }` in hex.
 //! `error: "substring"` expects the rule files to be rejected with that text.
 
 use jixiao::check::{self, Options};
@@ -28,7 +32,10 @@ use std::path::Path;
 
 fn get<'a, 'b>(n: &'b Node<'a>, key: &str) -> Option<&'b Node<'a>> {
     match &n.yaml {
-        Yaml::Map(es) => es.iter().find(|(k, _)| k.as_str() == Some(key)).map(|(_, v)| v),
+        Yaml::Map(es) => es
+            .iter()
+            .find(|(k, _)| k.as_str() == Some(key))
+            .map(|(_, v)| v),
         _ => None,
     }
 }
@@ -48,6 +55,37 @@ struct Want {
     suppressed: Option<bool>,
 }
 
+/// A file's bytes: its text, or `{ encoding: gbk, text: ... }` for a file saved
+/// in another encoding (gbk, gb18030, big5, utf-16le, …), or `{ bytes: "hex" }`.
+fn file_bytes(v: &Node<'_>) -> Result<Vec<u8>, String> {
+    if let Some(t) = v.as_str() {
+        return Ok(t.as_bytes().to_vec());
+    }
+    if let Some(hex) = text(get(v, "bytes")) {
+        let hex: String = hex.split_whitespace().collect();
+        return (0..hex.len())
+            .step_by(2)
+            .map(|i| {
+                hex.get(i..i + 2)
+                    .and_then(|b| u8::from_str_radix(b, 16).ok())
+                    .ok_or_else(|| format!("bad hex {hex:?}"))
+            })
+            .collect();
+    }
+    let t = text(get(v, "text")).ok_or("a file is a text, or { encoding, text }, or { bytes }")?;
+    let label = text(get(v, "encoding")).unwrap_or_else(|| "utf-8".into());
+    if label.eq_ignore_ascii_case("utf-16le") {
+        return Ok(t.encode_utf16().flat_map(u16::to_le_bytes).collect());
+    }
+    let enc = encoding_rs::Encoding::for_label(label.as_bytes())
+        .ok_or(format!("unknown encoding {label}"))?;
+    let (bytes, _, bad) = enc.encode(&t);
+    if bad {
+        return Err(format!("the text cannot be written in {label}"));
+    }
+    Ok(bytes.into_owned())
+}
+
 fn run_case(path: &Path, src: String) -> datatest_stable::Result<()> {
     let parsed = yaml::parse(&src, yaml::Limits::default());
     let root = parsed.root.ok_or("empty case file")?;
@@ -57,7 +95,11 @@ fn run_case(path: &Path, src: String) -> datatest_stable::Result<()> {
         _ => Lang::Zh,
     };
     let dir = tempfile::tempdir()?;
-    let Some(Node { yaml: Yaml::Map(files), .. }) = get(&root, "files") else {
+    let Some(Node {
+        yaml: Yaml::Map(files),
+        ..
+    }) = get(&root, "files")
+    else {
         return Err("a case needs `files`".into());
     };
     for (k, v) in files {
@@ -66,10 +108,12 @@ fn run_case(path: &Path, src: String) -> datatest_stable::Result<()> {
         if let Some(parent) = p.parent() {
             std::fs::create_dir_all(parent)?;
         }
-        std::fs::write(&p, v.as_str().ok_or("file text")?)?;
+        std::fs::write(&p, file_bytes(v)?)?;
     }
     let cfg = match text(get(&root, "config")) {
-        Some(t) => config::parse(&t, None, lang).map_err(|e| format!("bad config in case: {e:?}"))?,
+        Some(t) => {
+            config::parse(&t, None, lang).map_err(|e| format!("bad config in case: {e:?}"))?
+        }
         None => config::Config::default(),
     };
     let mut sources = Vec::new();
@@ -77,20 +121,37 @@ fn run_case(path: &Path, src: String) -> datatest_stable::Result<()> {
         sources.extend(cli::default_sources());
     }
     if let Some(r) = text(get(&root, "rules")) {
-        sources.push(RuleSource { name: "case.rules".into(), text: r.into() });
+        sources.push(RuleSource {
+            name: "case.rules".into(),
+            text: r.into(),
+        });
     }
     let settings = Settings {
         profile: cfg.profile.unwrap_or_default(),
         lang,
-        params: cfg.params.iter().map(|(n, v, _)| (n.clone(), v.clone())).collect(),
-        severity: cfg.severity.iter().map(|(k, (s, _))| (k.clone(), *s)).collect(),
+        params: cfg
+            .params
+            .iter()
+            .map(|(n, v, _)| (n.clone(), v.clone()))
+            .collect(),
+        severity: cfg
+            .severity
+            .iter()
+            .map(|(k, (s, _))| (k.clone(), *s))
+            .collect(),
     };
     let built = RuleSet::build(sources, &settings);
     if let Some(want_err) = text(get(&root, "error")) {
         return match built {
-            Ok(_) => Err(format!("{note}: expected a rule error containing {want_err:?}, the rules compiled").into()),
+            Ok(_) => Err(format!(
+                "{note}: expected a rule error containing {want_err:?}, the rules compiled"
+            )
+            .into()),
             Err((_, errs)) => {
-                let all: Vec<String> = errs.iter().map(|(_, e)| format!("{} {} {:?}", e.code, e.message, e.help)).collect();
+                let all: Vec<String> = errs
+                    .iter()
+                    .map(|(_, e)| format!("{} {} {:?}", e.code, e.message, e.help))
+                    .collect();
                 if all.iter().any(|e| e.contains(&want_err)) {
                     Ok(())
                 } else {
@@ -100,14 +161,43 @@ fn run_case(path: &Path, src: String) -> datatest_stable::Result<()> {
         };
     }
     let rules = built.map_err(|(_, e)| format!("{note}: rules do not compile: {e:#?}"))?;
-    let opts = Options::new(LoadOptions { profile: rules.profile, lang, ..LoadOptions::default() });
-    let outcome = check::run(&[dir.path().to_path_buf()], &rules, &opts);
+    let opts = Options::new(LoadOptions {
+        profile: rules.profile,
+        lang,
+        ..LoadOptions::default()
+    });
+    // `args`: the paths named on the command line (relative to the case's
+    // folder); default: the whole folder.
+    let args: Vec<std::path::PathBuf> = match get(&root, "args") {
+        Some(Node {
+            yaml: Yaml::Seq(items),
+            ..
+        }) => items
+            .iter()
+            .filter_map(|i| i.as_str())
+            .map(|a| dir.path().join(a))
+            .collect(),
+        _ => vec![dir.path().to_path_buf()],
+    };
+    let outcome = check::run(&args, &rules, &opts);
     let only: Option<Vec<String>> = match get(&root, "only") {
-        Some(Node { yaml: Yaml::Seq(items), .. }) => Some(items.iter().filter_map(|i| i.as_str().map(str::to_owned)).collect()),
+        Some(Node {
+            yaml: Yaml::Seq(items),
+            ..
+        }) => Some(
+            items
+                .iter()
+                .filter_map(|i| i.as_str().map(str::to_owned))
+                .collect(),
+        ),
         _ => None,
     };
     let mut wants = Vec::new();
-    if let Some(Node { yaml: Yaml::Seq(items), .. }) = get(&root, "want") {
+    if let Some(Node {
+        yaml: Yaml::Seq(items),
+        ..
+    }) = get(&root, "want")
+    {
         for it in items {
             let num = |k: &str| text(get(it, k)).and_then(|t| t.parse::<u32>().ok());
             wants.push(Want {
@@ -124,12 +214,32 @@ fn run_case(path: &Path, src: String) -> datatest_stable::Result<()> {
     let mut pos = jixiao::output::Positions::new(&outcome);
     let mut got: Vec<(String, String, u32, u32, String, String, bool)> = Vec::new();
     for f in &outcome.findings {
-        if only.as_ref().is_some_and(|o| !o.iter().any(|c| **c == *f.code)) {
+        if only
+            .as_ref()
+            .is_some_and(|o| !o.iter().any(|c| **c == *f.code))
+        {
             continue;
         }
         let r = pos.of(f);
-        let name = outcome.file(f.file).map(|e| e.path.strip_prefix(dir.path()).unwrap_or(&e.path).to_string_lossy().into_owned()).unwrap_or_default();
-        got.push((f.code.to_string(), name, r.start.line, r.start.column, f.message.clone(), f.severity.name().to_owned(), f.is_suppressed()));
+        let name = outcome
+            .file(f.file)
+            .map(|e| {
+                e.path
+                    .strip_prefix(dir.path())
+                    .unwrap_or(&e.path)
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .unwrap_or_default();
+        got.push((
+            f.code.to_string(),
+            name,
+            r.start.line,
+            r.start.column,
+            f.message.clone(),
+            f.severity.name().to_owned(),
+            f.is_suppressed(),
+        ));
     }
     let mut unmatched: Vec<&Want> = Vec::new();
     let mut left = got.clone();
