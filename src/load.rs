@@ -380,6 +380,8 @@ fn syntax_zh(info: &str) -> String {
             "出现了不能作为开头的字符（制表符或特殊符号）",
         ),
         ("found a tab character", "出现了制表符：YAML 缩进只能用空格"),
+        // saphyr-parser 0.3's wording for the same fault
+        ("tabs disallowed", "出现了制表符：YAML 缩进只能用空格"),
         (
             "while scanning a quoted scalar, found unexpected end of stream",
             "引号没有闭合",
@@ -542,9 +544,15 @@ pub fn did_you_mean<'a>(
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
     let n = word.chars().count();
+    // A Chinese character carries about as much as a short English word, and
+    // dimension names share the suffix 指标: two edits in a four-character name
+    // (影响指标 → 产出指标) are a different word, not a typo.
+    let wide = !word.is_ascii();
     let limit = match n {
         0..=2 => 1,
+        3..=4 if wide => 1,
         3..=5 => 2,
+        _ if wide => 2,
         _ => 3,
     };
     let lower = word.to_lowercase();

@@ -13,7 +13,8 @@
 //! want:
 //!   - { code: JX101, file: decl.yaml, line: 12, message: "只有 5 个" }
 //! ```
-//! `want` entries may also give `severity`, `column` and `suppressed: true`.
+//! `want` entries may also give `severity`, `column`, `suppressed: true` and
+//! `help` (a substring of the help text, e.g. a "did you mean").
 //! `args: [a.yaml]` names files on the command line instead of checking the
 //! whole folder (explicit files are checked more strictly, and a summary still
 //! sees the projects in its folder). A file may be `{ encoding: gbk, text: … }`
@@ -53,6 +54,7 @@ struct Want {
     message: Option<String>,
     severity: Option<String>,
     suppressed: Option<bool>,
+    help: Option<String>,
 }
 
 /// A file's bytes: its text, or `{ encoding: gbk, text: ... }` for a file saved
@@ -208,11 +210,12 @@ fn run_case(path: &Path, src: String) -> datatest_stable::Result<()> {
                 message: text(get(it, "message")),
                 severity: text(get(it, "severity")),
                 suppressed: text(get(it, "suppressed")).map(|s| s == "true"),
+                help: text(get(it, "help")),
             });
         }
     }
     let mut pos = jixiao::output::Positions::new(&outcome);
-    let mut got: Vec<(String, String, u32, u32, String, String, bool)> = Vec::new();
+    let mut got: Vec<(String, String, u32, u32, String, String, bool, String)> = Vec::new();
     for f in &outcome.findings {
         if only
             .as_ref()
@@ -239,6 +242,7 @@ fn run_case(path: &Path, src: String) -> datatest_stable::Result<()> {
             f.message.clone(),
             f.severity.name().to_owned(),
             f.is_suppressed(),
+            f.help.as_deref().unwrap_or("").to_owned(),
         ));
     }
     let mut unmatched: Vec<&Want> = Vec::new();
@@ -252,6 +256,7 @@ fn run_case(path: &Path, src: String) -> datatest_stable::Result<()> {
                 && w.message.as_ref().is_none_or(|m| g.4.contains(m.as_str()))
                 && w.severity.as_ref().is_none_or(|s| *s == g.5)
                 && w.suppressed.is_none_or(|s| s == g.6)
+                && w.help.as_ref().is_none_or(|h| g.7.contains(h.as_str()))
         });
         match hit {
             Some(i) => {
