@@ -19,7 +19,9 @@
 //! whole folder (explicit files are checked more strictly, and a summary still
 //! sees the projects in its folder). A file may be `{ encoding: gbk, text: … }`
 //! to save it in another encoding, or `{ bytes: "ef bb bf …" }` in hex.
-//! `error: "substring"` expects the rule files to be rejected with that text.
+//! `error: "substring"` expects the rule files to be rejected with that text;
+//! `error: { message, help, line, column }` (or a list of them) also checks the
+//! help and where in the rule file (`case.rules`) the error points.
 
 use jixiao::check::{self, Options};
 use jixiao::cli;
@@ -88,6 +90,40 @@ fn file_bytes(v: &Node<'_>) -> Result<Vec<u8>, String> {
     Ok(bytes.into_owned())
 }
 
+/// A wanted rule-file error: a substring of `code message`, of the help, and
+/// the line and column (1-based, in characters) in the rule file.
+#[derive(Debug, Default)]
+struct WantErr {
+    message: Option<String>,
+    help: Option<String>,
+    line: Option<u32>,
+    column: Option<u32>,
+}
+
+/// `error: "text"`, `error: { message, help, line, column }`, or a list of them.
+fn want_errors(n: &Node<'_>) -> Result<Vec<WantErr>, String> {
+    match &n.yaml {
+        Yaml::Seq(items) => items.iter().map(want_error).collect(),
+        _ => Ok(vec![want_error(n)?]),
+    }
+}
+
+fn want_error(n: &Node<'_>) -> Result<WantErr, String> {
+    if let Some(t) = n.as_str() {
+        return Ok(WantErr {
+            message: Some(t.to_owned()),
+            ..WantErr::default()
+        });
+    }
+    let num = |k: &str| text(get(n, k)).and_then(|t| t.parse::<u32>().ok());
+    Ok(WantErr {
+        message: text(get(n, "message")),
+        help: text(get(n, "help")),
+        line: num("line"),
+        column: num("column"),
+    })
+}
+
 fn run_case(path: &Path, src: String) -> datatest_stable::Result<()> {
     let parsed = yaml::parse(&src, yaml::Limits::default());
     let root = parsed.root.ok_or("empty case file")?;
@@ -143,21 +179,45 @@ fn run_case(path: &Path, src: String) -> datatest_stable::Result<()> {
             .collect(),
     };
     let built = RuleSet::build(sources, &settings);
-    if let Some(want_err) = text(get(&root, "error")) {
+    if let Some(want_err) = get(&root, "error") {
+        let wants = want_errors(want_err)?;
         return match built {
-            Ok(_) => Err(format!(
-                "{note}: expected a rule error containing {want_err:?}, the rules compiled"
-            )
-            .into()),
-            Err((_, errs)) => {
-                let all: Vec<String> = errs
+            Ok(_) => {
+                Err(format!("{note}: expected rule errors {wants:?}, the rules compiled").into())
+            }
+            Err((sources, errs)) => {
+                // (code + message, help, line, column) of every error, in its rule file.
+                let all: Vec<(String, String, u32, u32)> = errs
                     .iter()
-                    .map(|(_, e)| format!("{} {} {:?}", e.code, e.message, e.help))
+                    .map(|(i, e)| {
+                        let text = &sources[*i].text;
+                        let before = &text[..(e.span.start as usize).min(text.len())];
+                        let line = before.matches('\n').count() as u32 + 1;
+                        let column =
+                            before.rsplit('\n').next().unwrap_or("").chars().count() as u32 + 1;
+                        (
+                            format!("{} {}", e.code, e.message),
+                            e.help.clone().unwrap_or_default(),
+                            line,
+                            column,
+                        )
+                    })
                     .collect();
-                if all.iter().any(|e| e.contains(&want_err)) {
+                let missing: Vec<&WantErr> = wants
+                    .iter()
+                    .filter(|w| {
+                        !all.iter().any(|(m, h, l, c)| {
+                            w.message.as_ref().is_none_or(|x| m.contains(x.as_str()))
+                                && w.help.as_ref().is_none_or(|x| h.contains(x.as_str()))
+                                && w.line.is_none_or(|x| x == *l)
+                                && w.column.is_none_or(|x| x == *c)
+                        })
+                    })
+                    .collect();
+                if missing.is_empty() {
                     Ok(())
                 } else {
-                    Err(format!("{note}: no rule error contains {want_err:?}: {all:#?}").into())
+                    Err(format!("{note}: no rule error matches {missing:#?}: {all:#?}").into())
                 }
             }
         };
