@@ -90,6 +90,10 @@ fn file_bytes(v: &Node<'_>) -> Result<Vec<u8>, String> {
     Ok(bytes.into_owned())
 }
 
+/// A finding as found: code, file, line, column, message, severity,
+/// suppressed, help.
+type Got = (String, String, u32, u32, String, String, bool, String);
+
 /// A wanted rule-file error: a substring of `code message`, of the help, and
 /// the line and column (1-based, in characters) in the rule file.
 #[derive(Debug, Default)]
@@ -275,7 +279,7 @@ fn run_case(path: &Path, src: String) -> datatest_stable::Result<()> {
         }
     }
     let mut pos = jixiao::output::Positions::new(&outcome);
-    let mut got: Vec<(String, String, u32, u32, String, String, bool, String)> = Vec::new();
+    let mut got: Vec<Got> = Vec::new();
     for f in &outcome.findings {
         if only
             .as_ref()
