@@ -362,11 +362,13 @@ struct Relations {
 
 fn relate(docs: &[Option<Doc>], files: &[FileEntry]) -> Relations {
     let mut r = Relations::default();
-    // A target answers a self-evaluation of the same year with the same code
-    // (and the same name, when both are named: a code reused by an unrelated
-    // project is not the same project); without a code, the same name and
-    // department.
-    let mut by_code: HashMap<(i32, &str, Option<&str>), usize> = HashMap::new();
+    // SPEC §2: `declared` is the target of the same `code`, else the one of the
+    // same name, department and year. Codes are matched within a year (a
+    // project re-declared every year may keep its code), and a project renamed
+    // between declaration and self-evaluation is still the same project. A
+    // target carrying a different code is another project, even when the name
+    // is the same.
+    let mut by_code: HashMap<(i32, &str), usize> = HashMap::new();
     let mut by_name: HashMap<(i32, &str, &str), usize> = HashMap::new();
     for (i, d) in docs.iter().enumerate() {
         let Some(d) = d else { continue };
@@ -375,7 +377,7 @@ fn relate(docs: &[Option<Doc>], files: &[FileEntry]) -> Relations {
         }
         let Some(y) = d.year else { continue };
         if let Some(c) = d.project_code() {
-            by_code.entry((y, c, d.project_name())).or_insert(i);
+            by_code.entry((y, c)).or_insert(i);
         }
         if let (Some(n), Some(dep)) = (d.project_name(), d.department()) {
             by_name.entry((y, n, dep)).or_insert(i);
@@ -387,13 +389,16 @@ fn relate(docs: &[Option<Doc>], files: &[FileEntry]) -> Relations {
             continue;
         }
         let Some(y) = d.year else { continue };
-        let found = match d.project_code() {
-            Some(c) => by_code.get(&(y, c, d.project_name())).copied(),
-            None => match (d.project_name(), d.department()) {
-                (Some(n), Some(dep)) => by_name.get(&(y, n, dep)).copied(),
+        let code = d.project_code();
+        let found = code
+            .and_then(|c| by_code.get(&(y, c)).copied())
+            .or_else(|| match (d.project_name(), d.department()) {
+                (Some(n), Some(dep)) => by_name.get(&(y, n, dep)).copied().filter(|&t| {
+                    let other = docs[t].as_ref().and_then(Doc::project_code);
+                    code.is_none() || other.is_none()
+                }),
                 _ => None,
-            },
-        };
+            });
         if let Some(t) = found {
             r.declared.insert(i, t);
         }
@@ -436,6 +441,13 @@ fn relate(docs: &[Option<Doc>], files: &[FileEntry]) -> Relations {
                 }
             }
         }
+        // And a target answered by a chosen self-evaluation under another key
+        // (the self-evaluation names no code, the target does) is that project too.
+        let answered: Vec<usize> = chosen
+            .iter()
+            .filter_map(|j| r.declared.get(j).copied())
+            .collect();
+        chosen.retain(|j| !answered.contains(j));
         r.projects.insert(i, chosen);
     }
     r

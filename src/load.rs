@@ -392,6 +392,8 @@ fn syntax_zh(info: &str) -> String {
             "出现了不能作为开头的字符（制表符或特殊符号）",
         ),
         ("found a tab character", "出现了制表符：YAML 缩进只能用空格"),
+        // saphyr-parser 0.3's wording for the same fault
+        ("tabs disallowed", "出现了制表符：YAML 缩进只能用空格"),
         (
             "while scanning a quoted scalar, found unexpected end of stream",
             "引号没有闭合",
@@ -554,9 +556,15 @@ pub fn did_you_mean<'a>(
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
     let n = word.chars().count();
+    // A Chinese character carries about as much as a short English word, and
+    // dimension names share the suffix 指标: two edits in a four-character name
+    // (影响指标 → 产出指标) are a different word, not a typo.
+    let wide = !word.is_ascii();
     let limit = match n {
         0..=2 => 1,
+        3..=4 if wide => 1,
         3..=5 => 2,
+        _ if wide => 2,
         _ => 3,
     };
     let lower = word.to_lowercase();
@@ -910,6 +918,16 @@ impl Cx<'_, '_> {
             Ty::Value => match value::parse(text) {
                 Ok(iv) => Value::Ind(Box::new(iv)),
                 Err(e) => {
+                    // The text is kept (not dropped) so that the indicator still
+                    // has a value: one mistake gives one finding, not a JX007 and
+                    // then a JX201/JX401 "no value". Rules see it as text that is
+                    // not quantitative. A run of X or * where the number belongs
+                    // (`≥ XX 人次`) is a placeholder, reported by JX203 with a
+                    // clearer message than JX007's "expected a number".
+                    let fault = text.get(e.offset..).and_then(|r| r.chars().next());
+                    if fault.is_some_and(|c| "XxＸｘ×*＊".contains(c)) {
+                        return Some(Node::new(span, Value::Text(text.into())));
+                    }
                     let inner = self.inner_span(v, text);
                     let at = match inner {
                         Some(start) => {
@@ -926,7 +944,7 @@ impl Cx<'_, '_> {
                         ),
                     };
                     self.push("JX007", at, msg, None);
-                    return None;
+                    Value::Text(text.into())
                 }
             },
             // Collections were handled above.

@@ -13,8 +13,15 @@
 //! want:
 //!   - { code: JX101, file: decl.yaml, line: 12, message: "只有 5 个" }
 //! ```
-//! `want` entries may also give `severity`, `column` and `suppressed: true`.
-//! `error: "substring"` expects the rule files to be rejected with that text.
+//! `want` entries may also give `severity`, `column`, `suppressed: true` and
+//! `help` (a substring of the help text, e.g. a "did you mean").
+//! `args: [a.yaml]` names files on the command line instead of checking the
+//! whole folder (explicit files are checked more strictly, and a summary still
+//! sees the projects in its folder). A file may be `{ encoding: gbk, text: … }`
+//! to save it in another encoding, or `{ bytes: "ef bb bf …" }` in hex.
+//! `error: "substring"` expects the rule files to be rejected with that text;
+//! `error: { message, help, line, column }` (or a list of them) also checks the
+//! help and where in the rule file (`case.rules`) the error points.
 
 use jixiao::check::{self, Options};
 use jixiao::cli;
@@ -49,6 +56,76 @@ struct Want {
     message: Option<String>,
     severity: Option<String>,
     suppressed: Option<bool>,
+    help: Option<String>,
+}
+
+/// A file's bytes: its text, or `{ encoding: gbk, text: ... }` for a file saved
+/// in another encoding (gbk, gb18030, big5, utf-16le, …), or `{ bytes: "hex" }`.
+fn file_bytes(v: &Node<'_>) -> Result<Vec<u8>, String> {
+    if let Some(t) = v.as_str() {
+        return Ok(t.as_bytes().to_vec());
+    }
+    if let Some(hex) = text(get(v, "bytes")) {
+        let hex: String = hex.split_whitespace().collect();
+        return (0..hex.len())
+            .step_by(2)
+            .map(|i| {
+                hex.get(i..i + 2)
+                    .and_then(|b| u8::from_str_radix(b, 16).ok())
+                    .ok_or_else(|| format!("bad hex {hex:?}"))
+            })
+            .collect();
+    }
+    let t = text(get(v, "text")).ok_or("a file is a text, or { encoding, text }, or { bytes }")?;
+    let label = text(get(v, "encoding")).unwrap_or_else(|| "utf-8".into());
+    if label.eq_ignore_ascii_case("utf-16le") {
+        return Ok(t.encode_utf16().flat_map(u16::to_le_bytes).collect());
+    }
+    let enc = encoding_rs::Encoding::for_label(label.as_bytes())
+        .ok_or(format!("unknown encoding {label}"))?;
+    let (bytes, _, bad) = enc.encode(&t);
+    if bad {
+        return Err(format!("the text cannot be written in {label}"));
+    }
+    Ok(bytes.into_owned())
+}
+
+/// A finding as found: code, file, line, column, message, severity,
+/// suppressed, help.
+type Got = (String, String, u32, u32, String, String, bool, String);
+
+/// A wanted rule-file error: a substring of `code message`, of the help, and
+/// the line and column (1-based, in characters) in the rule file.
+#[derive(Debug, Default)]
+struct WantErr {
+    message: Option<String>,
+    help: Option<String>,
+    line: Option<u32>,
+    column: Option<u32>,
+}
+
+/// `error: "text"`, `error: { message, help, line, column }`, or a list of them.
+fn want_errors(n: &Node<'_>) -> Result<Vec<WantErr>, String> {
+    match &n.yaml {
+        Yaml::Seq(items) => items.iter().map(want_error).collect(),
+        _ => Ok(vec![want_error(n)?]),
+    }
+}
+
+fn want_error(n: &Node<'_>) -> Result<WantErr, String> {
+    if let Some(t) = n.as_str() {
+        return Ok(WantErr {
+            message: Some(t.to_owned()),
+            ..WantErr::default()
+        });
+    }
+    let num = |k: &str| text(get(n, k)).and_then(|t| t.parse::<u32>().ok());
+    Ok(WantErr {
+        message: text(get(n, "message")),
+        help: text(get(n, "help")),
+        line: num("line"),
+        column: num("column"),
+    })
 }
 
 fn run_case(path: &Path, src: String) -> datatest_stable::Result<()> {
@@ -73,7 +150,7 @@ fn run_case(path: &Path, src: String) -> datatest_stable::Result<()> {
         if let Some(parent) = p.parent() {
             std::fs::create_dir_all(parent)?;
         }
-        std::fs::write(&p, v.as_str().ok_or("file text")?)?;
+        std::fs::write(&p, file_bytes(v)?)?;
     }
     let cfg = match text(get(&root, "config")) {
         Some(t) => {
@@ -106,21 +183,45 @@ fn run_case(path: &Path, src: String) -> datatest_stable::Result<()> {
             .collect(),
     };
     let built = RuleSet::build(sources, &settings);
-    if let Some(want_err) = text(get(&root, "error")) {
+    if let Some(want_err) = get(&root, "error") {
+        let wants = want_errors(want_err)?;
         return match built {
-            Ok(_) => Err(format!(
-                "{note}: expected a rule error containing {want_err:?}, the rules compiled"
-            )
-            .into()),
-            Err((_, errs)) => {
-                let all: Vec<String> = errs
+            Ok(_) => {
+                Err(format!("{note}: expected rule errors {wants:?}, the rules compiled").into())
+            }
+            Err((sources, errs)) => {
+                // (code + message, help, line, column) of every error, in its rule file.
+                let all: Vec<(String, String, u32, u32)> = errs
                     .iter()
-                    .map(|(_, e)| format!("{} {} {:?}", e.code, e.message, e.help))
+                    .map(|(i, e)| {
+                        let text = &sources[*i].text;
+                        let before = &text[..(e.span.start as usize).min(text.len())];
+                        let line = before.matches('\n').count() as u32 + 1;
+                        let column =
+                            before.rsplit('\n').next().unwrap_or("").chars().count() as u32 + 1;
+                        (
+                            format!("{} {}", e.code, e.message),
+                            e.help.clone().unwrap_or_default(),
+                            line,
+                            column,
+                        )
+                    })
                     .collect();
-                if all.iter().any(|e| e.contains(&want_err)) {
+                let missing: Vec<&WantErr> = wants
+                    .iter()
+                    .filter(|w| {
+                        !all.iter().any(|(m, h, l, c)| {
+                            w.message.as_ref().is_none_or(|x| m.contains(x.as_str()))
+                                && w.help.as_ref().is_none_or(|x| h.contains(x.as_str()))
+                                && w.line.is_none_or(|x| x == *l)
+                                && w.column.is_none_or(|x| x == *c)
+                        })
+                    })
+                    .collect();
+                if missing.is_empty() {
                     Ok(())
                 } else {
-                    Err(format!("{note}: no rule error contains {want_err:?}: {all:#?}").into())
+                    Err(format!("{note}: no rule error matches {missing:#?}: {all:#?}").into())
                 }
             }
         };
@@ -131,7 +232,20 @@ fn run_case(path: &Path, src: String) -> datatest_stable::Result<()> {
         lang,
         ..LoadOptions::default()
     });
-    let outcome = check::run(&[dir.path().to_path_buf()], &rules, &opts);
+    // `args`: the paths named on the command line (relative to the case's
+    // folder); default: the whole folder.
+    let args: Vec<std::path::PathBuf> = match get(&root, "args") {
+        Some(Node {
+            yaml: Yaml::Seq(items),
+            ..
+        }) => items
+            .iter()
+            .filter_map(|i| i.as_str())
+            .map(|a| dir.path().join(a))
+            .collect(),
+        _ => vec![dir.path().to_path_buf()],
+    };
+    let outcome = check::run(&args, &rules, &opts);
     let only: Option<Vec<String>> = match get(&root, "only") {
         Some(Node {
             yaml: Yaml::Seq(items),
@@ -160,11 +274,12 @@ fn run_case(path: &Path, src: String) -> datatest_stable::Result<()> {
                 message: text(get(it, "message")),
                 severity: text(get(it, "severity")),
                 suppressed: text(get(it, "suppressed")).map(|s| s == "true"),
+                help: text(get(it, "help")),
             });
         }
     }
     let mut pos = jixiao::output::Positions::new(&outcome);
-    let mut got: Vec<(String, String, u32, u32, String, String, bool)> = Vec::new();
+    let mut got: Vec<Got> = Vec::new();
     for f in &outcome.findings {
         if only
             .as_ref()
@@ -191,6 +306,7 @@ fn run_case(path: &Path, src: String) -> datatest_stable::Result<()> {
             f.message.clone(),
             f.severity.name().to_owned(),
             f.is_suppressed(),
+            f.help.as_deref().unwrap_or("").to_owned(),
         ));
     }
     let mut unmatched: Vec<&Want> = Vec::new();
@@ -204,6 +320,7 @@ fn run_case(path: &Path, src: String) -> datatest_stable::Result<()> {
                 && w.message.as_ref().is_none_or(|m| g.4.contains(m.as_str()))
                 && w.severity.as_ref().is_none_or(|s| *s == g.5)
                 && w.suppressed.is_none_or(|s| s == g.6)
+                && w.help.as_ref().is_none_or(|h| g.7.contains(h.as_str()))
         });
         match hit {
             Some(i) => {

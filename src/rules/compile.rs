@@ -823,8 +823,8 @@ impl Cx<'_> {
                     if !lit.is_empty() {
                         segs.push(Seg::Lit(parse::unescape(&std::mem::take(&mut lit))));
                     }
-                    let inner = &raw[i + 1..close];
-                    match parse::parse_template_expr(inner, start + i + 1, self.lang) {
+                    let inner = template_source(&raw[i + 1..close]);
+                    match parse::parse_template_expr(&inner, start + i + 1, self.lang) {
                         Ok(e) => {
                             let ex = self.expr(&e);
                             segs.push(Seg::Expr(ex));
@@ -1070,6 +1070,10 @@ pub fn build_regex(p: &str) -> Result<Regex, String> {
         .map_err(|e| e.to_string())
 }
 
+/// The `}` closing the `{` at `open` in a message's source text. The message
+/// is itself a string literal, so a string inside a template expression is
+/// written with escaped quotes: `{count(a[\"成本指标\"].*)}`; braces inside it
+/// do not count.
 fn matching_brace(s: &str, open: usize) -> Option<usize> {
     let b = s.as_bytes();
     let mut depth = 0usize;
@@ -1077,8 +1081,11 @@ fn matching_brace(s: &str, open: usize) -> Option<usize> {
     let mut i = open;
     while i < b.len() {
         match b[i] {
-            b'\\' if in_str => i += 1,
-            b'"' => in_str = !in_str,
+            b'\\' if b.get(i + 1) == Some(&b'"') => {
+                in_str = !in_str;
+                i += 1;
+            }
+            b'\\' => i += 1,
             b'{' if !in_str => depth += 1,
             b'}' if !in_str => {
                 depth -= 1;
@@ -1091,6 +1098,31 @@ fn matching_brace(s: &str, open: usize) -> Option<usize> {
         i += 1;
     }
     None
+}
+
+/// A template expression as the expression parser reads it: each escaped
+/// quote `\"` becomes a plain quote padded with a space outside the string
+/// (` "` opening, `" ` closing), so byte offsets, and so error spans, stay exact.
+fn template_source(inner: &str) -> String {
+    let mut out = String::with_capacity(inner.len());
+    let mut in_str = false;
+    let mut chars = inner.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, chars.peek()) {
+            ('\\', Some('"')) => {
+                chars.next();
+                out.push_str(if in_str { "\" " } else { " \"" });
+                in_str = !in_str;
+            }
+            ('\\', Some(&n)) => {
+                chars.next();
+                out.push(c);
+                out.push(n);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 fn is_path(e: &Ex) -> bool {

@@ -531,10 +531,12 @@ impl<'a> Eval<'a> {
                 else {
                     return Val::Undef;
                 };
-                let mut v = n
+                // A computed number prints without trailing zeros (SPEC §2):
+                // round(12, 2) is 12, not 12.00; percent() is for fixed digits.
+                let v = n
                     .value
-                    .round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
-                v.rescale(dp.min(v.scale().max(dp)));
+                    .round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
+                    .normalize();
                 Val::Num(Num {
                     value: v,
                     percent: n.percent,
