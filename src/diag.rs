@@ -55,6 +55,13 @@ impl Lang {
             _ => None,
         }
     }
+    /// "did you mean `x`?" in this language.
+    pub fn suggest(self, x: &str) -> String {
+        match self {
+            Lang::Zh => format!("是不是“{x}”？"),
+            Lang::En => format!("did you mean `{x}`?"),
+        }
+    }
     /// Pick the text for this language.
     pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
         match self {

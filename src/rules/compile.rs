@@ -644,6 +644,7 @@ impl Cx<'_> {
     }
 
     fn block(&mut self, clauses: &[Clause], rule: &mut Compiled, top: bool) -> Vec<Step> {
+        let lang = self.lang;
         let depth = self.scopes.len();
         let mut steps: Vec<Step> = Vec::new();
         for c in clauses {
@@ -686,7 +687,7 @@ impl Cx<'_> {
                                     format!("unknown kind `{k}`"),
                                 );
                                 e.help = Some(match guess {
-                                    Some(g) => format!("did you mean `{g}`?"),
+                                    Some(g) => lang.suggest(g),
                                     None => "target | self-evaluation | summary".into(),
                                 });
                             }
@@ -935,6 +936,7 @@ impl Cx<'_> {
     }
 
     fn unknown_field(&mut self, name: &str, span: Span) {
+        let lang = self.lang;
         let names = Key::ALL
             .iter()
             .flat_map(|k| std::iter::once(k.name()).chain(k.aliases().iter().copied()));
@@ -946,11 +948,12 @@ impl Cx<'_> {
             format!("no declaration has a field `{name}`: this path can never exist"),
         );
         if let Some(g) = guess {
-            e.help = Some(format!("did you mean `{g}`?"));
+            e.help = Some(lang.suggest(g));
         }
     }
 
     fn name(&mut self, n: &str, span: Span) -> Ex {
+        let lang = self.lang;
         if let Some(s) = self.scopes.iter().rev().find(|s| s.name == n) {
             return Ex::Local(s.slot);
         }
@@ -989,13 +992,17 @@ impl Cx<'_> {
             format!("unknown name `{n}`"),
         );
         e.help = Some(match guess {
-            Some(g) => format!("did you mean `{g}`?"),
-            None => "a name is a let/for variable, a param, a document field (budget, indicators, …), projects, declared or profile".into(),
+            Some(g) => lang.suggest(g),
+            None => lang.pick(
+                "名称可以是 let/for 变量、参数、文件字段（budget、indicators 等）、projects、declared 或 profile",
+                "a name is a let/for variable, a param, a document field (budget, indicators, …), projects, declared or profile",
+            ).into(),
         });
         Ex::Lit(Lit::Bool(false))
     }
 
     fn call(&mut self, name: &str, name_span: Span, args: &[ast::Expr], span: Span) -> Ex {
+        let lang = self.lang;
         let Some(&(_, func, min, max, _)) = FUNCTIONS.iter().find(|f| f.0 == name) else {
             let guess = did_you_mean(name, FUNCTIONS.iter().map(|f| f.0));
             let e = self.err(
@@ -1005,7 +1012,7 @@ impl Cx<'_> {
                 format!("unknown function `{name}`"),
             );
             e.help = Some(match guess {
-                Some(g) => format!("did you mean `{g}`?"),
+                Some(g) => lang.suggest(g),
                 None => format!(
                     "functions: {}",
                     FUNCTIONS.iter().map(|f| f.0).collect::<Vec<_>>().join(", ")
