@@ -992,7 +992,7 @@ impl Cx<'_> {
             format!("unknown name `{n}`"),
         );
         e.help = Some(match guess {
-            Some(g) => lang.suggest(g),
+            Some(g) => lang.suggest(&g),
             None => lang.pick(
                 "名称可以是 let/for 变量、参数、文件字段（budget、indicators 等）、projects、declared 或 profile",
                 "a name is a let/for variable, a param, a document field (budget, indicators, …), projects, declared or profile",
