@@ -28,7 +28,10 @@ use std::path::Path;
 
 fn get<'a, 'b>(n: &'b Node<'a>, key: &str) -> Option<&'b Node<'a>> {
     match &n.yaml {
-        Yaml::Map(es) => es.iter().find(|(k, _)| k.as_str() == Some(key)).map(|(_, v)| v),
+        Yaml::Map(es) => es
+            .iter()
+            .find(|(k, _)| k.as_str() == Some(key))
+            .map(|(_, v)| v),
         _ => None,
     }
 }
@@ -57,7 +60,11 @@ fn run_case(path: &Path, src: String) -> datatest_stable::Result<()> {
         _ => Lang::Zh,
     };
     let dir = tempfile::tempdir()?;
-    let Some(Node { yaml: Yaml::Map(files), .. }) = get(&root, "files") else {
+    let Some(Node {
+        yaml: Yaml::Map(files),
+        ..
+    }) = get(&root, "files")
+    else {
         return Err("a case needs `files`".into());
     };
     for (k, v) in files {
@@ -69,7 +76,9 @@ fn run_case(path: &Path, src: String) -> datatest_stable::Result<()> {
         std::fs::write(&p, v.as_str().ok_or("file text")?)?;
     }
     let cfg = match text(get(&root, "config")) {
-        Some(t) => config::parse(&t, None, lang).map_err(|e| format!("bad config in case: {e:?}"))?,
+        Some(t) => {
+            config::parse(&t, None, lang).map_err(|e| format!("bad config in case: {e:?}"))?
+        }
         None => config::Config::default(),
     };
     let mut sources = Vec::new();
@@ -77,20 +86,37 @@ fn run_case(path: &Path, src: String) -> datatest_stable::Result<()> {
         sources.extend(cli::default_sources());
     }
     if let Some(r) = text(get(&root, "rules")) {
-        sources.push(RuleSource { name: "case.rules".into(), text: r.into() });
+        sources.push(RuleSource {
+            name: "case.rules".into(),
+            text: r.into(),
+        });
     }
     let settings = Settings {
         profile: cfg.profile.unwrap_or_default(),
         lang,
-        params: cfg.params.iter().map(|(n, v, _)| (n.clone(), v.clone())).collect(),
-        severity: cfg.severity.iter().map(|(k, (s, _))| (k.clone(), *s)).collect(),
+        params: cfg
+            .params
+            .iter()
+            .map(|(n, v, _)| (n.clone(), v.clone()))
+            .collect(),
+        severity: cfg
+            .severity
+            .iter()
+            .map(|(k, (s, _))| (k.clone(), *s))
+            .collect(),
     };
     let built = RuleSet::build(sources, &settings);
     if let Some(want_err) = text(get(&root, "error")) {
         return match built {
-            Ok(_) => Err(format!("{note}: expected a rule error containing {want_err:?}, the rules compiled").into()),
+            Ok(_) => Err(format!(
+                "{note}: expected a rule error containing {want_err:?}, the rules compiled"
+            )
+            .into()),
             Err((_, errs)) => {
-                let all: Vec<String> = errs.iter().map(|(_, e)| format!("{} {} {:?}", e.code, e.message, e.help)).collect();
+                let all: Vec<String> = errs
+                    .iter()
+                    .map(|(_, e)| format!("{} {} {:?}", e.code, e.message, e.help))
+                    .collect();
                 if all.iter().any(|e| e.contains(&want_err)) {
                     Ok(())
                 } else {
@@ -100,14 +126,30 @@ fn run_case(path: &Path, src: String) -> datatest_stable::Result<()> {
         };
     }
     let rules = built.map_err(|(_, e)| format!("{note}: rules do not compile: {e:#?}"))?;
-    let opts = Options::new(LoadOptions { profile: rules.profile, lang, ..LoadOptions::default() });
+    let opts = Options::new(LoadOptions {
+        profile: rules.profile,
+        lang,
+        ..LoadOptions::default()
+    });
     let outcome = check::run(&[dir.path().to_path_buf()], &rules, &opts);
     let only: Option<Vec<String>> = match get(&root, "only") {
-        Some(Node { yaml: Yaml::Seq(items), .. }) => Some(items.iter().filter_map(|i| i.as_str().map(str::to_owned)).collect()),
+        Some(Node {
+            yaml: Yaml::Seq(items),
+            ..
+        }) => Some(
+            items
+                .iter()
+                .filter_map(|i| i.as_str().map(str::to_owned))
+                .collect(),
+        ),
         _ => None,
     };
     let mut wants = Vec::new();
-    if let Some(Node { yaml: Yaml::Seq(items), .. }) = get(&root, "want") {
+    if let Some(Node {
+        yaml: Yaml::Seq(items),
+        ..
+    }) = get(&root, "want")
+    {
         for it in items {
             let num = |k: &str| text(get(it, k)).and_then(|t| t.parse::<u32>().ok());
             wants.push(Want {
@@ -124,12 +166,32 @@ fn run_case(path: &Path, src: String) -> datatest_stable::Result<()> {
     let mut pos = jixiao::output::Positions::new(&outcome);
     let mut got: Vec<(String, String, u32, u32, String, String, bool)> = Vec::new();
     for f in &outcome.findings {
-        if only.as_ref().is_some_and(|o| !o.iter().any(|c| **c == *f.code)) {
+        if only
+            .as_ref()
+            .is_some_and(|o| !o.iter().any(|c| **c == *f.code))
+        {
             continue;
         }
         let r = pos.of(f);
-        let name = outcome.file(f.file).map(|e| e.path.strip_prefix(dir.path()).unwrap_or(&e.path).to_string_lossy().into_owned()).unwrap_or_default();
-        got.push((f.code.to_string(), name, r.start.line, r.start.column, f.message.clone(), f.severity.name().to_owned(), f.is_suppressed()));
+        let name = outcome
+            .file(f.file)
+            .map(|e| {
+                e.path
+                    .strip_prefix(dir.path())
+                    .unwrap_or(&e.path)
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .unwrap_or_default();
+        got.push((
+            f.code.to_string(),
+            name,
+            r.start.line,
+            r.start.column,
+            f.message.clone(),
+            f.severity.name().to_owned(),
+            f.is_suppressed(),
+        ));
     }
     let mut unmatched: Vec<&Want> = Vec::new();
     let mut left = got.clone();
