@@ -249,6 +249,7 @@ fn canonical(p: &Path) -> PathBuf {
 }
 
 /// Read and decode a file, or the finding that says why not.
+#[allow(clippy::result_large_err)] // once per unreadable file
 fn read(path: &Path, file: FileId, opts: &Options) -> Result<String, Finding> {
     let lang = opts.lang();
     let meta = std::fs::metadata(path);

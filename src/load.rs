@@ -131,6 +131,8 @@ pub struct Loaded {
 }
 
 /// Decode bytes (see [`source::decode`]), or the JX008 finding explaining why not.
+// A finding is the error here, once per unreadable file: its size does not matter.
+#[allow(clippy::result_large_err)]
 pub fn decode(bytes: &[u8], file: FileId, lang: Lang) -> Result<String, Finding> {
     if source::looks_binary(bytes) {
         return Err(code_finding(
@@ -594,12 +596,7 @@ impl Cx<'_, '_> {
             Lang::Zh => format!("“{what}”应为{want_zh}，这里是{}", type_zh(node)),
             Lang::En => format!("`{what}` should be {want_en}, not a {}", node.type_name()),
         };
-        let span = if node.span.is_empty() {
-            node.span
-        } else {
-            node.span
-        };
-        self.push("JX003", span, msg, None);
+        self.push("JX003", node.span, msg, None);
     }
 
     /// Read a mapping against `fields`; unknown and duplicate keys are reported.

@@ -1073,11 +1073,7 @@ pub fn node_path(root: &Node, target: &Node) -> String {
         if std::ptr::eq(n, target) {
             return true;
         }
-        if !(n.span.start <= target.span.start && target.span.end <= n.span.end)
-            && !n.span.is_empty()
-        {
-            // spans of aliases may not nest; fall through to a full search then
-        }
+        // Spans of aliases may not nest, so every child is searched.
         match &n.value {
             Value::Map(es) => {
                 for e in es {
