@@ -250,7 +250,7 @@ pub fn setup(a: &RuleArgs) -> Result<Setup, i32> {
                         Lang::Zh => format!("没有名为“{name}”的参数"),
                         Lang::En => format!("no param is named `{name}`"),
                     },
-                    help: guess.map(|g| format!("did you mean `{g}`?")),
+                    help: guess.map(|g| config::guess_help(g, lang)),
                 });
             }
         }
@@ -266,7 +266,7 @@ pub fn setup(a: &RuleArgs) -> Result<Setup, i32> {
                         Lang::Zh => format!("没有编号为 {code} 的规则"),
                         Lang::En => format!("no rule has the code {code}"),
                     },
-                    help: guess.map(|g| format!("did you mean `{g}`?")),
+                    help: guess.map(|g| config::guess_help(g, lang)),
                 });
             }
         }
@@ -472,7 +472,10 @@ fn cmd_explain(code: &str, a: &RuleArgs, out: &mut dyn Write) -> i32 {
                     Lang::En => format!("no rule has the code {code}"),
                 },
                 guess
-                    .map(|g| format!(" (did you mean {g}?)"))
+                    .map(|g| match s.lang {
+                        Lang::Zh => format!("（是不是 {g}？）"),
+                        Lang::En => format!(" (did you mean {g}?)"),
+                    })
                     .unwrap_or_default()
             );
             2

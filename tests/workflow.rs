@@ -424,6 +424,32 @@ fn bad_config_values_are_diagnostics() {
 }
 
 #[test]
+fn config_diagnostics_speak_chinese_by_default() {
+    let d = tmp();
+    write(
+        d.path(),
+        ".jixiao.yaml",
+        "severty: {}\nparams: { min_level: 8 }\n",
+    );
+    let o = run_in(d.path(), &["check"]);
+    assert_eq!(code(&o), 2);
+    let e = err(&o);
+    for w in [
+        ".jixiao.yaml:1:1",
+        "未知的配置项“severty”",
+        "是不是 `severity`？",
+        "配置文件有 1 个错误（1 error in the config）",
+    ] {
+        assert!(e.contains(w), "`{w}` in:\n{e}");
+    }
+    // Once the keys are right, names are checked against the rules.
+    write(d.path(), ".jixiao.yaml", "params: { min_level: 8 }\n");
+    let e = err(&run_in(d.path(), &["check"]));
+    assert!(e.contains("没有名为“min_level”的参数"), "{e}");
+    assert!(e.contains("是不是 `min_level3`？"), "{e}");
+}
+
+#[test]
 fn a_missing_config_file_is_exit_2() {
     let d = tmp();
     let o = run_in(d.path(), &["check", "--config", "nowhere.yaml"]);
