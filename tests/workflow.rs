@@ -263,6 +263,38 @@ fn config_is_found_upwards_and_by_flag() {
 }
 
 #[test]
+fn config_adds_rule_files_relative_to_itself() {
+    let d = tmp();
+    write(d.path(), "decls/decl.yaml", SEVEN);
+    write(
+        d.path(),
+        "policy/local.rules",
+        "rule XJ001 \"年度不早于 2024\" en \"year 2024 or later\" {\n  severity warning\n  assert year >= 2024\n  message \"年度 {year} 早于 2024\" en \"the year {year} is before 2024\"\n  at year\n}\n",
+    );
+    write(d.path(), ".jixiao.yaml", "rules: [policy/local.rules]\n");
+    // Run from a sub-folder: the path is relative to the config, not the cwd.
+    let o = run_in(
+        &d.path().join("decls"),
+        &["check", "--format", "json", "--lang", "en"],
+    );
+    let fs = findings(&o);
+    let x = fs.iter().find(|f| f["code"] == "XJ001").expect("XJ001");
+    assert_eq!(x["message"], "the year 2023 is before 2024");
+    assert_eq!(x["line"], 2);
+    assert_eq!(x["severity"], "warning");
+    // A broken rule file named by the config stops the run.
+    write(
+        d.path(),
+        "policy/local.rules",
+        "rule XJ001 \"x\" { assert \n}\n",
+    );
+    let o = run_in(&d.path().join("decls"), &["check", "--lang", "en"]);
+    assert_eq!(code(&o), 2);
+    assert!(err(&o).contains("local.rules"), "{}", err(&o));
+    assert!(err(&o).contains("in rule files"), "{}", err(&o));
+}
+
+#[test]
 fn config_sets_the_language() {
     let d = tmp();
     copy_seed(d.path());
