@@ -1,21 +1,32 @@
 //! Baselines, for adopting jixiao on existing declarations: `--write-baseline`
-//! records today's findings; `--baseline` then reports only new ones. Findings
-//! are matched by code, file, the offending node's path and its text, never by
-//! line, so edits elsewhere in a file keep the baseline valid.
+//! records today's findings; `--baseline` then reports only new ones.
+//!
+//! A finding is matched by its code, its file and a fingerprint of the
+//! offending node: its path in the document (`budget.executed`) and its text
+//! with runs of white space collapsed. Never by line or column, so edits
+//! elsewhere in a file (a comment added above, another value changed) keep the
+//! baseline valid, while changing the offending value itself makes the finding
+//! new again. Identical findings are counted, not merged: a baseline that knows
+//! one of them does not hide a second one added later.
 
 use crate::check::FileEntry;
 use crate::diag::{Finding, Suppression};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
+/// The baseline file format's version.
+pub const VERSION: u32 = 1;
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Entry {
     pub code: String,
+    /// The file as shown in diagnostics, with `/` separators.
     pub file: String,
+    /// The offending node's path, kept readable for reviewers of the baseline.
     pub path: String,
-    /// The text under the finding's span.
-    pub content: String,
-    /// How many findings share these four (duplicates are counted, not merged).
+    /// FNV-1a 64 of the path and the node's normalised text, in hex.
+    pub fingerprint: String,
+    /// How many findings share these (duplicates are counted, not merged).
     #[serde(default = "one", skip_serializing_if = "is_one")]
     pub count: usize,
 }
@@ -33,41 +44,74 @@ pub struct Baseline {
     pub findings: Vec<Entry>,
 }
 
-fn key(f: &Finding, files: &[FileEntry]) -> (String, String, String, String) {
+type Key = (String, String, String);
+
+/// 64-bit FNV-1a: tiny, and stable across platforms and Rust versions
+/// (unlike `std`'s hasher), which a file kept in a repository needs.
+fn fnv1a(bytes: impl IntoIterator<Item = u8>) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// The fingerprint of a node: its path and its text, white space collapsed.
+pub fn fingerprint(path: &str, content: &str) -> String {
+    let text = content.split_whitespace().collect::<Vec<_>>().join(" ");
+    let bytes = path
+        .bytes()
+        .chain(std::iter::once(0))
+        .chain(text.bytes())
+        .collect::<Vec<u8>>();
+    format!("{:016x}", fnv1a(bytes))
+}
+
+fn file_key(name: &str) -> String {
+    let s = name.replace('\\', "/");
+    s.strip_prefix("./").unwrap_or(&s).to_owned()
+}
+
+fn key(f: &Finding, files: &[FileEntry]) -> Key {
     let file = files.get(f.file as usize);
-    let name = file.map_or_else(String::new, |e| e.name.to_string());
+    let name = file.map_or_else(String::new, |e| file_key(&e.name));
     let content = file
         .and_then(|e| e.text.as_deref())
         .and_then(|t| t.get(f.span.range()))
-        .unwrap_or("")
-        .to_owned();
-    (f.code.to_string(), name, f.path.clone(), content)
+        .unwrap_or("");
+    (f.code.to_string(), name, fingerprint(&f.path, content))
 }
 
 impl Baseline {
-    /// Record the unsuppressed findings of a run.
+    /// Record the findings of a run that count: unsuppressed ones, and those an
+    /// earlier baseline silenced (so rewriting a baseline keeps them); waived
+    /// findings are left out, their waiver already covers them.
     pub fn record(findings: &[Finding], files: &[FileEntry]) -> Baseline {
-        let mut counts: HashMap<(String, String, String, String), usize> = HashMap::new();
-        let mut order = Vec::new();
-        for f in findings.iter().filter(|f| !f.is_suppressed()) {
+        let mut counts: HashMap<Key, usize> = HashMap::new();
+        let mut order: Vec<(Key, String)> = Vec::new();
+        for f in findings
+            .iter()
+            .filter(|f| !matches!(f.suppressed, Some(Suppression::Waiver(_))))
+        {
             let k = key(f, files);
             let c = counts.entry(k.clone()).or_insert(0);
             if *c == 0 {
-                order.push(k);
+                order.push((k, f.path.clone()));
             }
             *c += 1;
         }
         Baseline {
-            version: 1,
+            version: VERSION,
             findings: order
                 .into_iter()
-                .map(|k| {
-                    let count = counts[&k];
+                .map(|(k, path)| {
+                    let count = counts.get(&k).copied().unwrap_or(1);
                     Entry {
                         code: k.0,
                         file: k.1,
-                        path: k.2,
-                        content: k.3,
+                        path,
+                        fingerprint: k.2,
                         count,
                     }
                 })
@@ -76,24 +120,28 @@ impl Baseline {
     }
 
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+        s.push('\n');
+        s
     }
 
     pub fn parse(text: &str) -> Result<Baseline, String> {
-        serde_json::from_str(text).map_err(|e| e.to_string())
+        let b: Baseline = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        if b.version != VERSION {
+            return Err(format!(
+                "baseline version {} is not supported (expected {VERSION})",
+                b.version
+            ));
+        }
+        Ok(b)
     }
 
     /// Mark the findings the baseline already knows as suppressed.
     pub fn apply(&self, findings: &mut [Finding], files: &[FileEntry]) {
-        let mut left: HashMap<(String, String, String, String), usize> = HashMap::new();
+        let mut left: HashMap<Key, usize> = HashMap::new();
         for e in &self.findings {
             *left
-                .entry((
-                    e.code.clone(),
-                    e.file.clone(),
-                    e.path.clone(),
-                    e.content.clone(),
-                ))
+                .entry((e.code.clone(), file_key(&e.file), e.fingerprint.clone()))
                 .or_insert(0) += e.count;
         }
         for f in findings.iter_mut().filter(|f| !f.is_suppressed()) {
@@ -104,5 +152,32 @@ impl Baseline {
                 f.suppressed = Some(Suppression::Baseline);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprint_ignores_white_space_but_not_text_or_path() {
+        let a = fingerprint("budget.executed", "29.5896");
+        assert_eq!(a, fingerprint("budget.executed", " 29.5896\n"));
+        assert_ne!(a, fingerprint("budget.executed", "29.5897"));
+        assert_ne!(a, fingerprint("budget.total", "29.5896"));
+        assert_eq!(a.len(), 16);
+    }
+
+    #[test]
+    fn fnv1a_is_the_published_function() {
+        // Test vectors of FNV-1a 64.
+        assert_eq!(fnv1a(*b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a(*b"a"), 0xaf63_dc4c_8601_ec8c);
+    }
+
+    #[test]
+    fn other_versions_are_refused() {
+        assert!(Baseline::parse(r#"{"version": 9, "findings": []}"#).is_err());
+        assert!(Baseline::parse(r#"{"version": 1, "findings": []}"#).is_ok());
     }
 }

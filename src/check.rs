@@ -10,7 +10,6 @@ use crate::load::{self, LoadOptions, code_finding};
 use crate::model::{Doc, Key, Kind, Node, Value};
 use crate::rules::{Context, RuleSet, eval};
 use crate::source::Span;
-use globset::GlobSet;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -20,7 +19,7 @@ use std::sync::Arc;
 #[derive(Clone, Debug)]
 pub struct Options {
     pub load: LoadOptions,
-    pub exclude: Option<GlobSet>,
+    pub exclude: Option<discover::Exclude>,
     pub baseline: Option<Baseline>,
     /// Keep the loaded documents in the result (for the review pack).
     pub keep_docs: bool,
@@ -489,7 +488,13 @@ fn apply_waivers(
                 (Lang::En, false) => format!("the waiver names `{code}`, which is not a rule"),
             };
             let mut f = code_finding("JX009", lang, msg, file, at);
-            if let Some(g) = load::did_you_mean(code, rules.rules.iter().map(|r| &*r.code)) {
+            let codes = rules
+                .rules
+                .iter()
+                .map(|r| &*r.code)
+                .chain(rules.off.iter().map(|c| &**c))
+                .chain(load::LOADER_CODES.iter().map(|c| c.code));
+            if let Some(g) = load::did_you_mean(code, codes) {
                 f = f.with_help(match lang {
                     Lang::Zh => format!("是不是 {g}？"),
                     Lang::En => format!("did you mean {g}?"),

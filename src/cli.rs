@@ -7,6 +7,7 @@ use crate::baseline::Baseline;
 use crate::check::{self, Options, Outcome};
 use crate::config::{self, Config, ConfigError};
 use crate::diag::{Lang, Severity};
+use crate::discover::{self, Exclude};
 use crate::load::{LOADER_CODES, LoadOptions};
 use crate::output::{self, Format, human};
 use crate::rules::compile::{RuleSource, Settings};
@@ -83,6 +84,14 @@ pub struct CheckArgs {
     /// Record the current findings as the baseline.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    /// Apply the config's `exclude` to files named on the command line too
+    /// (as ruff's --force-exclude; pre-commit names every changed file).
+    #[arg(long)]
+    pub force_exclude: bool,
+    /// Skip named YAML files that are not declarations (no known `kind`), as
+    /// folder discovery does, instead of reporting them (for pre-commit).
+    #[arg(long)]
+    pub skip_non_declarations: bool,
 }
 
 #[derive(Args, Debug)]
@@ -241,7 +250,7 @@ pub fn setup(a: &RuleArgs) -> Result<Setup, i32> {
                         Lang::Zh => format!("没有名为“{name}”的参数"),
                         Lang::En => format!("no param is named `{name}`"),
                     },
-                    help: guess.map(|g| format!("did you mean `{g}`?")),
+                    help: guess.map(|g| config::guess_help(g, lang)),
                 });
             }
         }
@@ -257,7 +266,7 @@ pub fn setup(a: &RuleArgs) -> Result<Setup, i32> {
                         Lang::Zh => format!("没有编号为 {code} 的规则"),
                         Lang::En => format!("no rule has the code {code}"),
                     },
-                    help: guess.map(|g| format!("did you mean `{g}`?")),
+                    help: guess.map(|g| config::guess_help(g, lang)),
                 });
             }
         }
@@ -287,7 +296,7 @@ fn print_config_errors(path: &Path, text: &str, errs: &[ConfigError], lang: Lang
             (src.clone(), r)
         })
         .collect();
-    let _ = human::rule_errors(&list, &mut std::io::stderr(), lang, &err_handler());
+    let _ = human::config_errors(&list, &mut std::io::stderr(), lang, &err_handler());
 }
 
 /// The built-in rule files.
@@ -342,16 +351,9 @@ fn check_options(s: &Setup) -> Result<Options, String> {
         ..LoadOptions::default()
     });
     if !s.config.exclude.is_empty() {
-        let mut b = globset::GlobSetBuilder::new();
-        for g in &s.config.exclude {
-            let glob = globset::Glob::new(g).map_err(|e| e.to_string())?;
-            b.add(glob);
-            // `dir/` style patterns also exclude what is under them.
-            if let Ok(under) = globset::Glob::new(&format!("{}/**", g.trim_end_matches('/'))) {
-                b.add(under);
-            }
-        }
-        opts.exclude = Some(b.build().map_err(|e| e.to_string())?);
+        let base = s.config.path.as_deref().and_then(Path::parent);
+        let ex = Exclude::new(&s.config.exclude, base).map_err(|e| e.to_string())?;
+        opts.exclude = Some(ex);
     }
     Ok(opts)
 }
@@ -385,7 +387,18 @@ fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
     } else {
         a.paths.clone()
     };
-    let outcome = check::run(&paths, &s.rules, &opts);
+    let (mut candidates, problems) = discover::discover(&paths, opts.exclude.as_ref());
+    if a.force_exclude
+        && let Some(ex) = &opts.exclude
+    {
+        candidates.retain(|c| !(c.explicit && ex.matches(&c.path, Path::new("."))));
+    }
+    if a.skip_non_declarations {
+        for c in &mut candidates {
+            c.explicit = false;
+        }
+    }
+    let outcome = check::run_candidates(candidates, problems, &s.rules, &opts);
     for p in &outcome.problems {
         eprintln!("error: {}", s.lang.pick(&p.zh, &p.en));
     }
@@ -459,7 +472,10 @@ fn cmd_explain(code: &str, a: &RuleArgs, out: &mut dyn Write) -> i32 {
                     Lang::En => format!("no rule has the code {code}"),
                 },
                 guess
-                    .map(|g| format!(" (did you mean {g}?)"))
+                    .map(|g| match s.lang {
+                        Lang::Zh => format!("（是不是 {g}？）"),
+                        Lang::En => format!(" (did you mean {g}?)"),
+                    })
                     .unwrap_or_default()
             );
             2

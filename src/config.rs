@@ -224,8 +224,11 @@ pub fn parse(text: &str, path: Option<&Path>, lang: Lang) -> Result<Config, Vec<
                 let guess = did_you_mean(key, KEYS);
                 errors.push(ConfigError {
                     help: Some(match guess {
-                        Some(g) => format!("did you mean `{g}`?"),
-                        None => format!("keys: {}", KEYS.join(", ")),
+                        Some(g) => guess_help(g, lang),
+                        None => match lang {
+                            Lang::Zh => format!("可用的配置项：{}", KEYS.join(", ")),
+                            Lang::En => format!("keys: {}", KEYS.join(", ")),
+                        },
                     }),
                     ..err(
                         k.span,
@@ -240,6 +243,14 @@ pub fn parse(text: &str, path: Option<&Path>, lang: Lang) -> Result<Config, Vec<
         Ok(cfg)
     } else {
         Err(errors)
+    }
+}
+
+/// The "did you mean" help of a config diagnostic.
+pub fn guess_help(guess: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("是不是 `{guess}`？"),
+        Lang::En => format!("did you mean `{guess}`?"),
     }
 }
 

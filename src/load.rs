@@ -67,7 +67,7 @@ pub const LOADER_CODES: &[LoaderCode] = &[
         title_zh: "指标维度不在指标体系中",
         title_en: "dimension not in the indicator system",
         help_zh: "一级、二级指标须使用当前指标体系（profile）中的名称。",
-        help_en: "Use the 一级 and 二级 names of the active indicator system (profile).",
+        help_en: "Use the first- and second-level dimension names of the active indicator system (profile).",
     },
     LoaderCode {
         code: "JX007",
@@ -570,7 +570,8 @@ pub fn did_you_mean<'a>(
     let lower = word.to_lowercase();
     candidates
         .into_iter()
-        .map(|c| (strsim::levenshtein(&lower, &c.to_lowercase()), c))
+        // Transpositions count once: JX340 is one step from JX304.
+        .map(|c| (strsim::osa_distance(&lower, &c.to_lowercase()), c))
         .filter(|(d, c)| *d <= limit && *d < c.chars().count().max(n))
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
@@ -1102,14 +1103,14 @@ impl Cx<'_, '_> {
         let level = match (l1, lang) {
             (None, Lang::Zh) => "一级指标",
             (Some(_), Lang::Zh) => "二级指标",
-            (None, Lang::En) => "一级 dimension",
-            (Some(_), Lang::En) => "二级 dimension",
+            (None, Lang::En) => "first-level dimension",
+            (Some(_), Lang::En) => "second-level dimension",
         };
         // Where it would belong instead, when it is a dimension of this profile.
         let elsewhere = known.and_then(|k| {
             if profile.level1().contains(&k) {
                 Some(
-                    lang.pick("它是一级指标", "it is a 一级 dimension")
+                    lang.pick("它是一级指标", "it is a first-level dimension")
                         .to_owned(),
                 )
             } else {

@@ -1,6 +1,9 @@
-//! `--format github`: GitHub Actions workflow commands, one per finding:
-//! `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=CODE::message`.
-//! Columns are characters, so annotations land on the right Chinese character.
+//! `--format github`: GitHub Actions workflow commands, one per unsuppressed
+//! finding: `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=CODE::message`
+//! (`::warning` for warnings, `::notice` for infos). Lines and columns are
+//! 1-based and columns count characters, so an annotation lands on the right
+//! Chinese character; `endColumn` is the column just after the span, as in
+//! SARIF and the JSON output.
 
 use super::{Positions, file_name};
 use crate::check::Outcome;
@@ -40,7 +43,7 @@ pub fn write(o: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             r.start.column,
             r.end.line,
             r.end.column,
-            prop(&format!("{} {}", f.code, f.title)),
+            prop(&f.code),
             data(&f.message),
         )?;
     }

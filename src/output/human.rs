@@ -213,6 +213,27 @@ pub fn rule_errors(
     lang: Lang,
     h: &GraphicalReportHandler,
 ) -> io::Result<()> {
+    file_errors(errors, out, lang, h, ("规则文件", "rule files"))
+}
+
+/// Render config errors (they point into `.jixiao.yaml`).
+pub fn config_errors(
+    errors: &[(Source, RuleError)],
+    out: &mut dyn Write,
+    lang: Lang,
+    h: &GraphicalReportHandler,
+) -> io::Result<()> {
+    file_errors(errors, out, lang, h, ("配置文件", "the config"))
+}
+
+/// Errors pointing into a file that stops the run, then a count naming `what`.
+fn file_errors(
+    errors: &[(Source, RuleError)],
+    out: &mut dyn Write,
+    lang: Lang,
+    h: &GraphicalReportHandler,
+    (what_zh, what_en): (&str, &str),
+) -> io::Result<()> {
     for (src, e) in errors {
         let d = Diag {
             code: String::new(),
@@ -229,16 +250,9 @@ pub fn rule_errors(
         writeln!(out, "\n")?;
     }
     let n = errors.len();
+    let s = if n == 1 { "" } else { "s" };
     match lang {
-        Lang::Zh => writeln!(
-            out,
-            "规则文件有 {n} 个错误（{n} error{} in rule files）",
-            if n == 1 { "" } else { "s" }
-        ),
-        Lang::En => writeln!(
-            out,
-            "{n} error{} in rule files",
-            if n == 1 { "" } else { "s" }
-        ),
+        Lang::Zh => writeln!(out, "{what_zh}有 {n} 个错误（{n} error{s} in {what_en}）"),
+        Lang::En => writeln!(out, "{n} error{s} in {what_en}"),
     }
 }

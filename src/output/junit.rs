@@ -1,5 +1,7 @@
-//! `--format junit`: one testsuite, one testcase per checked file, a
-//! `<failure>` per error or warning finding (suppressed ones are skipped).
+//! `--format junit`: one testsuite, one testcase per checked file (named by
+//! its path, with a `file` attribute), and a `<failure>` per unsuppressed
+//! finding of any severity, its `type` the code. `failures` counts the
+//! testcases that failed, as the JUnit schema says.
 
 use super::{Positions, file_name};
 use crate::check::Outcome;
@@ -26,7 +28,14 @@ pub fn write(o: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     let files: Vec<usize> = (0..o.files.len())
         .filter(|&i| o.files[i].reported && o.files[i].declaration)
         .collect();
-    let failures = o.findings.iter().filter(|f| !f.is_suppressed()).count();
+    let failures = files
+        .iter()
+        .filter(|&&i| {
+            o.findings
+                .iter()
+                .any(|f| f.file as usize == i && !f.is_suppressed())
+        })
+        .count();
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
         out,
@@ -46,15 +55,22 @@ pub fn write(o: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             .filter(|f| f.file as usize == i && !f.is_suppressed())
             .collect();
         if mine.is_empty() {
-            writeln!(out, r#"    <testcase name="{name}" classname="{name}"/>"#)?;
+            writeln!(
+                out,
+                r#"    <testcase name="{name}" classname="{name}" file="{name}"/>"#
+            )?;
             continue;
         }
-        writeln!(out, r#"    <testcase name="{name}" classname="{name}">"#)?;
+        writeln!(
+            out,
+            r#"    <testcase name="{name}" classname="{name}" file="{name}">"#
+        )?;
         for f in mine {
             let r = pos.of(f);
             writeln!(
                 out,
-                r#"      <failure message="{}" type="{}">{}:{}:{}: {} [{}] {}</failure>"#,
+                r#"      <failure message="{} {}" type="{}">{}:{}:{}: {} [{}] {}</failure>"#,
+                xml_escape(&f.code),
                 xml_escape(&f.message),
                 xml_escape(&f.code),
                 xml_escape(file_name(o, f)),

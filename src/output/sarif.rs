@@ -1,16 +1,145 @@
-//! `--format sarif`: SARIF 2.1.0 for code scanning. Rules in
-//! `tool.driver.rules` (id, name, descriptions, help, default level);
-//! results with ruleId, level, message and a region in *characters*
-//! (`columnKind: unicodeCodePoints`) plus byte offsets; waived findings carry
-//! `suppressions` with their reason.
+//! `--format sarif`: SARIF 2.1.0 for code scanning, built from typed serde
+//! structs (the subset of the schema jixiao fills; `tests/sarif-schema-2.1.0.json`
+//! validates the result in the tests).
+//!
+//! - `tool.driver.rules`: the loader's codes, then the rule set's, each with
+//!   id, name, short and full description (both languages under `zh`),
+//!   help, default level and the rule's `basis` citations as a property;
+//! - results with `ruleId` and the matching `ruleIndex`, level, message and a
+//!   region in *characters* (`run.columnKind` is `unicodeCodePoints`) plus
+//!   byte offset and length;
+//! - a finding silenced by a waiver carries `suppressions` (`inSource`, with
+//!   the waiver's reason); one silenced by a baseline, `external`.
 
-use super::{Positions, file_name};
+use super::{Positions, Region, file_name};
 use crate::check::Outcome;
 use crate::diag::{Lang, Severity, Suppression};
 use crate::load::LOADER_CODES;
 use crate::rules::RuleSet;
-use serde_json::{Value, json};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::io::{self, Write};
+
+pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+#[derive(Serialize)]
+pub struct Log<'a> {
+    #[serde(rename = "$schema")]
+    pub schema: &'static str,
+    pub version: &'static str,
+    pub runs: Vec<Run<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Run<'a> {
+    pub tool: Tool,
+    pub column_kind: &'static str,
+    pub results: Vec<SarifResult<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct Tool {
+    pub driver: Driver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Driver {
+    pub name: &'static str,
+    pub version: &'static str,
+    pub information_uri: &'static str,
+    pub rules: Vec<Descriptor>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Descriptor {
+    pub id: String,
+    pub name: String,
+    pub short_description: Text<String>,
+    pub full_description: Text<String>,
+    pub help: Text<String>,
+    pub default_configuration: Configuration,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub properties: Option<RuleProperties>,
+}
+
+#[derive(Serialize)]
+pub struct Text<T> {
+    pub text: T,
+}
+
+#[derive(Serialize)]
+pub struct Configuration {
+    pub level: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct RuleProperties {
+    pub basis: Vec<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SarifResult<'a> {
+    pub rule_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule_index: Option<usize>,
+    pub level: &'static str,
+    pub message: Text<&'a str>,
+    pub locations: Vec<Location>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub partial_fingerprints: BTreeMap<&'static str, &'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub suppressions: Vec<SarifSuppression<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related_locations: Vec<RelatedLocation<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Location {
+    pub physical_location: PhysicalLocation,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RelatedLocation<'a> {
+    pub id: usize,
+    pub message: Text<&'a str>,
+    pub physical_location: PhysicalLocation,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PhysicalLocation {
+    pub artifact_location: ArtifactLocation,
+    pub region: SarifRegion,
+}
+
+#[derive(Serialize)]
+pub struct ArtifactLocation {
+    pub uri: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SarifRegion {
+    pub start_line: u32,
+    pub start_column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+    pub byte_offset: u32,
+    pub byte_length: u32,
+}
+
+#[derive(Serialize)]
+pub struct SarifSuppression<'a> {
+    pub kind: &'static str,
+    pub justification: &'a str,
+}
 
 fn level(s: Severity) -> &'static str {
     match s {
@@ -20,22 +149,50 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
+/// A rule's `name`: its English title in PascalCase, ASCII only
+/// (`low budget execution` → `LowBudgetExecution`), else the code.
+pub fn rule_name(title_en: Option<&str>, code: &str) -> String {
+    let name: String = title_en
+        .unwrap_or("")
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut cs = w.chars();
+            cs.next()
+                .map(|c| c.to_ascii_uppercase().to_string() + cs.as_str())
+                .unwrap_or_default()
+        })
+        .collect();
+    if name.is_empty() {
+        code.to_owned()
+    } else {
+        name
+    }
+}
+
 /// The rule descriptors: the loader's codes, then the rule set's.
-fn descriptors(rules: &RuleSet, lang: Lang) -> Vec<(String, Value)> {
-    let mut out: Vec<(String, Value)> = LOADER_CODES
+pub fn descriptors(rules: &RuleSet, lang: Lang) -> Vec<Descriptor> {
+    let mut out: Vec<Descriptor> = LOADER_CODES
         .iter()
-        .map(|c| {
-            (
-                c.code.to_owned(),
-                json!({
-                    "id": c.code,
-                    "name": c.title_en.replace(' ', "-"),
-                    "shortDescription": { "text": lang.pick(c.title_zh, c.title_en) },
-                    "fullDescription": { "text": format!("{} / {}", c.title_zh, c.title_en) },
-                    "help": { "text": lang.pick(c.help_zh, c.help_en) },
-                    "defaultConfiguration": { "level": level(c.severity) },
-                }),
-            )
+        .map(|c| Descriptor {
+            id: c.code.to_owned(),
+            name: rule_name(Some(c.title_en), c.code),
+            short_description: Text {
+                text: lang.pick(c.title_zh, c.title_en).to_owned(),
+            },
+            full_description: Text {
+                text: match lang {
+                    Lang::Zh => format!("{} / {}", c.title_zh, c.title_en),
+                    Lang::En => c.title_en.to_owned(),
+                },
+            },
+            help: Text {
+                text: lang.pick(c.help_zh, c.help_en).to_owned(),
+            },
+            default_configuration: Configuration {
+                level: level(c.severity),
+            },
+            properties: None,
         })
         .collect();
     for r in &rules.rules {
@@ -47,110 +204,148 @@ fn descriptors(rules: &RuleSet, lang: Lang) -> Vec<(String, Value)> {
                 _ => t.zh.clone(),
             })
             .unwrap_or_default();
-        let mut d = json!({
-            "id": &*r.code,
-            "name": r.title_en.as_deref().unwrap_or(&r.title_zh).replace(' ', "-"),
-            "shortDescription": { "text": r.title(lang) },
-            "fullDescription": { "text": match &r.title_en { Some(en) => format!("{} / {en}", r.title_zh), None => r.title_zh.to_string() } },
-            "help": { "text": help },
-            "defaultConfiguration": { "level": level(r.severity) },
+        out.push(Descriptor {
+            id: r.code.to_string(),
+            name: rule_name(r.title_en.as_deref(), &r.code),
+            short_description: Text {
+                text: r.title(lang).to_owned(),
+            },
+            full_description: Text {
+                text: match (lang, &r.title_en) {
+                    (Lang::Zh, Some(en)) => format!("{} / {en}", r.title_zh),
+                    (Lang::En, Some(en)) => en.to_string(),
+                    (_, None) => r.title_zh.to_string(),
+                },
+            },
+            help: Text { text: help },
+            default_configuration: Configuration {
+                level: level(r.severity),
+            },
+            properties: (!r.basis.is_empty()).then(|| RuleProperties {
+                basis: r.basis.clone(),
+            }),
         });
-        if !r.basis.is_empty() {
-            d["properties"] = json!({ "basis": r.basis });
-        }
-        out.push((r.code.to_string(), d));
     }
     out
 }
 
-pub fn document(o: &Outcome, rules: &RuleSet, lang: Lang) -> Value {
+fn physical(uri: &str, r: Region, offset: u32, length: u32) -> PhysicalLocation {
+    PhysicalLocation {
+        artifact_location: ArtifactLocation {
+            uri: uri.replace('\\', "/"),
+        },
+        region: SarifRegion {
+            start_line: r.start.line,
+            start_column: r.start.column,
+            end_line: r.end.line,
+            end_column: r.end.column,
+            byte_offset: offset,
+            byte_length: length,
+        },
+    }
+}
+
+/// The whole SARIF log of a run.
+pub fn document<'a>(o: &'a Outcome, rules: &RuleSet, lang: Lang) -> Log<'a> {
     let descs = descriptors(rules, lang);
+    let index: HashMap<&str, usize> = descs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id.as_str(), i))
+        .collect();
     let mut pos = Positions::new(o);
-    let results: Vec<Value> = o
+    let results: Vec<SarifResult<'a>> = o
         .findings
         .iter()
         .map(|f| {
             let r = pos.of(f);
-            let mut res = json!({
-                "ruleId": &*f.code,
-                "level": level(f.severity),
-                "message": { "text": &f.message },
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": { "uri": file_name(o, f).replace('\\', "/") },
-                        "region": {
-                            "startLine": r.start.line,
-                            "startColumn": r.start.column,
-                            "endLine": r.end.line,
-                            "endColumn": r.end.column,
-                            "byteOffset": f.span.start,
-                            "byteLength": f.span.end - f.span.start,
-                        }
-                    }
-                }],
-            });
-            if let Some(i) = descs.iter().position(|(id, _)| **id == *f.code) {
-                res["ruleIndex"] = json!(i);
-            }
+            let related_locations = f
+                .labels
+                .iter()
+                .enumerate()
+                .map(|(i, l)| RelatedLocation {
+                    id: i,
+                    message: Text { text: &l.text },
+                    physical_location: physical(
+                        o.file(l.file).map_or("", |e| &e.name),
+                        pos.region(l.file, l.span),
+                        l.span.start,
+                        l.span.end - l.span.start,
+                    ),
+                })
+                .collect();
+            let mut partial_fingerprints = BTreeMap::new();
             if !f.path.is_empty() {
-                res["partialFingerprints"] = json!({ "nodePath/v1": &f.path });
+                partial_fingerprints.insert("nodePath/v1", f.path.as_str());
             }
-            match &f.suppressed {
-                Some(Suppression::Waiver(reason)) => {
-                    res["suppressions"] = json!([{ "kind": "inSource", "justification": reason }]);
-                }
-                Some(Suppression::Baseline) => {
-                    res["suppressions"] = json!([{ "kind": "external", "justification": "baseline" }]);
-                }
-                None => {}
+            SarifResult {
+                rule_id: &f.code,
+                rule_index: index.get(&*f.code).copied(),
+                level: level(f.severity),
+                message: Text { text: &f.message },
+                locations: vec![Location {
+                    physical_location: physical(
+                        file_name(o, f),
+                        r,
+                        f.span.start,
+                        f.span.end - f.span.start,
+                    ),
+                }],
+                partial_fingerprints,
+                suppressions: match &f.suppressed {
+                    Some(Suppression::Waiver(reason)) => vec![SarifSuppression {
+                        kind: "inSource",
+                        justification: reason,
+                    }],
+                    Some(Suppression::Baseline) => vec![SarifSuppression {
+                        kind: "external",
+                        justification: "baseline",
+                    }],
+                    None => Vec::new(),
+                },
+                related_locations,
             }
-            if !f.labels.is_empty() {
-                let related: Vec<Value> = f
-                    .labels
-                    .iter()
-                    .enumerate()
-                    .map(|(i, l)| {
-                        let lr = pos.region(l.file, l.span);
-                        json!({
-                            "id": i,
-                            "message": { "text": &l.text },
-                            "physicalLocation": {
-                                "artifactLocation": { "uri": o.file(l.file).map_or("", |e| &e.name).replace('\\', "/") },
-                                "region": {
-                                    "startLine": lr.start.line,
-                                    "startColumn": lr.start.column,
-                                    "endLine": lr.end.line,
-                                    "endColumn": lr.end.column,
-                                }
-                            }
-                        })
-                    })
-                    .collect();
-                res["relatedLocations"] = json!(related);
-            }
-            res
         })
         .collect();
-    json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {
-                "driver": {
-                    "name": "jixiao",
-                    "version": env!("CARGO_PKG_VERSION"),
-                    "informationUri": "https://github.com/jixiao-lint/jixiao",
-                    "rules": descs.into_iter().map(|(_, d)| d).collect::<Vec<_>>(),
-                }
+    Log {
+        schema: SCHEMA,
+        version: "2.1.0",
+        runs: vec![Run {
+            tool: Tool {
+                driver: Driver {
+                    name: "jixiao",
+                    version: env!("CARGO_PKG_VERSION"),
+                    information_uri: "https://github.com/jixiao-lint/jixiao",
+                    rules: descs,
+                },
             },
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }]
-    })
+            column_kind: "unicodeCodePoints",
+            results,
+        }],
+    }
 }
 
 pub fn write(o: &Outcome, rules: &RuleSet, out: &mut dyn Write, lang: Lang) -> io::Result<()> {
     let doc = document(o, rules, lang);
     serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
     writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rule_name;
+
+    #[test]
+    fn rule_names_are_ascii_pascal_case() {
+        assert_eq!(
+            rule_name(Some("low budget execution"), "JX304"),
+            "LowBudgetExecution"
+        );
+        assert_eq!(
+            rule_name(Some("amount looks like 元 written as 万元"), "JX303"),
+            "AmountLooksLikeWrittenAs"
+        );
+        assert_eq!(rule_name(None, "JX999"), "JX999");
+        assert_eq!(rule_name(Some("万元"), "JX999"), "JX999");
+    }
 }
