@@ -978,21 +978,28 @@ fn main() -> ExitCode {
     }
 }
 
+/// One generated file: its name, its YAML text and its injected defects
+/// (B00x, sorted). Also used by the criterion benches (`benches/common`).
+pub fn render(i: u64, seed: u64) -> Result<(String, String, Vec<&'static str>), String> {
+    let (doc, mut defects, flow) = make_file(i, seed);
+    let name = format!("decl-{i:05}.yaml");
+    defects.sort_unstable();
+    let got = recheck(&doc);
+    if got != defects {
+        return Err(format!(
+            "{name}: injected {defects:?} but the file has {got:?}"
+        ));
+    }
+    Ok((name, dump(&doc, flow), defects))
+}
+
 fn generate(out: &Path, n: u64, seed: u64) -> Result<(), String> {
     std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
     let mut rows = format!("file\t{}\n", CODES.join("\t"));
     for i in 1..=n {
-        let (doc, mut defects, flow) = make_file(i, seed);
-        let name = format!("decl-{i:05}.yaml");
-        defects.sort_unstable();
-        let got = recheck(&doc);
-        if got != defects {
-            return Err(format!(
-                "{name}: injected {defects:?} but the file has {got:?}"
-            ));
-        }
+        let (name, text, defects) = render(i, seed)?;
         let path: PathBuf = out.join(&name);
-        std::fs::write(&path, dump(&doc, flow)).map_err(|e| format!("{}: {e}", path.display()))?;
+        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
         let flags: Vec<&str> = CODES
             .iter()
             .map(|c| if defects.contains(c) { "1" } else { "0" })
