@@ -162,24 +162,37 @@ impl std::error::Error for ValueError {}
 /// Parse a value; qualitative wording is `Ok` with [`Quantity::Qualitative`].
 ///
 /// Leading and trailing whitespace is ignored; error offsets are still bytes
-/// into `text` as given.
+/// into `text` as given. The common shapes (`≥ 5000 人次`, `不低于95%`,
+/// `≤ 2022-06-30`, wording without digits) are recognised by a hand-written
+/// fast path ([`fast`]) that answers exactly as the grammar would; everything
+/// else, including every malformed value, goes through the grammar.
 pub fn parse(text: &str) -> Result<IndValue, ValueError> {
+    parse_with(text, true)
+}
+
+/// [`parse`] through the grammar alone, without the fast path: the reference
+/// the fast path is tested against, and the baseline of the value benchmark.
+#[doc(hidden)]
+pub fn parse_by_grammar(text: &str) -> Result<IndValue, ValueError> {
+    parse_with(text, false)
+}
+
+/// Whether the fast path answers for `text` (for coverage tests and benches).
+#[doc(hidden)]
+pub fn fast_path_answers(text: &str) -> bool {
+    fast::recognise(&Prepared::new(text.trim()).text).is_some()
+}
+
+fn parse_with(text: &str, use_fast: bool) -> Result<IndValue, ValueError> {
     let trimmed = text.trim();
     let base = text.len() - text.trim_start().len();
     let prep = Prepared::new(trimmed);
     let src: &str = &prep.text;
-    let built = ValueGrammar::parse(Rule::value, src)
-        .map_err(|e| {
-            let at = match e.location {
-                pest::error::InputLocation::Pos(p) => p,
-                pest::error::InputLocation::Span((s, _)) => s,
-            };
-            Fault::new(FaultKind::Syntax, at, at)
-        })
-        .and_then(|mut pairs| match pairs.next() {
-            Some(value) => interpret(value),
-            None => Err(Fault::new(FaultKind::Syntax, 0, 0)),
-        });
+    let quick = if use_fast { fast::recognise(src) } else { None };
+    let built = match quick {
+        Some(b) => Ok(b),
+        None => by_grammar(src),
+    };
     match built {
         Ok(b) => Ok(IndValue {
             text: trimmed.into(),
@@ -198,6 +211,22 @@ pub fn parse(text: &str) -> Result<IndValue, ValueError> {
             })
         }
     }
+}
+
+/// Parse prepared text with the pest grammar and walk the tree.
+fn by_grammar(src: &str) -> Result<Built<'_>, Fault> {
+    ValueGrammar::parse(Rule::value, src)
+        .map_err(|e| {
+            let at = match e.location {
+                pest::error::InputLocation::Pos(p) => p,
+                pest::error::InputLocation::Span((s, _)) => s,
+            };
+            Fault::new(FaultKind::Syntax, at, at)
+        })
+        .and_then(|mut pairs| match pairs.next() {
+            Some(value) => interpret(value),
+            None => Err(Fault::new(FaultKind::Syntax, 0, 0)),
+        })
 }
 
 impl IndValue {
@@ -762,6 +791,239 @@ fn numeric<'t>(pair: Pair<'t, Rule>, prefix: Written<'t>) -> Result<Built<'t>, F
     })
 }
 
+// ---- fast path ------------------------------------------------------------------
+
+mod fast {
+    //! A hand-written recogniser for the shapes most values take, answering
+    //! exactly as `grammar/value.pest` would, or not at all (`None`: the caller
+    //! falls back to the grammar, which stays the definition). It never reports
+    //! an error: anything malformed or unusual goes to the grammar.
+    //!
+    //! Recognised (on the prepared text, width forms already normalised):
+    //! - wording with no ASCII digit that does not start with a comparator
+    //!   symbol (the grammar can only commit to a quantity on a symbol or a
+    //!   digit): `明显提升`, `达到`, `基本达到`, empty text;
+    //! - an optional comparator (symbol, or phrase followed by a digit), then
+    //!   - an ISO date `2022-06-30` (also `/` or `.`) ending the text;
+    //!   - a plain number `5000`, `29.5896` (no sign, no thousands separator)
+    //!     followed by nothing, `%` (ending the text), or a unit starting with a
+    //!     CJK ideograph and holding none of the characters the grammar's
+    //!     suffixes, range separators and dates are made of.
+    //!
+    //! Why each refusal keeps the answer equal to the grammar's is noted where
+    //! it is made; `tests::fast_path_equals_grammar` checks it by proptest.
+
+    use super::{Built, Cmp, Date, Quantity, decimal};
+
+    /// `cmp_sym` in grammar order (`>=` before `>`, as PEG choice tries them).
+    const SYMBOLS: &[(&str, Cmp)] = &[
+        (">=", Cmp::Ge),
+        ("≥", Cmp::Ge),
+        ("≧", Cmp::Ge),
+        ("⩾", Cmp::Ge),
+        ("<=", Cmp::Le),
+        ("≤", Cmp::Le),
+        ("≦", Cmp::Le),
+        ("⩽", Cmp::Le),
+        (">", Cmp::Gt),
+        ("<", Cmp::Lt),
+        ("=", Cmp::Eq),
+    ];
+
+    /// `cmp_word` in grammar order; the first that matches is the one the
+    /// grammar commits to (`None`: the lead-in 于, left to the grammar).
+    const WORDS: &[(&str, Option<Cmp>)] = &[
+        ("大于等于", Some(Cmp::Ge)),
+        ("大于或等于", Some(Cmp::Ge)),
+        ("高于或等于", Some(Cmp::Ge)),
+        ("不低于", Some(Cmp::Ge)),
+        ("不少于", Some(Cmp::Ge)),
+        ("不小于", Some(Cmp::Ge)),
+        ("不早于", Some(Cmp::Ge)),
+        ("至少", Some(Cmp::Ge)),
+        ("达到或超过", Some(Cmp::Ge)),
+        ("达到", Some(Cmp::Ge)),
+        ("小于等于", Some(Cmp::Le)),
+        ("小于或等于", Some(Cmp::Le)),
+        ("低于或等于", Some(Cmp::Le)),
+        ("不高于", Some(Cmp::Le)),
+        ("不超过", Some(Cmp::Le)),
+        ("不大于", Some(Cmp::Le)),
+        ("不多于", Some(Cmp::Le)),
+        ("不晚于", Some(Cmp::Le)),
+        ("不迟于", Some(Cmp::Le)),
+        ("最多", Some(Cmp::Le)),
+        ("控制在", Some(Cmp::Le)),
+        ("大于", Some(Cmp::Gt)),
+        ("高于", Some(Cmp::Gt)),
+        ("超过", Some(Cmp::Gt)),
+        ("多于", Some(Cmp::Gt)),
+        ("小于", Some(Cmp::Lt)),
+        ("低于", Some(Cmp::Lt)),
+        ("少于", Some(Cmp::Lt)),
+        ("等于", Some(Cmp::Eq)),
+        ("于", None),
+    ];
+
+    /// Characters a unit may not hold here: every suffix (以上 以下 以内 之内 内
+    /// 左右 and their 及/或 forms) and the range separators 至 到 contain one,
+    /// so a unit without them is, as in the grammar, simply the rest of the text.
+    const UNIT_STOP: &[char] = &['以', '之', '内', '左', '右', '及', '或', '至', '到'];
+
+    /// The grammar's `sp`.
+    fn is_sp(c: char) -> bool {
+        matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{3000}' | '\u{A0}')
+    }
+
+    fn skip_sp(s: &str) -> &str {
+        s.trim_start_matches(is_sp)
+    }
+
+    fn qualitative<'t>() -> Built<'t> {
+        Built {
+            cmp: None,
+            quantity: Quantity::Qualitative,
+            unit: None,
+        }
+    }
+
+    /// The fast answer for prepared (trimmed, width-normalised) text, if any.
+    pub(super) fn recognise(src: &str) -> Option<Built<'_>> {
+        let symbol = SYMBOLS
+            .iter()
+            .find_map(|&(s, c)| src.strip_prefix(s).map(|rest| (c, rest)));
+        if !src.bytes().any(|b| b.is_ascii_digit()) {
+            // Without a digit only a leading symbol commits to a quantity
+            // (and then it is an error: leave it to the grammar).
+            return match symbol {
+                None => Some(qualitative()),
+                Some(_) => None,
+            };
+        }
+        let (cmp, rest) = match symbol {
+            Some((c, rest)) => (Some(c), skip_sp(rest)),
+            None => match WORDS.iter().find(|(w, _)| src.starts_with(w)) {
+                // A phrase is a comparator only before a digit; otherwise the
+                // grammar reads wording (or a signed number): not ours.
+                Some(&(w, c)) => (Some(c?), skip_sp(&src[w.len()..])),
+                None => (None, src),
+            },
+        };
+        if !rest.starts_with(|c: char| c.is_ascii_digit()) {
+            return None;
+        }
+        // The grammar tries a date before a number.
+        if let Some(date) = iso_date(rest) {
+            return Some(Built {
+                cmp,
+                quantity: Quantity::Date(date?),
+                unit: None,
+            });
+        }
+        number(rest, cmp)
+    }
+
+    /// `Some(Some(date))` for a valid `YYYY-M-D` (`-`, `/` or `.`) that is the
+    /// whole of `s`; `Some(None)` for that shape with an invalid date (an
+    /// error: the grammar reports it); `None` for any other shape.
+    fn iso_date(s: &str) -> Option<Option<Date>> {
+        let b = s.as_bytes();
+        let sep = *b.get(4)?;
+        if !b.get(..4)?.iter().all(u8::is_ascii_digit) || !matches!(sep, b'-' | b'/' | b'.') {
+            return None;
+        }
+        let digits = |from: usize| {
+            let n = b
+                .get(from..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|d| d.is_ascii_digit())
+                .count();
+            (1..=2).contains(&n).then_some(n)
+        };
+        let m = digits(5)?;
+        if b.get(5 + m) != Some(&sep) {
+            return None;
+        }
+        let d = digits(6 + m)?;
+        if 6 + m + d != b.len() {
+            return None;
+        }
+        let num = |r: std::ops::Range<usize>| s.get(r).and_then(|t| t.parse::<u32>().ok());
+        let (year, month, day) = (num(0..4)?, num(5..5 + m)?, num(6 + m..6 + m + d)?);
+        Some(Date::new(
+            i32::try_from(year).ok()?,
+            u8::try_from(month).ok()?,
+            u8::try_from(day).ok()?,
+        ))
+    }
+
+    /// A plain number, then nothing, `%`, or a unit.
+    fn number(s: &str, cmp: Option<Cmp>) -> Option<Built<'_>> {
+        let b = s.as_bytes();
+        let int = b.iter().take_while(|d| d.is_ascii_digit()).count();
+        let mut end = int;
+        if b.get(end) == Some(&b'.') {
+            let frac = b
+                .get(end + 1..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|d| d.is_ascii_digit())
+                .count();
+            if frac > 0 {
+                end += 1 + frac;
+            }
+        }
+        let (token, after) = s.split_at_checked(end)?;
+        if end == int {
+            // `2022年…` may be a date, `6月…` a yearless date (an error).
+            if (int == 4 && after.starts_with('年')) || (int <= 2 && after.starts_with('月')) {
+                return None;
+            }
+        }
+        // What may follow a number here: the end, a space, `%` or a CJK
+        // ideograph. Anything else (`,` `.` `e` `-` `~` `/`…) continues it into
+        // a grouping, an error, a range or a date: the grammar's business.
+        match after.chars().next() {
+            None => {}
+            Some(c) if is_sp(c) || c == '%' || is_ideograph(c) => {}
+            Some(_) => return None,
+        }
+        let value = decimal(token)?;
+        let rest = skip_sp(after);
+        if let Some(tail) = rest.strip_prefix('%') {
+            if !tail.is_empty() {
+                return None; // `95%以上`, `100%完成`, `95%%`
+            }
+            let mut value = value;
+            value.set_scale(value.scale() + 2).ok()?;
+            return Some(Built {
+                cmp,
+                quantity: Quantity::Percent(value),
+                unit: Some("%"),
+            });
+        }
+        let unit = if rest.is_empty() {
+            None
+        } else {
+            if !rest.starts_with(is_ideograph) || rest.contains(UNIT_STOP) {
+                return None;
+            }
+            Some(rest)
+        };
+        Some(Built {
+            cmp,
+            quantity: Quantity::Number(value),
+            unit,
+        })
+    }
+
+    /// CJK Unified Ideographs (never a `unit_bad_start`).
+    fn is_ideograph(c: char) -> bool {
+        matches!(c, '\u{4E00}'..='\u{9FFF}')
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -775,8 +1037,14 @@ mod tests {
         W,
     }
 
+    /// Both paths: the grammar alone, and the fast path where it answers.
     fn check(text: &str, cmp: Option<Cmp>, q: Q, unit: Option<&str>) {
         let v = parse(text).unwrap_or_else(|e| panic!("{text:?}: {e:?}"));
+        assert_eq!(
+            Ok(&v),
+            parse_by_grammar(text).as_ref(),
+            "{text:?}: paths differ"
+        );
         assert_eq!(v.cmp, cmp, "{text:?}: comparator");
         assert_eq!(v.unit.as_deref(), unit, "{text:?}: unit");
         assert_eq!(&*v.text, text.trim(), "{text:?}: text");
@@ -965,6 +1233,11 @@ mod tests {
         ];
         for &(text, offset, len, en) in table {
             let e = parse(text).expect_err(text);
+            assert_eq!(
+                Err(&e),
+                parse_by_grammar(text).as_ref(),
+                "{text:?}: paths differ"
+            );
             assert_eq!((e.offset, e.len), (offset, len), "{text:?}: {e:?}");
             assert!(e.expected_en.contains(en), "{text:?}: {}", e.expected_en);
             assert!(!e.expected_zh.is_empty());
@@ -1117,6 +1390,11 @@ mod tests {
     }
 
     fn survive(text: &str) {
+        assert_eq!(
+            parse(text),
+            parse_by_grammar(text),
+            "{text:?}: paths differ"
+        );
         match parse(text) {
             Ok(v) => {
                 if let Some(u) = v.unit.as_deref() {
@@ -1128,6 +1406,263 @@ mod tests {
                 let end = e.offset + e.len;
                 assert!(end <= text.len(), "{text:?}: {e:?}");
                 assert!(text.is_char_boundary(e.offset) && text.is_char_boundary(end));
+            }
+        }
+    }
+
+    /// The shapes most declarations use are answered by the fast path (so a
+    /// change that quietly sends them back to the grammar fails here), and the
+    /// shapes it must leave alone are not.
+    #[test]
+    fn fast_path_covers_the_common_shapes() {
+        let answered = [
+            "≥ 5000 人次",
+            "不低于95%",
+            "≤ 2022-06-30",
+            "97%",
+            "29.5896 万元",
+            "5230 人次",
+            "达到",
+            "基本达到",
+            "明显提升",
+            "≤ 150 万元",
+            "不超过120.4万元",
+            "= 100%",
+            "0 起",
+            "≥4个",
+            "不少于15931平方米",
+            "不超过208元/人次",
+            "≤ 2020 元/人",
+            "不低于108 万元",
+            "≥ 10 年",
+            "2023-10-20",
+            "97.5%",
+            "５０００人次",
+            "＝100%",
+            "2022/6/30",
+            "",
+        ];
+        for text in answered {
+            assert!(
+                fast_path_answers(text),
+                "{text:?} should take the fast path"
+            );
+        }
+        let declined = [
+            "95%以上",
+            "30天内",
+            "5000-6000 人次",
+            "1,234.5",
+            "-5%",
+            "2022年6月30日",
+            "2022-02-30",
+            "≥",
+            "≥ abc",
+            "1.2.3",
+            "于2022年10月31日前完成",
+            "5000人次以上",
+            "500人左右",
+            "6月30日前",
+            "10000㎡",
+            "9".repeat(40).leak(),
+        ];
+        for text in declined {
+            assert!(
+                !fast_path_answers(text),
+                "{text:?} should go to the grammar"
+            );
+        }
+    }
+
+    mod equivalence {
+        //! Property: `parse` (fast path first) and `parse_by_grammar` agree on
+        //! every input: the same value, or the same error at the same span.
+        use super::super::{fast_path_answers, parse, parse_by_grammar};
+        use proptest::prelude::*;
+
+        const LEAD: &[&str] = &["", "", " ", "\u{3000}", "\t", "\u{A0}"];
+        const CMP: &[&str] = &[
+            "",
+            "",
+            "",
+            "≥",
+            ">=",
+            "≤",
+            "<=",
+            ">",
+            "<",
+            "=",
+            "＝",
+            "≧",
+            "⩽",
+            "＞＝",
+            "不低于",
+            "不少于",
+            "不小于",
+            "至少",
+            "达到",
+            "达到或超过",
+            "大于等于",
+            "大于",
+            "高于或等于",
+            "不超过",
+            "不高于",
+            "不大于",
+            "最多",
+            "控制在",
+            "小于等于",
+            "小于",
+            "低于",
+            "等于",
+            "于",
+            "超过",
+            "不晚于",
+            "基本",
+            "≥≥",
+            "≥ 不低于",
+        ];
+        const SP: &[&str] = &["", "", " ", "  ", "\u{3000}", "\u{A0}", "\t"];
+        const DIGITS: &[&str] = &[
+            "0",
+            "5",
+            "95",
+            "100",
+            "2022",
+            "5000",
+            "15931",
+            "00",
+            "06",
+            "1",
+            "12",
+            "13",
+            "31",
+            "30",
+            "29",
+            "9999",
+            "0000",
+            "５",
+            "９５",
+            "２０２２",
+            "79228162514264337593543950335",
+            "99999999999999999999999999999",
+        ];
+        const FRAC: &[&str] = &["", "", "", ".5", ".5896", ".0", ".", ".00", "．５", ".5.5"];
+        const AFTER: &[&str] = &[
+            "",
+            "",
+            "",
+            "%",
+            " %",
+            "％",
+            "﹪",
+            "%%",
+            "人次",
+            " 人次",
+            "万元",
+            " 万元",
+            "元/人次",
+            "个",
+            "起",
+            " 起",
+            "年",
+            "月",
+            "日",
+            "天",
+            "个工作日",
+            "平方米",
+            "以上",
+            "及以上",
+            "以下",
+            "以内",
+            "内",
+            "之内",
+            "左右",
+            "前",
+            "完成",
+            "%以上",
+            "人以上",
+            "天内完成",
+            "-6000",
+            "~6000",
+            "～6000",
+            "—6000",
+            "至6000",
+            "到6000",
+            "-",
+            "/",
+            ",000",
+            ",00",
+            "e5",
+            "E+5",
+            "abc",
+            "㎡",
+            "①",
+            "人 次",
+            "人次以上完成",
+            "(万元)",
+            "[个]",
+            "≥5",
+            "-06-30",
+            "/6/30",
+            ".6.30",
+            "年6月30日",
+            "年6月",
+            "年底",
+            "年末",
+            "月30日",
+            "月底",
+            "-02-29",
+            "-13-01",
+            "-6-31",
+            "-06-30前",
+            "-06-30 完成",
+            "-06-301",
+            "年6月30日前",
+        ];
+
+        fn pick(list: &'static [&'static str]) -> impl Strategy<Value = &'static str> {
+            prop::sample::select(list)
+        }
+
+        /// Values built like real ones: lead, comparator, space, number, space,
+        /// then what may follow a number (units, %, suffixes, ranges, dates).
+        fn shaped() -> impl Strategy<Value = String> {
+            (
+                pick(LEAD),
+                pick(CMP),
+                pick(SP),
+                prop::option::weighted(0.1, pick(&["+", "-", "."])),
+                pick(DIGITS),
+                pick(FRAC),
+                pick(SP),
+                pick(AFTER),
+                pick(LEAD),
+            )
+                .prop_map(|(l, c, s1, sign, d, f, s2, a, t)| {
+                    format!("{l}{c}{s1}{}{d}{f}{s2}{a}{t}", sign.unwrap_or(""))
+                })
+        }
+
+        /// Free combinations of the same pieces and odd characters.
+        fn pieces() -> impl Strategy<Value = String> {
+            let all: Vec<&'static str> = [LEAD, CMP, SP, DIGITS, FRAC, AFTER]
+                .concat()
+                .into_iter()
+                .chain(["\u{0}", "\u{200b}", "\u{301}", "\u{FFFD}", "\n", "—", "底"])
+                .collect();
+            prop::collection::vec(prop::sample::select(all), 0..7).prop_map(|v| v.concat())
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(4000))]
+
+            #[test]
+            fn fast_path_equals_grammar(text in prop_oneof![3 => shaped(), 1 => pieces(), 1 => ".{0,12}"]) {
+                let fast = parse(&text);
+                prop_assert_eq!(&fast, &parse_by_grammar(&text), "{:?}", text);
+                if fast_path_answers(&text) {
+                    prop_assert!(fast.is_ok(), "the fast path answered an error: {:?}", text);
+                }
             }
         }
     }

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Whole-binary timings on generated corpora, for the speed targets: 10,000
+# declarations with the default rules in < 2 s wall on 2 cores and < 200 MB
+# peak RSS; rules ≤ 50 % on top of load-only; one file < 20 ms; linear growth.
+#
+# Usage: benches/corpus.sh [SIZES...]          (default: 1000 10000)
+#   JX_BIN=path/to/jixiao   use this binary instead of building one
+#   RUNS=3                  runs per case (median wall, max RSS)
+#   OUT=/tmp/jx-corpus      where the corpora are written (kept between runs)
+#
+# Corpora come from the example generator (`cargo run --release --example gen
+# -- DIR N`, seed 1; a corpus is regenerated only when missing). Each case runs
+# the release binary as one process, `check --format json --no-config`, from
+# OUT (so no .jixiao.yaml above applies): default rules, load only
+# (`--no-default-rules`: read, YAML, normalise, value parsing, JSON output of
+# nothing), and one file (the pre-commit case). Wall time by the ns clock,
+# peak RSS by `/usr/bin/time -f '%e %M'`.
+#
+# The peers' benchmark (regorus, spectral, jixiao with five.rules, same
+# defects) is /work/shared/bench/bench.sh; its tally.py is used here, when
+# present, to check the default rules still find exactly the injected defects.
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 2
+ROOT=$(pwd)
+SIZES=("$@"); [ ${#SIZES[@]} -eq 0 ] && SIZES=(1000 10000)
+RUNS=${RUNS:-3}
+OUT=${OUT:-/tmp/jx-corpus}
+TALLY=${TALLY:-/work/shared/bench/tally.py}
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+
+cargo build --release --quiet --bin jixiao --example gen || exit 2
+BIN=${JX_BIN:-$TARGET/release/jixiao}
+GEN=$TARGET/release/examples/gen
+[ -x "$BIN" ] || { echo "no binary at $BIN" >&2; exit 2; }
+mkdir -p "$OUT" && cd "$OUT" || exit 2
+: > results.tsv
+
+# corpus N: the folder of N generated files (made when missing)
+corpus() {
+  local dir=$OUT/c$1
+  if [ ! -f "$dir/expected.tsv" ] || [ "$(ls "$dir" | wc -l)" -ne $(( $1 + 1 )) ]; then
+    rm -rf "$dir" && "$GEN" "$dir" "$1" >&2 || exit 2
+  fi
+  echo "$dir"
+}
+
+# run NAME FILES BYTES CMD...: time CMD $RUNS times; a row in results.tsv
+run() {
+  local name=$1 files=$2 bytes=$3 walls=() rss=0 rc t0 t1 m med; shift 3
+  for _ in $(seq "$RUNS"); do
+    t0=$(date +%s%N)
+    /usr/bin/time -f '%e %M' -o time.txt "$@" > "$name.out" 2> "$name.err"; rc=$?
+    t1=$(date +%s%N)
+    walls+=($(( (t1 - t0) / 1000 )))   # µs
+    m=$(tail -1 time.txt | cut -d' ' -f2); (( m > rss )) && rss=$m
+  done
+  (( rc > 1 )) && echo "  $name: exit status $rc, see $OUT/$name.err" >&2
+  med=$(printf '%s\n' "${walls[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$files" "$bytes" "$med" "$rss" "${walls[*]}" >> results.tsv
+}
+
+echo "jixiao: $BIN ($("$BIN" --version)); $(nproc) CPUs; load average $(cut -d' ' -f1-3 /proc/loadavg); $RUNS runs per case"
+for n in "${SIZES[@]}"; do
+  dir=$(corpus "$n")
+  bytes=$(du -sb --exclude=expected.tsv "$dir" | cut -f1)
+  run "default-$n" "$n" "$bytes" "$BIN" check --no-config --format json "$dir"
+  if [ -f "$TALLY" ]; then
+    python3 "$TALLY" "default-$n" jixiao-default "default-$n.out" "$dir/expected.tsv"
+  fi
+  run "load-only-$n" "$n" "$bytes" "$BIN" check --no-config --no-default-rules --format json "$dir"
+done
+one=$(corpus 1)/decl-00001.yaml
+run "one-file" 1 "$(stat -c %s "$one")" "$BIN" check --no-config --format json "$one"
+
+# The table: wall is the median; RSS the largest of the runs; "rules +%" is
+# default over load-only for the same corpus.
+awk -F'\t' '
+  { name[NR] = $1; files[NR] = $2; bytes[NR] = $3; us[NR] = $4; rss[NR] = $5; runs[NR] = $6; wall[$1] = $4 }
+  END {
+    printf "%-16s %7s %8s %10s %9s %8s %9s %8s  %s\n", "case", "files", "MB", "wall ms", "files/s", "MB/s", "RSS MB", "rules +%", "runs (ms)"
+    for (i = 1; i <= NR; i++) {
+      s = us[i] / 1e6; mb = bytes[i] / 1e6
+      extra = "-"
+      if (name[i] ~ /^default-/) { n = substr(name[i], 9); lo = wall["load-only-" n]; if (lo) extra = sprintf("%.0f", 100 * (us[i] - lo) / lo) }
+      nr = split(runs[i], r, " "); list = ""; for (j = 1; j <= nr; j++) list = list sprintf("%s%.1f", (list == "" ? "" : " "), r[j] / 1000)
+      printf "%-16s %7d %8.2f %10.1f %9.0f %8.1f %9.1f %8s  %s\n", name[i], files[i], mb, us[i] / 1000, files[i] / s, mb / s, rss[i] / 1024, extra, list
+    }
+  }' results.tsv
