@@ -86,11 +86,80 @@ impl Outcome {
     }
 }
 
+/// What the first phase keeps of a document to relate it to others: the
+/// document itself only when needed (a summary, or the review pack).
+#[derive(Debug, Clone)]
+struct Ident {
+    kind: Kind,
+    year: Option<i32>,
+    department: Option<Box<str>>,
+    code: Option<Box<str>>,
+    name: Option<Box<str>>,
+}
+
+impl Ident {
+    fn of(d: &Doc) -> Ident {
+        Ident {
+            kind: d.kind,
+            year: d.year,
+            department: d.department().map(Into::into),
+            code: d.project_code().map(Into::into),
+            name: d.project_name().map(Into::into),
+        }
+    }
+}
+
+/// A `waivers` entry, kept apart from its document.
+#[derive(Debug, Clone)]
+struct Waiver {
+    code: String,
+    reason: Option<String>,
+    /// The `rule` value (or the waiver when it has none).
+    at: Span,
+    /// The waiver's first entry.
+    whole: Span,
+}
+
+fn waivers_of(doc: &Doc) -> Vec<Waiver> {
+    let Some(ws) = doc.root.get(Key::Waivers) else {
+        return Vec::new();
+    };
+    ws.items()
+        .iter()
+        .map(|w| {
+            let rule = w.entry(Key::Rule);
+            Waiver {
+                code: rule
+                    .and_then(|e| e.node.text())
+                    .map(str::trim)
+                    .unwrap_or("")
+                    .to_owned(),
+                reason: w
+                    .get(Key::Reason)
+                    .and_then(Node::text)
+                    .map(str::trim)
+                    .filter(|r| !r.is_empty())
+                    .map(str::to_owned),
+                at: rule.map_or_else(|| waiver_span(w), |e| e.node.span),
+                whole: waiver_span(w),
+            }
+        })
+        .collect()
+}
+
 /// One file after loading and its own rules.
+#[derive(Default)]
 struct Loaded {
     text: Option<Arc<str>>,
+    /// Kept only for summaries (or with `keep_docs`); others are re-read when related.
     doc: Option<Doc>,
+    ident: Option<Ident>,
+    waivers: Vec<Waiver>,
+    /// Findings of the loader and the rules about this document alone.
     findings: Vec<Finding>,
+    /// Findings of the cross-document rules with no related document; replaced
+    /// in the second phase when the document turns out to have relations.
+    cross: Vec<Finding>,
     declaration: bool,
 }
 
@@ -112,32 +181,30 @@ pub fn run_candidates(
     opts: &Options,
 ) -> Outcome {
     let lang = opts.lang();
-    // Phase 1, in parallel: each file on its own.
-    let loaded: Vec<Loaded> = candidates
+    // Phase 1, in parallel: each file on its own. Documents are dropped as
+    // soon as they are checked, so memory does not grow with the run.
+    let mut loaded: Vec<Loaded> = candidates
         .par_iter()
         .enumerate()
         .map(|(i, c)| load_and_check(&c.path, i as FileId, c.explicit, rules, opts))
         .collect();
-    let mut files: Vec<FileEntry> = Vec::with_capacity(candidates.len());
-    let mut docs: Vec<Option<Doc>> = Vec::with_capacity(candidates.len());
-    let mut findings: Vec<Vec<Finding>> = Vec::with_capacity(candidates.len());
-    for (c, l) in candidates.iter().zip(loaded) {
-        files.push(FileEntry {
+    let mut files: Vec<FileEntry> = candidates
+        .iter()
+        .zip(&mut loaded)
+        .map(|(c, l)| FileEntry {
             path: c.path.clone(),
             name: display_name(&c.path),
-            text: l.text,
+            text: l.text.take(),
             reported: true,
             declaration: l.declaration,
-        });
-        docs.push(l.doc);
-        findings.push(l.findings);
-    }
+        })
+        .collect();
 
     // A summary also covers the projects in its folder that were not named.
-    let summary_dirs: Vec<PathBuf> = docs
+    let summary_dirs: Vec<PathBuf> = loaded
         .iter()
         .zip(&files)
-        .filter(|(d, _)| d.as_ref().is_some_and(|d| d.kind == Kind::Summary))
+        .filter(|(l, _)| l.ident.as_ref().is_some_and(|d| d.kind == Kind::Summary))
         .map(|(_, f)| {
             f.path
                 .parent()
@@ -148,10 +215,11 @@ pub fn run_candidates(
         let known: std::collections::HashSet<PathBuf> =
             files.iter().map(|f| canonical(&f.path)).collect();
         let mut extra: Vec<PathBuf> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for dir in &summary_dirs {
             for p in discover::yaml_under(dir, opts.exclude.as_ref()) {
                 let c = canonical(&p);
-                if !known.contains(&c) && !extra.iter().any(|e| canonical(e) == c) {
+                if !known.contains(&c) && seen.insert(c) {
                     extra.push(p);
                 }
             }
@@ -162,63 +230,34 @@ pub fn run_candidates(
             .enumerate()
             .map(|(i, p)| load_only(p, (base + i) as FileId, opts))
             .collect();
-        for (p, l) in extra.into_iter().zip(more) {
+        for (p, mut l) in extra.into_iter().zip(more) {
             files.push(FileEntry {
                 name: display_name(&p),
                 path: p,
-                text: l.text,
+                text: l.text.take(),
                 reported: false,
                 declaration: l.declaration,
             });
-            docs.push(l.doc);
-            findings.push(Vec::new());
+            loaded.push(l);
         }
     }
 
-    // Phase 2: cross-document rules, once every document is known.
+    // Phase 2: cross-document rules for the documents that have relations.
     if rules.rules.iter().any(|r| r.cross) {
-        let relations = relate(&docs, &files);
-        let cross: Vec<(usize, Vec<Finding>)> = (0..docs.len())
-            .into_par_iter()
-            .filter(|&i| files[i].reported)
-            .filter_map(|i| {
-                let doc = docs[i].as_ref()?;
-                let projects: Vec<(&Doc, FileId)> =
-                    relations.projects.get(&i).map_or_else(Vec::new, |ps| {
-                        ps.iter()
-                            .filter_map(|&j| docs[j].as_ref().map(|d| (d, j as FileId)))
-                            .collect()
-                    });
-                let declared = relations
-                    .declared
-                    .get(&i)
-                    .and_then(|&j| docs[j].as_ref().map(|d| (d, j as FileId)));
-                let cx = Context {
-                    doc,
-                    file: i as FileId,
-                    projects: &projects,
-                    declared,
-                    lang,
-                };
-                let fs = eval::run(rules, &cx, true);
-                (!fs.is_empty()).then_some((i, fs))
-            })
-            .collect();
-        for (i, fs) in cross {
-            findings[i].extend(fs);
-        }
+        cross_phase(&mut loaded, &files, rules, opts);
     }
 
-    // Waivers, per file.
-    for (i, doc) in docs.iter().enumerate() {
-        if let Some(doc) = doc
-            && files[i].reported
-        {
-            apply_waivers(doc, i as FileId, &mut findings[i], rules, lang);
+    // Waivers, per file, over every finding of that file.
+    let mut all: Vec<Finding> = Vec::new();
+    for (i, l) in loaded.iter_mut().enumerate() {
+        if !files[i].reported {
+            continue;
         }
+        let mut fs = std::mem::take(&mut l.findings);
+        fs.append(&mut l.cross);
+        apply_waivers(&l.waivers, i as FileId, &mut fs, rules, lang);
+        all.append(&mut fs);
     }
-
-    let mut all: Vec<Finding> = findings.into_iter().flatten().collect();
     all.sort_by(|a, b| (a.file, a.span.start, &a.code).cmp(&(b.file, b.span.start, &b.code)));
     if let Some(b) = &opts.baseline {
         b.apply(&mut all, &files);
@@ -236,11 +275,87 @@ pub fn run_candidates(
             f.text = None;
         }
     }
+    let docs = if opts.keep_docs {
+        loaded.into_iter().map(|l| l.doc).collect()
+    } else {
+        Vec::new()
+    };
     Outcome {
         files,
         findings: all,
         problems,
-        docs: if opts.keep_docs { docs } else { Vec::new() },
+        docs,
+    }
+}
+
+/// Relate documents and evaluate the cross-document rules of every document
+/// that has a relation (a summary always; a self-evaluation with its target),
+/// re-reading from their texts the documents phase 1 did not keep.
+fn cross_phase(loaded: &mut [Loaded], files: &[FileEntry], rules: &RuleSet, opts: &Options) {
+    let idents: Vec<Option<&Ident>> = loaded.iter().map(|l| l.ident.as_ref()).collect();
+    let relations = relate(&idents, files);
+    let mut subjects: Vec<usize> = relations.projects.keys().copied().collect();
+    subjects.extend(relations.declared.keys().copied());
+    subjects.retain(|&i| files[i].reported);
+    subjects.sort_unstable();
+    if subjects.is_empty() {
+        return;
+    }
+    let mut needed: Vec<usize> = subjects.clone();
+    for ps in relations.projects.values() {
+        needed.extend(ps);
+    }
+    needed.extend(relations.declared.values());
+    needed.sort_unstable();
+    needed.dedup();
+    // The documents to evaluate with, kept or re-read (in parallel).
+    let reread: Vec<(usize, Option<Doc>)> = needed
+        .par_iter()
+        .filter(|&&i| loaded[i].doc.is_none())
+        .map(|&i| {
+            let doc = files[i]
+                .text
+                .as_deref()
+                .and_then(|t| load::load_text(t, i as FileId, &opts.load, true).doc);
+            (i, doc)
+        })
+        .collect();
+    let mut docs: HashMap<usize, &Doc> = needed
+        .iter()
+        .filter_map(|&i| loaded[i].doc.as_ref().map(|d| (i, d)))
+        .collect();
+    for (i, d) in &reread {
+        if let Some(d) = d {
+            docs.insert(*i, d);
+        }
+    }
+    let lang = opts.lang();
+    let results: Vec<(usize, Vec<Finding>)> = subjects
+        .par_iter()
+        .filter_map(|&i| {
+            let doc = *docs.get(&i)?;
+            let projects: Vec<(&Doc, FileId)> =
+                relations.projects.get(&i).map_or_else(Vec::new, |ps| {
+                    ps.iter()
+                        .filter_map(|&j| docs.get(&j).map(|d| (*d, j as FileId)))
+                        .collect()
+                });
+            let declared = relations
+                .declared
+                .get(&i)
+                .and_then(|&j| docs.get(&j).map(|d| (*d, j as FileId)));
+            let cx = Context {
+                doc,
+                file: i as FileId,
+                projects: &projects,
+                declared,
+                lang,
+            };
+            Some((i, eval::run(rules, &cx, true)))
+        })
+        .collect();
+    for (i, fs) in results {
+        loaded[i].cross = fs;
     }
 }
 
@@ -299,56 +414,56 @@ fn load_and_check(
             let declaration =
                 explicit || std::fs::read(path).map_or(true, |b| load::bytes_mention_kind(&b));
             return Loaded {
-                text: None,
-                doc: None,
                 findings: if declaration { vec![*f] } else { Vec::new() },
                 declaration,
+                ..Loaded::default()
             };
         }
     };
     let l = load::load_text(&text, file, &opts.load, explicit);
     if l.not_a_declaration {
-        return Loaded {
-            text: None,
-            doc: None,
-            findings: Vec::new(),
-            declaration: false,
-        };
+        return Loaded::default();
     }
-    let mut findings = l.findings;
-    if let Some(doc) = &l.doc {
+    let mut out = Loaded {
+        findings: l.findings,
+        declaration: true,
+        ..Loaded::default()
+    };
+    if let Some(doc) = l.doc {
         let cx = Context {
-            doc,
+            doc: &doc,
             file,
             projects: &[],
             declared: None,
             lang: opts.lang(),
         };
-        findings.extend(eval::run(rules, &cx, false));
+        out.findings.extend(eval::run(rules, &cx, false));
+        // Cross-document rules as if nothing were related; a summary always
+        // has relations and waits for phase 2.
+        if doc.kind != Kind::Summary {
+            out.cross = eval::run(rules, &cx, true);
+        }
+        out.ident = Some(Ident::of(&doc));
+        out.waivers = waivers_of(&doc);
+        if doc.kind == Kind::Summary || opts.keep_docs {
+            out.doc = Some(doc);
+        }
     }
-    Loaded {
-        text: Some(text.into()),
-        doc: l.doc,
-        findings,
-        declaration: true,
-    }
+    out.text = Some(text.into());
+    out
 }
 
 fn load_only(path: &Path, file: FileId, opts: &Options) -> Loaded {
     let Ok(text) = read(path, file, opts) else {
-        return Loaded {
-            text: None,
-            doc: None,
-            findings: Vec::new(),
-            declaration: false,
-        };
+        return Loaded::default();
     };
     let l = load::load_text(&text, file, &opts.load, false);
     Loaded {
         declaration: l.doc.is_some(),
         text: Some(text.into()),
-        doc: l.doc,
-        findings: Vec::new(),
+        ident: l.doc.as_ref().map(Ident::of),
+        doc: l.doc.filter(|_| opts.keep_docs),
+        ..Loaded::default()
     }
 }
 
@@ -359,7 +474,7 @@ struct Relations {
     declared: HashMap<usize, usize>,
 }
 
-fn relate(docs: &[Option<Doc>], files: &[FileEntry]) -> Relations {
+fn relate(docs: &[Option<&Ident>], files: &[FileEntry]) -> Relations {
     let mut r = Relations::default();
     // SPEC §2: `declared` is the target of the same `code`, else the one of the
     // same name, department and year. Codes are matched within a year (a
@@ -375,10 +490,10 @@ fn relate(docs: &[Option<Doc>], files: &[FileEntry]) -> Relations {
             continue;
         }
         let Some(y) = d.year else { continue };
-        if let Some(c) = d.project_code() {
+        if let Some(c) = d.code.as_deref() {
             by_code.entry((y, c)).or_insert(i);
         }
-        if let (Some(n), Some(dep)) = (d.project_name(), d.department()) {
+        if let (Some(n), Some(dep)) = (d.name.as_deref(), d.department.as_deref()) {
             by_name.entry((y, n, dep)).or_insert(i);
         }
     }
@@ -388,12 +503,12 @@ fn relate(docs: &[Option<Doc>], files: &[FileEntry]) -> Relations {
             continue;
         }
         let Some(y) = d.year else { continue };
-        let code = d.project_code();
+        let code = d.code.as_deref();
         let found = code
             .and_then(|c| by_code.get(&(y, c)).copied())
-            .or_else(|| match (d.project_name(), d.department()) {
+            .or_else(|| match (d.name.as_deref(), d.department.as_deref()) {
                 (Some(n), Some(dep)) => by_name.get(&(y, n, dep)).copied().filter(|&t| {
-                    let other = docs[t].as_ref().and_then(Doc::project_code);
+                    let other = docs[t].and_then(|o| o.code.as_deref());
                     code.is_none() || other.is_none()
                 }),
                 _ => None,
@@ -413,7 +528,7 @@ fn relate(docs: &[Option<Doc>], files: &[FileEntry]) -> Relations {
         let mut keys: HashMap<String, usize> = HashMap::new();
         for (j, p) in docs.iter().enumerate() {
             let Some(p) = p else { continue };
-            if p.kind == Kind::Summary || p.year != s.year || p.department() != s.department() {
+            if p.kind == Kind::Summary || p.year != s.year || p.department != s.department {
                 continue;
             }
             if !canonical(&files[j].path).starts_with(&dir) {
@@ -421,14 +536,15 @@ fn relate(docs: &[Option<Doc>], files: &[FileEntry]) -> Relations {
             }
             // A project with a target and a self-evaluation counts once, by the latter.
             let key = p
-                .project_code()
+                .code
+                .as_deref()
                 .map(|c| format!("code:{c}"))
-                .or_else(|| p.project_name().map(|n| format!("name:{n}")))
+                .or_else(|| p.name.as_deref().map(|n| format!("name:{n}")))
                 .unwrap_or_else(|| format!("file:{j}"));
             match keys.get(&key) {
                 Some(&k) => {
                     let prev = &chosen[k];
-                    if docs[*prev].as_ref().is_some_and(|x| x.kind == Kind::Target)
+                    if docs[*prev].is_some_and(|x| x.kind == Kind::Target)
                         && p.kind == Kind::SelfEvaluation
                     {
                         chosen[k] = j;
@@ -455,28 +571,15 @@ fn relate(docs: &[Option<Doc>], files: &[FileEntry]) -> Relations {
 /// `waivers` silence their rule in this file, only with a reason; a waiver with
 /// no reason, naming no known rule, or silencing nothing is JX009.
 fn apply_waivers(
-    doc: &Doc,
+    waivers: &[Waiver],
     file: FileId,
     findings: &mut Vec<Finding>,
     rules: &RuleSet,
     lang: Lang,
 ) {
-    let Some(ws) = doc.root.get(Key::Waivers) else {
-        return;
-    };
     let mut extra = Vec::new();
-    for w in ws.items() {
-        let rule = w.entry(Key::Rule);
-        let reason = w
-            .get(Key::Reason)
-            .and_then(Node::text)
-            .map(str::trim)
-            .filter(|r| !r.is_empty());
-        let code = rule
-            .and_then(|e| e.node.text())
-            .map(str::trim)
-            .unwrap_or("");
-        let at = rule.map_or_else(|| waiver_span(w), |e| e.node.span);
+    for w in waivers {
+        let code = w.code.as_str();
         let known = rules.rule(code).is_some()
             || rules.off.iter().any(|c| &**c == code)
             || load::loader_code(code).is_some();
@@ -487,7 +590,7 @@ fn apply_waivers(
                 (Lang::Zh, false) => format!("豁免的规则“{code}”不存在"),
                 (Lang::En, false) => format!("the waiver names `{code}`, which is not a rule"),
             };
-            let mut f = code_finding("JX009", lang, msg, file, at);
+            let mut f = code_finding("JX009", lang, msg, file, w.at);
             let codes = rules
                 .rules
                 .iter()
@@ -503,12 +606,12 @@ fn apply_waivers(
             extra.push(f);
             continue;
         }
-        let Some(reason) = reason else {
+        let Some(reason) = &w.reason else {
             let msg = match lang {
                 Lang::Zh => format!("豁免 {code} 没有写明理由，未生效"),
                 Lang::En => format!("the waiver of {code} gives no reason and has no effect"),
             };
-            extra.push(code_finding("JX009", lang, msg, file, waiver_span(w)));
+            extra.push(code_finding("JX009", lang, msg, file, w.whole));
             continue;
         };
         let mut used = false;
@@ -516,7 +619,7 @@ fn apply_waivers(
             .iter_mut()
             .filter(|f| &*f.code == code && f.suppressed.is_none())
         {
-            f.suppressed = Some(Suppression::Waiver(reason.to_owned()));
+            f.suppressed = Some(Suppression::Waiver(reason.clone()));
             used = true;
         }
         if !used {
@@ -524,7 +627,7 @@ fn apply_waivers(
                 Lang::Zh => format!("豁免 {code} 没有豁免任何发现，可以删除"),
                 Lang::En => format!("the waiver of {code} silences nothing; remove it"),
             };
-            let mut f = code_finding("JX009", lang, msg, file, at);
+            let mut f = code_finding("JX009", lang, msg, file, w.at);
             f.severity = Severity::Warning;
             extra.push(f);
         }

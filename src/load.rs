@@ -296,10 +296,11 @@ pub fn load_text(text: &str, file: FileId, opts: &LoadOptions, explicit: bool) -
     let kind = kind_node.and_then(|(_, v)| v.as_str().and_then(Kind::parse));
     // In a folder, a misspelt kind (`targt`) is still a declaration to report;
     // any other `kind` (a Kubernetes manifest, say) is somebody else's YAML.
-    let misspelt = kind_node
-        .and_then(|(_, v)| v.as_str())
-        .and_then(|v| did_you_mean(v.trim(), Kind::ALL.iter().flat_map(|k| [k.name(), k.zh()])))
-        .is_some();
+    let misspelt = kind.is_none()
+        && kind_node
+            .and_then(|(_, v)| v.as_str())
+            .and_then(|v| did_you_mean(v.trim(), Kind::ALL.iter().flat_map(|k| [k.name(), k.zh()])))
+            .is_some();
     if kind.is_none() && !explicit && !misspelt {
         return Loaded {
             not_a_declaration: true,

@@ -95,9 +95,9 @@ impl Key {
     pub fn lookup(name: &str) -> Option<Key> {
         use std::collections::HashMap;
         use std::sync::OnceLock;
-        static TABLE: OnceLock<HashMap<&'static str, Key>> = OnceLock::new();
+        static TABLE: OnceLock<HashMap<&'static str, Key, FastHash>> = OnceLock::new();
         let table = TABLE.get_or_init(|| {
-            let mut m = HashMap::new();
+            let mut m = HashMap::with_hasher(FastHash);
             for &k in Key::ALL {
                 m.insert(k.name(), k);
                 for a in k.aliases() {
@@ -111,6 +111,31 @@ impl Key {
 
     pub fn is_dimension(self) -> bool {
         self >= Key::Output
+    }
+}
+
+/// A small, fast, non-cryptographic hasher (FNV-1a) for the fixed key table:
+/// the keys are ours, not attacker-chosen, so SipHash's protection buys nothing.
+#[derive(Clone, Copy, Default)]
+pub struct FastHash;
+
+pub struct Fnv(u64);
+
+impl std::hash::BuildHasher for FastHash {
+    type Hasher = Fnv;
+    fn build_hasher(&self) -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3);
+        }
     }
 }
 

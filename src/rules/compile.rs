@@ -257,6 +257,9 @@ pub enum Ex {
     Call(Func, Vec<Ex>),
     /// `matches` with a pattern known at compile time.
     Matches(Box<Ex>, Arc<Regex>),
+    /// A path from the document root (`indicators.*.*.*`): evaluated once per
+    /// document and shared by every rule; the id indexes the evaluator's cache.
+    Cached(usize, Box<Ex>),
     Not(Box<Ex>),
     Neg(Box<Ex>),
     Bin(BinOp, Box<Ex>, Box<Ex>),
@@ -369,6 +372,8 @@ pub struct RuleSet {
     pub profile: Profile,
     /// Codes of rules turned off by config (still known, for waivers).
     pub off: Vec<Arc<str>>,
+    /// How many distinct root paths the rules share (see [`Ex::Cached`]).
+    pub cached_paths: usize,
 }
 
 /// Errors found in rule files: (index into the sources, error).
@@ -437,6 +442,7 @@ impl RuleSet {
                 d.value = value.clone();
             }
         }
+        let mut paths: HashMap<String, usize> = HashMap::new();
         for (i, f) in files.iter().enumerate() {
             if let Some((title, basis)) = &f.ruleset {
                 set.headers.push((
@@ -454,6 +460,7 @@ impl RuleSet {
                     slots: 0,
                     errors: Vec::new(),
                     cross: false,
+                    paths: &mut paths,
                 };
                 let compiled = cx.rule(r, i);
                 errors.extend(cx.errors.into_iter().map(|e| (i, e)));
@@ -500,6 +507,7 @@ impl RuleSet {
                 None => true,
             });
         set.off = off;
+        set.cached_paths = paths.len();
         Ok(set)
     }
 
@@ -579,6 +587,8 @@ struct Cx<'a> {
     slots: usize,
     errors: Vec<RuleError>,
     cross: bool,
+    /// Root paths seen so far in the rule set, by signature → cache id.
+    paths: &'a mut HashMap<String, usize>,
 }
 
 impl Cx<'_> {
@@ -590,6 +600,27 @@ impl Cx<'_> {
         self.errors.push(RuleError::new(code, span, msg));
         let last = self.errors.len() - 1;
         &mut self.errors[last]
+    }
+
+    /// Wrap a path from the document root so it is evaluated once per document.
+    fn cached(&mut self, ex: Ex) -> Ex {
+        fn signature(e: &Ex) -> Option<String> {
+            match e {
+                Ex::Root => Some(String::new()),
+                Ex::Get(b, k) => signature(b).map(|s| format!("{s}.{}", *k as u16)),
+                Ex::Star(b) => signature(b).map(|s| s + ".*"),
+                Ex::Cached(_, b) => signature(b),
+                _ => None,
+            }
+        }
+        match signature(&ex) {
+            Some(sig) => {
+                let next = self.paths.len();
+                let id = *self.paths.entry(sig).or_insert(next);
+                Ex::Cached(id, Box::new(ex))
+            }
+            None => ex,
+        }
     }
 
     fn bind(&mut self, name: &str) -> usize {
@@ -898,20 +929,23 @@ impl Cx<'_> {
             ExprKind::Field(base, name, span) => {
                 let b = self.expr(base);
                 match Key::lookup(name) {
-                    Some(k) => Ex::Get(Box::new(b), k),
+                    Some(k) => self.cached(Ex::Get(Box::new(b), k)),
                     None => {
                         self.unknown_field(name, *span);
                         Ex::Get(Box::new(b), Key::Name)
                     }
                 }
             }
-            ExprKind::Star(base) => Ex::Star(Box::new(self.expr(base))),
+            ExprKind::Star(base) => {
+                let b = self.expr(base);
+                self.cached(Ex::Star(Box::new(b)))
+            }
             ExprKind::Index(base, idx) => {
                 let b = self.expr(base);
                 match &idx.kind {
                     // `a["成本指标"]` is `a.成本指标`: check the name now.
                     ExprKind::Str(s) => match Key::lookup(s) {
-                        Some(k) => Ex::Get(Box::new(b), k),
+                        Some(k) => self.cached(Ex::Get(Box::new(b), k)),
                         None => {
                             self.unknown_field(s, idx.span);
                             Ex::Get(Box::new(b), Key::Name)
@@ -973,7 +1007,7 @@ impl Cx<'_> {
             _ => {}
         }
         if let Some(k) = Key::lookup(n).filter(|k| !k.is_dimension()) {
-            return Ex::Get(Box::new(Ex::Root), k);
+            return self.cached(Ex::Get(Box::new(Ex::Root), k));
         }
         let mut candidates: Vec<&str> = self.scopes.iter().map(|s| s.name.as_str()).collect();
         candidates.extend(self.params.iter().map(|p| p.name.as_str()));
@@ -1135,7 +1169,7 @@ fn template_source(inner: &str) -> String {
 fn is_path(e: &Ex) -> bool {
     match e {
         Ex::Local(_) | Ex::Root | Ex::Projects | Ex::Declared => true,
-        Ex::Get(b, _) | Ex::Star(b) | Ex::Index(b, _) => is_path(b),
+        Ex::Get(b, _) | Ex::Star(b) | Ex::Index(b, _) | Ex::Cached(_, b) => is_path(b),
         _ => false,
     }
 }
@@ -1147,14 +1181,18 @@ fn default_at(e: &Ex) -> Option<Ex> {
         fn has_star(e: &Ex) -> bool {
             match e {
                 Ex::Star(_) => true,
-                Ex::Get(b, _) | Ex::Index(b, _) => has_star(b),
+                Ex::Get(b, _) | Ex::Index(b, _) | Ex::Cached(_, b) => has_star(b),
                 _ => false,
             }
         }
         let mut cur = e;
         loop {
             match cur {
-                Ex::Star(b) | Ex::Get(b, _) | Ex::Index(b, _) if has_star(cur) => cur = b,
+                Ex::Star(b) | Ex::Get(b, _) | Ex::Index(b, _) | Ex::Cached(_, b)
+                    if has_star(cur) =>
+                {
+                    cur = b
+                }
                 _ => return cur.clone(),
             }
         }

@@ -6,7 +6,7 @@
 use super::ast::BinOp;
 use super::compile::{Check, Compiled, Ex, Func, Lit, RuleSet, Seg, Step, Template};
 use crate::diag::{FileId, Finding, Lang};
-use crate::model::{Doc, Key, Node, Num, Value};
+use crate::model::{Doc, Entry, FastHash, Key, Node, Num, Value};
 use crate::score;
 use crate::source::Span;
 use crate::value::{self, IndValue, Quantity};
@@ -50,6 +50,8 @@ pub enum Val<'a> {
     List(Rc<Vec<Val<'a>>>),
     /// What a wildcard yields: paths after it apply to every element.
     Multi(Rc<Vec<Val<'a>>>),
+    /// A constant list of the rule file, used in place.
+    Lits(&'a [Lit]),
 }
 
 impl<'a> Val<'a> {
@@ -69,7 +71,7 @@ fn lit<'a>(l: &'a Lit) -> Val<'a> {
         Lit::Num(n) => Val::Num(*n),
         Lit::Str(s) => Val::Str(Cow::Borrowed(s)),
         Lit::Bool(b) => Val::Bool(*b),
-        Lit::List(items) => Val::List(Rc::new(items.iter().map(lit).collect())),
+        Lit::List(items) => Val::Lits(items),
     }
 }
 
@@ -92,6 +94,8 @@ pub struct Eval<'a> {
     params: Vec<Val<'a>>,
     locals: Vec<Val<'a>>,
     work: u64,
+    /// Values of the rule set's root paths for this document ([`Ex::Cached`]).
+    cache: Vec<Option<Val<'a>>>,
 }
 
 impl<'a> Eval<'a> {
@@ -102,6 +106,7 @@ impl<'a> Eval<'a> {
             params: set.params.iter().map(|p| lit(&p.value)).collect(),
             locals: Vec::new(),
             work: 0,
+            cache: vec![None; set.cached_paths],
         }
     }
 
@@ -176,7 +181,7 @@ impl<'a> Eval<'a> {
                 }
                 Step::For(slot, iter, body) => {
                     let items = self.eval(iter);
-                    for item in items_of(&items) {
+                    for item in iter_items(&items).into_iter().flatten() {
                         if self.over() {
                             return;
                         }
@@ -251,7 +256,9 @@ impl<'a> Eval<'a> {
                 _ => None,
             }),
             _ => match e {
-                Ex::Get(b, _) | Ex::Star(b) | Ex::Index(b, _) => self.locate_path(b),
+                Ex::Get(b, _) | Ex::Star(b) | Ex::Index(b, _) | Ex::Cached(_, b) => {
+                    self.locate_path(b)
+                }
                 _ => None,
             },
         }
@@ -301,7 +308,7 @@ impl<'a> Eval<'a> {
             } => {
                 let src = self.eval(iter);
                 let mut out = Vec::new();
-                for item in items_of(&src) {
+                for item in iter_items(&src).into_iter().flatten() {
                     if self.over() {
                         break;
                     }
@@ -343,6 +350,16 @@ impl<'a> Eval<'a> {
                 None => Val::Undef,
             },
             Ex::Profile => Val::Str(Cow::Borrowed(self.set.profile.name())),
+            Ex::Cached(id, inner) => {
+                if let Some(Some(v)) = self.cache.get(*id) {
+                    return v.clone();
+                }
+                let v = self.eval(inner);
+                if let Some(slot) = self.cache.get_mut(*id) {
+                    *slot = Some(v.clone());
+                }
+                v
+            }
             Ex::Get(b, k) => {
                 let v = self.eval(b);
                 get(v, *k)
@@ -433,20 +450,28 @@ impl<'a> Eval<'a> {
     }
 
     fn call(&mut self, f: Func, args: &'a [Ex]) -> Val<'a> {
-        let vals: Vec<Val<'a>> = args.iter().map(|a| self.eval(a)).collect();
-        let arg = |i: usize| vals.get(i).cloned().unwrap_or(Val::Undef);
+        // Functions take at most two arguments (checked when compiling).
+        let mut vals: [Val<'a>; 2] = [Val::Undef, Val::Undef];
+        for (v, a) in vals.iter_mut().zip(args) {
+            *v = self.eval(a);
+        }
+        let nargs = args.len();
+        // The second argument of round/percent defaults to 0 decimals.
+        let dp = || {
+            if nargs > 1 { digits(&vals[1]) } else { Some(0) }
+        };
         match f {
-            Func::Count => match collection(&arg(0)) {
+            Func::Count => match iter_items(&vals[0]) {
                 Some(items) => Val::num(Decimal::from(items.len())),
-                None if arg(0).is_undef() => Val::num(Decimal::ZERO),
-                None => match &arg(0) {
+                None if vals[0].is_undef() => Val::num(Decimal::ZERO),
+                None => match &vals[0] {
                     Val::Node(n) if matches!(n.node.value, Value::Null) => Val::num(Decimal::ZERO),
                     _ => Val::Undef,
                 },
             },
             Func::Sum => {
-                let Some(items) = collection(&arg(0)) else {
-                    return if arg(0).is_undef() {
+                let Some(items) = iter_items(&vals[0]) else {
+                    return if vals[0].is_undef() {
                         Val::num(Decimal::ZERO)
                     } else {
                         Val::Undef
@@ -465,10 +490,10 @@ impl<'a> Eval<'a> {
                 Val::num(total.normalize())
             }
             Func::Min | Func::Max => {
-                let items: Vec<Val<'a>> = if vals.len() == 2 {
-                    vals.clone()
+                let items: Vec<Val<'a>> = if nargs == 2 {
+                    vals.to_vec()
                 } else {
-                    collection(&arg(0)).unwrap_or_default()
+                    collection(&vals[0]).unwrap_or_default()
                 };
                 let mut best: Option<Num> = None;
                 for it in &items {
@@ -483,12 +508,12 @@ impl<'a> Eval<'a> {
                 }
                 best.map_or(Val::Undef, Val::Num)
             }
-            Func::Exists => Val::Bool(match &arg(0) {
+            Func::Exists => Val::Bool(match &vals[0] {
                 Val::Undef => false,
                 Val::Multi(items) => !items.is_empty(),
                 _ => true,
             }),
-            Func::Len => match &arg(0) {
+            Func::Len => match &vals[0] {
                 v @ (Val::Str(_)
                 | Val::Node(NodeRef {
                     node:
@@ -500,35 +525,36 @@ impl<'a> Eval<'a> {
                 })) => {
                     as_text(v).map_or(Val::Undef, |s| Val::num(Decimal::from(s.chars().count())))
                 }
-                v => collection(v).map_or(Val::Undef, |i| Val::num(Decimal::from(i.len()))),
+                v => iter_items(v).map_or(Val::Undef, |i| Val::num(Decimal::from(i.len()))),
             },
             Func::Distinct | Func::Duplicates => {
-                let Some(items) = collection(&arg(0)) else {
+                let Some(items) = collection(&vals[0]) else {
                     return Val::Undef;
                 };
-                let mut seen: HashMap<String, usize> = HashMap::new();
-                let mut order: Vec<(String, Val<'a>)> = Vec::new();
+                // First occurrences in order, with how often each occurs.
+                let mut seen: HashMap<Canon<'a>, usize, FastHash> = HashMap::with_hasher(FastHash);
+                let mut order: Vec<(usize, Val<'a>)> = Vec::new();
                 for it in items {
-                    let k = canonical(&it);
-                    let c = seen.entry(k.clone()).or_insert(0);
-                    *c += 1;
-                    if *c == 1 {
-                        order.push((k, it));
+                    let next = order.len();
+                    let slot = *seen.entry(canonical(&it)).or_insert(next);
+                    if slot == next {
+                        order.push((1, it));
+                    } else {
+                        order[slot].0 += 1;
                     }
                 }
                 let keep: Vec<Val<'a>> = order
                     .into_iter()
-                    .filter(|(k, _)| f == Func::Distinct || seen[k] > 1)
+                    .filter(|(n, _)| f == Func::Distinct || *n > 1)
                     .map(|(_, v)| v)
                     .collect();
                 Val::List(Rc::new(keep))
             }
             Func::Round => {
-                let Some(n) = as_num(&arg(0)) else {
+                let Some(n) = as_num(&vals[0]) else {
                     return Val::Undef;
                 };
-                let Some(dp) = digits(&vals.get(1).cloned().unwrap_or(Val::num(Decimal::ZERO)))
-                else {
+                let Some(dp) = dp() else {
                     return Val::Undef;
                 };
                 // A computed number prints without trailing zeros (SPEC §2):
@@ -543,11 +569,10 @@ impl<'a> Eval<'a> {
                 })
             }
             Func::Percent => {
-                let Some(n) = as_num(&arg(0)) else {
+                let Some(n) = as_num(&vals[0]) else {
                     return Val::Undef;
                 };
-                let Some(dp) = digits(&vals.get(1).cloned().unwrap_or(Val::num(Decimal::ZERO)))
-                else {
+                let Some(dp) = dp() else {
                     return Val::Undef;
                 };
                 let Some(p) = n.value.checked_mul(Decimal::ONE_HUNDRED) else {
@@ -557,18 +582,18 @@ impl<'a> Eval<'a> {
                 p.rescale(dp);
                 Val::Str(Cow::Owned(format!("{p}%")))
             }
-            Func::Agrees => match (as_num(&arg(0)), as_num(&arg(1))) {
+            Func::Agrees => match (as_num(&vals[0]), as_num(&vals[1])) {
                 (Some(rep), Some(comp)) => Val::Bool(agrees(rep.value, comp.value)),
                 _ => Val::Undef,
             },
-            Func::Matches => match (as_text(&arg(0)), as_text(&arg(1))) {
+            Func::Matches => match (as_text(&vals[0]), as_text(&vals[1])) {
                 (Some(t), Some(p)) => match super::compile::build_regex(&p) {
                     Ok(re) => Val::Bool(re.is_match(&t)),
                     Err(_) => Val::Undef,
                 },
                 _ => Val::Undef,
             },
-            Func::Year => match &arg(0) {
+            Func::Year => match &vals[0] {
                 Val::Num(n) => Val::Num(*n),
                 Val::Node(NodeRef {
                     node:
@@ -583,7 +608,7 @@ impl<'a> Eval<'a> {
                     _ => Val::Undef,
                 },
             },
-            Func::Amount => match &arg(0) {
+            Func::Amount => match &vals[0] {
                 v @ (Val::Num(_)
                 | Val::Node(NodeRef {
                     node:
@@ -606,30 +631,36 @@ impl<'a> Eval<'a> {
                 },
             },
             Func::Quantitative => {
-                as_ind(&arg(0)).map_or(Val::Undef, |i| Val::Bool(i.is_quantitative()))
+                as_ind(&vals[0]).map_or(Val::Undef, |i| Val::Bool(i.is_quantitative()))
             }
-            Func::Number => match as_ind(&arg(0)).as_deref().map(|i| &i.quantity) {
+            Func::Number => match as_ind(&vals[0]).as_deref().map(|i| &i.quantity) {
                 Some(Quantity::Number(d)) => Val::num(*d),
                 Some(Quantity::Percent(d)) => Val::Num(Num {
                     value: *d,
                     percent: true,
                 }),
-                _ => match &arg(0) {
+                _ => match &vals[0] {
                     v @ Val::Num(_) => v.clone(),
                     _ => Val::Undef,
                 },
             },
-            Func::Unit => match as_ind(&arg(0)).and_then(|i| i.unit.clone()) {
-                Some(u) => Val::Str(Cow::Owned(u.into())),
+            Func::Unit => match as_ind(&vals[0]) {
+                Some(Cow::Borrowed(i)) => i
+                    .unit
+                    .as_deref()
+                    .map_or(Val::Undef, |u| Val::Str(Cow::Borrowed(u))),
+                Some(Cow::Owned(i)) => i
+                    .unit
+                    .map_or(Val::Undef, |u| Val::Str(Cow::Owned(u.into()))),
                 None => Val::Undef,
             },
-            Func::Comparator => match as_ind(&arg(0)) {
+            Func::Comparator => match as_ind(&vals[0]) {
                 Some(i) if i.is_quantitative() => {
                     Val::Str(Cow::Borrowed(i.cmp.map_or("", |c| c.symbol())))
                 }
                 _ => Val::Undef,
             },
-            Func::Quantity => match as_ind(&arg(0)).as_deref().map(|i| &i.quantity) {
+            Func::Quantity => match as_ind(&vals[0]).as_deref().map(|i| &i.quantity) {
                 Some(q) => Val::Str(Cow::Borrowed(match q {
                     Quantity::Number(_) => "number",
                     Quantity::Percent(_) => "percent",
@@ -640,10 +671,10 @@ impl<'a> Eval<'a> {
                 None => Val::Undef,
             },
             Func::Met => {
-                let (t, a, cost) = if vals.len() == 2 {
-                    (as_ind(&arg(0)), as_ind(&arg(1)), false)
+                let (t, a, cost) = if nargs == 2 {
+                    (as_ind(&vals[0]), as_ind(&vals[1]), false)
                 } else {
-                    match indicator(&arg(0)) {
+                    match indicator(&vals[0]) {
                         Some(ind) => (ind.target, ind.actual, ind.cost),
                         None => return Val::Undef,
                     }
@@ -654,8 +685,8 @@ impl<'a> Eval<'a> {
                 }
             }
             Func::Score => {
-                let v = arg(0);
-                if let Some(ind) = indicator(&v) {
+                let v = &vals[0];
+                if let Some(ind) = indicator(v) {
                     let (Some(t), Some(a), Some(w)) = (ind.target, ind.actual, ind.weight) else {
                         return Val::Undef;
                     };
@@ -671,7 +702,7 @@ impl<'a> Eval<'a> {
                     _ => Val::Undef,
                 }
             }
-            Func::Ratio => match indicator(&arg(0)) {
+            Func::Ratio => match indicator(&vals[0]) {
                 Some(IndRef {
                     target: Some(t),
                     actual: Some(a),
@@ -681,11 +712,11 @@ impl<'a> Eval<'a> {
                     .map_or(Val::Undef, |r| Val::num(r.normalize())),
                 _ => Val::Undef,
             },
-            Func::Grade => match as_num(&arg(0)) {
+            Func::Grade => match as_num(&vals[0]) {
                 Some(n) => Val::Str(Cow::Borrowed(score::grade(n.value).as_str())),
                 None => Val::Undef,
             },
-            Func::Key => match &arg(0) {
+            Func::Key => match &vals[0] {
                 Val::Node(NodeRef {
                     key: Some((k, _)), ..
                 }) => Val::Str(Cow::Borrowed(k.name())),
@@ -708,16 +739,18 @@ fn indicator<'a>(v: &Val<'a>) -> Option<IndRef<'a>> {
     let Val::Node(n) = v else { return None };
     let node = n.node;
     let target = node.get(Key::Target)?;
-    let level = |k: Key| node.get(k).and_then(Node::text).and_then(Key::lookup);
-    let cost = [level(Key::Level1), level(Key::Level2)]
-        .into_iter()
-        .flatten()
-        .any(|k| {
-            matches!(
-                k,
-                Key::Cost | Key::EconomicCost | Key::SocialCost | Key::EcologicalCost
-            )
-        });
+    // Under a cost dimension: the 10号 formula reads a bare number as a ceiling.
+    const COST: [Key; 4] = [
+        Key::Cost,
+        Key::EconomicCost,
+        Key::SocialCost,
+        Key::EcologicalCost,
+    ];
+    let cost = [Key::Level1, Key::Level2].into_iter().any(|k| {
+        node.get(k)
+            .and_then(Node::text)
+            .is_some_and(|t| COST.iter().any(|c| c.name() == t))
+    });
     let ind_of = |n: &'a Node| match &n.value {
         Value::Ind(i) => Some(Cow::Borrowed(&**i)),
         _ => None,
@@ -748,47 +781,70 @@ fn digits(v: &Val<'_>) -> Option<u32> {
         .filter(|d| *d <= 20)
 }
 
-/// Items of a collection value (lists, wildcard results, YAML lists and maps).
-fn collection<'a>(v: &Val<'a>) -> Option<Vec<Val<'a>>> {
+/// The items of a collection value (lists, wildcard results, YAML lists and
+/// maps), iterated without copying them out.
+enum Items<'v, 'a> {
+    Vals(std::slice::Iter<'v, Val<'a>>),
+    Lits(std::slice::Iter<'a, Lit>),
+    Nodes(std::slice::Iter<'a, Node>, FileId),
+    Entries(std::slice::Iter<'a, Entry>, FileId),
+}
+
+impl<'a> Iterator for Items<'_, 'a> {
+    type Item = Val<'a>;
+    fn next(&mut self) -> Option<Val<'a>> {
+        match self {
+            Items::Vals(it) => it.next().cloned(),
+            Items::Lits(it) => it.next().map(lit),
+            Items::Nodes(it, file) => it.next().map(|node| {
+                Val::Node(NodeRef {
+                    node,
+                    file: *file,
+                    key: None,
+                })
+            }),
+            Items::Entries(it, file) => it.next().map(|e| {
+                Val::Node(NodeRef {
+                    node: &e.node,
+                    file: *file,
+                    key: Some((e.key, e.key_span)),
+                })
+            }),
+        }
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = match self {
+            Items::Vals(it) => it.len(),
+            Items::Lits(it) => it.len(),
+            Items::Nodes(it, _) => it.len(),
+            Items::Entries(it, _) => it.len(),
+        };
+        (n, Some(n))
+    }
+}
+
+impl ExactSizeIterator for Items<'_, '_> {}
+
+fn iter_items<'v, 'a>(v: &'v Val<'a>) -> Option<Items<'v, 'a>> {
     match v {
-        Val::List(items) | Val::Multi(items) => Some(items.as_ref().clone()),
+        Val::List(items) | Val::Multi(items) => Some(Items::Vals(items.iter())),
+        Val::Lits(items) => Some(Items::Lits(items.iter())),
         Val::Node(n) => match &n.node.value {
-            Value::List(items) => Some(
-                items
-                    .iter()
-                    .map(|i| {
-                        Val::Node(NodeRef {
-                            node: i,
-                            file: n.file,
-                            key: None,
-                        })
-                    })
-                    .collect(),
-            ),
-            Value::Map(es) => Some(
-                es.iter()
-                    .map(|e| {
-                        Val::Node(NodeRef {
-                            node: &e.node,
-                            file: n.file,
-                            key: Some((e.key, e.key_span)),
-                        })
-                    })
-                    .collect(),
-            ),
+            Value::List(items) => Some(Items::Nodes(items.iter(), n.file)),
+            Value::Map(es) => Some(Items::Entries(es.iter(), n.file)),
             _ => None,
         },
         _ => None,
     }
 }
 
-fn items_of<'a>(v: &Val<'a>) -> Vec<Val<'a>> {
-    collection(v).unwrap_or_default()
+fn collection<'a>(v: &Val<'a>) -> Option<Vec<Val<'a>>> {
+    iter_items(v).map(Iterator::collect)
 }
 
 fn items_or_self(v: Val<'_>) -> Vec<Val<'_>> {
     match v {
-        Val::List(_) | Val::Multi(_) => items_of(&v),
+        Val::List(_) | Val::Multi(_) | Val::Lits(_) => collection(&v).unwrap_or_default(),
         other => vec![other],
     }
 }
@@ -815,17 +871,20 @@ fn get(v: Val<'_>, key: Key) -> Val<'_> {
 }
 
 fn star(v: Val<'_>) -> Val<'_> {
+    let mut out = Vec::new();
+    push_star(&v, &mut out);
+    Val::Multi(Rc::new(out))
+}
+
+/// `.*` of a value: a wildcard result's items each expanded in turn.
+fn push_star<'a>(v: &Val<'a>, out: &mut Vec<Val<'a>>) {
     match v {
-        Val::Multi(items) => {
-            let mut out = Vec::new();
-            for i in items.iter() {
-                if let Val::Multi(inner) = star(i.clone()) {
-                    out.extend(inner.iter().cloned());
-                }
+        Val::Multi(items) => items.iter().for_each(|i| push_star(i, out)),
+        other => {
+            if let Some(it) = iter_items(other) {
+                out.extend(it);
             }
-            Val::Multi(Rc::new(out))
         }
-        other => Val::Multi(Rc::new(collection(&other).unwrap_or_default())),
     }
 }
 
@@ -845,8 +904,8 @@ fn index<'a>(base: Val<'a>, idx: Val<'a>) -> Val<'a> {
     if !n.value.fract().is_zero() {
         return Val::Undef;
     }
-    collection(&base)
-        .and_then(|items| items.get(i).cloned())
+    iter_items(&base)
+        .and_then(|mut it| it.nth(i))
         .unwrap_or(Val::Undef)
 }
 
@@ -902,17 +961,44 @@ fn as_ind<'a>(v: &Val<'a>) -> Option<Cow<'a, IndValue>> {
 }
 
 /// A key for distinct/duplicates: numbers by value, text by content.
-fn canonical(v: &Val<'_>) -> String {
+/// A key for distinct/duplicates: numbers by value, text by content.
+#[derive(PartialEq, Eq, Hash)]
+enum Canon<'a> {
+    Num(Decimal),
+    Text(Cow<'a, str>),
+    Other(String),
+}
+
+fn canonical<'a>(v: &Val<'a>) -> Canon<'a> {
     if let Some(n) = as_num(v) {
-        return format!("n:{}", n.value.normalize());
+        return Canon::Num(n.value.normalize());
     }
     match as_text(v) {
-        Some(t) => format!("s:{t}"),
-        None => format!("?:{}", display(v, Lang::En)),
+        Some(t) => Canon::Text(t),
+        None => Canon::Other(display(v, Lang::En)),
+    }
+}
+
+/// Text that compares as itself: a string or a text field (not an indicator value).
+fn plain_text<'v>(v: &'v Val<'_>) -> Option<&'v str> {
+    match v {
+        Val::Str(s) => Some(s),
+        Val::Node(NodeRef {
+            node: Node {
+                value: Value::Text(t),
+                ..
+            },
+            ..
+        }) => Some(t),
+        _ => None,
     }
 }
 
 fn equal(a: &Val<'_>, b: &Val<'_>) -> Option<bool> {
+    // The common case (`i.level2 in cost_dims`): two texts.
+    if let (Some(x), Some(y)) = (plain_text(a), plain_text(b)) {
+        return Some(x == y);
+    }
     // Indicator values compare by comparator, number and unit.
     let is_ind = |v: &Val<'_>| {
         matches!(
@@ -975,12 +1061,16 @@ fn equal(a: &Val<'_>, b: &Val<'_>) -> Option<bool> {
     Some(false)
 }
 
-fn collection_list<'a>(v: &Val<'a>) -> Option<Vec<Val<'a>>> {
+fn is_list(v: &Val<'_>) -> bool {
     match v {
-        Val::List(_) | Val::Multi(_) => collection(v),
-        Val::Node(n) if matches!(n.node.value, Value::List(_)) => collection(v),
-        _ => None,
+        Val::List(_) | Val::Multi(_) | Val::Lits(_) => true,
+        Val::Node(n) => matches!(n.node.value, Value::List(_)),
+        _ => false,
     }
+}
+
+fn collection_list<'a>(v: &Val<'a>) -> Option<Vec<Val<'a>>> {
+    if is_list(v) { collection(v) } else { None }
 }
 
 fn order(a: &Val<'_>, b: &Val<'_>) -> Option<std::cmp::Ordering> {
@@ -999,8 +1089,9 @@ fn order(a: &Val<'_>, b: &Val<'_>) -> Option<std::cmp::Ordering> {
 }
 
 fn contains(hay: &Val<'_>, needle: &Val<'_>) -> Option<bool> {
-    if let Some(items) = collection_list(hay) {
-        return Some(items.iter().any(|i| equal(i, needle) == Some(true)));
+    if is_list(hay) {
+        let mut it = iter_items(hay)?;
+        return Some(it.any(|i| equal(&i, needle) == Some(true)));
     }
     if let Val::Node(n) = hay
         && matches!(n.node.value, Value::Map(_))
@@ -1132,6 +1223,11 @@ pub fn display(v: &Val<'_>, lang: Lang) -> String {
                 }
             }
         },
+        Val::Lits(items) => items
+            .iter()
+            .map(|i| display(&lit(i), lang))
+            .collect::<Vec<_>>()
+            .join(lang.pick("、", ", ")),
         Val::List(items) | Val::Multi(items) => items
             .iter()
             .map(|i| display(i, lang))
