@@ -215,6 +215,7 @@ pub fn load_text(text: &str, file: FileId, opts: &LoadOptions, explicit: bool) -
         file,
         opts,
         findings: Vec::new(),
+        lines: std::cell::OnceCell::new(),
     };
     let parsed = yaml::parse(text, opts.yaml);
     if let Some(err) = parsed.error {
@@ -576,6 +577,8 @@ struct Cx<'t, 'o> {
     file: FileId,
     opts: &'o LoadOptions,
     findings: Vec<Finding>,
+    /// Built on first use and kept: one index per file, however many duplicates.
+    lines: std::cell::OnceCell<crate::source::LineIndex>,
 }
 
 impl Cx<'_, '_> {
@@ -697,9 +700,10 @@ impl Cx<'_, '_> {
     }
 
     fn duplicate(&mut self, name: &str, key: Key, span: Span, first: Span) {
-        let line = crate::source::LineIndex::new(self.text)
-            .position(self.text, first.start as usize)
-            .line;
+        let line = self
+            .lines
+            .get_or_init(|| crate::source::LineIndex::new(self.text))
+            .line(first.start as usize);
         let first_name = &self.text[first.range()];
         let msg = match self.lang() {
             Lang::Zh if first_name == name => format!("字段“{name}”重复（第 {line} 行已有）"),
