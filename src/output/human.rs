@@ -22,30 +22,70 @@ pub struct Source {
 }
 
 impl SourceCode for Source {
+    /// miette's own `read_span` on a `str` scans from the start of the text on
+    /// every call, which is quadratic over many findings in a large file. Here
+    /// the line index finds the lines around the span, and miette reads only them.
     fn read_span<'a>(
         &'a self,
         span: &SourceSpan,
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let inner = self.text.as_ref().read_span(span, before, after)?;
-        let start = inner.span().offset();
         let text: &str = &self.text;
-        let line_start = text[..start.min(text.len())]
-            .rfind('\n')
-            .map_or(0, |i| i + 1);
-        let column = text
-            .get(line_start..start)
-            .map_or(inner.column(), |s| s.chars().count());
+        let idx = line_index(&self.text);
+        let start = span.offset().min(text.len());
+        let end = start.saturating_add(span.len()).min(text.len());
+        let first = idx.line(start).max(1);
+        let last = idx.line(end).max(first);
+        let from = first.saturating_sub(before).max(1);
+        let to = last.saturating_add(after).min(idx.line_count());
+        let ws = idx.line_start(from).unwrap_or(0).min(start);
+        let we = idx
+            .line_start(to.saturating_add(1))
+            .unwrap_or(text.len())
+            .max(end);
+        let window = text.get(ws..we).ok_or(MietteError::OutOfBounds)?;
+        let local = SourceSpan::from((start - ws, end - start));
+        let inner = window.read_span(&local, before, after)?;
+        let offset = ws + inner.span().offset();
+        let column = idx.position(text, start).column.saturating_sub(1) as usize;
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.to_string(),
             inner.data(),
-            *inner.span(),
-            inner.line(),
+            SourceSpan::from((offset, inner.span().len())),
+            inner.line() + (from - 1),
             column,
             inner.line_count(),
         )))
     }
+}
+
+/// The line index of a text, built once however many findings it has.
+/// Findings are rendered file by file (with labels in a few other files), so
+/// a small per-thread cache of the latest texts suffices.
+fn line_index(text: &Arc<str>) -> Arc<crate::source::LineIndex> {
+    use crate::source::LineIndex;
+    use std::cell::RefCell;
+    const KEEP: usize = 8;
+    thread_local! {
+        // Each text is kept alive with its index, so its address cannot be reused.
+        static CACHE: RefCell<Vec<(Arc<str>, Arc<LineIndex>)>> = const { RefCell::new(Vec::new()) };
+    }
+    CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(i) = cache.iter().position(|(t, _)| Arc::ptr_eq(t, text)) {
+            let hit = cache.remove(i);
+            let idx = hit.1.clone();
+            cache.push(hit);
+            return idx;
+        }
+        let idx = Arc::new(LineIndex::new(text));
+        if cache.len() >= KEEP {
+            cache.remove(0);
+        }
+        cache.push((text.clone(), idx.clone()));
+        idx
+    })
 }
 
 /// One rendered diagnostic.
@@ -153,8 +193,8 @@ pub fn diag(o: &Outcome, f: &Finding, lang: Lang) -> Diag {
         } else if let Some(e) = o.file(l.file) {
             let at = e
                 .text
-                .as_deref()
-                .map(|t| crate::source::LineIndex::new(t).position(t, l.span.start as usize));
+                .as_ref()
+                .map(|t| line_index(t).position(t, l.span.start as usize));
             let loc = at.map_or_else(
                 || e.name.to_string(),
                 |p| format!("{}:{}:{}", e.name, p.line, p.column),
