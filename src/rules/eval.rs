@@ -230,7 +230,7 @@ impl<'a> Eval<'a> {
         }
         for label in &check.labels {
             let v = self.eval(&label.at);
-            for item in items_or_self(v) {
+            for item in items_or_self(v).into_iter().take(crate::diag::MAX_LABELS) {
                 let Val::Node(n) = item else { continue };
                 let text = match &label.text {
                     Some(t) => self.render(t),
@@ -265,24 +265,19 @@ impl<'a> Eval<'a> {
         };
         let mut s = String::new();
         for seg in segs {
+            // Bound what a message can grow to, before building it.
+            if s.len() > crate::diag::MAX_MESSAGE {
+                break;
+            }
             match seg {
                 Seg::Lit(l) => s.push_str(l),
                 Seg::Expr(e) => {
                     let v = self.eval(e);
-                    s.push_str(&display(&v, lang));
+                    display_into(&v, lang, &mut s, crate::diag::MAX_MESSAGE);
                 }
             }
         }
-        // Bound what a message can grow to.
-        if s.len() > 4096 {
-            let mut end = 4096;
-            while !s.is_char_boundary(end) {
-                end -= 1;
-            }
-            s.truncate(end);
-            s.push('…');
-        }
-        s
+        crate::diag::clip(s)
     }
 
     pub fn eval(&mut self, e: &'a Ex) -> Val<'a> {
@@ -906,7 +901,11 @@ fn canonical(v: &Val<'_>) -> String {
     }
     match as_text(v) {
         Some(t) => format!("s:{t}"),
-        None => format!("?:{}", display(v, Lang::En)),
+        None => {
+            let mut s = String::from("?:");
+            display_into(v, Lang::En, &mut s, usize::MAX);
+            s
+        }
     }
 }
 
@@ -1063,51 +1062,160 @@ pub fn locate(n: &NodeRef<'_>) -> Span {
 
 /// `indicators.产出指标.数量指标[服务人次].target`: a node's place in its
 /// document, naming list items by their `name` (stable when lines move).
+///
+/// Called once per finding, so it must not walk the whole document: spans
+/// nest, and list items are in source order, so the walk goes down only the
+/// items whose span can hold the target (binary search in long lists). Nodes
+/// the loader adds outside their parent's span fall back to the full walk.
 pub fn node_path(root: &Node, target: &Node) -> String {
-    fn walk(n: &Node, target: &Node, path: &mut String) -> bool {
-        if std::ptr::eq(n, target) {
-            return true;
-        }
-        match &n.value {
-            Value::Map(es) => {
-                for e in es {
-                    let len = path.len();
-                    if !path.is_empty() {
-                        path.push('.');
-                    }
-                    path.push_str(e.key.name());
-                    if walk(&e.node, target, path) {
-                        return true;
-                    }
-                    path.truncate(len);
-                }
-                false
-            }
-            Value::List(items) => {
-                for (i, it) in items.iter().enumerate() {
-                    let len = path.len();
-                    match it.get(Key::Name).and_then(Node::text) {
-                        Some(name) => path.push_str(&format!("[{name}]")),
-                        None => path.push_str(&format!("[{i}]")),
-                    }
-                    if walk(it, target, path) {
-                        return true;
-                    }
-                    path.truncate(len);
-                }
-                false
-            }
-            _ => false,
-        }
-    }
     let mut p = String::new();
+    if walk_spans(root, target, &mut p) {
+        return p;
+    }
+    p.clear();
     walk(root, target, &mut p);
     p
+}
+
+fn push_item(path: &mut String, i: usize, it: &Node) {
+    match it.get(Key::Name).and_then(Node::text) {
+        Some(name) => {
+            path.push('[');
+            path.push_str(name);
+            path.push(']');
+        }
+        None => {
+            path.push('[');
+            path.push_str(&i.to_string());
+            path.push(']');
+        }
+    }
+}
+
+fn holds(n: &Node, target: &Node) -> bool {
+    n.span.start <= target.span.start && target.span.end <= n.span.end
+}
+
+fn walk_spans(n: &Node, target: &Node, path: &mut String) -> bool {
+    if std::ptr::eq(n, target) {
+        return true;
+    }
+    match &n.value {
+        Value::Map(es) => {
+            for e in es.iter().filter(|e| holds(&e.node, target)) {
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(e.key.name());
+                if walk_spans(&e.node, target, path) {
+                    return true;
+                }
+                path.truncate(len);
+            }
+            false
+        }
+        Value::List(items) => {
+            let first = items.partition_point(|it| it.span.end < target.span.start);
+            for (i, it) in items.iter().enumerate().skip(first) {
+                if it.span.start > target.span.start {
+                    break;
+                }
+                if !holds(it, target) {
+                    continue;
+                }
+                let len = path.len();
+                push_item(path, i, it);
+                if walk_spans(it, target, path) {
+                    return true;
+                }
+                path.truncate(len);
+            }
+            false
+        }
+        _ => false,
+    }
+}
+
+fn walk(n: &Node, target: &Node, path: &mut String) -> bool {
+    if std::ptr::eq(n, target) {
+        return true;
+    }
+    match &n.value {
+        Value::Map(es) => {
+            for e in es {
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(e.key.name());
+                if walk(&e.node, target, path) {
+                    return true;
+                }
+                path.truncate(len);
+            }
+            false
+        }
+        Value::List(items) => {
+            for (i, it) in items.iter().enumerate() {
+                let len = path.len();
+                push_item(path, i, it);
+                if walk(it, target, path) {
+                    return true;
+                }
+                path.truncate(len);
+            }
+            false
+        }
+        _ => false,
+    }
 }
 
 /// How a value prints in a message: numbers as written (computed ones exactly,
 /// without trailing zeros), text as is, lists joined.
 pub fn display(v: &Val<'_>, lang: Lang) -> String {
+    let mut s = String::new();
+    display_into(v, lang, &mut s, crate::diag::MAX_MESSAGE);
+    s
+}
+
+/// [`display`] appended to `out`, stopping once `out` is longer than `limit`
+/// (a list of 100,000 names in a message costs no more than the message).
+pub fn display_into(v: &Val<'_>, lang: Lang, out: &mut String, limit: usize) {
+    if let Val::List(items) | Val::Multi(items) = v {
+        for (i, item) in items.iter().enumerate() {
+            if out.len() > limit {
+                out.push('…');
+                return;
+            }
+            if i > 0 {
+                out.push_str(lang.pick("、", ", "));
+            }
+            display_into(item, lang, out, limit);
+        }
+        return;
+    }
+    let text: Cow<'_, str> = match v {
+        Val::Str(s) => Cow::Borrowed(s),
+        Val::Node(NodeRef {
+            node: Node {
+                value: Value::Text(t),
+                ..
+            },
+            ..
+        }) => Cow::Borrowed(t),
+        other => Cow::Owned(display_one(other, lang)),
+    };
+    // Copy no more than the room left (plus one character, so `clip` marks the cut).
+    let room = limit.saturating_sub(out.len()).saturating_add(4);
+    let mut end = text.len().min(room);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    out.push_str(&text[..end]);
+}
+
+fn display_one(v: &Val<'_>, lang: Lang) -> String {
     match v {
         Val::Undef => lang.pick("（无）", "(none)").to_owned(),
         Val::Bool(b) => match lang {
@@ -1130,11 +1238,11 @@ pub fn display(v: &Val<'_>, lang: Lang) -> String {
                 }
             }
         },
-        Val::List(items) | Val::Multi(items) => items
-            .iter()
-            .map(|i| display(i, lang))
-            .collect::<Vec<_>>()
-            .join(lang.pick("、", ", ")),
+        Val::List(_) | Val::Multi(_) => {
+            let mut s = String::new();
+            display_into(v, lang, &mut s, usize::MAX);
+            s
+        }
     }
 }
 
