@@ -92,6 +92,7 @@ pub struct Eval<'a> {
     params: Vec<Val<'a>>,
     locals: Vec<Val<'a>>,
     work: u64,
+    regexes: HashMap<String, Option<Rc<regex::Regex>>>,
 }
 
 impl<'a> Eval<'a> {
@@ -102,6 +103,7 @@ impl<'a> Eval<'a> {
             params: set.params.iter().map(|p| lit(&p.value)).collect(),
             locals: Vec::new(),
             work: 0,
+            regexes: HashMap::new(),
         }
     }
 
@@ -147,6 +149,20 @@ impl<'a> Eval<'a> {
                 )),
             );
         }
+    }
+
+    /// A pattern computed at run time, compiled once per rule run and counted
+    /// as work by its length (compiling is the costly part; matching is linear).
+    fn regex(&mut self, p: &str) -> Option<Rc<regex::Regex>> {
+        if let Some(re) = self.regexes.get(p) {
+            return re.clone();
+        }
+        self.work = self.work.saturating_add(p.len() as u64);
+        let re = super::compile::build_regex(p).ok().map(Rc::new);
+        if self.regexes.len() < 256 {
+            self.regexes.insert(p.to_owned(), re.clone());
+        }
+        re
     }
 
     fn over(&self) -> bool {
@@ -555,9 +571,9 @@ impl<'a> Eval<'a> {
                 _ => Val::Undef,
             },
             Func::Matches => match (as_text(&arg(0)), as_text(&arg(1))) {
-                (Some(t), Some(p)) => match super::compile::build_regex(&p) {
-                    Ok(re) => Val::Bool(re.is_match(&t)),
-                    Err(_) => Val::Undef,
+                (Some(t), Some(p)) => match self.regex(&p) {
+                    Some(re) => Val::Bool(re.is_match(&t)),
+                    None => Val::Undef,
                 },
                 _ => Val::Undef,
             },
