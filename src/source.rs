@@ -67,11 +67,16 @@ pub struct LineIndex {
     block_chars: Vec<u32>,
 }
 
-const BLOCK_BITS: u32 = 10;
+const BLOCK_BITS: u32 = 8;
 const BLOCK: usize = 1 << BLOCK_BITS;
 
-fn is_char_start(b: u8) -> bool {
-    (b as i8) >= -0x40
+/// Bytes that start a character (not UTF-8 continuation bytes) in `bytes`.
+fn count_chars(bytes: &[u8]) -> usize {
+    let mut n = 0;
+    for &b in bytes {
+        n += usize::from((b as i8) >= -0x40);
+    }
+    n
 }
 
 impl LineIndex {
@@ -94,7 +99,7 @@ impl LineIndex {
         let mut chars = 0u32;
         for block in bytes.chunks(BLOCK) {
             block_chars.push(chars);
-            chars += block.iter().filter(|&&b| is_char_start(b)).count() as u32;
+            chars += count_chars(block) as u32;
         }
         block_chars.push(chars);
         LineIndex {
@@ -109,7 +114,7 @@ impl LineIndex {
         let from = block << BLOCK_BITS;
         let base = self.block_chars.get(block).copied().unwrap_or(0) as usize;
         let tail = text.as_bytes().get(from..offset).unwrap_or(&[]);
-        base + tail.iter().filter(|&&b| is_char_start(b)).count()
+        base + count_chars(tail)
     }
 
     /// The 1-based line of byte `offset`.
