@@ -44,11 +44,38 @@ impl SourceCode for Source {
             .line_start(to.saturating_add(1))
             .unwrap_or(text.len())
             .max(end);
+        let column = idx.position(text, start).column.saturating_sub(1) as usize;
+        if we - ws > MAX_SNIPPET {
+            // Long lines (a 2 MB scalar, a whole table on one line): show the
+            // part of the span's line around it, not megabytes per finding.
+            let line_end = idx.line_start(last + 1).unwrap_or(text.len());
+            let mut a = start
+                .saturating_sub(SNIPPET_SIDE)
+                .max(idx.line_start(first).unwrap_or(0));
+            while !text.is_char_boundary(a) {
+                a -= 1;
+            }
+            let mut b = (end.min(start + MAX_LABEL) + SNIPPET_SIDE)
+                .min(line_end)
+                .max(start);
+            while !text.is_char_boundary(b) {
+                b += 1;
+            }
+            let data = &text[a..b];
+            let lines = data.bytes().filter(|&c| c == b'\n').count() + 1;
+            return Ok(Box::new(MietteSpanContents::new_named(
+                self.name.to_string(),
+                data.as_bytes(),
+                SourceSpan::from((a, b - a)),
+                idx.line(a).max(1) - 1,
+                column,
+                lines,
+            )));
+        }
         let window = text.get(ws..we).ok_or(MietteError::OutOfBounds)?;
         let local = SourceSpan::from((start - ws, end - start));
         let inner = window.read_span(&local, before, after)?;
         let offset = ws + inner.span().offset();
-        let column = idx.position(text, start).column.saturating_sub(1) as usize;
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.to_string(),
             inner.data(),
@@ -58,6 +85,31 @@ impl SourceCode for Source {
             inner.line_count(),
         )))
     }
+}
+
+/// Most bytes of source shown for one diagnostic before long lines are cut.
+const MAX_SNIPPET: usize = 4096;
+/// Bytes shown on either side of a span on a long line.
+const SNIPPET_SIDE: usize = 200;
+/// Longest label underline, in bytes; longer spans are underlined on their
+/// first line only (a mapping of 100,000 lines is not printed whole).
+const MAX_LABEL: usize = 1024;
+
+/// A finding's span as a label: cut to its first line and [`MAX_LABEL`] bytes when longer.
+fn label_span(text: Option<&str>, s: Span) -> SourceSpan {
+    let Some(text) = text.filter(|_| s.len() > MAX_LABEL) else {
+        return span(s);
+    };
+    let start = (s.start as usize).min(text.len());
+    let mut end = text[start..]
+        .find(['\n', '\r'])
+        .map_or(text.len(), |i| start + i)
+        .min(start + MAX_LABEL)
+        .min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    SourceSpan::from((start, end - start))
 }
 
 /// The line index of a text, built once however many findings it has.
@@ -177,18 +229,25 @@ pub fn diag(o: &Outcome, f: &Finding, lang: Lang) -> Diag {
     };
     let mut labels = Vec::new();
     let mut related = Vec::new();
+    let own_text = source.as_ref().map(|s| &*s.text);
     if source.is_some() {
         let text = f.label.clone().unwrap_or_else(|| f.title.to_string());
-        labels.push(LabeledSpan::new_primary_with_span(Some(text), span(f.span)));
+        labels.push(LabeledSpan::new_primary_with_span(
+            Some(text),
+            label_span(own_text, f.span),
+        ));
     }
     // Labels in other files (a summary's projects): one compact note listing
     // them as `file:line:column  text`, rather than a snippet per file.
     let mut elsewhere = Vec::new();
     for l in &f.labels {
-        if l.file == f.file {
+        // A label far from the primary span (the first of 100,000 duplicate
+        // keys) is listed as a location, not drawn in one huge snippet.
+        let far = (l.span.start as usize).abs_diff(f.span.start as usize) > MAX_SNIPPET;
+        if l.file == f.file && !far {
             labels.push(LabeledSpan::new_with_span(
                 Some(l.text.clone()),
-                span(l.span),
+                label_span(own_text, l.span),
             ));
         } else if let Some(e) = o.file(l.file) {
             let at = e
