@@ -558,3 +558,51 @@ rule JX903 "division by zero is undefined" {
     assert_eq!(f[0]["message"], "rate (none)");
     assert_eq!(out.status, 0);
 }
+
+/// 20,000 duplicate keys on one 200 KB line, in human output: each finding
+/// shows the part of the line around it, not the whole line (which made the
+/// output grow with findings × line length), and its first occurrence as a location.
+#[test]
+fn many_findings_on_one_long_line_render_briefly() {
+    let n = 20_000;
+    let g = good();
+    let goals_at = g.find("goals:\n").expect("goals");
+    let annual_end = goals_at + g[goals_at..].find("\nindicators:").expect("indicators");
+    let line = g[..goals_at].lines().count() + 1;
+    let dups = vec!["annual: 很"; n].join(", ");
+    let text = format!("{}goals: {{{dups}}}{}", &g[..goals_at], &g[annual_end..]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("long.yaml"), text).expect("write");
+    std::fs::write(dir.path().join("good.yaml"), good()).expect("write");
+    let out = run(
+        dir.path(),
+        &[
+            "check",
+            "long.yaml",
+            "good.yaml",
+            "--lang",
+            "en",
+            "--no-config",
+        ],
+    );
+    assert!(
+        out.stdout.len() < n * 2_000,
+        "{} bytes of output",
+        out.stdout.len()
+    );
+    assert_eq!(
+        out.stdout.matches("JX004 duplicate key `annual`").count(),
+        n - 1
+    );
+    let last = format!("long.yaml:{line}:{}]", 9 + (n - 1) * 11);
+    assert!(out.stdout.contains(&last), "no header {last}");
+    assert!(
+        out.stdout
+            .contains(&format!("long.yaml:{line}:9  first defined here"))
+    );
+    assert!(
+        out.stdout
+            .contains("JX106 the targets are declared by 承德高新区民政局")
+    );
+    assert_eq!(out.status, 1);
+}
