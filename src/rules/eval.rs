@@ -1267,6 +1267,42 @@ mod tests {
     use super::*;
 
     #[test]
+    fn node_paths_by_span_match_the_full_walk() {
+        let text = include_str!("../../examples/target-clean.yaml");
+        let doc = crate::load::load_str(text).doc.unwrap();
+        let mut checked = 0;
+        fn visit(root: &Node, n: &Node, checked: &mut usize) {
+            let mut full = String::new();
+            walk(root, n, &mut full);
+            assert_eq!(node_path(root, n), full);
+            *checked += 1;
+            for e in n.entries() {
+                visit(root, &e.node, checked);
+            }
+            for i in n.items() {
+                visit(root, i, checked);
+            }
+        }
+        visit(&doc.root, &doc.root, &mut checked);
+        assert!(checked > 100, "{checked}");
+        let ind = doc
+            .root
+            .path(&[Key::Indicators, Key::Output, Key::Quantity])
+            .map(|l| &l.items()[1])
+            .unwrap();
+        assert_eq!(
+            node_path(&doc.root, ind),
+            "indicators.产出指标.数量指标[签约服务老人数]"
+        );
+        // The loader's virtual level keys sit outside the indicator's span.
+        let level = ind.get(Key::Level2).unwrap();
+        assert_eq!(
+            node_path(&doc.root, level),
+            "indicators.产出指标.数量指标[签约服务老人数].level2"
+        );
+    }
+
+    #[test]
     fn agrees_rounds_half_up_at_the_reported_scale() {
         let d = |s: &str| Decimal::from_str_exact(s).unwrap();
         assert!(agrees(d("0.347"), d("260.15") / d("749.78")));
