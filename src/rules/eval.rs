@@ -165,6 +165,22 @@ impl<'a> Eval<'a> {
         re
     }
 
+    /// Count a collection's size as work: the steps that walk, copy or search
+    /// it cost one each, so `count(indicators.*.*.*)` inside a `for` over the
+    /// same 100,000 indicators stops at the limit instead of running for hours.
+    fn charge(&mut self, v: &Val<'_>) {
+        let n = match v {
+            Val::List(items) | Val::Multi(items) => items.len(),
+            Val::Node(n) => match &n.node.value {
+                Value::List(items) => items.len(),
+                Value::Map(es) => es.len(),
+                _ => 0,
+            },
+            _ => 0,
+        };
+        self.work = self.work.saturating_add(n as u64);
+    }
+
     fn over(&self) -> bool {
         self.work > WORK_LIMIT
     }
@@ -356,15 +372,19 @@ impl<'a> Eval<'a> {
             Ex::Profile => Val::Str(Cow::Borrowed(self.set.profile.name())),
             Ex::Get(b, k) => {
                 let v = self.eval(b);
+                self.charge(&v);
                 get(v, *k)
             }
             Ex::Star(b) => {
                 let v = self.eval(b);
-                star(v)
+                let out = star(v);
+                self.charge(&out);
+                out
             }
             Ex::Index(b, i) => {
                 let base = self.eval(b);
                 let idx = self.eval(i);
+                self.charge(&base);
                 index(base, idx)
             }
             Ex::Call(f, args) => self.call(*f, args),
@@ -420,6 +440,8 @@ impl<'a> Eval<'a> {
         }
         let a = self.eval(l);
         let b = self.eval(r);
+        self.charge(&a);
+        self.charge(&b);
         if a.is_undef() || b.is_undef() {
             return Val::Undef;
         }
@@ -445,6 +467,9 @@ impl<'a> Eval<'a> {
 
     fn call(&mut self, f: Func, args: &'a [Ex]) -> Val<'a> {
         let vals: Vec<Val<'a>> = args.iter().map(|a| self.eval(a)).collect();
+        for v in &vals {
+            self.charge(v);
+        }
         let arg = |i: usize| vals.get(i).cloned().unwrap_or(Val::Undef);
         match f {
             Func::Count => match collection(&arg(0)) {
