@@ -606,3 +606,36 @@ fn many_findings_on_one_long_line_render_briefly() {
     );
     assert_eq!(out.status, 1);
 }
+
+/// A rule that walks the whole table inside a `for` over the same table is
+/// quadratic: the walks count as work, so it stops at the limit with its own
+/// finding instead of running for hours, and the other rules still report.
+#[test]
+fn a_quadratic_rule_stops_at_the_work_limit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path();
+    let mut text = String::from(
+        "kind: target\nyear: 2023\nproject:\n  name: 大项目\n  department: 某部门\nbudget:\n  total: 120\nindicators:\n  产出指标:\n    数量指标:\n",
+    );
+    for i in 0..20_000 {
+        text.push_str(&format!(
+            "      - {{ name: 指标{i}, target: ≥ {i} 人次, weight: 1 }}\n"
+        ));
+    }
+    std::fs::write(p.join("wide.yaml"), text).expect("write");
+    std::fs::write(p.join("good.yaml"), good()).expect("write");
+    let rules = "rule JX990 \"quadratic\" {\n  severity warning\n  for ind in indicators.*.*.* {\n    assert count(indicators.*.*.*) < 0\n    message \"n\"\n  }\n}\n";
+    std::fs::write(p.join("quad.rules"), rules).expect("write");
+    let (out, items) = check(p, &["wide.yaml", "good.yaml", "--rules", "quad.rules"]);
+    neighbour_intact(&items);
+    let f = find(&items, "JX990", "wide.yaml");
+    assert_eq!(f.len(), 1, "one limit finding, not 20,000: {}", f.len());
+    assert!(
+        f[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("exceeded its evaluation limit"))
+    );
+    // The small file is evaluated completely.
+    assert_eq!(find(&items, "JX990", "good.yaml").len(), 12);
+    assert_eq!(out.status, 1);
+}
