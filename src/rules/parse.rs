@@ -594,7 +594,9 @@ impl Builder {
                 Some(e) => return self.expr(e),
                 None => ExprKind::Bool(false),
             },
-            Rule::list => ExprKind::List(p.into_inner().map(|e| self.expr(e)).collect()),
+            Rule::list if !p.clone().into_inner().any(|q| q.as_rule() == Rule::comp_tail) => {
+                ExprKind::List(p.into_inner().map(|e| self.expr(e)).collect())
+            }
             Rule::call => {
                 let mut inner = p.into_inner();
                 let (name, nspan) = match inner.next() {
@@ -603,9 +605,14 @@ impl Builder {
                 };
                 ExprKind::Call(name, nspan, inner.map(|e| self.expr(e)).collect())
             }
-            Rule::comprehension => {
+            // `[e for x in xs if c]`: the expression, then the comprehension's tail.
+            Rule::list => {
                 let mut inner = p
                     .into_inner()
+                    .flat_map(|q| match q.as_rule() {
+                        Rule::comp_tail => q.into_inner().collect::<Vec<_>>(),
+                        _ => vec![q],
+                    })
                     .filter(|q| !matches!(q.as_rule(), Rule::kw_for | Rule::kw_in | Rule::kw_if));
                 let (Some(e), Some(var), Some(iter)) = (inner.next(), inner.next(), inner.next())
                 else {
