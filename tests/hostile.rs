@@ -639,3 +639,23 @@ fn a_quadratic_rule_stops_at_the_work_limit() {
     assert_eq!(find(&items, "JX990", "good.yaml").len(), 12);
     assert_eq!(out.status, 1);
 }
+
+/// `[[[…1…]]]` 60 deep (under the nesting limit) in an assert and a message:
+/// the grammar tried a comprehension, then a list, at every level, doubling
+/// the work per bracket (30 levels took minutes). Now it is parsed once.
+#[test]
+fn nested_lists_in_a_rule_parse_in_linear_time() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path();
+    let k = 60;
+    let nested = format!("{}1{}", "[".repeat(k), "]".repeat(k));
+    let rules = format!(
+        "rule JX960 \"nested\" {{\n  severity warning\n  assert count({nested}) == 2\n  message \"{{count({nested})}}\"\n}}\n"
+    );
+    std::fs::write(p.join("nested.rules"), rules).expect("write");
+    std::fs::write(p.join("good.yaml"), good()).expect("write");
+    let (out, items) = check(p, &["good.yaml", "--rules", "nested.rules"]);
+    neighbour_intact(&items);
+    expect(&items, "JX960", "good.yaml", "1");
+    assert_eq!(out.status, 0);
+}
