@@ -80,8 +80,12 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let text = String::from_utf8_lossy(rest);
-    let mut fields = text.split('\u{1f}').map(scalar);
-    let mut next = || fields.next().unwrap_or_else(|| "1".to_owned());
+    let all: Vec<String> = text.split('\u{1f}').map(scalar).collect();
+    let mut at = 0;
+    let mut next = || {
+        at += 1;
+        all.get(at - 1).cloned().unwrap_or_else(|| "1".to_owned())
+    };
     let kind = ["target", "self-evaluation", "summary", "绩效自评"][(flags & 3) as usize];
     let lang = if flags & 4 == 0 { Lang::Zh } else { Lang::En };
     let profile = if flags & 8 == 0 {
@@ -111,7 +115,17 @@ fuzz_target!(|data: &[u8]| {
         next()
     );
     // The rest: indicators, five fields each, the dimension chosen by the name's length.
-    let rest: Vec<String> = std::iter::from_fn(|| fields.next()).collect();
+    // The last six fields also fill a summary, when the kind is one.
+    let rest: Vec<String> = (0..all.len().saturating_sub(15)).map(|_| next()).collect();
+    let summary_fields: Vec<String> = all.iter().rev().take(6).cloned().collect();
+    let mut s_at = 0;
+    let mut next = || {
+        s_at += 1;
+        summary_fields
+            .get(s_at - 1)
+            .cloned()
+            .unwrap_or_else(|| "1".to_owned())
+    };
     let mut by_dim: Vec<Vec<String>> = vec![Vec::new(); DIMS.len()];
     for c in rest.chunks(5) {
         let get = |i: usize| c.get(i).cloned().unwrap_or_else(|| "≥ 1 个".to_owned());
