@@ -39,11 +39,17 @@ impl SourceCode for Source {
         let last = idx.line(end).max(first);
         let from = first.saturating_sub(before).max(1);
         let to = last.saturating_add(after).min(idx.line_count());
-        let ws = idx.line_start(from).unwrap_or(0).min(start);
-        let we = idx
+        let mut ws = idx.line_start(from).unwrap_or(0).min(start);
+        let mut we = idx
             .line_start(to.saturating_add(1))
             .unwrap_or(text.len())
             .max(end);
+        while !text.is_char_boundary(ws) {
+            ws -= 1;
+        }
+        while !text.is_char_boundary(we) {
+            we += 1;
+        }
         let column = idx.position(text, start).column.saturating_sub(1) as usize;
         if we - ws > MAX_SNIPPET {
             // Long lines (a 2 MB scalar, a whole table on one line): show the
