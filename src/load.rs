@@ -602,6 +602,15 @@ pub fn did_you_mean<'a>(
         3..=5 => 2,
         _ => 3,
     };
+    // The distance is at least the difference in length: a 2 MB key is
+    // compared with nothing (levenshtein costs the product of the lengths).
+    let candidates: Vec<&str> = candidates
+        .into_iter()
+        .filter(|c| c.chars().count().abs_diff(n) <= limit)
+        .collect();
+    if candidates.is_empty() {
+        return None;
+    }
     let lower = word.to_lowercase();
     candidates
         .into_iter()
