@@ -304,6 +304,15 @@ fn a_2mb_scalar_is_read_and_quoted_briefly() {
     let m = f["message"].as_str().unwrap_or("");
     assert!(m.len() <= 4096 + 3 && m.ends_with('…'), "{}", m.len());
     assert_eq!(out.status, 0);
+
+    // A 2 MB key: unknown, and compared with no field name (edit distance
+    // costs the product of the lengths).
+    let key = "x".repeat(2_000_000);
+    let text = CLEAN.replacen("project:\n", &format!("project:\n  ? {key}\n  : 1\n"), 1);
+    let (_d, out, items) = case("key.yaml", text.as_bytes());
+    let f = expect(&items, "JX002", "key.yaml", "unknown key `xxx");
+    assert!(f["message"].as_str().is_some_and(|m| m.len() < 4200));
+    assert_eq!(out.status, 1);
 }
 
 #[test]
