@@ -31,8 +31,14 @@ pub const MAX_DEPTH: usize = 200;
 pub fn depth(e: &Expr) -> usize {
     1 + match &e.kind {
         ExprKind::Num { .. } | ExprKind::Str(_) | ExprKind::Bool(_) | ExprKind::Name(_) => 0,
-        ExprKind::List(items) | ExprKind::Call(_, _, items) => items.iter().map(depth).max().unwrap_or(0),
-        ExprKind::Comp { expr, iter, cond, .. } => depth(expr).max(depth(iter)).max(cond.as_deref().map_or(0, depth)),
+        ExprKind::List(items) | ExprKind::Call(_, _, items) => {
+            items.iter().map(depth).max().unwrap_or(0)
+        }
+        ExprKind::Comp {
+            expr, iter, cond, ..
+        } => depth(expr)
+            .max(depth(iter))
+            .max(cond.as_deref().map_or(0, depth)),
         ExprKind::Field(b, _, _) | ExprKind::Star(b) | ExprKind::Unary(_, b) => depth(b),
         ExprKind::Index(a, b) | ExprKind::Binary(_, a, b) => depth(a).max(depth(b)),
     }
@@ -472,11 +478,22 @@ impl Builder {
     fn expr(&mut self, p: Pair<'_, Rule>) -> Expr {
         let span = self.span(&p);
         let too_big = |b: &mut Builder, zh: &str, en: &str| {
-            b.errors.push(RuleError::new("rule-syntax", span, b.lang.pick(zh, en).to_owned()));
-            Expr { kind: ExprKind::Bool(false), span }
+            b.errors.push(RuleError::new(
+                "rule-syntax",
+                span,
+                b.lang.pick(zh, en).to_owned(),
+            ));
+            Expr {
+                kind: ExprKind::Bool(false),
+                span,
+            }
         };
         if p.clone().into_inner().count() > MAX_TERMS {
-            return too_big(self, "表达式过长，请拆分成几个 let", "expression too long: split it with let");
+            return too_big(
+                self,
+                "表达式过长，请拆分成几个 let",
+                "expression too long: split it with let",
+            );
         }
         let e = self.pratt(p);
         if depth(&e) > MAX_DEPTH {
@@ -594,7 +611,7 @@ impl Builder {
                 Some(e) => return self.expr(e),
                 None => ExprKind::Bool(false),
             },
-            Rule::list if !p.clone().into_inner().any(|q| q.as_rule() == Rule::comp_tail) => {
+            Rule::list if !is_comprehension(&p) => {
                 ExprKind::List(p.into_inner().map(|e| self.expr(e)).collect())
             }
             Rule::call => {
@@ -634,6 +651,13 @@ impl Builder {
         };
         Expr { kind, span }
     }
+}
+
+/// A `list` pair holding a comprehension's tail (`for x in xs`).
+fn is_comprehension(p: &Pair<'_, Rule>) -> bool {
+    p.clone()
+        .into_inner()
+        .any(|q| q.as_rule() == Rule::comp_tail)
 }
 
 fn string_body<'a>(p: &Pair<'a, Rule>) -> &'a str {
