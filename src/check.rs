@@ -212,14 +212,17 @@ pub fn run_candidates(
         })
         .collect();
     if !summary_dirs.is_empty() {
-        let known: std::collections::HashSet<PathBuf> =
+        let mut known: std::collections::HashSet<PathBuf> =
             files.iter().map(|f| canonical(&f.path)).collect();
         let mut extra: Vec<PathBuf> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
+        let mut dirs_done = std::collections::HashSet::new();
         for dir in &summary_dirs {
+            // Several summaries in one folder walk it once.
+            if !dirs_done.insert(canonical(dir)) {
+                continue;
+            }
             for p in discover::yaml_under(dir, opts.exclude.as_ref()) {
-                let c = canonical(&p);
-                if !known.contains(&c) && seen.insert(c) {
+                if known.insert(canonical(&p)) {
                     extra.push(p);
                 }
             }
@@ -363,41 +366,85 @@ fn canonical(p: &Path) -> PathBuf {
     std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
 }
 
-/// Read and decode a file, or the finding that says why not.
-fn read(path: &Path, file: FileId, opts: &Options) -> Result<String, Box<Finding>> {
+/// Why a file's bytes could not be had, and a prefix of them when some were
+/// (to tell, in a scanned folder, whether it meant to be a declaration).
+struct Unread {
+    finding: Box<Finding>,
+    head: Option<Vec<u8>>,
+}
+
+/// How much of an unusable file is read to look for `kind:`.
+const SNIFF_BYTES: u64 = 64 * 1024;
+
+/// Read and decode a file, or the finding that says why not. Only regular
+/// files are opened (a FIFO or a device would block or never end), and never
+/// more than the size limit is read, whatever the metadata said.
+fn read(path: &Path, file: FileId, opts: &Options) -> Result<String, Unread> {
+    use std::io::Read;
     let lang = opts.lang();
-    let meta = std::fs::metadata(path);
-    if let Ok(m) = &meta
-        && m.len() > opts.load.max_file_size
-    {
-        let msg = match lang {
-            Lang::Zh => format!(
-                "文件有 {} 字节，超过上限 {} 字节，未检查",
-                m.len(),
-                opts.load.max_file_size
-            ),
-            Lang::En => format!(
-                "the file has {} bytes, over the limit of {}; not checked",
-                m.len(),
-                opts.load.max_file_size
-            ),
-        };
-        return Err(Box::new(code_finding(
+    let limit = opts.load.max_file_size;
+    let fail = |zh: String, en: String, head: Option<Vec<u8>>| Unread {
+        finding: Box::new(code_finding(
             "JX008",
             lang,
-            msg,
+            lang.pick(&zh, &en).to_owned(),
             file,
             Span::at(0),
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(|e| {
-        let msg = match lang {
-            Lang::Zh => format!("无法读取文件：{}", discover::io_zh(&e)),
-            Lang::En => format!("cannot read the file: {e}"),
+        )),
+        head,
+    };
+    let io_fail = |e: std::io::Error| {
+        fail(
+            format!("无法读取文件：{}", discover::io_zh(&e)),
+            format!("cannot read the file: {e}"),
+            None,
+        )
+    };
+    let meta = std::fs::metadata(path).map_err(io_fail)?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() {
+            ("是文件夹", "it is a folder")
+        } else {
+            ("是管道、设备或套接字", "it is a pipe, device or socket")
         };
-        Box::new(code_finding("JX008", lang, msg, file, Span::at(0)))
-    })?;
-    load::decode(&bytes, file, lang)
+        return Err(fail(
+            format!("不是普通文件（{}），未读取", what.0),
+            format!("not a regular file ({}); not read", what.1),
+            None,
+        ));
+    }
+    let sniff = |path: &Path| -> Option<Vec<u8>> {
+        let mut head = Vec::new();
+        let f = std::fs::File::open(path).ok()?;
+        f.take(SNIFF_BYTES).read_to_end(&mut head).ok()?;
+        Some(head)
+    };
+    let too_big = |size: u64| {
+        fail(
+            format!("文件有 {size} 字节，超过上限 {limit} 字节，未检查"),
+            format!("the file has {size} bytes, over the limit of {limit}; not checked"),
+            sniff(path),
+        )
+    };
+    if meta.len() > limit {
+        return Err(too_big(meta.len()));
+    }
+    let f = std::fs::File::open(path).map_err(io_fail)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    // One byte past the limit tells a file that grew since `metadata`.
+    f.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io_fail)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_big(bytes.len() as u64));
+    }
+    load::decode(&bytes, file, lang).map_err(|finding| {
+        bytes.truncate(SNIFF_BYTES as usize);
+        Unread {
+            finding,
+            head: Some(bytes),
+        }
+    })
 }
 
 fn load_and_check(
@@ -409,12 +456,16 @@ fn load_and_check(
 ) -> Loaded {
     let text = match read(path, file, opts) {
         Ok(t) => t,
-        Err(f) => {
-            // Folder discovery skips what is clearly not a declaration.
-            let declaration =
-                explicit || std::fs::read(path).map_or(true, |b| load::bytes_mention_kind(&b));
+        Err(Unread { finding, head }) => {
+            // Folder discovery skips what is clearly not a declaration; what
+            // could not be read at all is reported.
+            let declaration = explicit || head.as_deref().is_none_or(load::bytes_mention_kind);
             return Loaded {
-                findings: if declaration { vec![*f] } else { Vec::new() },
+                findings: if declaration {
+                    vec![*finding]
+                } else {
+                    Vec::new()
+                },
                 declaration,
                 ..Loaded::default()
             };
@@ -476,6 +527,13 @@ struct Relations {
 
 fn relate(docs: &[Option<&Ident>], files: &[FileEntry]) -> Relations {
     let mut r = Relations::default();
+    // Paths resolved once per file, not once per (summary, file) pair.
+    let has_summary = docs.iter().flatten().any(|d| d.kind == Kind::Summary);
+    let canon: Vec<PathBuf> = if has_summary {
+        files.iter().map(|f| canonical(&f.path)).collect()
+    } else {
+        Vec::new()
+    };
     // SPEC §2: `declared` is the target of the same `code`, else the one of the
     // same name, department and year. Codes are matched within a year (a
     // project re-declared every year may keep its code), and a project renamed
@@ -518,6 +576,19 @@ fn relate(docs: &[Option<&Ident>], files: &[FileEntry]) -> Relations {
         }
     }
     // Summaries: projects of the same department and year in the folder and below.
+    let mut by_owner: HashMap<(Option<i32>, Option<&str>), Vec<usize>> = HashMap::new();
+    if has_summary {
+        for (j, p) in docs.iter().enumerate() {
+            if let Some(p) = p
+                && p.kind != Kind::Summary
+            {
+                by_owner
+                    .entry((p.year, p.department.as_deref()))
+                    .or_default()
+                    .push(j);
+            }
+        }
+    }
     for (i, d) in docs.iter().enumerate() {
         let Some(s) = d else { continue };
         if s.kind != Kind::Summary {
@@ -526,12 +597,12 @@ fn relate(docs: &[Option<&Ident>], files: &[FileEntry]) -> Relations {
         let dir = canonical(files[i].path.parent().unwrap_or(Path::new(".")));
         let mut chosen: Vec<usize> = Vec::new();
         let mut keys: HashMap<String, usize> = HashMap::new();
-        for (j, p) in docs.iter().enumerate() {
-            let Some(p) = p else { continue };
-            if p.kind == Kind::Summary || p.year != s.year || p.department != s.department {
-                continue;
-            }
-            if !canonical(&files[j].path).starts_with(&dir) {
+        let candidates = by_owner
+            .get(&(s.year, s.department.as_deref()))
+            .map_or(&[][..], Vec::as_slice);
+        for &j in candidates {
+            let Some(p) = docs[j] else { continue };
+            if !canon[j].starts_with(&dir) {
                 continue;
             }
             // A project with a target and a self-evaluation counts once, by the latter.
@@ -578,6 +649,11 @@ fn apply_waivers(
     lang: Lang,
 ) {
     let mut extra = Vec::new();
+    // Findings by code, so each waiver touches only its own (no waivers × findings).
+    let mut by_code: HashMap<Arc<str>, Vec<usize>> = HashMap::new();
+    for (i, f) in findings.iter().enumerate() {
+        by_code.entry(f.code.clone()).or_default().push(i);
+    }
     for w in waivers {
         let code = w.code.as_str();
         let known = rules.rule(code).is_some()
@@ -615,12 +691,13 @@ fn apply_waivers(
             continue;
         };
         let mut used = false;
-        for f in findings
-            .iter_mut()
-            .filter(|f| &*f.code == code && f.suppressed.is_none())
-        {
-            f.suppressed = Some(Suppression::Waiver(reason.clone()));
-            used = true;
+        for &i in by_code.get(code).map_or(&[][..], Vec::as_slice) {
+            if let Some(f) = findings.get_mut(i)
+                && f.suppressed.is_none()
+            {
+                f.suppressed = Some(Suppression::Waiver(reason.clone()));
+                used = true;
+            }
         }
         if !used {
             let msg = match lang {

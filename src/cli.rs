@@ -310,6 +310,9 @@ pub fn default_sources() -> Vec<RuleSource> {
         .collect()
 }
 
+/// Largest rule file read (rule files are small; a larger one is not a rule file).
+pub const MAX_RULE_FILE_SIZE: u64 = 10 * 1024 * 1024;
+
 /// A rule file, or every `*.rules` file under a folder (sorted).
 pub fn read_rule_sources(p: &Path) -> Result<Vec<RuleSource>, String> {
     let meta = std::fs::metadata(p).map_err(|e| format!("{}: {e}", p.display()))?;
@@ -328,6 +331,19 @@ pub fn read_rule_sources(p: &Path) -> Result<Vec<RuleSource>, String> {
     files
         .into_iter()
         .map(|f| {
+            // A FIFO or device would block or never end: only regular files,
+            // and not beyond the size limit.
+            let meta = std::fs::metadata(&f).map_err(|e| format!("{}: {e}", f.display()))?;
+            if !meta.is_file() {
+                return Err(format!("{}: not a regular file", f.display()));
+            }
+            if meta.len() > MAX_RULE_FILE_SIZE {
+                return Err(format!(
+                    "{}: {} bytes, over the limit of {MAX_RULE_FILE_SIZE} for a rule file",
+                    f.display(),
+                    meta.len()
+                ));
+            }
             let bytes = std::fs::read(&f).map_err(|e| format!("{}: {e}", f.display()))?;
             let text = String::from_utf8(bytes).map_err(|e| {
                 format!(
@@ -345,11 +361,11 @@ pub fn read_rule_sources(p: &Path) -> Result<Vec<RuleSource>, String> {
 }
 
 fn check_options(s: &Setup) -> Result<Options, String> {
-    let mut opts = Options::new(LoadOptions {
+    let mut opts = Options::new(s.config.limits.apply(LoadOptions {
         profile: s.rules.profile,
         lang: s.lang,
         ..LoadOptions::default()
-    });
+    }));
     if !s.config.exclude.is_empty() {
         let base = s.config.path.as_deref().and_then(Path::parent);
         let ex = Exclude::new(&s.config.exclude, base).map_err(|e| e.to_string())?;

@@ -27,6 +27,124 @@ pub struct Config {
     pub severity: HashMap<String, (Option<Severity>, Span)>,
     pub exclude: Vec<String>,
     pub lang: Option<Lang>,
+    /// `limits`: overrides of the input limits (see [`Limits`]).
+    pub limits: Limits,
+}
+
+/// `limits:` in the config — each one optional; unset keeps the default.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Limits {
+    /// Bytes; written `20MB`, `512KB` or a plain number.
+    pub max_file_size: Option<u64>,
+    pub max_depth: Option<usize>,
+    pub max_nodes: Option<usize>,
+    pub max_alias_nodes: Option<usize>,
+}
+
+impl Limits {
+    /// The load options with these overrides applied.
+    pub fn apply(&self, mut o: crate::load::LoadOptions) -> crate::load::LoadOptions {
+        if let Some(v) = self.max_file_size {
+            o.max_file_size = v;
+        }
+        if let Some(v) = self.max_depth {
+            o.yaml.max_depth = v;
+        }
+        if let Some(v) = self.max_nodes {
+            o.yaml.max_nodes = v;
+        }
+        if let Some(v) = self.max_alias_nodes {
+            o.yaml.max_alias_nodes = v;
+        }
+        o
+    }
+}
+
+/// Largest `max_file_size` accepted: spans are 32-bit byte offsets.
+const MAX_FILE_SIZE_CAP: u64 = 1 << 30;
+/// Deepest `max_depth` accepted: deeper trees would risk the stack.
+const MAX_DEPTH_CAP: usize = 1000;
+const LIMIT_KEYS: [&str; 4] = ["max_file_size", "max_depth", "max_nodes", "max_alias_nodes"];
+
+/// Read `limits: { max_file_size: 20MB, max_depth: 64, max_nodes: …, max_alias_nodes: … }`.
+fn parse_limits(v: &yaml::Node<'_>, lang: Lang, errors: &mut Vec<ConfigError>) -> Limits {
+    let mut out = Limits::default();
+    let err = |span: Span, zh: String, en: String, help: Option<String>| ConfigError {
+        span,
+        message: match lang {
+            Lang::Zh => zh,
+            Lang::En => en,
+        },
+        help,
+    };
+    let Yaml::Map(entries) = &v.yaml else {
+        if !v.is_null() {
+            errors.push(err(
+                v.span,
+                "limits 应为映射，如 { max_file_size: 20MB }".into(),
+                "limits must be a mapping, e.g. { max_file_size: 20MB }".into(),
+                None,
+            ));
+        }
+        return out;
+    };
+    for (k, val) in entries {
+        let key = k.as_str().unwrap_or("");
+        let text = val.as_str().unwrap_or("").trim();
+        let (max, number) = match key {
+            "max_file_size" => (MAX_FILE_SIZE_CAP, parse_size(text)),
+            "max_depth" => (MAX_DEPTH_CAP as u64, text.parse::<u64>().ok()),
+            "max_nodes" | "max_alias_nodes" => (u32::MAX as u64, text.parse::<u64>().ok()),
+            _ => {
+                let help = match did_you_mean(key, LIMIT_KEYS) {
+                    Some(g) => format!("did you mean `{g}`?"),
+                    None => format!("keys: {}", LIMIT_KEYS.join(", ")),
+                };
+                errors.push(err(
+                    k.span,
+                    format!("未知的限制“{key}”"),
+                    format!("unknown limit `{key}`"),
+                    Some(help),
+                ));
+                continue;
+            }
+        };
+        match number {
+            Some(n) if (1..=max).contains(&n) => match key {
+                "max_file_size" => out.max_file_size = Some(n),
+                "max_depth" => out.max_depth = Some(n as usize),
+                "max_nodes" => out.max_nodes = Some(n as usize),
+                _ => out.max_alias_nodes = Some(n as usize),
+            },
+            _ => errors.push(err(
+                val.span,
+                format!("限制 {key} 的值“{text}”无效：须为 1 到 {max} 之间的整数"),
+                format!("bad value `{text}` for {key}: a whole number from 1 to {max}"),
+                (key == "max_file_size").then(|| "e.g. 20MB, 512KB, 1048576".to_owned()),
+            )),
+        }
+    }
+    out
+}
+
+/// `20MB`, `512 KB`, `1GB`, `1048576`: bytes (KB = 1024).
+fn parse_size(t: &str) -> Option<u64> {
+    let t = t.trim();
+    let upper = t.to_ascii_uppercase();
+    let (num, mult) = [
+        ("GB", 1u64 << 30),
+        ("MB", 1 << 20),
+        ("KB", 1 << 10),
+        ("B", 1),
+    ]
+    .iter()
+    .find_map(|(suffix, m)| {
+        upper
+            .strip_suffix(suffix)
+            .map(|n| (n.trim().to_owned(), *m))
+    })
+    .unwrap_or((upper.clone(), 1));
+    num.parse::<u64>().ok()?.checked_mul(mult)
 }
 
 /// A problem in the config file.
@@ -53,7 +171,9 @@ pub fn find(start: &Path) -> Option<PathBuf> {
     None
 }
 
-const KEYS: [&str; 6] = ["profile", "rules", "params", "severity", "exclude", "lang"];
+const KEYS: [&str; 7] = [
+    "profile", "rules", "params", "severity", "exclude", "lang", "limits",
+];
 
 /// Parse a config text. `lang` is the language of the messages.
 pub fn parse(text: &str, path: Option<&Path>, lang: Lang) -> Result<Config, Vec<ConfigError>> {
@@ -220,6 +340,7 @@ pub fn parse(text: &str, path: Option<&Path>, lang: Lang) -> Result<Config, Vec<
                     cfg.severity.insert(code, (sev, sk.span));
                 }
             }
+            "limits" => cfg.limits = parse_limits(v, lang, &mut errors),
             _ => {
                 let guess = did_you_mean(key, KEYS);
                 errors.push(ConfigError {

@@ -7,6 +7,27 @@ use serde::Serialize;
 use std::fmt;
 use std::sync::Arc;
 
+/// Longest message, label or help text a finding carries, in bytes; longer
+/// ones (a 2 MB scalar quoted in a message) are cut at a character boundary
+/// and end in `…`.
+pub const MAX_MESSAGE: usize = 4096;
+
+/// Most secondary labels one finding carries; the rest are dropped.
+pub const MAX_LABELS: usize = 64;
+
+/// `s`, cut to at most [`MAX_MESSAGE`] bytes (plus the `…`).
+pub fn clip(mut s: String) -> String {
+    if s.len() > MAX_MESSAGE {
+        let mut end = MAX_MESSAGE;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        s.truncate(end);
+        s.push('…');
+    }
+    s
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -122,7 +143,7 @@ impl Finding {
             code: code.into(),
             severity,
             title: title.into(),
-            message: message.into(),
+            message: clip(message.into()),
             file,
             span,
             label: None,
@@ -133,11 +154,16 @@ impl Finding {
         }
     }
     pub fn with_help(mut self, help: impl Into<Arc<str>>) -> Finding {
-        self.help = Some(help.into());
+        let help: Arc<str> = help.into();
+        self.help = Some(if help.len() > MAX_MESSAGE {
+            clip(help.to_string()).into()
+        } else {
+            help
+        });
         self
     }
     pub fn with_label(mut self, label: impl Into<String>) -> Finding {
-        self.label = Some(label.into());
+        self.label = Some(clip(label.into()));
         self
     }
     pub fn with_path(mut self, path: impl Into<String>) -> Finding {
@@ -145,11 +171,13 @@ impl Finding {
         self
     }
     pub fn also(mut self, file: FileId, span: Span, text: impl Into<String>) -> Finding {
-        self.labels.push(Label {
-            file,
-            span,
-            text: text.into(),
-        });
+        if self.labels.len() < MAX_LABELS {
+            self.labels.push(Label {
+                file,
+                span,
+                text: clip(text.into()),
+            });
+        }
         self
     }
     pub fn is_suppressed(&self) -> bool {

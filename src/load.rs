@@ -215,7 +215,31 @@ pub fn load_text(text: &str, file: FileId, opts: &LoadOptions, explicit: bool) -
         file,
         opts,
         findings: Vec::new(),
+        lines: std::cell::OnceCell::new(),
     };
+    if let Some((at, c, n)) = control_char(text) {
+        let code = c as u32;
+        let msg = match (opts.lang, n) {
+            (Lang::Zh, 1) => format!("控制字符 U+{code:04X} 不能出现在 YAML 文件中"),
+            (Lang::Zh, _) => {
+                format!("控制字符 U+{code:04X} 不能出现在 YAML 文件中（全文共 {n} 处）")
+            }
+            (Lang::En, 1) => format!("control character U+{code:04X} is not allowed in YAML"),
+            (Lang::En, _) => {
+                format!("control character U+{code:04X} is not allowed in YAML ({n} in the file)")
+            }
+        };
+        let help = opts.lang.pick(
+            "删除不可见的控制字符（常见于从 Excel 或网页复制的文字）",
+            "remove the invisible control characters (often pasted from Excel or a web page)",
+        );
+        cx.push(
+            "JX001",
+            Span::new(at, at + c.len_utf8()),
+            msg,
+            Some(help.into()),
+        );
+    }
     let parsed = yaml::parse(text, opts.yaml);
     if let Some(err) = parsed.error {
         if !explicit && !mentions_kind(text) {
@@ -238,6 +262,14 @@ pub fn load_text(text: &str, file: FileId, opts: &LoadOptions, explicit: bool) -
                 Lang::Zh => format!("节点超过 {n} 个（含别名展开），文件过大或是别名炸弹"),
                 Lang::En => {
                     format!("more than {n} nodes (aliases expanded): too large, or an alias bomb")
+                }
+            },
+            yaml::ErrorKind::TooManyAliasNodes(n) => match lang {
+                Lang::Zh => format!("别名展开的节点超过 {n} 个：这是别名炸弹，或别名用得过多"),
+                Lang::En => {
+                    format!(
+                        "aliases expand to more than {n} nodes: an alias bomb, or too many aliases"
+                    )
                 }
             },
             yaml::ErrorKind::UnknownAlias => lang
@@ -347,6 +379,16 @@ pub fn load_text(text: &str, file: FileId, opts: &LoadOptions, explicit: bool) -
         root: node,
     });
     cx.finish(doc)
+}
+
+/// The first character YAML does not allow in a stream (C0 controls other
+/// than tab and line breaks, DEL, C1 controls): its offset, the character and
+/// how many there are in all.
+fn control_char(text: &str) -> Option<(usize, char, usize)> {
+    let bad = |c: char| matches!(c, '\0'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{7F}'..='\u{9F}');
+    let (at, c) = text.char_indices().find(|&(_, c)| bad(c))?;
+    let n = text[at..].chars().filter(|&c| bad(c)).count();
+    Some((at, c, n))
 }
 
 /// Whether unparsable text still looks like it meant to be a declaration.
@@ -574,6 +616,15 @@ pub fn did_you_mean<'a>(
         _ if wide => 2,
         _ => 3,
     };
+    // The distance is at least the difference in length: a 2 MB key is
+    // compared with nothing (levenshtein costs the product of the lengths).
+    let candidates: Vec<&str> = candidates
+        .into_iter()
+        .filter(|c| c.chars().count().abs_diff(n) <= limit)
+        .collect();
+    if candidates.is_empty() {
+        return None;
+    }
     let lower = word.to_lowercase();
     candidates
         .into_iter()
@@ -592,6 +643,8 @@ struct Cx<'t, 'o> {
     file: FileId,
     opts: &'o LoadOptions,
     findings: Vec<Finding>,
+    /// Built on first use and kept: one index per file, however many duplicates.
+    lines: std::cell::OnceCell<crate::source::LineIndex>,
 }
 
 impl Cx<'_, '_> {
@@ -713,9 +766,10 @@ impl Cx<'_, '_> {
     }
 
     fn duplicate(&mut self, name: &str, key: Key, span: Span, first: Span) {
-        let line = crate::source::LineIndex::new(self.text)
-            .position(self.text, first.start as usize)
-            .line;
+        let line = self
+            .lines
+            .get_or_init(|| crate::source::LineIndex::new(self.text))
+            .line(first.start as usize);
         let first_name = &self.text[first.range()];
         let msg = match self.lang() {
             Lang::Zh if first_name == name => format!("字段“{name}”重复（第 {line} 行已有）"),

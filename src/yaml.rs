@@ -14,6 +14,9 @@ pub struct Limits {
     pub max_depth: usize,
     /// Nodes in the tree, counting every alias expansion.
     pub max_nodes: usize,
+    /// Nodes copied by alias expansion (`*a`), in all: an alias bomb stops
+    /// here long before it reaches `max_nodes`.
+    pub max_alias_nodes: usize,
 }
 
 impl Default for Limits {
@@ -21,6 +24,7 @@ impl Default for Limits {
         Limits {
             max_depth: 64,
             max_nodes: 2_000_000,
+            max_alias_nodes: 100_000,
         }
     }
 }
@@ -73,6 +77,8 @@ pub enum ErrorKind {
     Syntax(String),
     TooDeep(usize),
     TooManyNodes(usize),
+    /// Alias expansion would copy more than this many nodes.
+    TooManyAliasNodes(usize),
     /// An alias to an anchor that is not defined (or still open).
     UnknownAlias,
 }
@@ -119,6 +125,7 @@ pub fn parse(text: &str, limits: Limits) -> Parsed<'_> {
     // anchor id → (node, its node count); ids are dense from 1.
     let mut anchors: Vec<Option<(Node<'_>, usize)>> = Vec::new();
     let mut nodes = 0usize;
+    let mut alias_nodes = 0usize;
     let mut documents = 0usize;
     let bytes = text.as_bytes();
 
@@ -245,7 +252,15 @@ pub fn parse(text: &str, limits: Limits) -> Parsed<'_> {
             },
             Event::Alias(id) => match anchors.get(id).and_then(|a| a.as_ref()) {
                 Some((node, count)) => {
-                    nodes += count;
+                    nodes = nodes.saturating_add(*count);
+                    alias_nodes = alias_nodes.saturating_add(*count);
+                    if alias_nodes > limits.max_alias_nodes {
+                        out.error = Some(Error {
+                            span: Span::new(start, end),
+                            kind: ErrorKind::TooManyAliasNodes(limits.max_alias_nodes),
+                        });
+                        return out;
+                    }
                     if nodes > limits.max_nodes {
                         out.error = Some(Error {
                             span: Span::new(start, end),
@@ -415,6 +430,15 @@ mod tests {
         assert!(matches!(p.error.unwrap().kind, ErrorKind::TooDeep(64)));
         let bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n";
         let p = parse(bomb, Limits::default());
+        assert!(matches!(
+            p.error.unwrap().kind,
+            ErrorKind::TooManyAliasNodes(100_000)
+        ));
+        let roomy = Limits {
+            max_alias_nodes: usize::MAX,
+            ..Limits::default()
+        };
+        let p = parse(bomb, roomy);
         assert!(matches!(p.error.unwrap().kind, ErrorKind::TooManyNodes(_)));
         let ok = parse("a: &x 1\nb: *x\n", Limits::default());
         let root = ok.root.unwrap();

@@ -22,30 +22,128 @@ pub struct Source {
 }
 
 impl SourceCode for Source {
+    /// miette's own `read_span` on a `str` scans from the start of the text on
+    /// every call, which is quadratic over many findings in a large file. Here
+    /// the line index finds the lines around the span, and miette reads only them.
     fn read_span<'a>(
         &'a self,
         span: &SourceSpan,
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let inner = self.text.as_ref().read_span(span, before, after)?;
-        let start = inner.span().offset();
         let text: &str = &self.text;
-        let line_start = text[..start.min(text.len())]
-            .rfind('\n')
-            .map_or(0, |i| i + 1);
-        let column = text
-            .get(line_start..start)
-            .map_or(inner.column(), |s| s.chars().count());
+        let idx = line_index(&self.text);
+        let start = span.offset().min(text.len());
+        let end = start.saturating_add(span.len()).min(text.len());
+        let first = idx.line(start).max(1);
+        let last = idx.line(end).max(first);
+        let from = first.saturating_sub(before).max(1);
+        let to = last.saturating_add(after).min(idx.line_count());
+        let mut ws = idx.line_start(from).unwrap_or(0).min(start);
+        let mut we = idx
+            .line_start(to.saturating_add(1))
+            .unwrap_or(text.len())
+            .max(end);
+        while !text.is_char_boundary(ws) {
+            ws -= 1;
+        }
+        while !text.is_char_boundary(we) {
+            we += 1;
+        }
+        let column = idx.position(text, start).column.saturating_sub(1) as usize;
+        if we - ws > MAX_SNIPPET {
+            // Long lines (a 2 MB scalar, a whole table on one line): show the
+            // part of the span's line around it, not megabytes per finding.
+            let line_end = idx.line_start(last + 1).unwrap_or(text.len());
+            let mut a = start
+                .saturating_sub(SNIPPET_SIDE)
+                .max(idx.line_start(first).unwrap_or(0));
+            while !text.is_char_boundary(a) {
+                a -= 1;
+            }
+            let mut b = (end.min(start + MAX_LABEL) + SNIPPET_SIDE)
+                .min(line_end)
+                .max(start);
+            while !text.is_char_boundary(b) {
+                b += 1;
+            }
+            let data = &text[a..b];
+            let lines = data.bytes().filter(|&c| c == b'\n').count() + 1;
+            return Ok(Box::new(MietteSpanContents::new_named(
+                self.name.to_string(),
+                data.as_bytes(),
+                SourceSpan::from((a, b - a)),
+                idx.line(a).max(1) - 1,
+                column,
+                lines,
+            )));
+        }
+        let window = text.get(ws..we).ok_or(MietteError::OutOfBounds)?;
+        let local = SourceSpan::from((start - ws, end - start));
+        let inner = window.read_span(&local, before, after)?;
+        let offset = ws + inner.span().offset();
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.to_string(),
             inner.data(),
-            *inner.span(),
-            inner.line(),
+            SourceSpan::from((offset, inner.span().len())),
+            inner.line() + (from - 1),
             column,
             inner.line_count(),
         )))
     }
+}
+
+/// Most bytes of source shown for one diagnostic before long lines are cut.
+const MAX_SNIPPET: usize = 4096;
+/// Bytes shown on either side of a span on a long line.
+const SNIPPET_SIDE: usize = 200;
+/// Longest label underline, in bytes; longer spans are underlined on their
+/// first line only (a mapping of 100,000 lines is not printed whole).
+const MAX_LABEL: usize = 1024;
+
+/// A finding's span as a label: cut to its first line and [`MAX_LABEL`] bytes when longer.
+fn label_span(text: Option<&str>, s: Span) -> SourceSpan {
+    let Some(text) = text.filter(|_| s.len() > MAX_LABEL) else {
+        return span(s);
+    };
+    let start = (s.start as usize).min(text.len());
+    let mut end = text[start..]
+        .find(['\n', '\r'])
+        .map_or(text.len(), |i| start + i)
+        .min(start + MAX_LABEL)
+        .min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    SourceSpan::from((start, end - start))
+}
+
+/// The line index of a text, built once however many findings it has.
+/// Findings are rendered file by file (with labels in a few other files), so
+/// a small per-thread cache of the latest texts suffices.
+fn line_index(text: &Arc<str>) -> Arc<crate::source::LineIndex> {
+    use crate::source::LineIndex;
+    use std::cell::RefCell;
+    const KEEP: usize = 8;
+    thread_local! {
+        // Each text is kept alive with its index, so its address cannot be reused.
+        static CACHE: RefCell<Vec<(Arc<str>, Arc<LineIndex>)>> = const { RefCell::new(Vec::new()) };
+    }
+    CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(i) = cache.iter().position(|(t, _)| Arc::ptr_eq(t, text)) {
+            let hit = cache.remove(i);
+            let idx = hit.1.clone();
+            cache.push(hit);
+            return idx;
+        }
+        let idx = Arc::new(LineIndex::new(text));
+        if cache.len() >= KEEP {
+            cache.remove(0);
+        }
+        cache.push((text.clone(), idx.clone()));
+        idx
+    })
 }
 
 /// One rendered diagnostic.
@@ -137,24 +235,31 @@ pub fn diag(o: &Outcome, f: &Finding, lang: Lang) -> Diag {
     };
     let mut labels = Vec::new();
     let mut related = Vec::new();
+    let own_text = source.as_ref().map(|s| &*s.text);
     if source.is_some() {
         let text = f.label.clone().unwrap_or_else(|| f.title.to_string());
-        labels.push(LabeledSpan::new_primary_with_span(Some(text), span(f.span)));
+        labels.push(LabeledSpan::new_primary_with_span(
+            Some(text),
+            label_span(own_text, f.span),
+        ));
     }
     // Labels in other files (a summary's projects): one compact note listing
     // them as `file:line:column  text`, rather than a snippet per file.
     let mut elsewhere = Vec::new();
     for l in &f.labels {
-        if l.file == f.file {
+        // A label far from the primary span (the first of 100,000 duplicate
+        // keys) is listed as a location, not drawn in one huge snippet.
+        let far = (l.span.start as usize).abs_diff(f.span.start as usize) > MAX_SNIPPET;
+        if l.file == f.file && !far {
             labels.push(LabeledSpan::new_with_span(
                 Some(l.text.clone()),
-                span(l.span),
+                label_span(own_text, l.span),
             ));
         } else if let Some(e) = o.file(l.file) {
             let at = e
                 .text
-                .as_deref()
-                .map(|t| crate::source::LineIndex::new(t).position(t, l.span.start as usize));
+                .as_ref()
+                .map(|t| line_index(t).position(t, l.span.start as usize));
             let loc = at.map_or_else(
                 || e.name.to_string(),
                 |p| format!("{}:{}:{}", e.name, p.line, p.column),

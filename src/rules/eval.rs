@@ -96,6 +96,7 @@ pub struct Eval<'a> {
     work: u64,
     /// Values of the rule set's root paths for this document ([`Ex::Cached`]).
     cache: Vec<Option<Val<'a>>>,
+    regexes: HashMap<String, Option<Rc<regex::Regex>>>,
 }
 
 impl<'a> Eval<'a> {
@@ -107,6 +108,7 @@ impl<'a> Eval<'a> {
             locals: Vec::new(),
             work: 0,
             cache: vec![None; set.cached_paths],
+            regexes: HashMap::new(),
         }
     }
 
@@ -152,6 +154,36 @@ impl<'a> Eval<'a> {
                 )),
             );
         }
+    }
+
+    /// A pattern computed at run time, compiled once per rule run and counted
+    /// as work by its length (compiling is the costly part; matching is linear).
+    fn regex(&mut self, p: &str) -> Option<Rc<regex::Regex>> {
+        if let Some(re) = self.regexes.get(p) {
+            return re.clone();
+        }
+        self.work = self.work.saturating_add(p.len() as u64);
+        let re = super::compile::build_regex(p).ok().map(Rc::new);
+        if self.regexes.len() < 256 {
+            self.regexes.insert(p.to_owned(), re.clone());
+        }
+        re
+    }
+
+    /// Count a collection's size as work: the steps that walk, copy or search
+    /// it cost one each, so `count(indicators.*.*.*)` inside a `for` over the
+    /// same 100,000 indicators stops at the limit instead of running for hours.
+    fn charge(&mut self, v: &Val<'_>) {
+        let n = match v {
+            Val::List(items) | Val::Multi(items) => items.len(),
+            Val::Node(n) => match &n.node.value {
+                Value::List(items) => items.len(),
+                Value::Map(es) => es.len(),
+                _ => 0,
+            },
+            _ => 0,
+        };
+        self.work = self.work.saturating_add(n as u64);
     }
 
     fn over(&self) -> bool {
@@ -235,7 +267,7 @@ impl<'a> Eval<'a> {
         }
         for label in &check.labels {
             let v = self.eval(&label.at);
-            for item in items_or_self(v) {
+            for item in items_or_self(v).into_iter().take(crate::diag::MAX_LABELS) {
                 let Val::Node(n) = item else { continue };
                 let text = match &label.text {
                     Some(t) => self.render(t),
@@ -272,24 +304,19 @@ impl<'a> Eval<'a> {
         };
         let mut s = String::new();
         for seg in segs {
+            // Bound what a message can grow to, before building it.
+            if s.len() > crate::diag::MAX_MESSAGE {
+                break;
+            }
             match seg {
                 Seg::Lit(l) => s.push_str(l),
                 Seg::Expr(e) => {
                     let v = self.eval(e);
-                    s.push_str(&display(&v, lang));
+                    display_into(&v, lang, &mut s, crate::diag::MAX_MESSAGE);
                 }
             }
         }
-        // Bound what a message can grow to.
-        if s.len() > 4096 {
-            let mut end = 4096;
-            while !s.is_char_boundary(end) {
-                end -= 1;
-            }
-            s.truncate(end);
-            s.push('…');
-        }
-        s
+        crate::diag::clip(s)
     }
 
     pub fn eval(&mut self, e: &'a Ex) -> Val<'a> {
@@ -362,15 +389,19 @@ impl<'a> Eval<'a> {
             }
             Ex::Get(b, k) => {
                 let v = self.eval(b);
+                self.charge(&v);
                 get(v, *k)
             }
             Ex::Star(b) => {
                 let v = self.eval(b);
-                star(v)
+                let out = star(v);
+                self.charge(&out);
+                out
             }
             Ex::Index(b, i) => {
                 let base = self.eval(b);
                 let idx = self.eval(i);
+                self.charge(&base);
                 index(base, idx)
             }
             Ex::Call(f, args) => self.call(*f, args),
@@ -426,6 +457,8 @@ impl<'a> Eval<'a> {
         }
         let a = self.eval(l);
         let b = self.eval(r);
+        self.charge(&a);
+        self.charge(&b);
         if a.is_undef() || b.is_undef() {
             return Val::Undef;
         }
@@ -460,6 +493,9 @@ impl<'a> Eval<'a> {
         let dp = || {
             if nargs > 1 { digits(&vals[1]) } else { Some(0) }
         };
+        for v in &vals[..nargs.min(2)] {
+            self.charge(v);
+        }
         match f {
             Func::Count => match iter_items(&vals[0]) {
                 Some(items) => Val::num(Decimal::from(items.len())),
@@ -587,9 +623,9 @@ impl<'a> Eval<'a> {
                 _ => Val::Undef,
             },
             Func::Matches => match (as_text(&vals[0]), as_text(&vals[1])) {
-                (Some(t), Some(p)) => match super::compile::build_regex(&p) {
-                    Ok(re) => Val::Bool(re.is_match(&t)),
-                    Err(_) => Val::Undef,
+                (Some(t), Some(p)) => match self.regex(&p) {
+                    Some(re) => Val::Bool(re.is_match(&t)),
+                    None => Val::Undef,
                 },
                 _ => Val::Undef,
             },
@@ -1156,51 +1192,164 @@ pub fn locate(n: &NodeRef<'_>) -> Span {
 
 /// `indicators.产出指标.数量指标[服务人次].target`: a node's place in its
 /// document, naming list items by their `name` (stable when lines move).
+///
+/// Called once per finding, so it must not walk the whole document: spans
+/// nest, and list items are in source order, so the walk goes down only the
+/// items whose span can hold the target (binary search in long lists). Nodes
+/// the loader adds outside their parent's span fall back to the full walk.
 pub fn node_path(root: &Node, target: &Node) -> String {
-    fn walk(n: &Node, target: &Node, path: &mut String) -> bool {
-        if std::ptr::eq(n, target) {
-            return true;
-        }
-        match &n.value {
-            Value::Map(es) => {
-                for e in es {
-                    let len = path.len();
-                    if !path.is_empty() {
-                        path.push('.');
-                    }
-                    path.push_str(e.key.name());
-                    if walk(&e.node, target, path) {
-                        return true;
-                    }
-                    path.truncate(len);
-                }
-                false
-            }
-            Value::List(items) => {
-                for (i, it) in items.iter().enumerate() {
-                    let len = path.len();
-                    match it.get(Key::Name).and_then(Node::text) {
-                        Some(name) => path.push_str(&format!("[{name}]")),
-                        None => path.push_str(&format!("[{i}]")),
-                    }
-                    if walk(it, target, path) {
-                        return true;
-                    }
-                    path.truncate(len);
-                }
-                false
-            }
-            _ => false,
-        }
-    }
     let mut p = String::new();
+    if walk_spans(root, target, &mut p) {
+        return p;
+    }
+    p.clear();
     walk(root, target, &mut p);
     p
+}
+
+fn push_item(path: &mut String, i: usize, it: &Node) {
+    match it.get(Key::Name).and_then(Node::text) {
+        Some(name) => {
+            path.push('[');
+            path.push_str(name);
+            path.push(']');
+        }
+        None => {
+            path.push('[');
+            path.push_str(&i.to_string());
+            path.push(']');
+        }
+    }
+}
+
+fn holds(n: &Node, target: &Node) -> bool {
+    n.span.start <= target.span.start && target.span.end <= n.span.end
+}
+
+fn walk_spans(n: &Node, target: &Node, path: &mut String) -> bool {
+    if std::ptr::eq(n, target) {
+        return true;
+    }
+    match &n.value {
+        Value::Map(es) => {
+            for e in es.iter().filter(|e| holds(&e.node, target)) {
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(e.key.name());
+                if walk_spans(&e.node, target, path) {
+                    return true;
+                }
+                path.truncate(len);
+            }
+            false
+        }
+        Value::List(items) => {
+            let first = items.partition_point(|it| it.span.end < target.span.start);
+            for (i, it) in items.iter().enumerate().skip(first) {
+                if it.span.start > target.span.start {
+                    break;
+                }
+                if !holds(it, target) {
+                    continue;
+                }
+                let len = path.len();
+                push_item(path, i, it);
+                if walk_spans(it, target, path) {
+                    return true;
+                }
+                path.truncate(len);
+            }
+            false
+        }
+        _ => false,
+    }
+}
+
+fn walk(n: &Node, target: &Node, path: &mut String) -> bool {
+    if std::ptr::eq(n, target) {
+        return true;
+    }
+    match &n.value {
+        Value::Map(es) => {
+            for e in es {
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(e.key.name());
+                if walk(&e.node, target, path) {
+                    return true;
+                }
+                path.truncate(len);
+            }
+            false
+        }
+        Value::List(items) => {
+            for (i, it) in items.iter().enumerate() {
+                let len = path.len();
+                push_item(path, i, it);
+                if walk(it, target, path) {
+                    return true;
+                }
+                path.truncate(len);
+            }
+            false
+        }
+        _ => false,
+    }
 }
 
 /// How a value prints in a message: numbers as written (computed ones exactly,
 /// without trailing zeros), text as is, lists joined.
 pub fn display(v: &Val<'_>, lang: Lang) -> String {
+    let mut s = String::new();
+    display_into(v, lang, &mut s, crate::diag::MAX_MESSAGE);
+    s
+}
+
+/// [`display`] appended to `out`, stopping once `out` is longer than `limit`
+/// (a list of 100,000 names in a message costs no more than the message).
+pub fn display_into(v: &Val<'_>, lang: Lang, out: &mut String, limit: usize) {
+    if let Val::Lits(items) = v {
+        let vals: Vec<Val<'_>> = items.iter().map(lit).collect();
+        return display_into(&Val::List(Rc::new(vals)), lang, out, limit);
+    }
+    if let Val::List(items) | Val::Multi(items) = v {
+        for (i, item) in items.iter().enumerate() {
+            if out.len() > limit {
+                out.push('…');
+                return;
+            }
+            if i > 0 {
+                out.push_str(lang.pick("、", ", "));
+            }
+            display_into(item, lang, out, limit);
+        }
+        return;
+    }
+    let text: Cow<'_, str> = match v {
+        Val::Str(s) => Cow::Borrowed(s),
+        Val::Node(NodeRef {
+            node: Node {
+                value: Value::Text(t),
+                ..
+            },
+            ..
+        }) => Cow::Borrowed(t),
+        other => Cow::Owned(display_one(other, lang)),
+    };
+    // Copy no more than the room left (plus one character, so `clip` marks the cut).
+    let room = limit.saturating_sub(out.len()).saturating_add(4);
+    let mut end = text.len().min(room);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    out.push_str(&text[..end]);
+}
+
+fn display_one(v: &Val<'_>, lang: Lang) -> String {
     match v {
         Val::Undef => lang.pick("（无）", "(none)").to_owned(),
         Val::Bool(b) => match lang {
@@ -1223,22 +1372,53 @@ pub fn display(v: &Val<'_>, lang: Lang) -> String {
                 }
             }
         },
-        Val::Lits(items) => items
-            .iter()
-            .map(|i| display(&lit(i), lang))
-            .collect::<Vec<_>>()
-            .join(lang.pick("、", ", ")),
-        Val::List(items) | Val::Multi(items) => items
-            .iter()
-            .map(|i| display(i, lang))
-            .collect::<Vec<_>>()
-            .join(lang.pick("、", ", ")),
+        Val::List(_) | Val::Multi(_) | Val::Lits(_) => {
+            let mut s = String::new();
+            display_into(v, lang, &mut s, usize::MAX);
+            s
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn node_paths_by_span_match_the_full_walk() {
+        let text = include_str!("../../examples/target-clean.yaml");
+        let doc = crate::load::load_str(text).doc.unwrap();
+        let mut checked = 0;
+        fn visit(root: &Node, n: &Node, checked: &mut usize) {
+            let mut full = String::new();
+            walk(root, n, &mut full);
+            assert_eq!(node_path(root, n), full);
+            *checked += 1;
+            for e in n.entries() {
+                visit(root, &e.node, checked);
+            }
+            for i in n.items() {
+                visit(root, i, checked);
+            }
+        }
+        visit(&doc.root, &doc.root, &mut checked);
+        assert!(checked > 100, "{checked}");
+        let ind = doc
+            .root
+            .path(&[Key::Indicators, Key::Output, Key::Quantity])
+            .map(|l| &l.items()[1])
+            .unwrap();
+        assert_eq!(
+            node_path(&doc.root, ind),
+            "indicators.产出指标.数量指标[签约服务老人数]"
+        );
+        // The loader's virtual level keys sit outside the indicator's span.
+        let level = ind.get(Key::Level2).unwrap();
+        assert_eq!(
+            node_path(&doc.root, level),
+            "indicators.产出指标.数量指标[签约服务老人数].level2"
+        );
+    }
 
     #[test]
     fn agrees_rounds_half_up_at_the_reported_scale() {

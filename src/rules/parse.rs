@@ -611,7 +611,9 @@ impl Builder {
                 Some(e) => return self.expr(e),
                 None => ExprKind::Bool(false),
             },
-            Rule::list => ExprKind::List(p.into_inner().map(|e| self.expr(e)).collect()),
+            Rule::list if !is_comprehension(&p) => {
+                ExprKind::List(p.into_inner().map(|e| self.expr(e)).collect())
+            }
             Rule::call => {
                 let mut inner = p.into_inner();
                 let (name, nspan) = match inner.next() {
@@ -620,9 +622,14 @@ impl Builder {
                 };
                 ExprKind::Call(name, nspan, inner.map(|e| self.expr(e)).collect())
             }
-            Rule::comprehension => {
+            // `[e for x in xs if c]`: the expression, then the comprehension's tail.
+            Rule::list => {
                 let mut inner = p
                     .into_inner()
+                    .flat_map(|q| match q.as_rule() {
+                        Rule::comp_tail => q.into_inner().collect::<Vec<_>>(),
+                        _ => vec![q],
+                    })
                     .filter(|q| !matches!(q.as_rule(), Rule::kw_for | Rule::kw_in | Rule::kw_if));
                 let (Some(e), Some(var), Some(iter)) = (inner.next(), inner.next(), inner.next())
                 else {
@@ -644,6 +651,13 @@ impl Builder {
         };
         Expr { kind, span }
     }
+}
+
+/// A `list` pair holding a comprehension's tail (`for x in xs`).
+fn is_comprehension(p: &Pair<'_, Rule>) -> bool {
+    p.clone()
+        .into_inner()
+        .any(|q| q.as_rule() == Rule::comp_tail)
 }
 
 fn string_body<'a>(p: &Pair<'a, Rule>) -> &'a str {
