@@ -488,11 +488,12 @@ fn load_and_check(
             declared: None,
             lang: opts.lang(),
         };
-        out.findings.extend(eval::run(rules, &cx, false));
-        // Cross-document rules as if nothing were related; a summary always
-        // has relations and waits for phase 2.
+        // Cross-document rules run as if nothing were related; a summary
+        // always has relations and is evaluated again in phase 2.
+        let (local, cross) = eval::run_split(rules, &cx);
+        out.findings.extend(local);
         if doc.kind != Kind::Summary {
-            out.cross = eval::run(rules, &cx, true);
+            out.cross = cross;
         }
         out.ident = Some(Ident::of(&doc));
         out.waivers = waivers_of(&doc);

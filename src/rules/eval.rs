@@ -88,6 +88,20 @@ pub fn run(set: &RuleSet, cx: &Context<'_>, cross: bool) -> Vec<Finding> {
     out
 }
 
+/// Every rule that applies, in one pass sharing one evaluator (and its cache
+/// of root paths): the findings of the single-document rules and those of the
+/// cross-document rules, apart.
+pub fn run_split(set: &RuleSet, cx: &Context<'_>) -> (Vec<Finding>, Vec<Finding>) {
+    let mut ev = Eval::new(set, cx);
+    let (mut local, mut cross) = (Vec::new(), Vec::new());
+    for rule in &set.rules {
+        if rule.applies_to(cx.doc.kind) {
+            ev.rule(rule, if rule.cross { &mut cross } else { &mut local });
+        }
+    }
+    (local, cross)
+}
+
 pub struct Eval<'a> {
     set: &'a RuleSet,
     cx: &'a Context<'a>,
@@ -388,6 +402,14 @@ impl<'a> Eval<'a> {
                 v
             }
             Ex::Get(b, k) => {
+                // `ind.target`: a field of a bound node, read in place.
+                if let Ex::Local(slot) = &**b
+                    && let Some(Val::Node(n)) = self.locals.get(*slot)
+                {
+                    let n = *n;
+                    self.work += n.node.entries().len() as u64;
+                    return get(Val::Node(n), *k);
+                }
                 let v = self.eval(b);
                 self.charge(&v);
                 get(v, *k)
@@ -489,10 +511,6 @@ impl<'a> Eval<'a> {
             *v = self.eval(a);
         }
         let nargs = args.len();
-        // The second argument of round/percent defaults to 0 decimals.
-        let dp = || {
-            if nargs > 1 { digits(&vals[1]) } else { Some(0) }
-        };
         for v in &vals[..nargs.min(2)] {
             self.charge(v);
         }
@@ -525,25 +543,6 @@ impl<'a> Eval<'a> {
                 }
                 Val::num(total.normalize())
             }
-            Func::Min | Func::Max => {
-                let items: Vec<Val<'a>> = if nargs == 2 {
-                    vals.to_vec()
-                } else {
-                    collection(&vals[0]).unwrap_or_default()
-                };
-                let mut best: Option<Num> = None;
-                for it in &items {
-                    let Some(n) = as_num(it) else {
-                        return Val::Undef;
-                    };
-                    best = Some(match best {
-                        None => n,
-                        Some(b) if (f == Func::Min) == (n.value < b.value) => n,
-                        Some(b) => b,
-                    });
-                }
-                best.map_or(Val::Undef, Val::Num)
-            }
             Func::Exists => Val::Bool(match &vals[0] {
                 Val::Undef => false,
                 Val::Multi(items) => !items.is_empty(),
@@ -563,61 +562,6 @@ impl<'a> Eval<'a> {
                 }
                 v => iter_items(v).map_or(Val::Undef, |i| Val::num(Decimal::from(i.len()))),
             },
-            Func::Distinct | Func::Duplicates => {
-                let Some(items) = collection(&vals[0]) else {
-                    return Val::Undef;
-                };
-                // First occurrences in order, with how often each occurs.
-                let mut seen: HashMap<Canon<'a>, usize, FastHash> = HashMap::with_hasher(FastHash);
-                let mut order: Vec<(usize, Val<'a>)> = Vec::new();
-                for it in items {
-                    let next = order.len();
-                    let slot = *seen.entry(canonical(&it)).or_insert(next);
-                    if slot == next {
-                        order.push((1, it));
-                    } else {
-                        order[slot].0 += 1;
-                    }
-                }
-                let keep: Vec<Val<'a>> = order
-                    .into_iter()
-                    .filter(|(n, _)| f == Func::Distinct || *n > 1)
-                    .map(|(_, v)| v)
-                    .collect();
-                Val::List(Rc::new(keep))
-            }
-            Func::Round => {
-                let Some(n) = as_num(&vals[0]) else {
-                    return Val::Undef;
-                };
-                let Some(dp) = dp() else {
-                    return Val::Undef;
-                };
-                // A computed number prints without trailing zeros (SPEC §2):
-                // round(12, 2) is 12, not 12.00; percent() is for fixed digits.
-                let v = n
-                    .value
-                    .round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
-                    .normalize();
-                Val::Num(Num {
-                    value: v,
-                    percent: n.percent,
-                })
-            }
-            Func::Percent => {
-                let Some(n) = as_num(&vals[0]) else {
-                    return Val::Undef;
-                };
-                let Some(dp) = dp() else {
-                    return Val::Undef;
-                };
-                let Some(p) = n.value.checked_mul(Decimal::ONE_HUNDRED) else {
-                    return Val::Undef;
-                };
-                let mut p = p.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
-                p.rescale(dp);
-                Val::Str(Cow::Owned(format!("{p}%")))
-            }
             Func::Agrees => match (as_num(&vals[0]), as_num(&vals[1])) {
                 (Some(rep), Some(comp)) => Val::Bool(agrees(rep.value, comp.value)),
                 _ => Val::Undef,
@@ -628,43 +572,6 @@ impl<'a> Eval<'a> {
                     None => Val::Undef,
                 },
                 _ => Val::Undef,
-            },
-            Func::Year => match &vals[0] {
-                Val::Num(n) => Val::Num(*n),
-                Val::Node(NodeRef {
-                    node:
-                        Node {
-                            value: Value::Num(n),
-                            ..
-                        },
-                    ..
-                }) => Val::Num(*n),
-                v => match as_ind(v).as_deref().map(|i| &i.quantity) {
-                    Some(Quantity::Date(d)) => Val::num(Decimal::from(d.year)),
-                    _ => Val::Undef,
-                },
-            },
-            Func::Amount => match &vals[0] {
-                v @ (Val::Num(_)
-                | Val::Node(NodeRef {
-                    node:
-                        Node {
-                            value: Value::Num(_),
-                            ..
-                        },
-                    ..
-                })) => as_num(v).map_or(Val::Undef, |n| Val::num(n.value)),
-                Val::Str(s) => match crate::amount::parse_amount(s) {
-                    Ok((d, Some(_))) => Val::num(d.normalize()),
-                    _ => match value::parse(s).ok().and_then(|i| i.in_wan()) {
-                        Some(d) => Val::num(d.normalize()),
-                        None => Val::Undef,
-                    },
-                },
-                v => match as_ind(v).and_then(|i| i.in_wan()) {
-                    Some(d) => Val::num(d.normalize()),
-                    None => Val::Undef,
-                },
             },
             Func::Quantitative => {
                 as_ind(&vals[0]).map_or(Val::Undef, |i| Val::Bool(i.is_quantitative()))
@@ -706,48 +613,6 @@ impl<'a> Eval<'a> {
                 })),
                 None => Val::Undef,
             },
-            Func::Met => {
-                let (t, a, cost) = if nargs == 2 {
-                    (as_ind(&vals[0]), as_ind(&vals[1]), false)
-                } else {
-                    match indicator(&vals[0]) {
-                        Some(ind) => (ind.target, ind.actual, ind.cost),
-                        None => return Val::Undef,
-                    }
-                };
-                match (t, a) {
-                    (Some(t), Some(a)) => score::met(&t, &a, cost).map_or(Val::Undef, Val::Bool),
-                    _ => Val::Undef,
-                }
-            }
-            Func::Score => {
-                let v = &vals[0];
-                if let Some(ind) = indicator(v) {
-                    let (Some(t), Some(a), Some(w)) = (ind.target, ind.actual, ind.weight) else {
-                        return Val::Undef;
-                    };
-                    return score::indicator_score(&t, &a, w, ind.cost, ind.reported)
-                        .map_or(Val::Undef, Val::num);
-                }
-                let Val::Node(n) = v else { return Val::Undef };
-                match (
-                    n.node.get(Key::Executed).and_then(Node::num),
-                    n.node.get(Key::Total).and_then(Node::num),
-                ) {
-                    (Some(e), Some(t)) => score::execution_score(e, t).map_or(Val::Undef, Val::num),
-                    _ => Val::Undef,
-                }
-            }
-            Func::Ratio => match indicator(&vals[0]) {
-                Some(IndRef {
-                    target: Some(t),
-                    actual: Some(a),
-                    cost,
-                    ..
-                }) => score::overshoot_ratio(&t, &a, cost)
-                    .map_or(Val::Undef, |r| Val::num(r.normalize())),
-                _ => Val::Undef,
-            },
             Func::Grade => match as_num(&vals[0]) {
                 Some(n) => Val::Str(Cow::Borrowed(score::grade(n.value).as_str())),
                 None => Val::Undef,
@@ -758,7 +623,185 @@ impl<'a> Eval<'a> {
                 }) => Val::Str(Cow::Borrowed(k.name())),
                 _ => Val::Undef,
             },
+            Func::Min
+            | Func::Max
+            | Func::Distinct
+            | Func::Duplicates
+            | Func::Round
+            | Func::Percent
+            | Func::Year
+            | Func::Amount
+            | Func::Met
+            | Func::Score
+            | Func::Ratio => call_heavy(f, &vals, nargs),
         }
+    }
+}
+
+/// The functions with more machinery (hashing, decimals, the scoring formulas),
+/// kept out of [`Eval::call`] so its frame stays small for the common ones.
+#[inline(never)]
+fn call_heavy<'a>(f: Func, vals: &[Val<'a>; 2], nargs: usize) -> Val<'a> {
+    // The second argument of round/percent defaults to 0 decimals.
+    let dp = || {
+        if nargs > 1 { digits(&vals[1]) } else { Some(0) }
+    };
+    match f {
+        Func::Min | Func::Max => {
+            let items: Vec<Val<'a>> = if nargs == 2 {
+                vals.to_vec()
+            } else {
+                collection(&vals[0]).unwrap_or_default()
+            };
+            let mut best: Option<Num> = None;
+            for it in &items {
+                let Some(n) = as_num(it) else {
+                    return Val::Undef;
+                };
+                best = Some(match best {
+                    None => n,
+                    Some(b) if (f == Func::Min) == (n.value < b.value) => n,
+                    Some(b) => b,
+                });
+            }
+            best.map_or(Val::Undef, Val::Num)
+        }
+        Func::Distinct | Func::Duplicates => {
+            let Some(items) = collection(&vals[0]) else {
+                return Val::Undef;
+            };
+            // First occurrences in order, with how often each occurs.
+            let mut seen: HashMap<Canon<'a>, usize, FastHash> = HashMap::with_hasher(FastHash);
+            let mut order: Vec<(usize, Val<'a>)> = Vec::new();
+            for it in items {
+                let next = order.len();
+                let slot = *seen.entry(canonical(&it)).or_insert(next);
+                if slot == next {
+                    order.push((1, it));
+                } else {
+                    order[slot].0 += 1;
+                }
+            }
+            let keep: Vec<Val<'a>> = order
+                .into_iter()
+                .filter(|(n, _)| f == Func::Distinct || *n > 1)
+                .map(|(_, v)| v)
+                .collect();
+            Val::List(Rc::new(keep))
+        }
+        Func::Round => {
+            let Some(n) = as_num(&vals[0]) else {
+                return Val::Undef;
+            };
+            let Some(dp) = dp() else {
+                return Val::Undef;
+            };
+            // A computed number prints without trailing zeros (SPEC §2):
+            // round(12, 2) is 12, not 12.00; percent() is for fixed digits.
+            let v = n
+                .value
+                .round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
+                .normalize();
+            Val::Num(Num {
+                value: v,
+                percent: n.percent,
+            })
+        }
+        Func::Percent => {
+            let Some(n) = as_num(&vals[0]) else {
+                return Val::Undef;
+            };
+            let Some(dp) = dp() else {
+                return Val::Undef;
+            };
+            let Some(p) = n.value.checked_mul(Decimal::ONE_HUNDRED) else {
+                return Val::Undef;
+            };
+            let mut p = p.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
+            p.rescale(dp);
+            Val::Str(Cow::Owned(format!("{p}%")))
+        }
+        Func::Year => match &vals[0] {
+            Val::Num(n) => Val::Num(*n),
+            Val::Node(NodeRef {
+                node:
+                    Node {
+                        value: Value::Num(n),
+                        ..
+                    },
+                ..
+            }) => Val::Num(*n),
+            v => match as_ind(v).as_deref().map(|i| &i.quantity) {
+                Some(Quantity::Date(d)) => Val::num(Decimal::from(d.year)),
+                _ => Val::Undef,
+            },
+        },
+        Func::Amount => match &vals[0] {
+            v @ (Val::Num(_)
+            | Val::Node(NodeRef {
+                node:
+                    Node {
+                        value: Value::Num(_),
+                        ..
+                    },
+                ..
+            })) => as_num(v).map_or(Val::Undef, |n| Val::num(n.value)),
+            Val::Str(s) => match crate::amount::parse_amount(s) {
+                Ok((d, Some(_))) => Val::num(d.normalize()),
+                _ => match value::parse(s).ok().and_then(|i| i.in_wan()) {
+                    Some(d) => Val::num(d.normalize()),
+                    None => Val::Undef,
+                },
+            },
+            v => match as_ind(v).and_then(|i| i.in_wan()) {
+                Some(d) => Val::num(d.normalize()),
+                None => Val::Undef,
+            },
+        },
+        Func::Met => {
+            let (t, a, cost) = if nargs == 2 {
+                (as_ind(&vals[0]), as_ind(&vals[1]), false)
+            } else {
+                match indicator(&vals[0]) {
+                    Some(ind) => (ind.target, ind.actual, ind.cost),
+                    None => return Val::Undef,
+                }
+            };
+            match (t, a) {
+                (Some(t), Some(a)) => score::met(&t, &a, cost).map_or(Val::Undef, Val::Bool),
+                _ => Val::Undef,
+            }
+        }
+        Func::Score => {
+            let v = &vals[0];
+            if let Some(ind) = indicator(v) {
+                let (Some(t), Some(a), Some(w)) = (ind.target, ind.actual, ind.weight) else {
+                    return Val::Undef;
+                };
+                return score::indicator_score(&t, &a, w, ind.cost, ind.reported)
+                    .map_or(Val::Undef, Val::num);
+            }
+            let Val::Node(n) = v else { return Val::Undef };
+            match (
+                n.node.get(Key::Executed).and_then(Node::num),
+                n.node.get(Key::Total).and_then(Node::num),
+            ) {
+                (Some(e), Some(t)) => score::execution_score(e, t).map_or(Val::Undef, Val::num),
+                _ => Val::Undef,
+            }
+        }
+        Func::Ratio => match indicator(&vals[0]) {
+            Some(IndRef {
+                target: Some(t),
+                actual: Some(a),
+                cost,
+                ..
+            }) => {
+                score::overshoot_ratio(&t, &a, cost).map_or(Val::Undef, |r| Val::num(r.normalize()))
+            }
+            _ => Val::Undef,
+        },
+        _ => Val::Undef,
     }
 }
 
