@@ -247,7 +247,7 @@ pub fn run_candidates(
 
     // Phase 2: cross-document rules for the documents that have relations.
     if rules.rules.iter().any(|r| r.cross) {
-        cross_phase(&mut loaded, &files, rules, opts);
+        cross_phase(&mut loaded, &mut files, rules, opts);
     }
 
     // Waivers, per file, over every finding of that file.
@@ -294,7 +294,7 @@ pub fn run_candidates(
 /// Relate documents and evaluate the cross-document rules of every document
 /// that has a relation (a summary always; a self-evaluation with its target),
 /// re-reading from their texts the documents phase 1 did not keep.
-fn cross_phase(loaded: &mut [Loaded], files: &[FileEntry], rules: &RuleSet, opts: &Options) {
+fn cross_phase(loaded: &mut [Loaded], files: &mut [FileEntry], rules: &RuleSet, opts: &Options) {
     let idents: Vec<Option<&Ident>> = loaded.iter().map(|l| l.ident.as_ref()).collect();
     let relations = relate(&idents, files);
     let mut subjects: Vec<usize> = relations.projects.keys().copied().collect();
@@ -311,23 +311,32 @@ fn cross_phase(loaded: &mut [Loaded], files: &[FileEntry], rules: &RuleSet, opts
     needed.extend(relations.declared.values());
     needed.sort_unstable();
     needed.dedup();
-    // The documents to evaluate with, kept or re-read (in parallel).
-    let reread: Vec<(usize, Option<Doc>)> = needed
+    // The documents to evaluate with, kept or re-read (in parallel); a text
+    // phase 1 let go is read from disk again (its labels may need it too).
+    let reread: Vec<(usize, Option<Arc<str>>, Option<Doc>)> = needed
         .par_iter()
         .filter(|&&i| loaded[i].doc.is_none())
         .map(|&i| {
-            let doc = files[i]
+            let text: Option<Arc<str>> = files[i]
                 .text
+                .clone()
+                .or_else(|| read(&files[i].path, i as FileId, opts).ok().map(Into::into));
+            let doc = text
                 .as_deref()
                 .and_then(|t| load::load_text(t, i as FileId, &opts.load, true).doc);
-            (i, doc)
+            (i, text, doc)
         })
         .collect();
+    for (i, text, _) in &reread {
+        if files[*i].text.is_none() {
+            files[*i].text.clone_from(text);
+        }
+    }
     let mut docs: HashMap<usize, &Doc> = needed
         .iter()
         .filter_map(|&i| loaded[i].doc.as_ref().map(|d| (i, d)))
         .collect();
-    for (i, d) in &reread {
+    for (i, _, d) in &reread {
         if let Some(d) = d {
             docs.insert(*i, d);
         }
@@ -501,7 +510,15 @@ fn load_and_check(
             out.doc = Some(doc);
         }
     }
-    out.text = Some(text.into());
+    // The text is kept for the findings' snippets, and for summaries and the
+    // review pack; any other file is read again if a relation needs it.
+    if !out.findings.is_empty()
+        || !out.cross.is_empty()
+        || !out.waivers.is_empty()
+        || out.doc.is_some()
+    {
+        out.text = Some(text.into());
+    }
     out
 }
 
