@@ -374,17 +374,22 @@ fn check_options(s: &Setup) -> Result<Options, String> {
     Ok(opts)
 }
 
-fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
-    let s = match setup(&a.rules) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
-    let mut opts = match check_options(&s) {
-        Ok(o) => o,
+/// Config, rules and check options, or the exit status when they are bad.
+fn prepare(rules: &RuleArgs) -> Result<(Setup, Options), i32> {
+    let s = setup(rules)?;
+    match check_options(&s) {
+        Ok(o) => Ok((s, o)),
         Err(e) => {
             eprintln!("error: {e}");
-            return 2;
+            Err(2)
         }
+    }
+}
+
+fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
+    let (s, mut opts) = match prepare(&a.rules) {
+        Ok(x) => x,
+        Err(code) => return code,
     };
     if let Some(b) = &a.baseline {
         match std::fs::read_to_string(b)
@@ -500,16 +505,9 @@ fn cmd_explain(code: &str, a: &RuleArgs, out: &mut dyn Write) -> i32 {
 }
 
 fn cmd_report(a: &ReportArgs, out: &mut dyn Write) -> i32 {
-    let s = match setup(&a.rules) {
-        Ok(s) => s,
+    let (s, mut opts) = match prepare(&a.rules) {
+        Ok(x) => x,
         Err(code) => return code,
-    };
-    let mut opts = match check_options(&s) {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 2;
-        }
     };
     opts.keep_docs = true;
     let paths = if a.paths.is_empty() {

@@ -7,20 +7,14 @@ use super::{Positions, file_name};
 use crate::check::Outcome;
 use std::io::{self, Write};
 
+/// Escape for XML: the HTML escaping of the review pack, without the control
+/// characters XML 1.0 cannot hold.
 pub fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\r' | '\t') => {}
-            c => out.push(c),
-        }
-    }
-    out
+    let clean: String = s
+        .chars()
+        .filter(|c| (*c as u32) >= 0x20 || matches!(c, '\n' | '\r' | '\t'))
+        .collect();
+    crate::report::html::escape(&clean).into_owned()
 }
 
 pub fn write(o: &Outcome, out: &mut dyn Write) -> io::Result<()> {

@@ -7,13 +7,12 @@ use super::model::{Department, FindingRow, IndicatorRow, Pack, Project, WaiverRo
 use super::model::{Figure, TotalCheck};
 use super::svg::{self, Bar};
 use super::{
-    Light, amount, department_sub, indicator_counts, kind_label, percent, scoring_note, short_dim,
-    two_dp, unchecked_note,
+    Light, amount, department_sub, indicator_counts, kind_label, opt, percent, scoring_note,
+    short_dim, two_dp, unchecked_note,
 };
 use crate::diag::{Lang, Severity};
 use crate::model::{Key, Kind};
 use std::borrow::Cow;
-use std::fmt::Write as _;
 
 /// Escape text for HTML element content and attribute values.
 pub fn escape(s: &str) -> Cow<'_, str> {
@@ -32,13 +31,6 @@ pub fn escape(s: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
-}
-
-/// `write!` into a `String`, which cannot fail.
-macro_rules! w {
-    ($o:expr, $($t:tt)*) => {{
-        let _ = write!($o, $($t)*);
-    }};
 }
 
 const CSS: &str = r#"
@@ -176,10 +168,6 @@ fn badge(light: Light, lang: Lang) -> String {
         light.class(),
         light.label(lang)
     )
-}
-
-fn opt<T: ToString>(v: Option<T>) -> String {
-    v.map_or_else(|| "—".to_owned(), |x| x.to_string())
 }
 
 fn department(o: &mut String, d: &Department, di: usize, lang: Lang) {
@@ -532,23 +520,7 @@ fn project(o: &mut String, d: &Department, p: &Project, di: usize, pi: usize, la
     if let Some(g) = &p.goal {
         row(o, lang.pick("年度目标", "annual goal"), &escape(g));
     }
-    let mut money = format!("{} {}", lang.pick("预算数", "budget"), opt(p.total));
-    if p.kind == Kind::SelfEvaluation {
-        w!(
-            money,
-            "，{} {}，{} {}",
-            lang.pick("执行数", "executed"),
-            opt(p.executed),
-            lang.pick("执行率", "rate"),
-            opt(p.rate.map(percent))
-        );
-        if let Some(r) = &p.reported_rate {
-            w!(money, "（{} {}）", lang.pick("报告", "reported"), r);
-        }
-        if let Some(l) = p.light() {
-            w!(money, " {}", badge(l, lang));
-        }
-    }
+    let money = super::money_line(p, lang, |l| badge(l, lang));
     row(o, lang.pick("资金（万元）", "money (万元)"), &money);
     if let Some(r) = &p.underspend_reason {
         row(o, lang.pick("未支出原因", "underspend reason"), &escape(r));

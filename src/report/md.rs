@@ -4,19 +4,11 @@
 
 use super::model::{Department, Figure, FindingRow, Pack, Project, WaiverRow};
 use super::{
-    Light, amount, department_sub, indicator_counts, kind_label, percent, scoring_note, short_dim,
-    two_dp, unchecked_note,
+    Light, amount, department_sub, indicator_counts, kind_label, opt, percent, scoring_note,
+    short_dim, two_dp, unchecked_note,
 };
 use crate::diag::{Lang, Severity};
 use crate::model::{Key, Kind};
-use std::fmt::Write as _;
-
-/// `write!` into a `String`, which cannot fail.
-macro_rules! w {
-    ($o:expr, $($t:tt)*) => {{
-        let _ = write!($o, $($t)*);
-    }};
-}
 
 /// Escape text for a Markdown paragraph or table cell: characters with a
 /// meaning in Markdown or HTML are escaped, line breaks become spaces.
@@ -50,10 +42,6 @@ pub fn code(s: &str) -> String {
         ""
     };
     format!("{fence}{pad}{body}{pad}{fence}")
-}
-
-fn opt<T: ToString>(v: Option<T>) -> String {
-    v.map_or_else(|| "—".to_owned(), |x| x.to_string())
 }
 
 /// The light with a coloured mark and its name.
@@ -407,23 +395,7 @@ fn project(o: &mut String, p: &Project, i: usize, lang: Lang) {
     if let Some(g) = &p.goal {
         item(o, lang.pick("年度目标", "annual goal"), text(g));
     }
-    let mut money = format!("{} {}", lang.pick("预算数", "budget"), opt(p.total));
-    if p.kind == Kind::SelfEvaluation {
-        w!(
-            money,
-            "，{} {}，{} {}",
-            lang.pick("执行数", "executed"),
-            opt(p.executed),
-            lang.pick("执行率", "rate"),
-            opt(p.rate.map(percent))
-        );
-        if let Some(r) = &p.reported_rate {
-            w!(money, "（{} {}）", lang.pick("报告", "reported"), r);
-        }
-        if let Some(l) = p.light() {
-            w!(money, " {}", light(l, lang));
-        }
-    }
+    let money = super::money_line(p, lang, |l| light(l, lang));
     item(o, lang.pick("资金（万元）", "money (万元)"), money);
     if let Some(r) = &p.underspend_reason {
         item(o, lang.pick("未支出原因", "underspend reason"), text(r));

@@ -9,6 +9,14 @@
 //! score comes from [`crate::score`]; money is exact decimal throughout, and
 //! this module holds the few shared ways numbers are shown.
 
+/// `write!` into a `String`, which cannot fail.
+macro_rules! w {
+    ($o:expr, $($t:tt)*) => {{
+        use std::fmt::Write as _;
+        let _ = write!($o, $($t)*);
+    }};
+}
+
 pub mod html;
 pub mod md;
 pub mod model;
@@ -173,6 +181,35 @@ pub fn percent(fraction: Decimal) -> String {
         Some(p) => format!("{}%", two_dp(p)),
         None => "—".to_owned(),
     }
+}
+
+/// A missing figure shows as a dash.
+pub fn opt<T: ToString>(v: Option<T>) -> String {
+    v.map_or_else(|| "—".to_owned(), |x| x.to_string())
+}
+
+/// A project's money in one line: budget, and for a self-evaluation the
+/// executed amount, rate (reported one beside it) and traffic light, drawn by
+/// `light` in the output's own way.
+pub fn money_line(p: &model::Project, lang: Lang, light: impl Fn(Light) -> String) -> String {
+    let mut money = format!("{} {}", lang.pick("预算数", "budget"), opt(p.total));
+    if p.kind == Kind::SelfEvaluation {
+        w!(
+            money,
+            "，{} {}，{} {}",
+            lang.pick("执行数", "executed"),
+            opt(p.executed),
+            lang.pick("执行率", "rate"),
+            opt(p.rate.map(percent))
+        );
+        if let Some(r) = &p.reported_rate {
+            w!(money, "（{} {}）", lang.pick("报告", "reported"), r);
+        }
+        if let Some(l) = p.light() {
+            w!(money, " {}", light(l));
+        }
+    }
+    money
 }
 
 /// A computed amount, exact and without trailing zeros (`260.162333`).
