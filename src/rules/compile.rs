@@ -263,6 +263,14 @@ pub enum Ex {
     Not(Box<Ex>),
     Neg(Box<Ex>),
     Bin(BinOp, Box<Ex>, Box<Ex>),
+    /// `x in ["number", "range"]` (or `not in`, or a param holding such a
+    /// list): text compared with constant strings directly; any other left
+    /// value falls back to the general `in` of the `Bin`.
+    InStrs {
+        negate: bool,
+        strs: Arc<[Arc<str>]>,
+        general: Box<Ex>,
+    },
 }
 
 /// A message in Chinese and, optionally, English: literal text and `{expr}`s.
@@ -964,7 +972,24 @@ impl Cx<'_> {
                 ex => Ex::Neg(Box::new(ex)),
             },
             ExprKind::Binary(op, l, r) => {
-                Ex::Bin(*op, Box::new(self.expr(l)), Box::new(self.expr(r)))
+                let (l, r) = (self.expr(l), self.expr(r));
+                let strs = match (op, &r) {
+                    (BinOp::In | BinOp::NotIn, Ex::Lit(Lit::List(items))) => const_strs(items),
+                    (BinOp::In | BinOp::NotIn, Ex::Param(i)) => match &self.params[*i].value {
+                        Lit::List(items) => const_strs(items),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                let general = Ex::Bin(*op, Box::new(l), Box::new(r));
+                match strs {
+                    Some(strs) => Ex::InStrs {
+                        negate: *op == BinOp::NotIn,
+                        strs,
+                        general: Box::new(general),
+                    },
+                    None => general,
+                }
             }
         }
     }
@@ -1166,6 +1191,17 @@ fn template_source(inner: &str) -> String {
     out
 }
 
+/// The strings of a constant list made only of strings.
+fn const_strs(items: &[Lit]) -> Option<Arc<[Arc<str>]>> {
+    items
+        .iter()
+        .map(|i| match i {
+            Lit::Str(s) => Some(s.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
 fn is_path(e: &Ex) -> bool {
     match e {
         Ex::Local(_) | Ex::Root | Ex::Projects | Ex::Declared => true,
@@ -1205,6 +1241,7 @@ fn default_at(e: &Ex) -> Option<Ex> {
         Ex::Matches(t, _) => default_at(t),
         Ex::Not(x) | Ex::Neg(x) => default_at(x),
         Ex::Bin(_, l, r) => default_at(l).or_else(|| default_at(r)),
+        Ex::InStrs { general, .. } => default_at(general),
         Ex::Index(b, i) => default_at(b).or_else(|| default_at(i)),
         _ => None,
     }

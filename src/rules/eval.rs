@@ -443,6 +443,21 @@ impl<'a> Eval<'a> {
                 None => Val::Undef,
             },
             Ex::Bin(op, l, r) => self.binary(*op, l, r),
+            Ex::InStrs {
+                negate,
+                strs,
+                general,
+            } => {
+                let Ex::Bin(_, l, _) = &**general else {
+                    return self.eval(general);
+                };
+                let v = self.eval(l);
+                match plain_text(&v) {
+                    Some(t) => Val::Bool(strs.iter().any(|s| **s == *t) != *negate),
+                    None if v.is_undef() => Val::Undef,
+                    None => self.eval(general),
+                }
+            }
         }
     }
 
@@ -671,8 +686,9 @@ fn call_heavy<'a>(f: Func, vals: &[Val<'a>; 2], nargs: usize) -> Val<'a> {
                 return Val::Undef;
             };
             // First occurrences in order, with how often each occurs.
-            let mut seen: HashMap<Canon<'a>, usize, FastHash> = HashMap::with_hasher(FastHash);
-            let mut order: Vec<(usize, Val<'a>)> = Vec::new();
+            let mut seen: HashMap<Canon<'a>, usize, FastHash> =
+                HashMap::with_capacity_and_hasher(items.len(), FastHash);
+            let mut order: Vec<(usize, Val<'a>)> = Vec::with_capacity(items.len());
             for it in items {
                 let next = order.len();
                 let slot = *seen.entry(canonical(&it)).or_insert(next);
