@@ -6,7 +6,7 @@
 use crate::baseline::Baseline;
 use crate::check::{self, Options, Outcome};
 use crate::config::{self, Config, ConfigError};
-use crate::diag::{Lang, Severity};
+use crate::diag::Lang;
 use crate::discover::{self, Exclude};
 use crate::load::{LOADER_CODES, LoadOptions};
 use crate::output::{self, Format, human};
@@ -529,12 +529,4 @@ fn cmd_report(a: &ReportArgs, out: &mut dyn Write) -> i32 {
         return 2;
     }
     if outcome.problems.is_empty() { 0 } else { 2 }
-}
-
-/// Severity counts a caller may want without rendering.
-pub fn count(o: &Outcome, s: Severity) -> usize {
-    o.findings
-        .iter()
-        .filter(|f| !f.is_suppressed() && f.severity == s)
-        .count()
 }

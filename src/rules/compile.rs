@@ -11,7 +11,6 @@ use crate::load::did_you_mean;
 use crate::model::{Key, Kind, Num, Profile};
 use crate::source::Span;
 use regex::Regex;
-use rust_decimal::Decimal;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -1245,16 +1244,4 @@ fn default_at(e: &Ex) -> Option<Ex> {
         Ex::Index(b, i) => default_at(b).or_else(|| default_at(i)),
         _ => None,
     }
-}
-
-/// Decimal helper for tests and configs.
-pub fn num(s: &str) -> Option<Lit> {
-    let (d, percent) = match s.strip_suffix('%') {
-        Some(p) => (
-            Decimal::from_str_exact(p.trim()).ok()? / Decimal::ONE_HUNDRED,
-            true,
-        ),
-        None => (Decimal::from_str_exact(s.trim()).ok()?, false),
-    };
-    Some(Lit::Num(Num { value: d, percent }))
 }
