@@ -14,6 +14,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 /// Steps one rule may take on one document before it is stopped.
 pub const WORK_LIMIT: u64 = 20_000_000;
@@ -338,8 +339,102 @@ impl<'a> Eval<'a> {
         if self.over() {
             return Val::Undef;
         }
+        // The arms every indicator loop runs stay here; the rest are kept out
+        // of line so this frame stays small (it is entered once per node).
         match e {
             Ex::Lit(l) => lit(l),
+            Ex::Local(slot) => self.locals.get(*slot).cloned().unwrap_or(Val::Undef),
+            Ex::Param(i) => self.params.get(*i).cloned().unwrap_or(Val::Undef),
+            Ex::Cached(id, inner) => match self.cache.get(*id) {
+                Some(Some(v)) => v.clone(),
+                _ => self.fill_cache(*id, inner),
+            },
+            Ex::Get(b, k) => {
+                // `ind.target`: a field of a bound node, read in place.
+                if let Ex::Local(slot) = &**b
+                    && let Some(Val::Node(n)) = self.locals.get(*slot)
+                {
+                    let n = *n;
+                    self.work += n.node.entries().len() as u64;
+                    return field(n, *k);
+                }
+                let v = self.eval(b);
+                self.charge(&v);
+                get(&v, *k)
+            }
+            Ex::Call(f, args) => self.call(*f, args),
+            Ex::Matches(t, re) => self.matches(t, re),
+            Ex::Not(x) => match self.eval(x) {
+                Val::Bool(b) => Val::Bool(!b),
+                _ => Val::Undef,
+            },
+            Ex::Bin(op, l, r) => self.binary(*op, l, r),
+            Ex::InStrs {
+                negate,
+                strs,
+                general,
+            } => self.in_strs(*negate, strs, general),
+            _ => self.eval_rest(e),
+        }
+    }
+
+    #[inline(never)]
+    fn fill_cache(&mut self, id: usize, inner: &'a Ex) -> Val<'a> {
+        let v = self.eval(inner);
+        if let Some(slot) = self.cache.get_mut(id) {
+            *slot = Some(v.clone());
+        }
+        v
+    }
+
+    /// [`Eval::eval`] of an operand, with the leaves most expressions are
+    /// made of (a constant, a field of a bound node) read here, without a
+    /// call of their own: the same value and the same work counted.
+    #[inline(always)]
+    fn operand(&mut self, e: &'a Ex) -> Val<'a> {
+        match e {
+            Ex::Lit(l) => {
+                self.work += 1;
+                lit(l)
+            }
+            Ex::Get(b, k) => match &**b {
+                Ex::Local(slot) => match self.locals.get(*slot) {
+                    Some(Val::Node(n)) => {
+                        let n = *n;
+                        self.work += 1 + n.node.entries().len() as u64;
+                        field(n, *k)
+                    }
+                    _ => self.eval(e),
+                },
+                _ => self.eval(e),
+            },
+            _ => self.eval(e),
+        }
+    }
+
+    fn matches(&mut self, t: &'a Ex, re: &regex::Regex) -> Val<'a> {
+        match as_text(&self.operand(t)) {
+            Some(s) => Val::Bool(re.is_match(&s)),
+            None => Val::Undef,
+        }
+    }
+
+    fn in_strs(&mut self, negate: bool, strs: &[Arc<str>], general: &'a Ex) -> Val<'a> {
+        let Ex::Bin(_, l, _) = general else {
+            return self.eval(general);
+        };
+        let v = self.operand(l);
+        match plain_text(&v) {
+            Some(t) => Val::Bool(strs.iter().any(|s| **s == *t) != negate),
+            None if v.is_undef() => Val::Undef,
+            None => self.eval(general),
+        }
+    }
+
+    /// The expressions that are not on the per-indicator path.
+    #[inline(never)]
+    fn eval_rest(&mut self, e: &'a Ex) -> Val<'a> {
+        match e {
             Ex::List(items) => Val::List(Rc::new(items.iter().map(|i| self.eval(i)).collect())),
             Ex::Comp {
                 expr,
@@ -366,8 +461,6 @@ impl<'a> Eval<'a> {
                 }
                 Val::List(Rc::new(out))
             }
-            Ex::Local(slot) => self.locals.get(*slot).cloned().unwrap_or(Val::Undef),
-            Ex::Param(i) => self.params.get(*i).cloned().unwrap_or(Val::Undef),
             Ex::Root => self.root(),
             Ex::Projects => Val::List(Rc::new(
                 self.cx
@@ -391,29 +484,6 @@ impl<'a> Eval<'a> {
                 None => Val::Undef,
             },
             Ex::Profile => Val::Str(Cow::Borrowed(self.set.profile.name())),
-            Ex::Cached(id, inner) => {
-                if let Some(Some(v)) = self.cache.get(*id) {
-                    return v.clone();
-                }
-                let v = self.eval(inner);
-                if let Some(slot) = self.cache.get_mut(*id) {
-                    *slot = Some(v.clone());
-                }
-                v
-            }
-            Ex::Get(b, k) => {
-                // `ind.target`: a field of a bound node, read in place.
-                if let Ex::Local(slot) = &**b
-                    && let Some(Val::Node(n)) = self.locals.get(*slot)
-                {
-                    let n = *n;
-                    self.work += n.node.entries().len() as u64;
-                    return get(Val::Node(n), *k);
-                }
-                let v = self.eval(b);
-                self.charge(&v);
-                get(v, *k)
-            }
             Ex::Star(b) => {
                 let v = self.eval(b);
                 let out = star(v);
@@ -426,15 +496,6 @@ impl<'a> Eval<'a> {
                 self.charge(&base);
                 index(base, idx)
             }
-            Ex::Call(f, args) => self.call(*f, args),
-            Ex::Matches(t, re) => match as_text(&self.eval(t)) {
-                Some(s) => Val::Bool(re.is_match(&s)),
-                None => Val::Undef,
-            },
-            Ex::Not(x) => match self.eval(x) {
-                Val::Bool(b) => Val::Bool(!b),
-                _ => Val::Undef,
-            },
             Ex::Neg(x) => match as_num(&self.eval(x)) {
                 Some(n) => Val::Num(Num {
                     value: -n.value,
@@ -442,22 +503,17 @@ impl<'a> Eval<'a> {
                 }),
                 None => Val::Undef,
             },
-            Ex::Bin(op, l, r) => self.binary(*op, l, r),
-            Ex::InStrs {
-                negate,
-                strs,
-                general,
-            } => {
-                let Ex::Bin(_, l, _) = &**general else {
-                    return self.eval(general);
-                };
-                let v = self.eval(l);
-                match plain_text(&v) {
-                    Some(t) => Val::Bool(strs.iter().any(|s| **s == *t) != *negate),
-                    None if v.is_undef() => Val::Undef,
-                    None => self.eval(general),
-                }
-            }
+            // The hot arms, handled by `eval` itself.
+            Ex::Lit(_)
+            | Ex::Local(_)
+            | Ex::Param(_)
+            | Ex::Cached(..)
+            | Ex::Get(..)
+            | Ex::Call(..)
+            | Ex::Matches(..)
+            | Ex::Not(_)
+            | Ex::Bin(..)
+            | Ex::InStrs { .. } => self.eval(e),
         }
     }
 
@@ -492,8 +548,8 @@ impl<'a> Eval<'a> {
             }
             _ => {}
         }
-        let a = self.eval(l);
-        let b = self.eval(r);
+        let a = self.operand(l);
+        let b = self.operand(r);
         self.charge(&a);
         self.charge(&b);
         if a.is_undef() || b.is_undef() {
@@ -521,14 +577,21 @@ impl<'a> Eval<'a> {
 
     fn call(&mut self, f: Func, args: &'a [Ex]) -> Val<'a> {
         // Functions take at most two arguments (checked when compiling).
-        let mut vals: [Val<'a>; 2] = [Val::Undef, Val::Undef];
-        for (v, a) in vals.iter_mut().zip(args) {
-            *v = self.eval(a);
-        }
         let nargs = args.len();
-        for v in &vals[..nargs.min(2)] {
-            self.charge(v);
-        }
+        let first = match args.first() {
+            Some(a) => self.operand(a),
+            None => Val::Undef,
+        };
+        self.charge(&first);
+        let second = match args.get(1) {
+            Some(a) => {
+                let v = self.operand(a);
+                self.charge(&v);
+                v
+            }
+            None => Val::Undef,
+        };
+        let vals = [first, second];
         match f {
             Func::Count => match iter_items(&vals[0]) {
                 Some(items) => Val::num(Decimal::from(items.len())),
@@ -944,20 +1007,25 @@ fn items_or_self(v: Val<'_>) -> Vec<Val<'_>> {
     }
 }
 
-fn get(v: Val<'_>, key: Key) -> Val<'_> {
+/// The field `key` of a mapping node (undefined when absent).
+fn field(n: NodeRef<'_>, key: Key) -> Val<'_> {
+    match n.node.entry(key) {
+        Some(e) => Val::Node(NodeRef {
+            node: &e.node,
+            file: n.file,
+            key: Some((e.key, e.key_span)),
+        }),
+        None => Val::Undef,
+    }
+}
+
+fn get<'a>(v: &Val<'a>, key: Key) -> Val<'a> {
     match v {
-        Val::Node(n) => match n.node.entry(key) {
-            Some(e) => Val::Node(NodeRef {
-                node: &e.node,
-                file: n.file,
-                key: Some((e.key, e.key_span)),
-            }),
-            None => Val::Undef,
-        },
+        Val::Node(n) => field(*n, key),
         Val::Multi(items) => Val::Multi(Rc::new(
             items
                 .iter()
-                .map(|i| get(i.clone(), key))
+                .map(|i| get(i, key))
                 .filter(|v| !v.is_undef())
                 .collect(),
         )),
@@ -986,7 +1054,7 @@ fn push_star<'a>(v: &Val<'a>, out: &mut Vec<Val<'a>>) {
 fn index<'a>(base: Val<'a>, idx: Val<'a>) -> Val<'a> {
     if let Some(s) = as_text(&idx).filter(|_| !matches!(idx, Val::Num(_))) {
         return match Key::lookup(&s) {
-            Some(k) => get(base, k),
+            Some(k) => get(&base, k),
             None => Val::Undef,
         };
     }
