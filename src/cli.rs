@@ -120,16 +120,22 @@ where
             return if e.use_stderr() { 2 } else { 0 };
         }
     };
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    // Block-buffered: the standard output flushes at every line otherwise,
+    // one system call per finding.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let status = match cli.cmd {
         Cmd::Check(a) => cmd_check(&a, &mut out),
         Cmd::Rules(r) => cmd_rules(&r, &mut out),
         Cmd::Explain { code, rules } => cmd_explain(&code, &rules, &mut out),
         Cmd::Report(a) => cmd_report(&a, &mut out),
     };
-    let _ = out.flush();
-    status
+    match out.flush() {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("error: {e}");
+            2
+        }
+        _ => status,
+    }
 }
 
 fn color() -> bool {

@@ -27,7 +27,7 @@ fn data(s: &str) -> String {
 }
 
 pub fn write(o: &Outcome, out: &mut dyn Write) -> io::Result<()> {
-    let mut pos = Positions::new(o);
+    let pos = Positions::new(o);
     for f in o.findings.iter().filter(|f| !f.is_suppressed()) {
         let r = pos.of(f);
         let level = match f.severity {

@@ -4,6 +4,7 @@
 use super::{Positions, file_name};
 use crate::check::Outcome;
 use crate::diag::{Finding, Suppression};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -42,7 +43,7 @@ struct Item<'a> {
     labels: Vec<Label<'a>>,
 }
 
-fn item<'a>(o: &'a Outcome, pos: &mut Positions<'_>, f: &'a Finding) -> Item<'a> {
+fn item<'a>(o: &'a Outcome, pos: &Positions<'_>, f: &'a Finding) -> Item<'a> {
     let r = pos.of(f);
     let labels = f
         .labels
@@ -85,17 +86,25 @@ fn item<'a>(o: &'a Outcome, pos: &mut Positions<'_>, f: &'a Finding) -> Item<'a>
     }
 }
 
-/// Write the array, one finding per line, streaming (no whole-document buffer).
+/// Write the array, one finding per line, streaming: findings are rendered in
+/// parallel a block at a time and written in order (no whole-document buffer).
 pub fn write(o: &Outcome, out: &mut dyn Write) -> io::Result<()> {
-    let mut pos = Positions::new(o);
+    const BLOCK: usize = 1024;
+    let pos = Positions::new(o);
     if o.findings.is_empty() {
         return writeln!(out, "[]");
     }
     writeln!(out, "[")?;
-    for (i, f) in o.findings.iter().enumerate() {
-        let s = serde_json::to_string(&item(o, &mut pos, f)).map_err(io::Error::other)?;
-        let sep = if i + 1 < o.findings.len() { "," } else { "" };
-        writeln!(out, "  {s}{sep}")?;
+    let last = o.findings.len() - 1;
+    for (b, block) in o.findings.chunks(BLOCK).enumerate() {
+        let lines = block
+            .par_iter()
+            .map(|f| serde_json::to_string(&item(o, &pos, f)).map_err(io::Error::other))
+            .collect::<io::Result<Vec<String>>>()?;
+        for (i, s) in lines.iter().enumerate() {
+            let sep = if b * BLOCK + i < last { "," } else { "" };
+            writeln!(out, "  {s}{sep}")?;
+        }
     }
     writeln!(out, "]")
 }

@@ -18,7 +18,7 @@ pub fn xml_escape(s: &str) -> String {
 }
 
 pub fn write(o: &Outcome, out: &mut dyn Write) -> io::Result<()> {
-    let mut pos = Positions::new(o);
+    let pos = Positions::new(o);
     let files: Vec<usize> = (0..o.files.len())
         .filter(|&i| o.files[i].reported && o.files[i].declaration)
         .collect();

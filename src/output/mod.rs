@@ -11,6 +11,7 @@ pub mod sarif;
 use crate::check::Outcome;
 use crate::diag::{FileId, Finding};
 use crate::source::{LineIndex, Position, Span};
+use rayon::prelude::*;
 use std::collections::HashMap;
 
 /// `--format`.
@@ -37,29 +38,39 @@ pub struct Positions<'a> {
 }
 
 impl<'a> Positions<'a> {
+    /// The line indexes of every file a finding or label points into, built
+    /// in parallel (a CI run may report into thousands of files).
     pub fn new(outcome: &'a Outcome) -> Self {
-        Positions {
-            outcome,
-            cache: HashMap::new(),
-        }
+        let mut files: Vec<FileId> = outcome
+            .findings
+            .iter()
+            .flat_map(|f| std::iter::once(f.file).chain(f.labels.iter().map(|l| l.file)))
+            .collect();
+        files.sort_unstable();
+        files.dedup();
+        let cache = files
+            .into_par_iter()
+            .filter_map(|id| {
+                let text = outcome.file(id)?.text.as_deref()?;
+                Some((id, LineIndex::new(text)))
+            })
+            .collect();
+        Positions { outcome, cache }
     }
 
-    pub fn region(&mut self, file: FileId, span: Span) -> Region {
-        let Some(text) = self.outcome.file(file).and_then(|f| f.text.as_deref()) else {
+    pub fn region(&self, file: FileId, span: Span) -> Region {
+        let text = self.outcome.file(file).and_then(|f| f.text.as_deref());
+        let (Some(text), Some(idx)) = (text, self.cache.get(&file)) else {
             let p = Position { line: 1, column: 1 };
             return Region { start: p, end: p };
         };
-        let idx = self
-            .cache
-            .entry(file)
-            .or_insert_with(|| LineIndex::new(text));
         Region {
             start: idx.position(text, span.start as usize),
             end: idx.position(text, span.end as usize),
         }
     }
 
-    pub fn of(&mut self, f: &Finding) -> Region {
+    pub fn of(&self, f: &Finding) -> Region {
         self.region(f.file, f.span)
     }
 }

@@ -253,7 +253,7 @@ pub fn document<'a>(o: &'a Outcome, rules: &RuleSet, lang: Lang) -> Log<'a> {
         .enumerate()
         .map(|(i, d)| (d.id.as_str(), i))
         .collect();
-    let mut pos = Positions::new(o);
+    let pos = Positions::new(o);
     let results: Vec<SarifResult<'a>> = o
         .findings
         .iter()

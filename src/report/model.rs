@@ -256,7 +256,7 @@ pub struct WaiverRow {
 /// Build the pack of a run (made with `keep_docs`; without documents it holds
 /// only the findings).
 pub fn build(outcome: &Outcome, rules: &RuleSet, lang: Lang) -> Pack {
-    let mut pos = Positions::new(outcome);
+    let pos = Positions::new(outcome);
     let mut rows: Rows<'_> = BTreeMap::new();
     for f in &outcome.findings {
         let r = pos.of(f);
