@@ -1022,21 +1022,32 @@ fn field(n: NodeRef<'_>, key: Key) -> Val<'_> {
 fn get<'a>(v: &Val<'a>, key: Key) -> Val<'a> {
     match v {
         Val::Node(n) => field(*n, key),
-        Val::Multi(items) => Val::Multi(Rc::new(
-            items
-                .iter()
-                .map(|i| get(i, key))
-                .filter(|v| !v.is_undef())
-                .collect(),
-        )),
+        Val::Multi(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for i in items.iter() {
+                let v = get(i, key);
+                if !v.is_undef() {
+                    out.push(v);
+                }
+            }
+            Val::Multi(Rc::new(out))
+        }
         _ => Val::Undef,
     }
 }
 
 fn star(v: Val<'_>) -> Val<'_> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(star_len(&v));
     push_star(&v, &mut out);
     Val::Multi(Rc::new(out))
+}
+
+/// How many values `.*` of a value yields (to allocate them at once).
+fn star_len(v: &Val<'_>) -> usize {
+    match v {
+        Val::Multi(items) => items.iter().map(star_len).sum(),
+        other => iter_items(other).map_or(0, |it| it.len()),
+    }
 }
 
 /// `.*` of a value: a wildcard result's items each expanded in turn.
