@@ -408,6 +408,10 @@ impl<'a> Eval<'a> {
                 },
                 _ => self.eval(e),
             },
+            Ex::Call(f, args) => {
+                self.work += 1;
+                self.call(*f, args)
+            }
             _ => self.eval(e),
         }
     }
