@@ -228,7 +228,10 @@ impl<'a> Eval<'a> {
                 }
                 Step::For(slot, iter, body) => {
                     let items = self.eval(iter);
-                    for item in iter_items(&items).into_iter().flatten() {
+                    let Some(items) = iter_items(&items) else {
+                        continue;
+                    };
+                    for item in items {
                         if self.over() {
                             return;
                         }
@@ -447,8 +450,11 @@ impl<'a> Eval<'a> {
                 cond,
             } => {
                 let src = self.eval(iter);
+                let Some(items) = iter_items(&src) else {
+                    return Val::List(Rc::new(Vec::new()));
+                };
                 let mut out = Vec::new();
-                for item in iter_items(&src).into_iter().flatten() {
+                for item in items {
                     if self.over() {
                         break;
                     }
@@ -956,7 +962,11 @@ impl<'a> Iterator for Items<'_, 'a> {
     type Item = Val<'a>;
     fn next(&mut self) -> Option<Val<'a>> {
         match self {
-            Items::Vals(it) => it.next().cloned(),
+            // Nodes (what wildcards yield) are copied without the general clone.
+            Items::Vals(it) => it.next().map(|v| match v {
+                Val::Node(n) => Val::Node(*n),
+                other => other.clone(),
+            }),
             Items::Lits(it) => it.next().map(lit),
             Items::Nodes(it, file) => it.next().map(|node| {
                 Val::Node(NodeRef {
