@@ -601,19 +601,18 @@ impl<'a> Eval<'a> {
             }
             None => Val::Undef,
         };
-        let vals = [first, second];
         match f {
-            Func::Count => match iter_items(&vals[0]) {
+            Func::Count => match iter_items(&first) {
                 Some(items) => Val::num(Decimal::from(items.len())),
-                None if vals[0].is_undef() => Val::num(Decimal::ZERO),
-                None => match &vals[0] {
+                None if first.is_undef() => Val::num(Decimal::ZERO),
+                None => match &first {
                     Val::Node(n) if matches!(n.node.value, Value::Null) => Val::num(Decimal::ZERO),
                     _ => Val::Undef,
                 },
             },
             Func::Sum => {
-                let Some(items) = iter_items(&vals[0]) else {
-                    return if vals[0].is_undef() {
+                let Some(items) = iter_items(&first) else {
+                    return if first.is_undef() {
                         Val::num(Decimal::ZERO)
                     } else {
                         Val::Undef
@@ -631,12 +630,12 @@ impl<'a> Eval<'a> {
                 }
                 Val::num(total.normalize())
             }
-            Func::Exists => Val::Bool(match &vals[0] {
+            Func::Exists => Val::Bool(match &first {
                 Val::Undef => false,
                 Val::Multi(items) => !items.is_empty(),
                 _ => true,
             }),
-            Func::Len => match &vals[0] {
+            Func::Len => match &first {
                 v @ (Val::Str(_)
                 | Val::Node(NodeRef {
                     node:
@@ -650,11 +649,11 @@ impl<'a> Eval<'a> {
                 }
                 v => iter_items(v).map_or(Val::Undef, |i| Val::num(Decimal::from(i.len()))),
             },
-            Func::Agrees => match (as_num(&vals[0]), as_num(&vals[1])) {
+            Func::Agrees => match (as_num(&first), as_num(&second)) {
                 (Some(rep), Some(comp)) => Val::Bool(agrees(rep.value, comp.value)),
                 _ => Val::Undef,
             },
-            Func::Matches => match (as_text(&vals[0]), as_text(&vals[1])) {
+            Func::Matches => match (as_text(&first), as_text(&second)) {
                 (Some(t), Some(p)) => match self.regex(&p) {
                     Some(re) => Val::Bool(re.is_match(&t)),
                     None => Val::Undef,
@@ -662,20 +661,20 @@ impl<'a> Eval<'a> {
                 _ => Val::Undef,
             },
             Func::Quantitative => {
-                as_ind(&vals[0]).map_or(Val::Undef, |i| Val::Bool(i.is_quantitative()))
+                as_ind(&first).map_or(Val::Undef, |i| Val::Bool(i.is_quantitative()))
             }
-            Func::Number => match as_ind(&vals[0]).as_deref().map(|i| &i.quantity) {
+            Func::Number => match as_ind(&first).as_deref().map(|i| &i.quantity) {
                 Some(Quantity::Number(d)) => Val::num(*d),
                 Some(Quantity::Percent(d)) => Val::Num(Num {
                     value: *d,
                     percent: true,
                 }),
-                _ => match &vals[0] {
+                _ => match &first {
                     v @ Val::Num(_) => v.clone(),
                     _ => Val::Undef,
                 },
             },
-            Func::Unit => match as_ind(&vals[0]) {
+            Func::Unit => match as_ind(&first) {
                 Some(Cow::Borrowed(i)) => i
                     .unit
                     .as_deref()
@@ -685,13 +684,13 @@ impl<'a> Eval<'a> {
                     .map_or(Val::Undef, |u| Val::Str(Cow::Owned(u.into()))),
                 None => Val::Undef,
             },
-            Func::Comparator => match as_ind(&vals[0]) {
+            Func::Comparator => match as_ind(&first) {
                 Some(i) if i.is_quantitative() => {
                     Val::Str(Cow::Borrowed(i.cmp.map_or("", |c| c.symbol())))
                 }
                 _ => Val::Undef,
             },
-            Func::Quantity => match as_ind(&vals[0]).as_deref().map(|i| &i.quantity) {
+            Func::Quantity => match as_ind(&first).as_deref().map(|i| &i.quantity) {
                 Some(q) => Val::Str(Cow::Borrowed(match q {
                     Quantity::Number(_) => "number",
                     Quantity::Percent(_) => "percent",
@@ -701,11 +700,11 @@ impl<'a> Eval<'a> {
                 })),
                 None => Val::Undef,
             },
-            Func::Grade => match as_num(&vals[0]) {
+            Func::Grade => match as_num(&first) {
                 Some(n) => Val::Str(Cow::Borrowed(score::grade(n.value).as_str())),
                 None => Val::Undef,
             },
-            Func::Key => match &vals[0] {
+            Func::Key => match &first {
                 Val::Node(NodeRef {
                     key: Some((k, _)), ..
                 }) => Val::Str(Cow::Borrowed(k.name())),
@@ -721,7 +720,7 @@ impl<'a> Eval<'a> {
             | Func::Amount
             | Func::Met
             | Func::Score
-            | Func::Ratio => call_heavy(f, &vals, nargs),
+            | Func::Ratio => call_heavy(f, &first, &second, nargs),
         }
     }
 }
@@ -729,17 +728,17 @@ impl<'a> Eval<'a> {
 /// The functions with more machinery (hashing, decimals, the scoring formulas),
 /// kept out of [`Eval::call`] so its frame stays small for the common ones.
 #[inline(never)]
-fn call_heavy<'a>(f: Func, vals: &[Val<'a>; 2], nargs: usize) -> Val<'a> {
+fn call_heavy<'a>(f: Func, first: &Val<'a>, second: &Val<'a>, nargs: usize) -> Val<'a> {
     // The second argument of round/percent defaults to 0 decimals.
     let dp = || {
-        if nargs > 1 { digits(&vals[1]) } else { Some(0) }
+        if nargs > 1 { digits(second) } else { Some(0) }
     };
     match f {
         Func::Min | Func::Max => {
             let items: Vec<Val<'a>> = if nargs == 2 {
-                vals.to_vec()
+                vec![first.clone(), second.clone()]
             } else {
-                collection(&vals[0]).unwrap_or_default()
+                collection(first).unwrap_or_default()
             };
             let mut best: Option<Num> = None;
             for it in &items {
@@ -755,7 +754,7 @@ fn call_heavy<'a>(f: Func, vals: &[Val<'a>; 2], nargs: usize) -> Val<'a> {
             best.map_or(Val::Undef, Val::Num)
         }
         Func::Distinct | Func::Duplicates => {
-            let Some(items) = collection(&vals[0]) else {
+            let Some(items) = collection(first) else {
                 return Val::Undef;
             };
             // First occurrences in order, with how often each occurs.
@@ -779,7 +778,7 @@ fn call_heavy<'a>(f: Func, vals: &[Val<'a>; 2], nargs: usize) -> Val<'a> {
             Val::List(Rc::new(keep))
         }
         Func::Round => {
-            let Some(n) = as_num(&vals[0]) else {
+            let Some(n) = as_num(first) else {
                 return Val::Undef;
             };
             let Some(dp) = dp() else {
@@ -797,7 +796,7 @@ fn call_heavy<'a>(f: Func, vals: &[Val<'a>; 2], nargs: usize) -> Val<'a> {
             })
         }
         Func::Percent => {
-            let Some(n) = as_num(&vals[0]) else {
+            let Some(n) = as_num(first) else {
                 return Val::Undef;
             };
             let Some(dp) = dp() else {
@@ -810,7 +809,7 @@ fn call_heavy<'a>(f: Func, vals: &[Val<'a>; 2], nargs: usize) -> Val<'a> {
             p.rescale(dp);
             Val::Str(Cow::Owned(format!("{p}%")))
         }
-        Func::Year => match &vals[0] {
+        Func::Year => match first {
             Val::Num(n) => Val::Num(*n),
             Val::Node(NodeRef {
                 node:
@@ -825,7 +824,7 @@ fn call_heavy<'a>(f: Func, vals: &[Val<'a>; 2], nargs: usize) -> Val<'a> {
                 _ => Val::Undef,
             },
         },
-        Func::Amount => match &vals[0] {
+        Func::Amount => match first {
             v @ (Val::Num(_)
             | Val::Node(NodeRef {
                 node:
@@ -849,9 +848,9 @@ fn call_heavy<'a>(f: Func, vals: &[Val<'a>; 2], nargs: usize) -> Val<'a> {
         },
         Func::Met => {
             let (t, a, cost) = if nargs == 2 {
-                (as_ind(&vals[0]), as_ind(&vals[1]), false)
+                (as_ind(first), as_ind(second), false)
             } else {
-                match indicator(&vals[0]) {
+                match indicator(first) {
                     Some(ind) => (ind.target, ind.actual, ind.cost),
                     None => return Val::Undef,
                 }
@@ -862,7 +861,7 @@ fn call_heavy<'a>(f: Func, vals: &[Val<'a>; 2], nargs: usize) -> Val<'a> {
             }
         }
         Func::Score => {
-            let v = &vals[0];
+            let v = first;
             if let Some(ind) = indicator(v) {
                 let (Some(t), Some(a), Some(w)) = (ind.target, ind.actual, ind.weight) else {
                     return Val::Undef;
@@ -879,7 +878,7 @@ fn call_heavy<'a>(f: Func, vals: &[Val<'a>; 2], nargs: usize) -> Val<'a> {
                 _ => Val::Undef,
             }
         }
-        Func::Ratio => match indicator(&vals[0]) {
+        Func::Ratio => match indicator(first) {
             Some(IndRef {
                 target: Some(t),
                 actual: Some(a),
