@@ -5,7 +5,8 @@
 #
 # Usage: benches/corpus.sh [SIZES...]          (default: 1000 10000)
 #   JX_BIN=path/to/jixiao   use this binary instead of building one
-#   RUNS=3                  runs per case (median wall, max RSS)
+#   RUNS=3                  runs per case (median wall, max RSS; default and
+#                           load-only alternate, "rules +%" is their paired ratio)
 #   OUT=/tmp/jx-corpus      where the corpora are written (kept between runs)
 #
 # Corpora come from the example generator (`cargo run --release --example gen
@@ -44,44 +45,69 @@ corpus() {
   echo "$dir"
 }
 
-# run NAME FILES BYTES CMD...: time CMD $RUNS times; a row in results.tsv
-run() {
-  local name=$1 files=$2 bytes=$3 walls=() rss=0 rc t0 t1 m med; shift 3
-  for _ in $(seq "$RUNS"); do
-    t0=$(date +%s%N)
-    /usr/bin/time -f '%e %M' -o time.txt "$@" > "$name.out" 2> "$name.err"; rc=$?
-    t1=$(date +%s%N)
-    walls+=($(( (t1 - t0) / 1000 )))   # µs
-    m=$(tail -1 time.txt | cut -d' ' -f2); (( m > rss )) && rss=$m
-  done
+# once NAME CMD...: one timed run of CMD; its wall (µs) and peak RSS are
+# added to NAME's lists (runs of different cases alternate, see below).
+declare -A WALLS RSS
+once() {
+  local name=$1 t0 t1 m rc; shift
+  t0=$(date +%s%N)
+  /usr/bin/time -f '%e %M' -o time.txt "$@" > "$name.out" 2> "$name.err"; rc=$?
+  t1=$(date +%s%N)
   (( rc > 1 )) && echo "  $name: exit status $rc, see $OUT/$name.err" >&2
-  med=$(printf '%s\n' "${walls[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")
-  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$files" "$bytes" "$med" "$rss" "${walls[*]}" >> results.tsv
+  WALLS[$name]="${WALLS[$name]:-} $(( (t1 - t0) / 1000 ))"
+  m=$(tail -1 time.txt | cut -d' ' -f2)
+  (( m > ${RSS[$name]:-0} )) && RSS[$name]=$m
+}
+
+# row NAME FILES BYTES: NAME's median wall and largest RSS into results.tsv
+row() {
+  local name=$1 walls med
+  read -ra walls <<< "${WALLS[$name]}"
+  med=$(printf '%s\n' "${walls[@]}" | sort -n | sed -n "$(( (${#walls[@]} + 1) / 2 ))p")
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$2" "$3" "$med" "${RSS[$name]}" "${walls[*]}" >> results.tsv
 }
 
 echo "jixiao: $BIN ($("$BIN" --version)); $(nproc) CPUs; load average $(cut -d' ' -f1-3 /proc/loadavg); $RUNS runs per case"
 for n in "${SIZES[@]}"; do
   dir=$(corpus "$n")
   bytes=$(du -sb --exclude=expected.tsv "$dir" | cut -f1)
-  run "default-$n" "$n" "$bytes" "$BIN" check --no-config --format json "$dir"
+  # Default rules and load only alternate run by run, so a machine whose
+  # speed drifts during the benchmark affects both alike; "rules +%" is the
+  # median of the run-by-run ratios.
+  for _ in $(seq "$RUNS"); do
+    once "default-$n" "$BIN" check --no-config --format json "$dir"
+    once "load-only-$n" "$BIN" check --no-config --no-default-rules --format json "$dir"
+  done
+  row "default-$n" "$n" "$bytes"
+  row "load-only-$n" "$n" "$bytes"
   if [ -f "$TALLY" ]; then
     python3 "$TALLY" "default-$n" jixiao-default "default-$n.out" "$dir/expected.tsv"
   fi
-  run "load-only-$n" "$n" "$bytes" "$BIN" check --no-config --no-default-rules --format json "$dir"
 done
 one=$(corpus 1)/decl-00001.yaml
-run "one-file" 1 "$(stat -c %s "$one")" "$BIN" check --no-config --format json "$one"
+for _ in $(seq "$RUNS"); do
+  once one-file "$BIN" check --no-config --format json "$one"
+done
+row one-file 1 "$(stat -c %s "$one")"
 
 # The table: wall is the median; RSS the largest of the runs; "rules +%" is
-# default over load-only for the same corpus.
+# the median over the pairs of runs of default / load-only - 1.
 awk -F'\t' '
-  { name[NR] = $1; files[NR] = $2; bytes[NR] = $3; us[NR] = $4; rss[NR] = $5; runs[NR] = $6; wall[$1] = $4 }
+  function median(a, n,   i, j, t) {
+    for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+  }
+  { name[NR] = $1; files[NR] = $2; bytes[NR] = $3; us[NR] = $4; rss[NR] = $5; runs[NR] = $6; runsof[$1] = $6 }
   END {
     printf "%-16s %7s %8s %10s %9s %8s %9s %8s  %s\n", "case", "files", "MB", "wall ms", "files/s", "MB/s", "RSS MB", "rules +%", "runs (ms)"
     for (i = 1; i <= NR; i++) {
       s = us[i] / 1e6; mb = bytes[i] / 1e6
       extra = "-"
-      if (name[i] ~ /^default-/) { n = substr(name[i], 9); lo = wall["load-only-" n]; if (lo) extra = sprintf("%.0f", 100 * (us[i] - lo) / lo) }
+      if (name[i] ~ /^default-/ && ("load-only-" substr(name[i], 9)) in runsof) {
+        na = split(runs[i], ra, " "); split(runsof["load-only-" substr(name[i], 9)], rb, " ")
+        for (j = 1; j <= na; j++) ratio[j] = ra[j] / rb[j]
+        extra = sprintf("%.0f", 100 * (median(ratio, na) - 1))
+      }
       nr = split(runs[i], r, " "); list = ""; for (j = 1; j <= nr; j++) list = list sprintf("%s%.1f", (list == "" ? "" : " "), r[j] / 1000)
       printf "%-16s %7d %8.2f %10.1f %9.0f %8.1f %9.1f %8s  %s\n", name[i], files[i], mb, us[i] / 1000, files[i] / s, mb / s, rss[i] / 1024, extra, list
     }
