@@ -278,7 +278,7 @@ fn run_case(path: &Path, src: String) -> datatest_stable::Result<()> {
             });
         }
     }
-    let mut pos = jixiao::output::Positions::new(&outcome);
+    let pos = jixiao::output::Positions::new(&outcome);
     let mut got: Vec<Got> = Vec::new();
     for f in &outcome.findings {
         if only

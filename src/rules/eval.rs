@@ -228,6 +228,17 @@ impl<'a> Eval<'a> {
                 }
                 Step::For(slot, iter, body) => {
                     let items = self.eval(iter);
+                    // A wildcard's or a list's values are walked in place.
+                    if let Val::Multi(vals) | Val::List(vals) = &items {
+                        for v in vals.iter() {
+                            if self.over() {
+                                return;
+                            }
+                            self.locals[*slot] = v.clone();
+                            self.steps(rule, body, out);
+                        }
+                        continue;
+                    }
                     let Some(items) = iter_items(&items) else {
                         continue;
                     };
@@ -454,21 +465,21 @@ impl<'a> Eval<'a> {
                     return Val::List(Rc::new(Vec::new()));
                 };
                 let mut out = Vec::new();
-                for item in items {
+                items.for_each(|item| {
                     if self.over() {
-                        break;
+                        return;
                     }
                     self.locals[*slot] = item;
                     if let Some(c) = cond
                         && !matches!(self.eval(c), Val::Bool(true))
                     {
-                        continue;
+                        return;
                     }
                     let v = self.eval(expr);
                     if !v.is_undef() {
                         out.push(v);
                     }
-                }
+                });
                 Val::List(Rc::new(out))
             }
             Ex::Root => self.root(),
@@ -967,20 +978,17 @@ impl<'a> Iterator for Items<'_, 'a> {
                 other => other.clone(),
             }),
             Items::Lits(it) => it.next().map(lit),
-            Items::Nodes(it, file) => it.next().map(|node| {
-                Val::Node(NodeRef {
-                    node,
-                    file: *file,
-                    key: None,
-                })
-            }),
-            Items::Entries(it, file) => it.next().map(|e| {
-                Val::Node(NodeRef {
-                    node: &e.node,
-                    file: *file,
-                    key: Some((e.key, e.key_span)),
-                })
-            }),
+            Items::Nodes(it, file) => it.next().map(|node| item_val(node, *file)),
+            Items::Entries(it, file) => it.next().map(|e| entry_val(e, *file)),
+        }
+    }
+    /// Internal iteration (`for_each`, `extend`, `sum`…) picks the kind once.
+    fn fold<B, F: FnMut(B, Val<'a>) -> B>(self, init: B, mut f: F) -> B {
+        match self {
+            Items::Vals(it) => it.fold(init, |acc, v| f(acc, v.clone())),
+            Items::Lits(it) => it.fold(init, |acc, l| f(acc, lit(l))),
+            Items::Nodes(it, file) => it.fold(init, |acc, n| f(acc, item_val(n, file))),
+            Items::Entries(it, file) => it.fold(init, |acc, e| f(acc, entry_val(e, file))),
         }
     }
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -1063,10 +1071,34 @@ fn star_len(v: &Val<'_>) -> usize {
     }
 }
 
-/// `.*` of a value: a wildcard result's items each expanded in turn.
+/// An item of a YAML list, as a value.
+fn item_val(node: &Node, file: FileId) -> Val<'_> {
+    Val::Node(NodeRef {
+        node,
+        file,
+        key: None,
+    })
+}
+
+/// A mapping entry's value, as a value that knows its key.
+fn entry_val(e: &Entry, file: FileId) -> Val<'_> {
+    Val::Node(NodeRef {
+        node: &e.node,
+        file,
+        key: Some((e.key, e.key_span)),
+    })
+}
+
+/// `.*` of a value: a wildcard result's items each expanded in turn. (The
+/// hot cases are walked here directly rather than through [`Items`].)
 fn push_star<'a>(v: &Val<'a>, out: &mut Vec<Val<'a>>) {
     match v {
         Val::Multi(items) => items.iter().for_each(|i| push_star(i, out)),
+        Val::Node(n) => match &n.node.value {
+            Value::Map(es) => out.extend(es.iter().map(|e| entry_val(e, n.file))),
+            Value::List(items) => out.extend(items.iter().map(|i| item_val(i, n.file))),
+            _ => {}
+        },
         other => {
             if let Some(it) = iter_items(other) {
                 out.extend(it);
