@@ -450,6 +450,7 @@ impl RuleSet {
             }
         }
         let mut paths: HashMap<String, usize> = HashMap::new();
+        let mut regexes = HashMap::new();
         for (i, f) in files.iter().enumerate() {
             if let Some((title, basis)) = &f.ruleset {
                 set.headers.push((
@@ -468,6 +469,7 @@ impl RuleSet {
                     errors: Vec::new(),
                     cross: false,
                     paths: &mut paths,
+                    regexes: &mut regexes,
                 };
                 let compiled = cx.rule(r, i);
                 errors.extend(cx.errors.into_iter().map(|e| (i, e)));
@@ -596,6 +598,8 @@ struct Cx<'a> {
     cross: bool,
     /// Root paths seen so far in the rule set, by signature → cache id.
     paths: &'a mut HashMap<String, usize>,
+    /// Patterns built so far (a param such as `placeholder` is used by several rules).
+    regexes: &'a mut HashMap<Arc<str>, Arc<Regex>>,
 }
 
 impl Cx<'_> {
@@ -1102,11 +1106,19 @@ impl Cx<'_> {
                 _ => None,
             };
             if let Some(p) = pattern {
-                match build_regex(&p) {
+                let built = match self.regexes.get(&p) {
+                    Some(re) => Ok(Arc::clone(re)),
+                    None => build_regex(&p).map(|re| {
+                        let re = Arc::new(re);
+                        self.regexes.insert(p.clone(), Arc::clone(&re));
+                        re
+                    }),
+                };
+                match built {
                     Ok(re) => {
                         let mut it = compiled.into_iter();
                         if let Some(text) = it.next() {
-                            return Ex::Matches(Box::new(text), Arc::new(re));
+                            return Ex::Matches(Box::new(text), re);
                         }
                         return Ex::Lit(Lit::Bool(false));
                     }
