@@ -1,0 +1,71 @@
+//! Rendering the review pack (`jixiao report`): the bundled Chengde 2022
+//! example (a summary and its ten projects) and 200 generated declarations,
+//! as HTML (inline SVG chart) and Markdown. The check run that feeds it is
+//! done once, outside the timing.
+//!
+//! `cargo bench --bench report`
+
+mod common;
+
+use common::{corpus, default_rules};
+use criterion::{Criterion, criterion_group, criterion_main};
+use jixiao::check::{self, Options, Outcome};
+use jixiao::diag::Lang;
+use jixiao::load::LoadOptions;
+use jixiao::report::{ReportFormat, render};
+use jixiao::rules::RuleSet;
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// A run over `path` that keeps its documents, as `jixiao report` makes it.
+fn outcome(path: PathBuf, rules: &RuleSet) -> Outcome {
+    let mut opts = Options::new(LoadOptions::default());
+    opts.keep_docs = true;
+    check::run(&[path], rules, &opts)
+}
+
+/// The generated corpus written to a scratch folder (the report reads files).
+fn generated(n: u64) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("jixiao-bench-report-{n}"));
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        panic!("{}: {e}", dir.display());
+    }
+    for f in corpus(n) {
+        if let Err(e) = std::fs::write(dir.join(&f.name), &f.text) {
+            panic!("{}: {e}", f.name);
+        }
+    }
+    dir
+}
+
+fn report(c: &mut Criterion) {
+    let rules = default_rules();
+    let runs = [
+        (
+            "chengde-2022",
+            outcome(PathBuf::from("examples/chengde-2022"), &rules),
+        ),
+        ("200 generated", outcome(generated(200), &rules)),
+    ];
+    let mut g = c.benchmark_group("report");
+    for (name, o) in &runs {
+        assert!(!o.docs.is_empty(), "{name}: no documents to report on");
+        for (fmt, label) in [(ReportFormat::Html, "html"), (ReportFormat::Md, "markdown")] {
+            g.bench_function(format!("{name}/{label}"), |b| {
+                b.iter(|| black_box(render(o, &rules, fmt, Lang::Zh)))
+            });
+        }
+    }
+    g.finish();
+}
+
+fn config() -> Criterion {
+    Criterion::default()
+        .sample_size(20)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+}
+
+criterion_group! { name = benches; config = config(); targets = report }
+criterion_main!(benches);
