@@ -108,3 +108,51 @@ pub fn write(o: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     }
     writeln!(out, "]")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::FileEntry;
+    use crate::diag::Severity;
+    use crate::source::Span;
+    use std::sync::Arc;
+
+    /// More findings than one rendering block: the array stays one valid
+    /// document, in order, with a comma between every two items.
+    #[test]
+    fn blocks_join_into_one_array() {
+        let text = "a: 1\nb: 2\n";
+        let n = 2 * 1024 + 3;
+        let o = Outcome {
+            files: vec![FileEntry {
+                path: "f.yaml".into(),
+                name: "f.yaml".into(),
+                text: Some(Arc::from(text)),
+                reported: true,
+                declaration: true,
+            }],
+            findings: (0..n)
+                .map(|i| {
+                    Finding::new(
+                        "JX101",
+                        Severity::Error,
+                        "t",
+                        format!("m{i}"),
+                        0,
+                        Span::new(5, 9),
+                    )
+                })
+                .collect(),
+            ..Outcome::default()
+        };
+        let mut out = Vec::new();
+        write(&o, &mut out).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        let items = v.as_array().unwrap();
+        assert_eq!(items.len(), n);
+        for (i, it) in items.iter().enumerate() {
+            assert_eq!(it["message"], format!("m{i}"));
+            assert_eq!(it["line"], 2);
+        }
+    }
+}
