@@ -13,7 +13,6 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use jixiao::diag::FileId;
 use jixiao::load::LoadOptions;
 use std::hint::black_box;
-use std::time::Duration;
 
 /// Files per iteration: enough to mix targets, self-evaluations and defects.
 const FILES: u64 = 200;
@@ -53,12 +52,5 @@ fn pipeline(c: &mut Criterion) {
     });
 }
 
-fn config() -> Criterion {
-    Criterion::default()
-        .sample_size(20)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(4))
-}
-
-criterion_group! { name = benches; config = config(); targets = pipeline }
+criterion_group! { name = benches; config = common::config(20, 4); targets = pipeline }
 criterion_main!(benches);

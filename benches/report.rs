@@ -16,7 +16,6 @@ use jixiao::report::{ReportFormat, render};
 use jixiao::rules::RuleSet;
 use std::hint::black_box;
 use std::path::PathBuf;
-use std::time::Duration;
 
 /// A run over `path` that keeps its documents, as `jixiao report` makes it.
 fn outcome(path: PathBuf, rules: &RuleSet) -> Outcome {
@@ -60,12 +59,5 @@ fn report(c: &mut Criterion) {
     g.finish();
 }
 
-fn config() -> Criterion {
-    Criterion::default()
-        .sample_size(20)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3))
-}
-
-criterion_group! { name = benches; config = config(); targets = report }
+criterion_group! { name = benches; config = common::config(20, 3); targets = report }
 criterion_main!(benches);

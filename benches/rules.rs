@@ -11,7 +11,6 @@ use common::{check_doc, corpus, default_rules, load_all, rule_family};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use jixiao::diag::FileId;
 use std::hint::black_box;
-use std::time::Duration;
 
 const FAMILIES: &[&str] = &["structure", "values", "budget", "self-evaluation"];
 
@@ -37,12 +36,5 @@ fn rules(c: &mut Criterion) {
     c.bench_function("rules/compile defaults", |b| b.iter(default_rules));
 }
 
-fn config() -> Criterion {
-    Criterion::default()
-        .sample_size(20)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3))
-}
-
-criterion_group! { name = benches; config = config(); targets = rules }
+criterion_group! { name = benches; config = common::config(20, 3); targets = rules }
 criterion_main!(benches);

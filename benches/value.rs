@@ -13,7 +13,6 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use jixiao::model::{Key, Value};
 use jixiao::value;
 use std::hint::black_box;
-use std::time::Duration;
 
 /// Values as departments write them, common shapes first, then rarer ones.
 const REAL_WORLD: &[&str] = &[
@@ -91,12 +90,5 @@ fn values(c: &mut Criterion) {
     bench_list(c, "value/corpus", &mixed);
 }
 
-fn config() -> Criterion {
-    Criterion::default()
-        .sample_size(30)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3))
-}
-
-criterion_group! { name = benches; config = config(); targets = values }
+criterion_group! { name = benches; config = common::config(30, 3); targets = values }
 criterion_main!(benches);

@@ -87,3 +87,12 @@ pub fn check_doc(rules: &RuleSet, doc: &Doc, file: FileId) -> Vec<Finding> {
     };
     eval::run(rules, &cx, false)
 }
+
+/// The criterion settings of every bench: short warm-up, `samples` samples
+/// over `secs` seconds (the whole suite stays within a few minutes).
+pub fn config(samples: usize, secs: u64) -> criterion::Criterion {
+    criterion::Criterion::default()
+        .sample_size(samples)
+        .warm_up_time(std::time::Duration::from_secs(1))
+        .measurement_time(std::time::Duration::from_secs(secs))
+}
