@@ -364,13 +364,10 @@ impl<'a> Eval<'a> {
                 _ => self.fill_cache(*id, inner),
             },
             Ex::Get(b, k) => {
-                // `ind.target`: a field of a bound node, read in place.
                 if let Ex::Local(slot) = &**b
-                    && let Some(Val::Node(n)) = self.locals.get(*slot)
+                    && let Some(v) = self.bound_field(*slot, *k)
                 {
-                    let n = *n;
-                    self.work += n.node.entries().len() as u64;
-                    return field(n, *k);
+                    return v;
                 }
                 let v = self.eval(b);
                 self.charge(&v);
@@ -401,9 +398,21 @@ impl<'a> Eval<'a> {
         v
     }
 
-    /// [`Eval::eval`] of an operand, with the leaves most expressions are
-    /// made of (a constant, a field of a bound node) read here, without a
-    /// call of their own: the same value and the same work counted.
+    /// `ind.target`: a field of a node bound to `slot`, read in place (the
+    /// mapping's entries counted as work); `None` when `slot` holds no node.
+    #[inline(always)]
+    fn bound_field(&mut self, slot: usize, k: Key) -> Option<Val<'a>> {
+        let Some(Val::Node(n)) = self.locals.get(slot) else {
+            return None;
+        };
+        let n = *n;
+        self.work += n.node.entries().len() as u64;
+        Some(field(n, k))
+    }
+
+    /// [`Eval::eval`] of an operand, with what most operands are (a constant,
+    /// a field of a bound node, a call) handled here without going through
+    /// `eval`'s frame: the same value and the same work counted.
     #[inline(always)]
     fn operand(&mut self, e: &'a Ex) -> Val<'a> {
         match e {
@@ -411,17 +420,15 @@ impl<'a> Eval<'a> {
                 self.work += 1;
                 lit(l)
             }
-            Ex::Get(b, k) => match &**b {
-                Ex::Local(slot) => match self.locals.get(*slot) {
-                    Some(Val::Node(n)) => {
-                        let n = *n;
-                        self.work += 1 + n.node.entries().len() as u64;
-                        field(n, *k)
-                    }
-                    _ => self.eval(e),
-                },
-                _ => self.eval(e),
-            },
+            Ex::Get(b, k) => {
+                if let Ex::Local(slot) = &**b
+                    && let Some(v) = self.bound_field(*slot, *k)
+                {
+                    self.work += 1;
+                    return v;
+                }
+                self.eval(e)
+            }
             Ex::Call(f, args) => {
                 self.work += 1;
                 self.call(*f, args)
