@@ -58,6 +58,8 @@ impl<'a> Positions<'a> {
         Positions { outcome, cache }
     }
 
+    /// The lines and columns of `span` in `file`, one of the files the
+    /// outcome's findings or labels point into (1:1 for any other).
     pub fn region(&self, file: FileId, span: Span) -> Region {
         let text = self.outcome.file(file).and_then(|f| f.text.as_deref());
         let (Some(text), Some(idx)) = (text, self.cache.get(&file)) else {
