@@ -979,11 +979,7 @@ impl<'a> Iterator for Items<'_, 'a> {
     type Item = Val<'a>;
     fn next(&mut self) -> Option<Val<'a>> {
         match self {
-            // Nodes (what wildcards yield) are copied without the general clone.
-            Items::Vals(it) => it.next().map(|v| match v {
-                Val::Node(n) => Val::Node(*n),
-                other => other.clone(),
-            }),
+            Items::Vals(it) => it.next().cloned(),
             Items::Lits(it) => it.next().map(lit),
             Items::Nodes(it, file) => it.next().map(|node| item_val(node, *file)),
             Items::Entries(it, file) => it.next().map(|e| entry_val(e, *file)),
@@ -1037,14 +1033,9 @@ fn items_or_self(v: Val<'_>) -> Vec<Val<'_>> {
 
 /// The field `key` of a mapping node (undefined when absent).
 fn field(n: NodeRef<'_>, key: Key) -> Val<'_> {
-    match n.node.entry(key) {
-        Some(e) => Val::Node(NodeRef {
-            node: &e.node,
-            file: n.file,
-            key: Some((e.key, e.key_span)),
-        }),
-        None => Val::Undef,
-    }
+    n.node
+        .entry(key)
+        .map_or(Val::Undef, |e| entry_val(e, n.file))
 }
 
 fn get<'a>(v: &Val<'a>, key: Key) -> Val<'a> {
@@ -1096,19 +1087,14 @@ fn entry_val(e: &Entry, file: FileId) -> Val<'_> {
     })
 }
 
-/// `.*` of a value: a wildcard result's items each expanded in turn. (The
-/// hot cases are walked here directly rather than through [`Items`].)
+/// `.*` of a value: a wildcard result's items each expanded in turn
+/// (`for_each`, so the kind of collection is picked once, not per item).
 fn push_star<'a>(v: &Val<'a>, out: &mut Vec<Val<'a>>) {
     match v {
         Val::Multi(items) => items.iter().for_each(|i| push_star(i, out)),
-        Val::Node(n) => match &n.node.value {
-            Value::Map(es) => out.extend(es.iter().map(|e| entry_val(e, n.file))),
-            Value::List(items) => out.extend(items.iter().map(|i| item_val(i, n.file))),
-            _ => {}
-        },
         other => {
             if let Some(it) = iter_items(other) {
-                out.extend(it);
+                it.for_each(|v| out.push(v));
             }
         }
     }
