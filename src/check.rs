@@ -162,10 +162,11 @@ pub fn check(ws: &Workspace, rules: &RuleSet, opts: &Options) -> Outcome {
     // as a file is checked unless a finding needs them; documents are kept
     // to relate them to others.
     let given = ws.files();
+    let budget = Budget::new(DOC_BUDGET);
     let mut loaded: Vec<Loaded> = given
         .par_iter()
         .enumerate()
-        .map(|(i, f)| load_and_check(ws, f, i as FileId, rules, opts))
+        .map(|(i, f)| load_and_check(ws, f, i as FileId, rules, opts, &budget))
         .collect();
     let mut files: Vec<FileEntry> = given
         .iter()
@@ -206,7 +207,7 @@ pub fn check(ws: &Workspace, rules: &RuleSet, opts: &Options) -> Outcome {
         let more: Vec<Loaded> = extra
             .par_iter()
             .enumerate()
-            .map(|(i, f)| load_only(ws, f, (base + i) as FileId, opts))
+            .map(|(i, f)| load_only(ws, f, (base + i) as FileId, opts, &budget))
             .collect();
         for (f, l) in extra.into_iter().zip(more) {
             files.push(FileEntry {
@@ -222,7 +223,7 @@ pub fn check(ws: &Workspace, rules: &RuleSet, opts: &Options) -> Outcome {
 
     // Phase 2: cross-document rules for the documents that have relations.
     if rules.rules.iter().any(|r| r.cross) {
-        cross_phase(&mut loaded, &files, rules, opts);
+        cross_phase(ws, &mut loaded, &files, rules, opts);
     }
 
     // Waivers, per file, over every finding of that file.
@@ -255,12 +256,7 @@ pub fn check(ws: &Workspace, rules: &RuleSet, opts: &Options) -> Outcome {
     let texts: Vec<(usize, Option<Arc<str>>)> = missing
         .par_iter()
         .map(|&i| {
-            let f = File {
-                name: files[i].name.clone(),
-                path: files[i].path.clone(),
-                content: given.get(i).map_or(Content::Unread, |g| g.content.clone()),
-                explicit: false,
-            };
+            let f = workspace_file(ws, &files, i);
             (i, text_of(ws, &f, i as FileId, opts).ok().map(Into::into))
         })
         .collect();
@@ -288,7 +284,13 @@ pub fn check(ws: &Workspace, rules: &RuleSet, opts: &Options) -> Outcome {
 /// Relate documents and evaluate the cross-document rules of every document
 /// that has a relation (a summary always; a self-evaluation with its target),
 /// with the documents phase 1 kept.
-fn cross_phase(loaded: &mut [Loaded], files: &[FileEntry], rules: &RuleSet, opts: &Options) {
+fn cross_phase(
+    ws: &Workspace,
+    loaded: &mut [Loaded],
+    files: &[FileEntry],
+    rules: &RuleSet,
+    opts: &Options,
+) {
     let idents: Vec<Option<&Ident>> = loaded.iter().map(|l| l.ident.as_ref()).collect();
     let relations = relate(&idents, files);
     let mut subjects: Vec<usize> = relations.projects.keys().copied().collect();
@@ -298,7 +300,29 @@ fn cross_phase(loaded: &mut [Loaded], files: &[FileEntry], rules: &RuleSet, opts
     if subjects.is_empty() {
         return;
     }
-    let docs: Vec<Option<&Doc>> = loaded.iter().map(|l| l.doc.as_ref()).collect();
+    // Documents phase 1 let go (over the budget) are loaded again.
+    let mut needed: Vec<usize> = subjects.clone();
+    needed.extend(relations.projects.values().flatten());
+    needed.extend(relations.declared.values());
+    needed.sort_unstable();
+    needed.dedup();
+    needed.retain(|&i| loaded[i].doc.is_none());
+    let again: HashMap<usize, Doc> = needed
+        .par_iter()
+        .filter_map(|&i| {
+            let f = workspace_file(ws, files, i);
+            let text = text_of(ws, &f, i as FileId, opts).ok()?;
+            Some((
+                i,
+                load::load_text(&text, i as FileId, &opts.load, true).doc?,
+            ))
+        })
+        .collect();
+    let docs: Vec<Option<&Doc>> = loaded
+        .iter()
+        .enumerate()
+        .map(|(i, l)| l.doc.as_ref().or_else(|| again.get(&i)))
+        .collect();
     let docs = |i: usize| docs.get(i).copied().flatten();
     let lang = opts.lang();
     let results: Vec<(usize, Vec<Finding>)> = subjects
@@ -328,6 +352,17 @@ fn cross_phase(loaded: &mut [Loaded], files: &[FileEntry], rules: &RuleSet, opts
     for (i, fs) in results {
         loaded[i].cross = fs;
     }
+}
+
+/// The workspace file behind file `i` of the run (one a summary brought in
+/// is read through the reader).
+fn workspace_file(ws: &Workspace, files: &[FileEntry], i: usize) -> File {
+    ws.files().get(i).cloned().unwrap_or_else(|| File {
+        name: files[i].name.clone(),
+        path: files[i].path.clone(),
+        content: Content::Unread,
+        explicit: false,
+    })
 }
 
 /// Why a file's text could not be had, and a prefix of its bytes when some
@@ -399,6 +434,7 @@ fn load_and_check(
     file: FileId,
     rules: &RuleSet,
     opts: &Options,
+    budget: &Budget,
 ) -> Loaded {
     let explicit = f.explicit;
     let text = match text_of(ws, f, file, opts) {
@@ -444,7 +480,9 @@ fn load_and_check(
         }
         out.ident = Some(Ident::of(&doc));
         out.waivers = waivers_of(&doc);
-        out.doc = Some(doc);
+        if doc.kind == Kind::Summary || opts.keep_docs || budget.take(text.len()) {
+            out.doc = Some(doc);
+        }
     }
     // The text is kept for the findings' snippets (and the review pack); a
     // label into a file without findings reads it again at the end.
@@ -460,16 +498,41 @@ fn load_and_check(
 }
 
 /// A file a summary covers beyond those given: loaded, not checked.
-fn load_only(ws: &Workspace, f: &File, file: FileId, opts: &Options) -> Loaded {
+fn load_only(ws: &Workspace, f: &File, file: FileId, opts: &Options, budget: &Budget) -> Loaded {
     let Ok(text) = text_of(ws, f, file, opts) else {
         return Loaded::default();
     };
     let l = load::load_text(&text, file, &opts.load, false);
+    let keep = opts.keep_docs || budget.take(text.len());
     Loaded {
         declaration: l.doc.is_some(),
         ident: l.doc.as_ref().map(Ident::of),
-        doc: l.doc,
+        doc: l.doc.filter(|_| keep),
         ..Loaded::default()
+    }
+}
+
+/// Source text whose loaded documents phase 1 keeps for relations, in bytes
+/// (a loaded document takes about five times its text): about 300 typical
+/// declarations. An editor, the page and pre-commit relate documents without
+/// loading any twice; beyond it, a document let go is loaded again from the
+/// workspace only when a relation needs it, so peak memory stays that of the
+/// files in flight however large the run (10,000 files: ~40 MB).
+const DOC_BUDGET: usize = 1 << 20;
+
+/// What is left of [`DOC_BUDGET`], shared by the threads of phase 1.
+struct Budget(std::sync::atomic::AtomicUsize);
+
+impl Budget {
+    fn new(bytes: usize) -> Budget {
+        Budget(std::sync::atomic::AtomicUsize::new(bytes))
+    }
+    /// Take `n` bytes if that many are left.
+    fn take(&self, n: usize) -> bool {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.0
+            .fetch_update(Relaxed, Relaxed, |left| left.checked_sub(n))
+            .is_ok()
     }
 }
 
