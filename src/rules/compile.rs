@@ -809,8 +809,17 @@ impl Cx<'_> {
                     value,
                     span,
                 } => {
-                    let p = self.path(path);
+                    let p = self.expr(path);
                     let v = self.expr(value);
+                    if !is_path(&p) {
+                        self.err(
+                            "rule-path",
+                            path.span,
+                            "fix 须指向文件中的一个值（如 budget.execution_rate、ind.score）".into(),
+                            "a fix must name one value of the document (like budget.execution_rate, ind.score)".into(),
+                        );
+                        continue;
+                    }
                     match last_assert {
                         Some(a) if a.fix.is_none() => match substitute(&a.expr, &p) {
                             Some(check) => {

@@ -10,6 +10,8 @@ pub mod compile;
 pub mod eval;
 pub mod functions;
 pub mod parse;
+#[cfg(test)]
+mod tests;
 
 pub use compile::{Compiled, Lit, RuleSet};
 pub use eval::Context;
