@@ -97,10 +97,17 @@ pub fn parse_file(src: &str, lang: Lang) -> (File, Vec<RuleError>) {
             }
             Err(e) => {
                 let at = pos + error_pos(&e);
-                errors.push(
-                    unclosed_rule(src, pos, at, lang)
-                        .unwrap_or_else(|| syntax_error(src, at, &e, lang)),
-                );
+                if let Some(err) = unclosed_rule(src, pos, at, lang) {
+                    errors.push(err);
+                    // The next item starts where the unclosed rule stopped.
+                    let next = at + (src[at..].len() - src[at..].trim_start().len());
+                    if next > pos && next < src.len() {
+                        pos = next;
+                        continue;
+                    }
+                    break;
+                }
+                errors.push(syntax_error(src, at, &e, lang));
                 // Resume at the next line that starts a top-level item.
                 match next_item_start(src, at) {
                     Some(next) if next > pos => pos = next,

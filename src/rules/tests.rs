@@ -373,3 +373,22 @@ fn functions_come_from_the_registry() {
     let e = errors("rule X \"t\" {\n  assert zzzzzz(1) > 1\n}\n");
     assert!(e[0].help.as_deref().unwrap().contains("count, sum, min"));
 }
+
+#[test]
+fn comparisons_that_can_hold_are_not_flagged() {
+    set(
+        Some(
+            r#"param low = 60%
+rule X001 "t" {
+  let rate = budget.execution_rate
+  assert low < rate or 0.5 < rate or rate >= 1 or rate == 100%
+  assert kind == "self-evaluation" and kind in ["target", "summary"]
+  assert budget.total > 100 and project.name == "100" and year == 2022
+}"#,
+        ),
+        false,
+    );
+    let e = errors("rule X001 \"t\" {\n  let rate = budget.execution_rate\n  assert rate >= 60\n}\n");
+    assert_eq!(e.len(), 1);
+    assert_eq!(e[0].code, "rule-type");
+}
