@@ -4,6 +4,7 @@
 //! rest of the document is still read (and checked by the rules).
 
 use crate::amount::{self, MoneyUnit, NumError};
+use rust_decimal::Decimal;
 use crate::diag::{FileId, Finding, Lang, Severity};
 use crate::model::{Doc, Entry, Key, Kind, Node, Num, Profile, Value};
 use crate::source::{self, DecodeError, Span};
@@ -493,6 +494,11 @@ enum Ty {
     MoneyUnit,
     Kind,
     Value,
+    /// `department` 部门整体 or `project` 项目.
+    Scope,
+    /// A source of funds: a number (its 全年预算数) or its row
+    /// `{ initial, total, executed }`; loaded as the row.
+    Source,
     Map(&'static [(Key, Ty)]),
     Indicators,
     TextList,
@@ -506,22 +512,45 @@ const PROJECT_FIELDS: &[(Key, Ty)] = &[
     (Key::Applicant, Ty::Text),
     (Key::Declarant, Ty::Text),
     (Key::Basis, Ty::Text),
+    (Key::Implementer, Ty::Text),
+    (Key::Leader, Ty::Text),
+    (Key::Period, Ty::Text),
+    (Key::Attribute, Ty::Text),
 ];
 const SOURCES: &[(Key, Ty)] = &[
-    (Key::GeneralPublic, Ty::Amount),
-    (Key::GovernmentFund, Ty::Amount),
-    (Key::Other, Ty::Amount),
+    (Key::GeneralPublic, Ty::Source),
+    (Key::GovernmentFund, Ty::Source),
+    (Key::Other, Ty::Source),
+    (Key::Fiscal, Ty::Source),
+    (Key::Carryover, Ty::Source),
+    (Key::HigherLevel, Ty::Source),
+    (Key::Own, Ty::Source),
+    (Key::SpecialAccount, Ty::Source),
+];
+/// One source's row of the 10号 form: 年初预算数, 全年预算数, 全年执行数.
+const SOURCE_ROW: &[(Key, Ty)] = &[
+    (Key::Initial, Ty::Amount),
+    (Key::Total, Ty::Amount),
+    (Key::Executed, Ty::Amount),
 ];
 const BUDGET: &[(Key, Ty)] = &[
     (Key::Unit, Ty::MoneyUnit),
+    (Key::Initial, Ty::Amount),
     (Key::Total, Ty::Amount),
+    (Key::Available, Ty::Amount),
     (Key::Sources, Ty::Map(SOURCES)),
     (Key::Executed, Ty::Amount),
     (Key::ExecutionRate, Ty::Percent),
     (Key::UnderspendReason, Ty::Text),
+    (Key::Deviation, Ty::Text),
+    (Key::Weight, Ty::Number),
     (Key::Score, Ty::Number),
 ];
-const GOALS: &[(Key, Ty)] = &[(Key::Annual, Ty::Text)];
+const GOALS: &[(Key, Ty)] = &[
+    (Key::Annual, Ty::Text),
+    (Key::LongTerm, Ty::Text),
+    (Key::Achieved, Ty::Text),
+];
 const INDICATOR: &[(Key, Ty)] = &[
     (Key::Name, Ty::Text),
     (Key::Nature, Ty::Text),
@@ -552,6 +581,10 @@ const PROJECT: &[(Key, Ty)] = &[
     (Key::Measures, Ty::Text),
     (Key::Waivers, Ty::MapList(WAIVER)),
     (Key::Result, Ty::Map(RESULT)),
+    (Key::Conclusion, Ty::Text),
+    (Key::Problems, Ty::Text),
+    (Key::Notes, Ty::Text),
+    (Key::Scope, Ty::Scope),
 ];
 const SUMMARY: &[(Key, Ty)] = &[
     (Key::Kind, Ty::Kind),
@@ -948,6 +981,20 @@ impl Cx<'_, '_> {
                 };
             }
             Ty::Indicators => return Some(self.indicators(v)),
+            Ty::Source if matches!(v.yaml, Yaml::Map(_)) => {
+                return Some(self.map(v, SOURCE_ROW, unit));
+            }
+            Ty::Source => {
+                let node = self.field(Key::Total, Ty::Amount, v, unit)?;
+                return Some(Node::new(
+                    span,
+                    Value::Map(vec![Entry {
+                        key: Key::Total,
+                        key_span: span,
+                        node,
+                    }]),
+                ));
+            }
             Ty::TextList | Ty::MapList(_) => {
                 let items = match &v.yaml {
                     Yaml::Seq(items) => items,
@@ -988,6 +1035,22 @@ impl Cx<'_, '_> {
         }
         let value = match ty {
             Ty::Text => Value::Text(text.into()),
+            Ty::Scope => match text.trim() {
+                "department" | "部门整体" | "部门" | "部门整体支出" => Value::Text("department".into()),
+                "project" | "项目" | "项目支出" => Value::Text("project".into()),
+                _ => {
+                    let msg = match lang {
+                        Lang::Zh => format!(
+                            "“scope”须为 project（项目）或 department（部门整体），这里是“{text}”"
+                        ),
+                        Lang::En => {
+                            format!("`scope` must be project or department, not `{text}`")
+                        }
+                    };
+                    self.push("JX003", span, msg, None);
+                    return None;
+                }
+            },
             Ty::Kind => match Kind::parse(text.trim()) {
                 Some(k) => Value::Text(k.name().into()),
                 None => {
@@ -1081,6 +1144,20 @@ impl Cx<'_, '_> {
                     percent: true,
                 }),
                 Err(e) => {
+                    // The forms' 执行率(%) column: a bare number is percent points.
+                    if let Ok(d) = amount::parse_decimal(text) {
+                        let mut f = d / Decimal::ONE_HUNDRED;
+                        if d.scale() + 2 <= 28 {
+                            f.rescale(d.scale() + 2);
+                        }
+                        return Some(Node::new(
+                            span,
+                            Value::Num(Num {
+                                value: f,
+                                percent: true,
+                            }),
+                        ));
+                    }
                     if amount::parse_decimal(text).is_ok() {
                         let msg = match lang {
                             Lang::Zh => format!("“{what}”须写成百分数（如 19.7%），这里是“{text}”"),
@@ -1145,7 +1222,7 @@ impl Cx<'_, '_> {
                 }
             },
             // Collections were handled above.
-            Ty::Map(_) | Ty::Indicators | Ty::TextList | Ty::MapList(_) => return None,
+            Ty::Map(_) | Ty::Indicators | Ty::TextList | Ty::MapList(_) | Ty::Source => return None,
         };
         Some(Node::new(span, value))
     }
