@@ -762,7 +762,14 @@ fn nature_cmp(text: &str) -> Option<Cmp> {
 /// A unit as printed in a 度量单位 cell or a name hint: `百分比` and `％` are `%`.
 fn unit_of(text: &str) -> Option<Box<str>> {
     let t = text.trim();
+    // `%(百分比)`: the unit, then its name in brackets.
+    let t = match t.find(['(', '（']) {
+        Some(i) if i > 0 => t[..i].trim(),
+        _ => t,
+    };
     match t {
+        // A number in the unit column (an Excel date serial `44,561`) is no unit.
+        _ if t.starts_with(|c: char| c.is_ascii_digit()) => None,
         "" => None,
         "%" | "％" | "百分比" | "百分率" => Some("%".into()),
         _ => Some(t.into()),
@@ -877,8 +884,16 @@ impl Cx<'_, '_> {
                 continue;
             };
             let field = Key::lookup(name).and_then(|key| fields.iter().find(|(f, _)| *f == key));
-            let Some(&(key, ty)) = field else {
+            let Some(&(key, ty)) = field.or_else(|| {
                 self.unknown_key(name, k.span, fields);
+                // One close suggestion (`绩效指表` → indicators): after its JX002
+                // the value is read as that key, so one typo is one finding.
+                Key::lookup(name)
+                    .is_none()
+                    .then(|| one_suggestion(name, names_of(fields)))
+                    .flatten()
+                    .and_then(|s| fields.iter().find(|(f, _)| *f == s))
+            }) else {
                 continue;
             };
             if let Some(first) = out.iter().find(|e| e.key == key) {
@@ -985,7 +1000,7 @@ impl Cx<'_, '_> {
                 return Some(self.map(v, SOURCE_ROW, unit));
             }
             Ty::Source => {
-                let node = self.field(Key::Total, Ty::Amount, v, unit)?;
+                let node = self.field(key, Ty::Amount, v, unit)?;
                 return Some(Node::new(
                     span,
                     Value::Map(vec![Entry {

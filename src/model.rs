@@ -93,7 +93,7 @@ keys! {
     Notes = "notes" ["其他需要说明事项"];
     Scope = "scope" ["范围"];
     // the indicator system (Chinese canonical, English aliases)
-    Output = "产出指标" ["output"];
+    Output = "产出指标" ["output", "产出", "项目产出"];
     Quantity = "数量指标" ["quantity"];
     Quality = "质量指标" ["quality"];
     Timeliness = "时效指标" ["timeliness"];
@@ -101,7 +101,7 @@ keys! {
     EconomicCost = "经济成本指标" ["economic_cost"];
     SocialCost = "社会成本指标" ["social_cost"];
     EcologicalCost = "生态环境成本指标" ["ecological_cost", "environmental_cost"];
-    Benefit = "效益指标" ["benefit", "效果指标"];
+    Benefit = "效益指标" ["benefit", "效果指标", "效益", "项目效益"];
     Economic = "经济效益指标" ["economic"];
     Social = "社会效益指标" ["social"];
     Ecological = "生态效益指标" ["ecological"];
@@ -110,8 +110,8 @@ keys! {
     ServiceSatisfaction = "服务对象满意度指标" ["service_satisfaction", "社会公众或服务对象满意度指标"];
     // department-wide and evaluation frameworks: known, loaded, not counted
     // as output, benefit or satisfaction (SPEC §1.1)
-    Input = "投入指标" ["input"];
-    Process = "过程指标" ["process"];
+    Input = "投入指标" ["input", "投入", "决策", "决策指标", "项目决策"];
+    Process = "过程指标" ["process", "过程", "项目过程", "项目管理", "管理指标"];
     BudgetExecution = "预算执行" ["budget_execution"];
     FundManagement = "资金管理" ["fund_management"];
     BudgetPreparation = "预算编制" ["budget_preparation"];
