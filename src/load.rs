@@ -4,12 +4,12 @@
 //! rest of the document is still read (and checked by the rules).
 
 use crate::amount::{self, MoneyUnit, NumError};
-use rust_decimal::Decimal;
 use crate::diag::{FileId, Finding, Lang, Severity};
 use crate::model::{Doc, Entry, Key, Kind, Node, Num, Profile, Value};
 use crate::source::{self, DecodeError, Span};
 use crate::value::{self, Cmp};
 use crate::yaml::{self, Yaml};
+use rust_decimal::Decimal;
 
 /// The loader's own diagnostics, as listed by `jixiao rules`.
 pub struct LoaderCode {
@@ -780,9 +780,7 @@ fn unit_of(text: &str) -> Option<Box<str>> {
 /// 亩, `(≥**%)` is ≥ and %, `(≤**元/株)` is ≤ and 元/株.
 fn name_hint(name: &str) -> Option<(Option<Cmp>, Option<Box<str>>)> {
     let name = name.trim_end();
-    let body = name
-        .strip_suffix(')')
-        .or_else(|| name.strip_suffix('）'))?;
+    let body = name.strip_suffix(')').or_else(|| name.strip_suffix('）'))?;
     let open = body.rfind(['(', '（'])?;
     let inner = &body[open..];
     let inner = inner
@@ -799,7 +797,10 @@ fn name_hint(name: &str) -> Option<(Option<Cmp>, Option<Box<str>>)> {
         .unwrap_or((None, rest));
     // A bare parenthesis is a unit only when short and without digits: `(亩)`,
     // `(万元)`, not `(含2022年结转)`.
-    if !hinted && cmp.is_none() && (unit.chars().count() > 4 || unit.contains(|c: char| c.is_ascii_digit())) {
+    if !hinted
+        && cmp.is_none()
+        && (unit.chars().count() > 4 || unit.contains(|c: char| c.is_ascii_digit()))
+    {
         return None;
     }
     if unit.contains(|c: char| c.is_ascii_digit() || c.is_whitespace()) {
@@ -888,10 +889,16 @@ impl Cx<'_, '_> {
                 self.unknown_key(name, k.span, fields);
                 // One close suggestion (`绩效指表` → indicators): after its JX002
                 // the value is read as that key, so one typo is one finding.
+                // Not when the mapping also has the key itself.
                 Key::lookup(name)
                     .is_none()
                     .then(|| one_suggestion(name, names_of(fields)))
                     .flatten()
+                    .filter(|s| {
+                        !entries
+                            .iter()
+                            .any(|(k, _)| k.as_str().and_then(Key::lookup) == Some(*s))
+                    })
                     .and_then(|s| fields.iter().find(|(f, _)| *f == s))
             }) else {
                 continue;
@@ -1051,7 +1058,9 @@ impl Cx<'_, '_> {
         let value = match ty {
             Ty::Text => Value::Text(text.into()),
             Ty::Scope => match text.trim() {
-                "department" | "部门整体" | "部门" | "部门整体支出" => Value::Text("department".into()),
+                "department" | "部门整体" | "部门" | "部门整体支出" => {
+                    Value::Text("department".into())
+                }
                 "project" | "项目" | "项目支出" => Value::Text("project".into()),
                 _ => {
                     let msg = match lang {
@@ -1237,7 +1246,9 @@ impl Cx<'_, '_> {
                 }
             },
             // Collections were handled above.
-            Ty::Map(_) | Ty::Indicators | Ty::TextList | Ty::MapList(_) | Ty::Source => return None,
+            Ty::Map(_) | Ty::Indicators | Ty::TextList | Ty::MapList(_) | Ty::Source => {
+                return None;
+            }
         };
         Some(Node::new(span, value))
     }
@@ -1487,7 +1498,12 @@ impl Cx<'_, '_> {
             } else if split {
                 if value::complete(t, cmp, unit.as_deref()) {
                     let parts = [nature.as_deref(), Some(&*t.text), unit_text.as_deref()];
-                    t.text = parts.into_iter().flatten().collect::<Vec<_>>().join(" ").into();
+                    t.text = parts
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                        .into();
                 }
             } else if let Some((c, u)) = &hint {
                 value::complete(t, *c, u.as_deref());
@@ -1542,7 +1558,11 @@ impl Cx<'_, '_> {
         if let Some(k) = known.filter(|k| allowed.contains(k)) {
             return k;
         }
-        if matches!(l1, Key::Input | Key::Process | Key::OtherDimension) {
+        // Under 投入/过程, an unknown 一级 or a dimension out of place as a 一级
+        // (reported already): any label, no second finding.
+        if matches!(l1, Key::Input | Key::Process | Key::OtherDimension)
+            || profile.level2(l1).is_none()
+        {
             return known.unwrap_or(Key::OtherDimension);
         }
         self.unknown_dimension(name, span, Some(l1));

@@ -531,7 +531,8 @@ mod tests {
             Some(d("17.99"))
         );
         assert_eq!(q("未完成", "30", Some("18")), Some(d("0")));
-        assert_eq!(q("明显提升", "30", None), None); // unknown wording
+        assert_eq!(q("明显提升", "30", None), Some(d("24"))); // full attainment (SPEC §1.1)
+        assert_eq!(q("有所扩大", "30", None), None); // unknown wording
         assert_eq!(q("达到预期", "30", None), None);
         // a quantitative target with a qualitative actual uses the band too
         let (t, a) = (parse("≥ 95%").unwrap(), parse("基本完成").unwrap());
@@ -566,7 +567,8 @@ mod tests {
         assert_eq!(m("5000-6000", "6001", false), Some(false));
         assert_eq!(m("明显提升", "达到", false), Some(true));
         assert_eq!(m("明显提升", "基本达到", false), Some(false));
-        assert_eq!(m("明显提升", "较好", false), None);
+        assert_eq!(m("明显提升", "较好", false), Some(false));
+        assert_eq!(m("明显提升", "有所扩大", false), None);
         assert_eq!(m("≥ 90%", "93", false), None);
 
         let o = |t: &str, a: &str, cost: bool| {

@@ -531,8 +531,7 @@ mod published {
     /// A period `2023.07-2024.01` (or one month `2023.07`): its last day.
     pub(super) fn period(src: &str) -> Option<Date> {
         let b = src.as_bytes();
-        if b.len() < 7 || !(b.starts_with(b"19") || b.starts_with(b"20")) || b[4].is_ascii_digit()
-        {
+        if b.len() < 7 || !(b.starts_with(b"19") || b.starts_with(b"20")) || b[4].is_ascii_digit() {
             return None;
         }
         let c = period_re().captures(src)?;

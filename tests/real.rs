@@ -1,8 +1,8 @@
 //! The real-world corpus (`tests/real/*.yaml`): published tables typed in as
 //! printed. Each file's header lists, under `# 发现 / findings (jixiao):`, every
 //! finding jixiao must give on it with the default rules and no config, one a
-//! line as `#   CODE node.path` (or `#   CODE @LINE` for a finding with no
-//! node path), each judged against the published table. The test fails when a
+//! line as `#   CODE node.path — verdict: message` (or `#   CODE @LINE — …`
+//! for a finding with no node path), each judged against the published table. The test fails when a
 //! finding appears, disappears or moves.
 
 use jixiao::check::{self, Options};
@@ -22,9 +22,9 @@ fn wanted(text: &str) -> Option<Vec<String>> {
         .filter_map(|l| {
             let l = l.trim_start_matches('#').trim();
             // `#   JX212 indicators.产出指标 — why` : code and place, then a note.
-            let mut it = l.split_whitespace();
-            let code = it.next()?;
-            let at = it.next().unwrap_or("");
+            // (a path may hold spaces: `数量( ≥**个 )`; the note follows ` — `)
+            let (code, rest) = l.split_once(' ').unwrap_or((l, ""));
+            let at = rest.split(" — ").next().unwrap_or("").trim();
             (code.starts_with("JX") || code == "(none)")
                 .then(|| format!("{code} {at}"))
                 .filter(|s| !s.starts_with("(none)"))
