@@ -59,8 +59,8 @@ pub const LOADER_CODES: &[LoaderCode] = &[
         severity: Severity::Error,
         title_zh: "金额格式错误",
         title_en: "bad amount",
-        help_zh: "金额写成不带单位的非负小数（如 29.5896），最多 6 位小数；单位由 budget.unit 指定。",
-        help_en: "Write amounts as non-negative plain decimals (e.g. 29.5896) with at most 6 decimals; budget.unit gives the unit.",
+        help_zh: "金额写成非负小数（如 29.5896），最多 6 位小数，可带“万元”“万”或“元”；不带单位时以 budget.unit 为准。",
+        help_en: "Write amounts as non-negative decimals (e.g. 29.5896) with at most 6 decimals, optionally with 万元, 万 or 元; budget.unit gives the unit otherwise.",
     },
     LoaderCode {
         code: "JX006",
@@ -496,6 +496,9 @@ enum Ty {
     Value,
     /// `department` 部门整体 or `project` 项目.
     Scope,
+    /// `history` 历史值: a value like a target's, kept as text when it is not
+    /// one (it is a note on the form, not a value anything is scored against).
+    History,
     /// A source of funds: a number (its 全年预算数) or its row
     /// `{ initial, total, executed }`; loaded as the row.
     Source,
@@ -562,7 +565,7 @@ const INDICATOR: &[(Key, Ty)] = &[
     (Key::Deviation, Ty::Text),
     (Key::Explanation, Ty::Text),
     (Key::Standard, Ty::Text),
-    (Key::History, Ty::Text),
+    (Key::History, Ty::History),
     (Key::Basis, Ty::Text),
 ];
 const WAIVER: &[(Key, Ty)] = &[
@@ -1057,6 +1060,10 @@ impl Cx<'_, '_> {
         }
         let value = match ty {
             Ty::Text => Value::Text(text.into()),
+            Ty::History => match value::parse_in(text, self.year) {
+                Ok(iv) => Value::Ind(Box::new(iv)),
+                Err(_) => Value::Text(text.into()),
+            },
             Ty::Scope => match text.trim() {
                 "department" | "部门整体" | "部门" | "部门整体支出" => {
                     Value::Text("department".into())
