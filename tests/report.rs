@@ -555,8 +555,18 @@ fn chengde_workbook_has_overview_findings_and_a_sheet_per_project() {
     assert_eq!(&names[..3], ["汇总", "问题清单", "1 创建文明城市项目"]);
     assert_eq!(names[3], "2 居家养老项目");
 
-    // 汇总: budget, executed, the rate as a number filled red, scores, grade.
+    // 汇总: what made it, then per project budget, executed, the rate as a
+    // number filled red, scores, grade.
     let o = book.sheet("汇总");
+    assert_eq!(o.cells["A1"], "预算绩效评审材料");
+    assert_eq!(
+        o.beside("生成工具", 2),
+        Some(format!("jixiao {}", env!("CARGO_PKG_VERSION")).as_str())
+    );
+    assert!(
+        o.beside("规则文件", 2)
+            .is_some_and(|v| v.contains("rules/budget.rules"))
+    );
     assert_eq!(o.beside("居家养老项目", 2), Some("150"));
     assert_eq!(o.beside("居家养老项目", 3), Some("29.5896"));
     let (at, _) = o

@@ -45,17 +45,29 @@ fn write(pack: &Pack, content: &Content) -> Result<Vec<u8>, XlsxError> {
     let name = sheet_name(lang.pick("汇总", "Overview"), &mut names);
     ws.set_name(name)?;
     let overview = content::overview(pack, lang);
-    let mut r = 0;
+    // The cover: the check result, the method, and what made the workbook.
+    let bold = Format::new().set_bold();
+    ws.write_string_with_format(0, 0, content.title, &bold.clone().set_font_size(14))?;
+    let mut r = 1;
     for b in &content.cover {
-        if let Block::Para(t) | Block::Note(t) = b {
-            ws.write_string(r, 0, plain(t, lang))?;
-            r += 1;
+        match b {
+            Block::Para(t) | Block::Note(t) => {
+                ws.write_string(r, 0, plain(t, lang))?;
+                r += 1;
+            }
+            Block::Meta(rows) => {
+                for (k, v) in rows {
+                    ws.write_string_with_format(r, 0, k, &bold)?;
+                    ws.write_string(r, 2, plain(v, lang).replace('\n', "; "))?;
+                    r += 1;
+                }
+            }
+            _ => {}
         }
     }
     r += 1;
     let head = r;
     let end = table(ws, r, &overview, lang)?;
-    ws.set_freeze_panes(head + 1, 3)?;
     if end > head + 1 {
         ws.autofilter(head, 0, end - 1, last_col(&overview))?;
     }
