@@ -178,7 +178,11 @@ fn every_user_string_is_escaped() {
     assert!(html.contains("社区办 &amp; &lt;b&gt;街道&lt;/b&gt;"));
     let svg = element(&html, "svg", 0).expect("chart");
     assert!(svg.contains("&lt;script&gt;alert(&quot;项目&quot;)"));
-    // Reported 40 against 45 by formula (90 of ≥ 100, weight 50) is shown beside it.
+    // Reported 40 against 45 by formula (90 of ≥ 100, weight 50) is shown
+    // beside it, the cell marked with the finding (escaped too).
+    assert!(html.contains(
+        "<td class=\"num flag-error\" title=\"JX403 得分与计分公式一致：三级指标“&lt;script&gt;x&lt;/script&gt;服务人次”报告得分 40"
+    ), "{html}");
     assert!(html.contains("45.00<span class=\"diff\">报告 40</span>"));
 
     let md = report(path, "md");

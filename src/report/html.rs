@@ -383,6 +383,11 @@ fn cell(o: &mut String, c: &Cell, align: Align, lang: Lang) {
     if !classes.is_empty() {
         w!(o, " class=\"{}\"", classes.join(" "));
     }
+    // On screen, the findings at a marked cell show on hover.
+    if !c.notes.is_empty() {
+        let notes: Vec<&str> = c.notes.iter().map(|(_, n)| n.as_str()).collect();
+        w!(o, " title=\"{}\"", escape(&notes.join("\n")));
+    }
     o.push('>');
     inlines(o, &c.content, lang);
     w!(o, "</{tag}>");
