@@ -667,3 +667,50 @@ fn workbook_marks_the_faulty_indicator_cell_with_its_finding() {
     assert!(note.contains("JX403 得分与计分公式一致"), "{note}");
     assert!(p.fills.contains_key(&reported), "{:?}", p.fills);
 }
+
+/// Every table the pack lays out is a grid: each row spans exactly its
+/// columns, in both languages, so no serializer can shift a cell.
+#[test]
+fn every_laid_out_table_is_a_full_grid() {
+    use jixiao::report::content::{self, Block, Table};
+    use jixiao::rules::RuleSet;
+    use jixiao::rules::compile::Settings;
+    let rules = RuleSet::build(cli::default_sources(), &Settings::default()).expect("rules");
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("a.yaml"), HOSTILE).expect("write");
+    overflowing(dir.path());
+    let paths = [
+        std::path::PathBuf::from("examples/chengde-2022"),
+        std::path::PathBuf::from("examples/target-clean.yaml"),
+        dir.path().to_path_buf(),
+    ];
+    let check = |t: &Table, what: &str| {
+        for r in t.rows.iter().chain(&t.foot) {
+            let span: usize = r.cells.iter().map(|c| c.colspan).sum();
+            assert_eq!(span, t.cols.len(), "{what}: {:?} row {r:?}", t.kind);
+            assert!(r.cells.iter().all(|c| c.colspan >= 1));
+        }
+    };
+    for path in paths {
+        let mut opts = jixiao::check::Options::new(jixiao::load::LoadOptions::default());
+        opts.keep_docs = true;
+        let outcome = jixiao::check::run(std::slice::from_ref(&path), &rules, &opts);
+        for lang in [jixiao::diag::Lang::Zh, jixiao::diag::Lang::En] {
+            let pack = jixiao::report::model::build(&outcome, &rules, lang);
+            let c = content::build(&pack, lang);
+            let mut tables = 0;
+            for b in c.sections.iter().flat_map(|s| &s.blocks) {
+                if let Block::Table(t) = b {
+                    check(t, &path.display().to_string());
+                    tables += 1;
+                }
+            }
+            assert!(tables > 0);
+            check(&content::overview(&pack, lang), "overview");
+            check(&content::finding_list(&pack, lang), "finding list");
+            for p in pack.departments.iter().flat_map(|d| &d.projects) {
+                check(&content::indicator_table(p, lang, true), "sheet");
+            }
+        }
+    }
+}
