@@ -52,13 +52,13 @@ fn write(pack: &Pack, content: &Content) -> Result<Vec<u8>, XlsxError> {
     for b in &content.cover {
         match b {
             Block::Para(t) | Block::Note(t) => {
-                ws.write_string(r, 0, plain(t, lang))?;
+                ws.write_string(r, 0, fit(&plain(t, lang)))?;
                 r += 1;
             }
             Block::Meta(rows) => {
                 for (k, v) in rows {
                     ws.write_string_with_format(r, 0, k, &bold)?;
-                    ws.write_string(r, 2, plain(v, lang).replace('\n', "; "))?;
+                    ws.write_string(r, 2, fit(&plain(v, lang).replace('\n', "; ")))?;
                     r += 1;
                 }
             }
@@ -108,17 +108,22 @@ fn write(pack: &Pack, content: &Content) -> Result<Vec<u8>, XlsxError> {
                         if let Some(s) = sub {
                             title = format!("{title} · {s}");
                         }
-                        ws.write_string_with_format(r, 0, title, &bold.clone().set_font_size(13))?;
+                        ws.write_string_with_format(
+                            r,
+                            0,
+                            fit(&title),
+                            &bold.clone().set_font_size(13),
+                        )?;
                         r += 2;
                     }
                     Block::Note(t) => {
-                        ws.write_string(r, 0, plain(t, lang))?;
+                        ws.write_string(r, 0, fit(&plain(t, lang)))?;
                         r += 1;
                     }
                     Block::Meta(rows) => {
                         for (k, v) in rows {
                             ws.write_string_with_format(r, 0, k, &bold)?;
-                            ws.write_string(r, 1, plain(v, lang))?;
+                            ws.write_string(r, 1, fit(&plain(v, lang)))?;
                             r += 1;
                         }
                         r += 1;
@@ -207,6 +212,16 @@ fn table(ws: &mut Worksheet, r: u32, t: &Table, lang: Lang) -> Result<u32, XlsxE
     }
     r += 1;
     for row in t.rows.iter().chain(&t.foot) {
+        // A sheet ends at row 1,048,576: say where the rest went.
+        if r + 1 >= ROW_LIMIT {
+            let more = lang.pick(
+                "……其余各行超出工作表的行数上限，未写入；完整内容见 HTML 或 Markdown 评审材料。",
+                "… the remaining rows exceed a sheet's row limit and are left out; the HTML or \
+                 Markdown pack has them all.",
+            );
+            ws.write_string(r, 0, more)?;
+            return Ok(r + 1);
+        }
         write_row(ws, r, t, row, lang)?;
         r += 1;
     }
@@ -250,7 +265,7 @@ fn write_row(
         if c.percent {
             f = f.set_num_format("0.00%");
         }
-        let text = cell_text(c, lang);
+        let text = fit(&cell_text(c, lang));
         if span > 1 {
             ws.merge_range(r, col(i), r, col(i + span - 1), &text, &f)?;
         } else {
@@ -261,7 +276,7 @@ fn write_row(
         }
         if !c.notes.is_empty() {
             let body: Vec<&str> = c.notes.iter().map(|(_, n)| n.as_str()).collect();
-            let note = Note::new(body.join("\n"))
+            let note = Note::new(fit_to(&body.join("\n"), NOTE_MAX))
                 .set_author("jixiao")
                 .set_width(320)
                 .set_height(120);
@@ -272,7 +287,36 @@ fn write_row(
     Ok(())
 }
 
-/// A cell's text; a `—` for nothing at all keeps the grid readable.
+/// Rows a sheet holds.
+const ROW_LIMIT: u32 = 1_048_576;
+/// Characters (UTF-16 units) a cell holds.
+const CELL_MAX: usize = 32_767;
+/// What a note holds beside its author.
+const NOTE_MAX: usize = 32_000;
+
+/// Text cut to what a cell holds, with `…` when cut.
+fn fit(s: &str) -> String {
+    fit_to(s, CELL_MAX)
+}
+
+fn fit_to(s: &str, max: usize) -> String {
+    if s.encode_utf16().count() <= max {
+        return s.to_owned();
+    }
+    let mut out = String::new();
+    let mut used = 1; // the ellipsis
+    for c in s.chars() {
+        used += c.len_utf16();
+        if used > max {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+/// A cell's text.
 fn cell_text(c: &Cell, lang: Lang) -> String {
     plain(&c.content, lang)
 }
@@ -285,6 +329,24 @@ fn number(d: Decimal) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_text_is_cut_to_what_a_cell_holds() {
+        let long = "指".repeat(40_000);
+        let cut = fit(&long);
+        assert_eq!(cut.encode_utf16().count(), CELL_MAX);
+        assert!(cut.ends_with('…'));
+        assert_eq!(fit("居家养老"), "居家养老");
+        // Astral characters count twice in UTF-16.
+        assert_eq!(fit_to("😀😀😀", 5), "😀😀…");
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.write_string(0, 0, fit(&long))
+            .expect("a cut string fits");
+        ws.insert_note(0, 0, &Note::new(fit_to(&long, NOTE_MAX)))
+            .expect("a cut note fits");
+        assert!(wb.save_to_buffer().is_ok());
+    }
 
     #[test]
     fn sheet_names_are_valid_and_unique() {
