@@ -45,7 +45,7 @@ pub fn check_and_render(texts: &[&str], findings: Vec<Finding>) {
         ..Outcome::default()
     };
     let mut sink = Vec::new();
-    let _ = json::write(&outcome, &mut sink);
+    let _ = json::write(&outcome, &mut sink, jixiao::diag::Lang::Zh);
     sink.clear();
     let _ = human::write(
         &outcome,

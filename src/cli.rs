@@ -8,6 +8,7 @@ use crate::check::{self, Options, Outcome};
 use crate::config::{self, Config, ConfigError};
 use crate::diag::Lang;
 use crate::discover::{self, Exclude};
+use crate::fsio;
 use crate::load::{LOADER_CODES, LoadOptions};
 use crate::output::{self, Format, human};
 use crate::rules::compile::{RuleSource, Settings};
@@ -154,6 +155,8 @@ pub struct Setup {
     pub lang: Lang,
     pub config: Config,
     pub rules: RuleSet,
+    /// The rule files read besides the built-in ones.
+    pub rule_files: Vec<PathBuf>,
 }
 
 /// Read the config and the rule files and compile; on failure the
@@ -173,10 +176,11 @@ pub fn setup(a: &RuleArgs) -> Result<Setup, i32> {
     let config = match &config_path {
         None => Config::default(),
         Some(p) => {
-            let text = match std::fs::read_to_string(p) {
+            let text = match fsio::read_capped(p, config::MAX_CONFIG_SIZE, "配置文件", "config")
+            {
                 Ok(t) => t,
                 Err(e) => {
-                    let _ = writeln!(stderr, "error: {}: {e}", p.display());
+                    let _ = writeln!(stderr, "error: {}", e.pick(lang0));
                     return Err(2);
                 }
             };
@@ -198,11 +202,15 @@ pub fn setup(a: &RuleArgs) -> Result<Setup, i32> {
     if !a.no_default_rules {
         sources.extend(default_sources());
     }
+    let mut rule_files = Vec::new();
     let mut paths: Vec<PathBuf> = config.rules.clone();
     paths.extend(a.rules.iter().cloned());
     for p in &paths {
         match read_rule_sources(p) {
-            Ok(s) => sources.extend(s),
+            Ok(s) => {
+                rule_files.extend(s.iter().map(|r| PathBuf::from(&*r.name)));
+                sources.extend(s);
+            }
             Err(msg) => {
                 let _ = writeln!(stderr, "error: {msg}");
                 return Err(2);
@@ -223,6 +231,16 @@ pub fn setup(a: &RuleArgs) -> Result<Setup, i32> {
             .map(|(k, (s, _))| (k.clone(), *s))
             .collect(),
     };
+    // The params' own types, to check the config's overrides against.
+    let defaults = (!config.params.is_empty())
+        .then(|| {
+            let plain = Settings {
+                params: Vec::new(),
+                ..settings.clone()
+            };
+            RuleSet::build(sources.clone(), &plain).ok()
+        })
+        .flatten();
     let rules = match RuleSet::build(sources, &settings) {
         Ok(r) => r,
         Err((sources, errors)) => {
@@ -246,7 +264,16 @@ pub fn setup(a: &RuleArgs) -> Result<Setup, i32> {
     // Config names must name real params and rules.
     if let Some(p) = &config_path {
         let mut errs = Vec::new();
-        for (name, _, span) in &config.params {
+        for (name, value, span) in &config.params {
+            if let Some(d) = defaults.as_ref().and_then(|d| d.param(name))
+                && let Some(m) = config::param_type_error(name, d, value, lang)
+            {
+                errs.push(ConfigError {
+                    span: *span,
+                    message: m,
+                    help: None,
+                });
+            }
             if rules.param(name).is_none() {
                 let guess =
                     crate::load::did_you_mean(name, rules.params.iter().map(|p| p.name.as_str()));
@@ -277,7 +304,8 @@ pub fn setup(a: &RuleArgs) -> Result<Setup, i32> {
             }
         }
         if !errs.is_empty() {
-            let text = std::fs::read_to_string(p).unwrap_or_default();
+            let text = fsio::read_capped(p, config::MAX_CONFIG_SIZE, "配置文件", "config")
+                .unwrap_or_default();
             print_config_errors(p, &text, &errs, lang);
             return Err(2);
         }
@@ -286,6 +314,7 @@ pub fn setup(a: &RuleArgs) -> Result<Setup, i32> {
         lang,
         config,
         rules,
+        rule_files,
     })
 }
 
@@ -350,14 +379,12 @@ pub fn read_rule_sources(p: &Path) -> Result<Vec<RuleSource>, String> {
                     meta.len()
                 ));
             }
-            let bytes = std::fs::read(&f).map_err(|e| format!("{}: {e}", f.display()))?;
-            let text = String::from_utf8(bytes).map_err(|e| {
-                format!(
-                    "{}: not UTF-8 (byte {})",
-                    f.display(),
-                    e.utf8_error().valid_up_to()
-                )
-            })?;
+            // Opened without blocking and checked on the descriptor: a file
+            // that blocks on read (`/proc/kmsg`) is refused, not waited for.
+            let text = fsio::read_capped(&f, MAX_RULE_FILE_SIZE, "规则文件", "rule file")
+                .map_err(|e| e.en)?;
+            config::not_rule_text(&text)
+                .map_or(Ok(()), |why| Err(format!("{}: {why}", f.display())))?;
             Ok(RuleSource {
                 name: f.to_string_lossy().into(),
                 text: text.into(),
@@ -398,13 +425,13 @@ fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
         Err(code) => return code,
     };
     if let Some(b) = &a.baseline {
-        match std::fs::read_to_string(b)
-            .map_err(|e| e.to_string())
-            .and_then(|t| Baseline::parse(&t))
+        match fsio::read_capped(b, crate::baseline::MAX_SIZE, "基线文件", "baseline")
+            .map_err(|e| e.pick(s.lang).to_owned())
+            .and_then(|t| Baseline::parse(&t).map_err(|e| format!("{}: {e}", b.display())))
         {
             Ok(bl) => opts.baseline = Some(bl),
             Err(e) => {
-                eprintln!("error: {}: {e}", b.display());
+                eprintln!("error: {e}");
                 return 2;
             }
         }
@@ -431,10 +458,10 @@ fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
     }
     let written = match a.format {
         Format::Human => human::write(&outcome, out, s.lang, &human::handler(color(), None)),
-        Format::Json => output::json::write(&outcome, out),
+        Format::Json => output::json::write(&outcome, out, s.lang),
         Format::Sarif => output::sarif::write(&outcome, &s.rules, out, s.lang),
-        Format::Github => output::github::write(&outcome, out),
-        Format::Junit => output::junit::write(&outcome, out),
+        Format::Github => output::github::write(&outcome, out, s.lang),
+        Format::Junit => output::junit::write(&outcome, out, s.lang),
     };
     if let Err(e) = written
         && e.kind() != std::io::ErrorKind::BrokenPipe
@@ -442,12 +469,11 @@ fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
         eprintln!("error: {e}");
         return 2;
     }
-    if let Some(p) = &a.write_baseline {
-        let b = Baseline::record(&outcome.findings, &outcome.files);
-        if let Err(e) = std::fs::write(p, b.to_json()) {
-            eprintln!("error: {}: {e}", p.display());
-            return 2;
-        }
+    if let Some(p) = &a.write_baseline
+        && let Err(e) = write_baseline(p, a, &s, &opts, &outcome)
+    {
+        eprintln!("error: {e}");
+        return 2;
     }
     exit_status(&outcome, a.deny_warnings)
 }
@@ -527,12 +553,81 @@ fn cmd_report(a: &ReportArgs, out: &mut dyn Write) -> i32 {
     }
     let doc = crate::report::render(&outcome, &s.rules, a.format, s.lang);
     let written = match &a.output {
-        Some(p) => std::fs::write(p, doc.as_bytes()),
-        None => out.write_all(doc.as_bytes()),
+        Some(p) => inputs_of(&s, None, &outcome)
+            .and_then(|ins| fsio::refuse_inputs(p, ins.iter().map(PathBuf::as_path)))
+            .and_then(|()| fsio::write_atomic(p, doc.as_bytes()))
+            .map_err(|e| e.pick(s.lang).to_owned()),
+        None => out.write_all(doc.as_bytes()).map_err(|e| e.to_string()),
     };
     if let Err(e) = written {
         eprintln!("error: {e}");
         return 2;
     }
     if outcome.problems.is_empty() { 0 } else { 2 }
+}
+
+/// Every file a run read: the checked files, the config, the rule files and
+/// the `--baseline` (unless it is `keep`, the baseline being rewritten).
+fn inputs_of(
+    s: &Setup,
+    baseline: Option<&Path>,
+    outcome: &Outcome,
+) -> Result<Vec<PathBuf>, fsio::FsError> {
+    let mut v: Vec<PathBuf> = outcome.files.iter().map(|f| f.path.clone()).collect();
+    v.extend(s.config.path.clone());
+    v.extend(s.rule_files.iter().cloned());
+    v.extend(baseline.map(Path::to_path_buf));
+    Ok(v)
+}
+
+/// `--write-baseline`: only after a run without path problems; entries of
+/// files this run did not check (outside its paths, or unreadable now) are
+/// kept from `--baseline`; written atomically, never over an input.
+fn write_baseline(
+    p: &Path,
+    a: &CheckArgs,
+    s: &Setup,
+    opts: &Options,
+    outcome: &Outcome,
+) -> Result<(), String> {
+    if !outcome.problems.is_empty() {
+        return Err(s
+            .lang
+            .pick(
+                &format!(
+                    "{}：本次运行有无法使用的路径，未写入基线（原有基线未改动）",
+                    p.display()
+                ),
+                &format!(
+                    "{}: not written, the run had paths it could not use (the previous baseline is unchanged)",
+                    p.display()
+                ),
+            )
+            .to_owned());
+    }
+    // `--write-baseline b --baseline b` rewrites its own input: allowed.
+    let same_as_input = a
+        .baseline
+        .as_deref()
+        .is_some_and(|b| fsio::file_id(b).is_some() && fsio::file_id(b) == fsio::file_id(p));
+    let keep_input = if same_as_input {
+        None
+    } else {
+        a.baseline.as_deref()
+    };
+    let ins = inputs_of(s, keep_input, outcome).map_err(|e| e.pick(s.lang).to_owned())?;
+    fsio::refuse_inputs(p, ins.iter().map(PathBuf::as_path))
+        .map_err(|e| e.pick(s.lang).to_owned())?;
+    let paths = if a.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        a.paths.clone()
+    };
+    let b = Baseline::record_run(
+        &outcome.findings,
+        &outcome.files,
+        opts.baseline.as_ref(),
+        &paths,
+    );
+    fsio::write_atomic(p, b.to_json().as_bytes()).map_err(|e| e.pick(s.lang).to_owned())
 }

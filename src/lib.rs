@@ -13,6 +13,7 @@ pub mod config;
 pub mod diag;
 pub mod discover;
 pub mod docs;
+pub mod fsio;
 pub mod load;
 pub mod model;
 pub mod output;
