@@ -73,8 +73,17 @@ pub fn fingerprint(path: &str, content: &str) -> String {
 }
 
 fn file_key(name: &str) -> String {
-    let s = name.replace('\\', "/");
-    s.strip_prefix("./").unwrap_or(&s).to_owned()
+    // Windows separators become `/` (a baseline written there works on Linux
+    // CI), except the `\xFF` escapes of undecodable bytes in a name.
+    let b = name.as_bytes();
+    let mut s = String::with_capacity(name.len());
+    for (i, c) in name.char_indices() {
+        let escape = c == '\\'
+            && b.get(i + 1) == Some(&b'x')
+            && b.get(i + 2..i + 4).is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit));
+        s.push(if c == '\\' && !escape { '/' } else { c });
+    }
+    s.strip_prefix("./").map(str::to_owned).unwrap_or(s)
 }
 
 /// A path as baselines and outputs name it: `./` dropped, and bytes that are

@@ -366,9 +366,11 @@ fn guess_wide(bytes: &[u8]) -> Option<(String, Encoding)> {
     // At least one unit in eight is ASCII (keys, indentation, numbers): a
     // stray NUL in UTF-8 text does not make it UTF-16.
     let enough = (head.len() / 2 / 8).max(1);
+    // The other side has NULs only where a character's low byte is 0 (一 is
+    // U+4E00): far fewer.
     let (enc, tag) = match (zeros_at(0), zeros_at(1)) {
-        (0, n) if n >= enough => (encoding_rs::UTF_16LE, Encoding::Utf16LeNoBom),
-        (n, 0) if n >= enough => (encoding_rs::UTF_16BE, Encoding::Utf16BeNoBom),
+        (e, o) if o >= enough && e * 4 < o => (encoding_rs::UTF_16LE, Encoding::Utf16LeNoBom),
+        (e, o) if e >= enough && o * 4 < e => (encoding_rs::UTF_16BE, Encoding::Utf16BeNoBom),
         _ => return None,
     };
     let (text, had_errors) = enc.decode_without_bom_handling(bytes);
@@ -501,7 +503,7 @@ mod tests {
 
     #[test]
     fn utf16_without_bom_and_utf32_are_decoded() {
-        let text = "kind: target\nyear: 2023\n名称: 绩效\n";
+        let text = "kind: target\nyear: 2023\n名称: 一绩效\n";
         let le16: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
         let be16: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
         let le32: Vec<u8> = text

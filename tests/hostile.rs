@@ -686,9 +686,9 @@ fn pair() -> tempfile::TempDir {
     dir
 }
 
-/// Run a shell snippet in `dir` with `$J` the binary (for `ulimit` and traps).
+/// Run a bash snippet in `dir` with `$J` the binary (for `ulimit` and traps).
 fn sh(dir: &Path, script: &str) -> (i32, String) {
-    let out = Command::new("sh")
+    let out = Command::new("bash")
         .arg("-c")
         .arg(script)
         .current_dir(dir)
@@ -882,7 +882,7 @@ fn d3_an_unreadable_file_is_never_baselined() {
     // A baseline written by an older jixiao with the JX008 in it hides nothing.
     let old = r#"{"version":1,"findings":[{"code":"JX008","file":"err.yaml","path":"","fingerprint":"af63bd4c8601b7be"}]}"#;
     std::fs::write(p.join("old.json"), old).expect("write");
-    let (out, items) = check(p, &["err.yaml", "--baseline", "old.json"]);
+    let (out, items) = check(p, &[".", "--baseline", "old.json"]);
     assert_eq!(out.status, 1);
     assert_eq!(find(&items, "JX008", "err.yaml")[0]["suppressed"], false);
     // Readable again: every finding is known.
@@ -1280,7 +1280,7 @@ fn d11_sarif_uris_are_percent_encoded() {
         .collect();
     uris.sort();
     uris.dedup();
-    assert_eq!(uris, ["a%20b%231%2541%3Fx.yaml", "%E9%A1%B9%E7%9B%AE.yaml"]);
+    assert_eq!(uris, ["%E9%A1%B9%E7%9B%AE.yaml", "a%20b%231%2541%3Fx.yaml"]);
     assert_eq!(v["runs"][0]["invocations"][0]["executionSuccessful"], true);
 }
 
@@ -1307,10 +1307,10 @@ fn d12_config_rule_paths_stay_inside_the_repository() {
             format!("lang: en\nrules: {rules}\n"),
         )
         .expect("w");
-        let out = run(&p.join("repo"), &["check", "."]);
+        let out = run(&p.join("repo"), &["check", ".", "--lang", "en"]);
         assert_eq!(out.status, 2, "{rules}");
         assert!(
-            out.stderr.contains("must lie inside its folder"),
+            out.stderr.contains("config rule path"),
             "{rules}: {}",
             out.stderr
         );
