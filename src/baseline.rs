@@ -80,7 +80,8 @@ fn file_key(name: &str) -> String {
     for (i, c) in name.char_indices() {
         let escape = c == '\\'
             && b.get(i + 1) == Some(&b'x')
-            && b.get(i + 2..i + 4).is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit));
+            && b.get(i + 2..i + 4)
+                .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit));
         s.push(if c == '\\' && !escape { '/' } else { c });
     }
     s.strip_prefix("./").map(str::to_owned).unwrap_or(s)

@@ -1487,3 +1487,70 @@ fn d15_non_utf8_file_names_stay_distinct() {
     let out = run(p, &["check", "--no-config", "."]);
     assert!(out.stdout.contains(r"a\xFF.yaml:17:3"), "{}", out.stdout);
 }
+
+/// The clean example with `n` extra indicators (each with a target and a
+/// weight) and, when given, a long annual goal.
+fn wide_decl(n: usize, goal: &str) -> String {
+    let (head, tail) = CLEAN.split_once("    质量指标:").expect("质量指标");
+    let mut s = head.replacen("  annual: ", &format!("  annual: {goal} "), 1);
+    for i in 0..n {
+        s.push_str(&format!(
+            "      - {{ name: 指标{i}, target: ≥ {i} 人次, weight: 1 }}\n"
+        ));
+    }
+    s.push_str("    质量指标:");
+    s.push_str(tail);
+    s
+}
+
+/// D7: text scans (`len`, `matches`) count by the text's length and a
+/// constant-list lookup by the list's: both stop at the work limit.
+#[test]
+fn d7_text_scans_and_list_lookups_count_as_work() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path();
+    std::fs::write(p.join("good.yaml"), good()).expect("w");
+    std::fs::write(
+        p.join("lg.yaml"),
+        wide_decl(60, &"绩效目标".repeat(300_000)),
+    )
+    .expect("w");
+    std::fs::write(
+        p.join("nestlen.rules"),
+        "rule JX991 \"nested len\" {\n  severity warning\n  for a in indicators.*.*.* {\n    for b in indicators.*.*.* {\n      assert len(goals.annual) < 0 and not matches(goals.annual, \"Q$\")\n      message \"m\"\n    }\n  }\n}\n",
+    )
+    .expect("w");
+    let started = Instant::now();
+    let (_out, items) = check(p, &["lg.yaml", "good.yaml", "--rules", "nestlen.rules"]);
+    neighbour_intact(&items);
+    let f = find(&items, "JX991", "lg.yaml");
+    assert_eq!(f.len(), 1, "{}", f.len());
+    assert!(
+        f[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("evaluation limit"))
+    );
+    assert!(started.elapsed() < Duration::from_secs(15));
+
+    let names: Vec<String> = (0..20_000).map(|i| format!("\"名称{i}\"")).collect();
+    std::fs::write(
+        p.join("inlist.rules"),
+        format!(
+            "rule JX992 \"constant list\" {{\n  severity warning\n  for ind in indicators.*.*.* {{\n    assert ind.name in [{}]\n    message \"m\"\n  }}\n}}\n",
+            names.join(", ")
+        ),
+    )
+    .expect("w");
+    std::fs::write(p.join("many.yaml"), wide_decl(20_000, "")).expect("w");
+    let (_out, items) = check(p, &["many.yaml", "good.yaml", "--rules", "inlist.rules"]);
+    neighbour_intact(&items);
+    let f = find(&items, "JX992", "many.yaml");
+    assert_eq!(f.len(), 1, "{}", f.len());
+    assert!(
+        f[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("evaluation limit"))
+    );
+    // Twelve indicators of the small file, each looked up in full.
+    assert_eq!(find(&items, "JX992", "good.yaml").len(), 12);
+}

@@ -201,6 +201,13 @@ impl<'a> Eval<'a> {
         self.work = self.work.saturating_add(n as u64);
     }
 
+    /// Count a scan of `text` (`len`, `matches`) as work: one step per 16
+    /// bytes, so `len` of a 6 MB goal inside a `for` over the indicators stops
+    /// at the limit instead of running for an hour.
+    fn charge_text(&mut self, text: &str) {
+        self.work = self.work.saturating_add(1 + text.len() as u64 / 16);
+    }
+
     fn over(&self) -> bool {
         self.work > WORK_LIMIT
     }
@@ -439,7 +446,10 @@ impl<'a> Eval<'a> {
 
     fn matches(&mut self, t: &'a Ex, re: &regex::Regex) -> Val<'a> {
         match as_text(&self.operand(t)) {
-            Some(s) => Val::Bool(re.is_match(&s)),
+            Some(s) => {
+                self.charge_text(&s);
+                Val::Bool(re.is_match(&s))
+            }
             None => Val::Undef,
         }
     }
@@ -449,6 +459,8 @@ impl<'a> Eval<'a> {
             return self.eval(general);
         };
         let v = self.operand(l);
+        // A lookup compares with every item: the list's length is the work.
+        self.work = self.work.saturating_add(strs.len() as u64);
         match plain_text(&v) {
             Some(t) => Val::Bool(strs.iter().any(|s| **s == *t) != negate),
             None if v.is_undef() => Val::Undef,
@@ -662,9 +674,10 @@ impl<'a> Eval<'a> {
                             ..
                         },
                     ..
-                })) => {
-                    as_text(v).map_or(Val::Undef, |s| Val::num(Decimal::from(s.chars().count())))
-                }
+                })) => as_text(v).map_or(Val::Undef, |s| {
+                    self.charge_text(&s);
+                    Val::num(Decimal::from(s.chars().count()))
+                }),
                 v => iter_items(v).map_or(Val::Undef, |i| Val::num(Decimal::from(i.len()))),
             },
             Func::Agrees => match (as_num(&first), as_num(&second)) {
@@ -673,7 +686,10 @@ impl<'a> Eval<'a> {
             },
             Func::Matches => match (as_text(&first), as_text(&second)) {
                 (Some(t), Some(p)) => match self.regex(&p) {
-                    Some(re) => Val::Bool(re.is_match(&t)),
+                    Some(re) => {
+                        self.charge_text(&t);
+                        Val::Bool(re.is_match(&t))
+                    }
                     None => Val::Undef,
                 },
                 _ => Val::Undef,
