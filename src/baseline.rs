@@ -229,6 +229,8 @@ impl Baseline {
     }
 
     pub fn parse(text: &str) -> Result<Baseline, String> {
+        // A BOM (an editor on Windows) is not part of the JSON.
+        let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
         let b: Baseline = serde_json::from_str(text).map_err(|e| e.to_string())?;
         if b.version != VERSION {
             return Err(format!(

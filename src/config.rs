@@ -95,8 +95,19 @@ fn parse_limits(v: &yaml::Node<'_>, lang: Lang, errors: &mut Vec<ConfigError>) -
         }
         return out;
     };
+    let mut seen: Vec<&str> = Vec::new();
     for (k, val) in entries {
         let key = k.as_str().unwrap_or("");
+        if seen.contains(&key) {
+            errors.push(err(
+                k.span,
+                format!("限制“{key}”重复"),
+                format!("duplicate limit `{key}`"),
+                None,
+            ));
+            continue;
+        }
+        seen.push(key);
         let text = val.as_str().unwrap_or("").trim();
         let (max, number) = match key {
             "max_file_size" => (MAX_FILE_SIZE_CAP, parse_size(text)),
@@ -170,7 +181,9 @@ pub fn find(start: &Path) -> Option<PathBuf> {
     while let Some(d) = dir {
         for n in FILE_NAMES {
             let p = d.join(n);
-            if p.is_file() {
+            // A config that is a FIFO, a device or a folder is found too (and
+            // refused when read), rather than skipped for a parent's config.
+            if std::fs::symlink_metadata(&p).is_ok() {
                 return Some(p);
             }
         }
@@ -305,8 +318,18 @@ pub fn parse(text: &str, path: Option<&Path>, lang: Lang) -> Result<Config, Vec<
                     }
                     continue;
                 };
+                let mut names: Vec<&str> = Vec::new();
                 for (pk, pv) in ps {
                     let name = pk.as_str().unwrap_or("").to_owned();
+                    if names.contains(&name.as_str()) {
+                        errors.push(err(
+                            pk.span,
+                            format!("参数“{name}”重复"),
+                            format!("duplicate param `{name}`"),
+                        ));
+                        continue;
+                    }
+                    names.push(pk.as_str().unwrap_or(""));
                     match lit(pv) {
                         Some(l) => cfg.params.push((name, l, pk.span)),
                         None => errors.push(err(
@@ -330,6 +353,14 @@ pub fn parse(text: &str, path: Option<&Path>, lang: Lang) -> Result<Config, Vec<
                 };
                 for (sk, sv) in ss {
                     let code = sk.as_str().unwrap_or("").to_owned();
+                    if cfg.severity.contains_key(&code) {
+                        errors.push(err(
+                            sk.span,
+                            format!("规则 {code} 的严重程度重复"),
+                            format!("duplicate severity for {code}"),
+                        ));
+                        continue;
+                    }
                     let s = sv.as_str().unwrap_or("");
                     let sev = match s {
                         // An unreadable, binary or undecodable file would then

@@ -1554,3 +1554,74 @@ fn d7_text_scans_and_list_lookups_count_as_work() {
     // Twelve indicators of the small file, each looked up in full.
     assert_eq!(find(&items, "JX992", "good.yaml").len(), 12);
 }
+
+/// The probe's smaller observations: duplicate keys inside `params`,
+/// `severity` and `limits` are errors, a baseline with a BOM is read, a
+/// `.jixiao.yaml` that is a FIFO is refused rather than skipped for a
+/// parent's config, and `-o` errors name the file.
+#[test]
+fn smaller_observations_of_round_two() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path();
+    std::fs::write(p.join("good.yaml"), good()).expect("w");
+    for (cfg, fragment) in [
+        (
+            "severity: {JX304: off, JX304: error}\n",
+            "duplicate severity for JX304",
+        ),
+        (
+            "params:\n  min_level3: 3\n  min_level3: 4\n",
+            "duplicate param `min_level3`",
+        ),
+        (
+            "limits: {max_depth: 10, max_depth: 20}\n",
+            "duplicate limit `max_depth`",
+        ),
+    ] {
+        std::fs::write(p.join("d.cfg"), cfg).expect("w");
+        let out = run(
+            p,
+            &["check", "good.yaml", "--config", "d.cfg", "--lang", "en"],
+        );
+        assert_eq!(out.status, 2, "{cfg}");
+        assert!(out.stderr.contains(fragment), "{cfg}: {}", out.stderr);
+    }
+    let (out, _) = check(p, &["good.yaml", "--write-baseline", "b.json"]);
+    assert_eq!(out.status, 0);
+    let text = std::fs::read_to_string(p.join("b.json")).expect("r");
+    std::fs::write(p.join("bom.json"), format!("\u{FEFF}{text}")).expect("w");
+    let (out, items) = check(p, &["good.yaml", "--baseline", "bom.json"]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert_eq!(items[0]["suppressed"], true);
+    let out = run(
+        p,
+        &[
+            "report",
+            "--no-config",
+            "--lang",
+            "en",
+            "good.yaml",
+            "-o",
+            "no/such/dir/pack.html",
+        ],
+    );
+    assert_eq!(out.status, 2);
+    assert!(
+        out.stderr.contains("no/such/dir/pack.html"),
+        "{}",
+        out.stderr
+    );
+    #[cfg(unix)]
+    {
+        std::fs::create_dir(p.join("sub")).expect("mkdir");
+        std::fs::write(p.join(".jixiao.yaml"), "severity: {JX106: off}\n").expect("w");
+        let made = Command::new("mkfifo")
+            .arg(p.join("sub/.jixiao.yaml"))
+            .status();
+        assert!(made.is_ok_and(|s| s.success()));
+        std::fs::copy(p.join("good.yaml"), p.join("sub/good.yaml")).expect("cp");
+        let out = run(&p.join("sub"), &["check", "good.yaml", "--lang", "en"]);
+        assert_eq!(out.status, 2, "{}", out.stdout);
+        assert!(out.stderr.contains("not a regular file"), "{}", out.stderr);
+    }
+}
