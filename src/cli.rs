@@ -553,10 +553,12 @@ fn cmd_report(a: &ReportArgs, out: &mut dyn Write) -> i32 {
     }
     let doc = crate::report::render(&outcome, &s.rules, a.format, s.lang);
     let written = match &a.output {
-        Some(p) => inputs_of(&s, None, &outcome)
-            .and_then(|ins| fsio::refuse_inputs(p, ins.iter().map(PathBuf::as_path)))
-            .and_then(|()| fsio::write_atomic(p, doc.as_bytes()))
-            .map_err(|e| e.pick(s.lang).to_owned()),
+        Some(p) => fsio::refuse_inputs(
+            p,
+            inputs_of(&s, None, &outcome).iter().map(PathBuf::as_path),
+        )
+        .and_then(|()| fsio::write_atomic(p, doc.as_bytes()))
+        .map_err(|e| e.pick(s.lang).to_owned()),
         None => out.write_all(doc.as_bytes()).map_err(|e| e.to_string()),
     };
     if let Err(e) = written {
@@ -567,17 +569,13 @@ fn cmd_report(a: &ReportArgs, out: &mut dyn Write) -> i32 {
 }
 
 /// Every file a run read: the checked files, the config, the rule files and
-/// the `--baseline` (unless it is `keep`, the baseline being rewritten).
-fn inputs_of(
-    s: &Setup,
-    baseline: Option<&Path>,
-    outcome: &Outcome,
-) -> Result<Vec<PathBuf>, fsio::FsError> {
+/// and `baseline` (the `--baseline`, unless it is the file being rewritten).
+fn inputs_of(s: &Setup, baseline: Option<&Path>, outcome: &Outcome) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = outcome.files.iter().map(|f| f.path.clone()).collect();
     v.extend(s.config.path.clone());
     v.extend(s.rule_files.iter().cloned());
     v.extend(baseline.map(Path::to_path_buf));
-    Ok(v)
+    v
 }
 
 /// `--write-baseline`: only after a run without path problems; entries of
@@ -615,7 +613,7 @@ fn write_baseline(
     } else {
         a.baseline.as_deref()
     };
-    let ins = inputs_of(s, keep_input, outcome).map_err(|e| e.pick(s.lang).to_owned())?;
+    let ins = inputs_of(s, keep_input, outcome);
     fsio::refuse_inputs(p, ins.iter().map(PathBuf::as_path))
         .map_err(|e| e.pick(s.lang).to_owned())?;
     let paths = if a.paths.is_empty() {

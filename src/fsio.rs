@@ -179,6 +179,29 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FsError> {
     Ok(())
 }
 
+/// Open `path` for reading without blocking (`O_NONBLOCK`: a FIFO without a
+/// writer, `/proc/kmsg` or a tracefs pipe answer at once instead of waiting)
+/// and return its metadata from the open descriptor, so what is checked is
+/// what is read. The declaration reader in `check` should open through here
+/// too (a regular file that blocks on read hangs it today).
+pub fn open_nonblocking(path: &Path) -> std::io::Result<(File, std::fs::Metadata)> {
+    let mut opts = OpenOptions::new();
+    opts.read(true);
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(0o4000); // O_NONBLOCK on Linux
+    }
+    #[cfg(all(unix, not(target_os = "linux")))]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(0x0004); // O_NONBLOCK on the BSDs and macOS
+    }
+    let f = opts.open(path)?;
+    let meta = f.metadata()?;
+    Ok((f, meta))
+}
+
 /// Read a whole file of at most `cap` bytes as UTF-8 text. Only a regular file
 /// is read (checked on the descriptor, opened without blocking), so a FIFO, a
 /// device or `/dev/zero` is an error, never a hang or an exhausted memory.
@@ -188,16 +211,7 @@ pub fn read_capped(path: &Path, cap: u64, what_zh: &str, what_en: &str) -> Resul
         zh: format!("无法读取{what_zh} {shown}：{}", crate::discover::io_zh(&e)),
         en: format!("cannot read the {what_en} {shown}: {e}"),
     };
-    let mut opts = OpenOptions::new();
-    opts.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        // O_NONBLOCK: opening a FIFO without a writer must not wait.
-        opts.custom_flags(0o4000);
-    }
-    let f = opts.open(path).map_err(fail)?;
-    let meta = f.metadata().map_err(fail)?;
+    let (f, meta) = open_nonblocking(path).map_err(fail)?;
     if !meta.is_file() {
         return Err(FsError {
             zh: format!("{what_zh} {shown} 不是普通文件（文件夹、管道或设备），未读取"),
