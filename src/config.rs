@@ -596,3 +596,66 @@ pub fn lit(v: &yaml::Node<'_>) -> Option<Lit> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_paths_stay_inside_the_config_folder() {
+        let dir = Path::new("repo");
+        assert_eq!(
+            inside(dir, "rules/a.rules").unwrap(),
+            Path::new("repo/rules/a.rules")
+        );
+        assert!(inside(dir, "rules/../a.rules").is_ok());
+        assert!(inside(dir, "/etc/passwd").is_err());
+        assert!(inside(dir, "../secret.txt").is_err());
+        assert!(inside(dir, "a/../../b.rules").is_err());
+        let (zh, en) = inside(dir, "/proc/self/environ").unwrap_err();
+        assert!(zh.contains("绝对路径") && en.contains("is absolute"));
+    }
+
+    #[test]
+    fn text_without_rules_or_with_control_characters_is_not_a_rule_file() {
+        assert_eq!(not_rule_text(""), None);
+        assert_eq!(not_rule_text("# only a comment\n// another\n"), None);
+        assert_eq!(not_rule_text("\u{FEFF}rule JX900 \"t\" {}\n"), None);
+        assert_eq!(not_rule_text("  param x = 1\n"), None);
+        assert!(not_rule_text("root:x:0:0:root:/root:/bin/bash\n").is_some());
+        assert!(not_rule_text("PATH=/bin\0SECRET=1\0").is_some());
+        assert!(not_rule_text("rules are fun\n").is_some());
+    }
+
+    #[test]
+    fn param_overrides_keep_the_default_type() {
+        let pct = |v: i64| {
+            Lit::Num(crate::model::Num {
+                value: v.into(),
+                percent: true,
+            })
+        };
+        let num = |v: i64| {
+            Lit::Num(crate::model::Num {
+                value: v.into(),
+                percent: false,
+            })
+        };
+        let text = |s: &str| Lit::Str(Arc::from(s));
+        let list = |v: Vec<Lit>| Lit::List(v.into());
+        let en = Lang::En;
+        assert_eq!(param_type_error("p", &pct(60), &pct(70), en), None);
+        assert!(param_type_error("p", &pct(60), &text("70%"), en).is_some());
+        assert!(param_type_error("p", &pct(60), &num(70), en).is_some());
+        assert!(param_type_error("n", &num(6), &num(-5), en).is_some());
+        assert_eq!(param_type_error("n", &num(6), &num(0), en), None);
+        assert!(param_type_error("s", &text("a|b"), &text(" "), en).is_some());
+        let dims = list(vec![text("成本指标")]);
+        assert_eq!(
+            param_type_error("l", &dims, &list(vec![text("x")]), en),
+            None
+        );
+        let m = param_type_error("l", &dims, &list(vec![num(1)]), en).unwrap();
+        assert!(m.contains("each item of param `l` is text"), "{m}");
+    }
+}
