@@ -213,9 +213,21 @@ pub fn parse(text: &str, path: Option<&Path>, lang: Lang) -> Result<Config, Vec<
     };
     let parsed = yaml::parse(text, yaml::Limits::default());
     if let Some(e) = parsed.error {
-        let info = match e.kind {
-            yaml::ErrorKind::Syntax(s) => s,
-            other => format!("{other:?}"),
+        let info = match (e.kind, lang) {
+            (yaml::ErrorKind::Syntax(s), _) => s,
+            (yaml::ErrorKind::TooDeep(n), Lang::Zh) => format!("嵌套超过 {n} 层"),
+            (yaml::ErrorKind::TooDeep(n), Lang::En) => format!("nested deeper than {n} levels"),
+            (yaml::ErrorKind::TooManyNodes(n), Lang::Zh) => format!("节点超过 {n} 个"),
+            (yaml::ErrorKind::TooManyNodes(n), Lang::En) => format!("more than {n} nodes"),
+            (yaml::ErrorKind::TooManyAliasNodes(n), Lang::Zh) => {
+                format!("别名展开的节点超过 {n} 个（别名炸弹）")
+            }
+            (yaml::ErrorKind::TooManyAliasNodes(n), Lang::En) => {
+                format!("aliases expand to more than {n} nodes (an alias bomb)")
+            }
+            (yaml::ErrorKind::UnknownAlias, _) => lang
+                .pick("别名引用了未定义的锚点", "alias to an undefined anchor")
+                .to_owned(),
         };
         return Err(vec![err(
             e.span,
@@ -600,6 +612,17 @@ pub fn lit(v: &yaml::Node<'_>) -> Option<Lit> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn yaml_limit_errors_are_sentences_not_debug_text() {
+        let bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n";
+        let errs = parse(bomb, None, Lang::En).unwrap_err();
+        assert!(
+            errs[0].message.contains("aliases expand to more than"),
+            "{errs:?}"
+        );
+        assert!(!errs[0].message.contains("TooMany"), "{errs:?}");
+    }
 
     #[test]
     fn rule_paths_stay_inside_the_config_folder() {
