@@ -1625,3 +1625,83 @@ fn smaller_observations_of_round_two() {
         assert!(out.stderr.contains("not a regular file"), "{}", out.stderr);
     }
 }
+
+/// Whether this runs as root with `setpriv` to drop to `nobody` (the probe's
+/// way to make `chmod 000` bite); the unreadable-path cases need it.
+#[cfg(target_os = "linux")]
+fn can_drop_to_nobody() -> bool {
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    root && Command::new("setpriv")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// D3 and D14 exactly as probed: as `nobody`, an unreadable file is a JX008
+/// that no baseline hides and that is never written into one, and an
+/// unreadable folder stops the baseline from being rewritten and shows in
+/// JSON and SARIF.
+#[cfg(target_os = "linux")]
+#[test]
+fn d3_d14_unreadable_file_and_folder_as_another_user() {
+    use std::os::unix::fs::PermissionsExt;
+    if !can_drop_to_nobody() {
+        eprintln!("skipped: needs root and setpriv");
+        return;
+    }
+    let dir = pair();
+    let p = dir.path();
+    let mode = |f: &str, m: u32| {
+        std::fs::set_permissions(p.join(f), std::fs::Permissions::from_mode(m)).expect("chmod")
+    };
+    mode(".", 0o777);
+    let nobody = |args: &str| {
+        sh(
+            p,
+            &format!(
+                "setpriv --reuid=65534 --regid=65534 --clear-groups $J check --no-config --lang en {args}"
+            ),
+        )
+    };
+    let (out, _) = check(p, &[".", "--write-baseline", "bl.json"]);
+    assert_eq!(out.status, 1);
+    mode("bl.json", 0o666);
+    mode("err.yaml", 0o000);
+    let (code, err) = nobody(". --baseline bl.json --write-baseline bl.json > /dev/null");
+    assert_eq!(code, 1, "{err}");
+    let entries = baseline_entries(&p.join("bl.json"));
+    assert_eq!(entries.len(), 3, "{entries:?}");
+    assert!(entries.iter().all(|e| e["code"] != "JX008"), "{entries:?}");
+    let (code, _) = nobody(". --baseline bl.json > /dev/null");
+    assert_eq!(code, 1, "the unreadable file is not hidden");
+    mode("err.yaml", 0o644);
+
+    std::fs::create_dir(p.join("sub")).expect("mkdir");
+    std::fs::write(p.join("sub/c.yaml"), err_decl()).expect("w");
+    let (out, _) = check(p, &[".", "--write-baseline", "bl.json"]);
+    assert_eq!(out.status, 1);
+    assert_eq!(baseline_entries(&p.join("bl.json")).len(), 5);
+    mode("sub", 0o000);
+    let (code, err) = nobody(". --baseline bl.json --write-baseline bl.json > /dev/null");
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(baseline_entries(&p.join("bl.json")).len(), 5);
+    let (code, _) = nobody("--format json sub > out.json");
+    assert_eq!(code, 2);
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(p.join("out.json")).expect("r"))
+        .expect("json");
+    assert!(
+        v[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("cannot read folder")),
+        "{v}"
+    );
+    let (code, _) = nobody("--format sarif sub > out.sarif");
+    assert_eq!(code, 2);
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(p.join("out.sarif")).expect("r"))
+        .expect("sarif");
+    assert_eq!(v["runs"][0]["invocations"][0]["executionSuccessful"], false);
+    mode("sub", 0o755);
+}
