@@ -173,6 +173,7 @@ pub fn check(ws: &Workspace, rules: &RuleSet, opts: &Options) -> Outcome {
         .zip(&mut loaded)
         .map(|(f, l)| FileEntry {
             path: f.path.clone(),
+            place: f.place.clone(),
             name: f.name.clone(),
             text: l.text.take(),
             reported: true,
@@ -185,11 +186,15 @@ pub fn check(ws: &Workspace, rules: &RuleSet, opts: &Options) -> Outcome {
         .iter()
         .zip(&files)
         .filter(|(l, _)| l.ident.as_ref().is_some_and(|d| d.kind == Kind::Summary))
-        .map(|(_, f)| f.path.parent().map_or_else(PathBuf::new, Path::to_path_buf))
+        .map(|(_, f)| {
+            f.place
+                .parent()
+                .map_or_else(PathBuf::new, Path::to_path_buf)
+        })
         .collect();
     if let Some(reader) = ws.reader().filter(|_| !summary_dirs.is_empty()) {
         let mut known: std::collections::HashSet<PathBuf> =
-            files.iter().map(|f| normal(&f.path)).collect();
+            files.iter().map(|f| normal(&f.place)).collect();
         let mut extra: Vec<File> = Vec::new();
         let mut dirs_done = std::collections::HashSet::new();
         for dir in &summary_dirs {
@@ -198,7 +203,7 @@ pub fn check(ws: &Workspace, rules: &RuleSet, opts: &Options) -> Outcome {
                 continue;
             }
             for f in reader.yaml_under(dir) {
-                if known.insert(normal(&f.path)) {
+                if known.insert(normal(&f.place)) {
                     extra.push(f);
                 }
             }
@@ -213,6 +218,7 @@ pub fn check(ws: &Workspace, rules: &RuleSet, opts: &Options) -> Outcome {
             files.push(FileEntry {
                 name: f.name,
                 path: f.path,
+                place: f.place,
                 text: None,
                 reported: false,
                 declaration: l.declaration,
@@ -361,6 +367,7 @@ fn workspace_file(ws: &Workspace, files: &[FileEntry], i: usize) -> File {
     ws.files().get(i).cloned().unwrap_or_else(|| File {
         name: files[i].name.clone(),
         path: files[i].path.clone(),
+        place: files[i].place.clone(),
         content: Content::Unread,
         explicit: false,
     })
@@ -567,7 +574,7 @@ fn relate(docs: &[Option<&Ident>], files: &[FileEntry]) -> Relations {
     // Paths resolved once per file, not once per (summary, file) pair.
     let has_summary = docs.iter().flatten().any(|d| d.kind == Kind::Summary);
     let canon: Vec<PathBuf> = if has_summary {
-        files.iter().map(|f| normal(&f.path)).collect()
+        files.iter().map(|f| normal(&f.place)).collect()
     } else {
         Vec::new()
     };
@@ -631,7 +638,7 @@ fn relate(docs: &[Option<&Ident>], files: &[FileEntry]) -> Relations {
         if s.kind != Kind::Summary {
             continue;
         }
-        let dir = normal(files[i].path.parent().unwrap_or(Path::new("")));
+        let dir = normal(files[i].place.parent().unwrap_or(Path::new("")));
         let mut chosen: Vec<usize> = Vec::new();
         let mut keys: HashMap<String, usize> = HashMap::new();
         let candidates = by_owner

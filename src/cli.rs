@@ -10,6 +10,7 @@ use crate::diag::Lang;
 use crate::discover::{self, Exclude};
 use crate::disk;
 use crate::error::{Error, ErrorKind};
+use crate::fsio;
 use crate::load::LoadOptions;
 use crate::output::{self, Format, human};
 use crate::rules::compile::RuleSource;
@@ -158,30 +159,6 @@ fn print_errors(errors: &[Error], lang: Lang) {
     let _ = human::setup_errors(errors, &mut std::io::stderr(), lang, &err_handler());
 }
 
-/// Read a file the run needs (config, rule file) as UTF-8 text, bounded.
-fn read_text(p: &Path, what: &'static str) -> Result<String, Error> {
-    let fail = |m: String| Error::new(ErrorKind::Read, what, m);
-    let meta = std::fs::metadata(p).map_err(|e| fail(format!("{}: {e}", p.display())))?;
-    if !meta.is_file() {
-        return Err(fail(format!("{}: not a regular file", p.display())));
-    }
-    if meta.len() > MAX_RULE_FILE_SIZE {
-        return Err(fail(format!(
-            "{}: {} bytes, over the limit of {MAX_RULE_FILE_SIZE}",
-            p.display(),
-            meta.len()
-        )));
-    }
-    let bytes = std::fs::read(p).map_err(|e| fail(format!("{}: {e}", p.display())))?;
-    String::from_utf8(bytes).map_err(|e| {
-        fail(format!(
-            "{}: not UTF-8 (byte {})",
-            p.display(),
-            e.utf8_error().valid_up_to()
-        ))
-    })
-}
-
 /// Read the config and the rule files and compile; on failure the errors
 /// are printed to stderr and `Err(2)` returned.
 pub fn setup(a: &RuleArgs) -> Result<Setup, i32> {
@@ -202,13 +179,17 @@ pub fn setup(a: &RuleArgs) -> Result<Setup, i32> {
     let (config, config_file) = match &config_path {
         None => (Config::default(), None),
         Some(p) => {
-            let text: Arc<str> = match read_text(p, "config") {
-                Ok(t) => t.into(),
-                Err(e) => {
-                    print_errors(&[e], lang0);
-                    return Err(2);
-                }
-            };
+            let text: Arc<str> =
+                match fsio::read_capped(p, config::MAX_CONFIG_SIZE, "配置文件", "config") {
+                    Ok(t) => t.into(),
+                    Err(e) => {
+                        print_errors(
+                            &[Error::new(ErrorKind::Read, "config", e.pick(lang0))],
+                            lang0,
+                        );
+                        return Err(2);
+                    }
+                };
             let name: Arc<str> = p.to_string_lossy().into();
             match crate::setup::parse_config(name.clone(), text.clone(), Some(p), lang0) {
                 Ok(c) => (c, Some((name, text))),
@@ -221,21 +202,27 @@ pub fn setup(a: &RuleArgs) -> Result<Setup, i32> {
     };
     let lang = crate::setup::lang(&flags, &config);
     let mut sources = Vec::new();
+    let mut rule_files = Vec::new();
     let mut paths: Vec<PathBuf> = config.rules.clone();
     paths.extend(a.rules.iter().cloned());
     for p in &paths {
         match read_rule_sources(p) {
-            Ok(s) => sources.extend(s),
+            Ok(s) => {
+                rule_files.extend(s.iter().map(|r| PathBuf::from(&*r.name)));
+                sources.extend(s);
+            }
             Err(msg) => {
                 print_errors(&[Error::new(ErrorKind::Read, "rule-file", msg)], lang);
                 return Err(2);
             }
         }
     }
-    crate::setup::build(config, config_file, sources, &flags).map_err(|errs| {
+    let mut s = crate::setup::build(config, config_file, sources, &flags).map_err(|errs| {
         print_errors(&errs, lang);
         2
-    })
+    })?;
+    s.rule_files = rule_files;
+    Ok(s)
 }
 
 /// Largest rule file read (rule files are small; a larger one is not a rule file).
@@ -272,14 +259,12 @@ pub fn read_rule_sources(p: &Path) -> Result<Vec<RuleSource>, String> {
                     meta.len()
                 ));
             }
-            let bytes = std::fs::read(&f).map_err(|e| format!("{}: {e}", f.display()))?;
-            let text = String::from_utf8(bytes).map_err(|e| {
-                format!(
-                    "{}: not UTF-8 (byte {})",
-                    f.display(),
-                    e.utf8_error().valid_up_to()
-                )
-            })?;
+            // Opened without blocking and checked on the descriptor: a file
+            // that blocks on read (`/proc/kmsg`) is refused, not waited for.
+            let text = fsio::read_capped(&f, MAX_RULE_FILE_SIZE, "规则文件", "rule file")
+                .map_err(|e| e.en)?;
+            config::not_rule_text(&text)
+                .map_or(Ok(()), |why| Err(format!("{}: {why}", f.display())))?;
             Ok(RuleSource {
                 name: f.to_string_lossy().into(),
                 text: text.into(),
@@ -320,13 +305,13 @@ fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
         Err(code) => return code,
     };
     if let Some(b) = &a.baseline {
-        match std::fs::read_to_string(b)
-            .map_err(|e| e.to_string())
-            .and_then(|t| Baseline::parse(&t))
+        match fsio::read_capped(b, crate::baseline::MAX_SIZE, "基线文件", "baseline")
+            .map_err(|e| e.pick(s.lang).to_owned())
+            .and_then(|t| Baseline::parse(&t).map_err(|e| format!("{}: {e}", b.display())))
         {
             Ok(bl) => opts.baseline = Some(bl),
             Err(e) => {
-                eprintln!("error: {}: {e}", b.display());
+                eprintln!("error: {e}");
                 return 2;
             }
         }
@@ -354,10 +339,10 @@ fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
     }
     let written = match a.format {
         Format::Human => human::write(&outcome, out, s.lang, &human::handler(color(), None)),
-        Format::Json => output::json::write(&outcome, out),
+        Format::Json => output::json::write(&outcome, out, s.lang),
         Format::Sarif => output::sarif::write(&outcome, &s.rules, out, s.lang),
-        Format::Github => output::github::write(&outcome, out),
-        Format::Junit => output::junit::write(&outcome, out),
+        Format::Github => output::github::write(&outcome, out, s.lang),
+        Format::Junit => output::junit::write(&outcome, out, s.lang),
     };
     if let Err(e) = written
         && e.kind() != std::io::ErrorKind::BrokenPipe
@@ -365,12 +350,11 @@ fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
         eprintln!("error: {e}");
         return 2;
     }
-    if let Some(p) = &a.write_baseline {
-        let b = Baseline::record(&outcome.findings, &outcome.files);
-        if let Err(e) = std::fs::write(p, b.to_json()) {
-            eprintln!("error: {}: {e}", p.display());
-            return 2;
-        }
+    if let Some(p) = &a.write_baseline
+        && let Err(e) = write_baseline(p, a, &s, &opts, &outcome)
+    {
+        eprintln!("error: {e}");
+        return 2;
     }
     exit_status(&outcome, a.deny_warnings)
 }
@@ -451,12 +435,79 @@ fn cmd_report(a: &ReportArgs, out: &mut dyn Write) -> i32 {
         }
     };
     let written = match &a.output {
-        Some(p) => std::fs::write(p, &doc),
-        None => out.write_all(&doc),
+        Some(p) => fsio::refuse_inputs(
+            p,
+            inputs_of(&s, None, &outcome).iter().map(PathBuf::as_path),
+        )
+        .and_then(|()| fsio::write_atomic(p, &doc))
+        .map_err(|e| e.pick(s.lang).to_owned()),
+        None => out.write_all(&doc).map_err(|e| e.to_string()),
     };
     if let Err(e) = written {
         eprintln!("error: {e}");
         return 2;
     }
     if outcome.problems.is_empty() { 0 } else { 2 }
+}
+
+/// Every file a run read: the checked files, the config, the rule files and
+/// and `baseline` (the `--baseline`, unless it is the file being rewritten).
+fn inputs_of(s: &Setup, baseline: Option<&Path>, outcome: &Outcome) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = outcome.files.iter().map(|f| f.path.clone()).collect();
+    v.extend(s.config.path.clone());
+    v.extend(s.rule_files.iter().cloned());
+    v.extend(baseline.map(Path::to_path_buf));
+    v
+}
+
+/// `--write-baseline`: only after a run without path problems; entries of
+/// files this run did not check (outside its paths, or unreadable now) are
+/// kept from `--baseline`; written atomically, never over an input.
+fn write_baseline(
+    p: &Path,
+    a: &CheckArgs,
+    s: &Setup,
+    opts: &Options,
+    outcome: &Outcome,
+) -> Result<(), String> {
+    if !outcome.problems.is_empty() {
+        return Err(s
+            .lang
+            .pick(
+                &format!(
+                    "{}：本次运行有无法使用的路径，未写入基线（原有基线未改动）",
+                    p.display()
+                ),
+                &format!(
+                    "{}: not written, the run had paths it could not use (the previous baseline is unchanged)",
+                    p.display()
+                ),
+            )
+            .to_owned());
+    }
+    // `--write-baseline b --baseline b` rewrites its own input: allowed.
+    let same_as_input = a
+        .baseline
+        .as_deref()
+        .is_some_and(|b| fsio::file_id(b).is_some() && fsio::file_id(b) == fsio::file_id(p));
+    let keep_input = if same_as_input {
+        None
+    } else {
+        a.baseline.as_deref()
+    };
+    let ins = inputs_of(s, keep_input, outcome);
+    fsio::refuse_inputs(p, ins.iter().map(PathBuf::as_path))
+        .map_err(|e| e.pick(s.lang).to_owned())?;
+    let paths = if a.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        a.paths.clone()
+    };
+    let b = Baseline::record_run(
+        &outcome.findings,
+        &outcome.files,
+        opts.baseline.as_ref(),
+        &paths,
+    );
+    fsio::write_atomic(p, b.to_json().as_bytes()).map_err(|e| e.pick(s.lang).to_owned())
 }

@@ -17,6 +17,7 @@ pub mod disk;
 pub mod docs;
 pub mod error;
 pub mod escape;
+pub mod fsio;
 pub mod load;
 pub mod model;
 pub mod output;

@@ -401,12 +401,25 @@ fn control_char(text: &str) -> Option<(usize, char, usize)> {
 }
 
 /// Whether unparsable text still looks like it meant to be a declaration.
+/// `kind:` at the start of a line, or as a key of a flow or JSON-style mapping
+/// (`{"kind": …`, `, 'kind': …`), quoted or not.
 pub fn mentions_kind(text: &str) -> bool {
     text.lines().any(|l| {
-        let l = l.trim_start_matches('\u{FEFF}');
-        ["kind", "类型"].iter().any(|k| {
-            l.strip_prefix(k)
-                .is_some_and(|r| r.trim_start().starts_with(':'))
+        l.split(['{', ',']).enumerate().any(|(i, part)| {
+            let p = if i == 0 {
+                part.trim_start_matches('\u{FEFF}')
+            } else {
+                part.trim_start()
+            };
+            ["kind", "类型"].iter().any(|k| {
+                let rest = match p.chars().next() {
+                    Some(q @ ('"' | '\'')) => {
+                        p[1..].strip_prefix(k).and_then(|r| r.strip_prefix(q))
+                    }
+                    _ => p.strip_prefix(k),
+                };
+                rest.is_some_and(|r| r.trim_start().starts_with(':'))
+            })
         })
     })
 }
@@ -415,7 +428,12 @@ pub fn mentions_kind(text: &str) -> bool {
 /// or 类型 in UTF-8 or GBK.
 pub fn bytes_mention_kind(bytes: &[u8]) -> bool {
     let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
-    has(b"kind:") || has(b"kind :") || has("类型".as_bytes()) || has(&[0xC0, 0xE0, 0xD0, 0xCD])
+    has(b"kind:")
+        || has(b"kind :")
+        || has(b"\"kind\"")
+        || has(b"'kind'")
+        || has("类型".as_bytes())
+        || has(&[0xC0, 0xE0, 0xD0, 0xCD])
 }
 
 fn first_line(text: &str, span: Span) -> Span {

@@ -24,9 +24,13 @@ pub enum Content {
 pub struct File {
     /// The name shown in findings (`examples/chengde-2022/summary.yaml`).
     pub name: Arc<str>,
-    /// Where the file sits: relations between documents (a summary covers
-    /// the projects in its folder and below) follow it.
+    /// The path as given (read through the reader; shown in SARIF URIs and
+    /// baselines).
     pub path: PathBuf,
+    /// Where the file sits, for relations between documents (a summary
+    /// covers the projects in its folder and below): the disk workspace
+    /// makes it absolute, in memory it is the path.
+    pub place: PathBuf,
     /// What it holds.
     pub content: Content,
     /// Named by the user (checked strictly: a YAML file that is not a
@@ -95,6 +99,7 @@ impl Workspace {
         let name = name.into();
         self.files.push(File {
             path: PathBuf::from(&*name),
+            place: PathBuf::from(&*name),
             name,
             content,
             explicit: true,

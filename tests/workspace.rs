@@ -113,6 +113,7 @@ impl Reader for Buffers {
             .map(|(n, _)| File {
                 name: n.as_str().into(),
                 path: dir.join(n),
+                place: dir.join(n),
                 content: Content::Unread,
                 explicit: false,
             })
@@ -132,6 +133,7 @@ fn a_reader_brings_in_the_projects_a_summary_covers() {
     ws.push(File {
         name: "summary.yaml".into(),
         path: PathBuf::from("/decl/summary.yaml"),
+        place: PathBuf::from("/decl/summary.yaml"),
         content: Content::Text(summary.into()),
         explicit: true,
     });

@@ -198,6 +198,13 @@ impl<'a> Eval<'a> {
         self.work = self.work.saturating_add(n as u64);
     }
 
+    /// Count a scan of `text` (`len`, `matches`) as work: one step per 16
+    /// bytes, so `len` of a 6 MB goal inside a `for` over the indicators stops
+    /// at the limit instead of running for an hour.
+    pub(super) fn charge_text(&mut self, text: &str) {
+        self.work = self.work.saturating_add(1 + text.len() as u64 / 16);
+    }
+
     fn over(&self) -> bool {
         self.work > WORK_LIMIT
     }
@@ -461,7 +468,10 @@ impl<'a> Eval<'a> {
 
     fn matches(&mut self, t: &'a Ex, re: &regex::Regex) -> Val<'a> {
         match as_text(&self.operand(t)) {
-            Some(s) => Val::Bool(re.is_match(&s)),
+            Some(s) => {
+                self.charge_text(&s);
+                Val::Bool(re.is_match(&s))
+            }
             None => Val::Undef,
         }
     }
@@ -471,6 +481,8 @@ impl<'a> Eval<'a> {
             return self.eval(general);
         };
         let v = self.operand(l);
+        // A lookup compares with every item: the list's length is the work.
+        self.work = self.work.saturating_add(strs.len() as u64);
         match plain_text(&v) {
             Some(t) => Val::Bool(strs.iter().any(|s| **s == *t) != negate),
             None if v.is_undef() => Val::Undef,

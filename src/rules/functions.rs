@@ -232,7 +232,7 @@ fn exists<'a>(_: &mut Eval<'a>, args: &[Val<'a>]) -> Val<'a> {
     })
 }
 
-fn len<'a>(_: &mut Eval<'a>, args: &[Val<'a>]) -> Val<'a> {
+fn len<'a>(ev: &mut Eval<'a>, args: &[Val<'a>]) -> Val<'a> {
     match arg(args, 0) {
         v @ (Val::Str(_)
         | Val::Node(NodeRef {
@@ -242,7 +242,10 @@ fn len<'a>(_: &mut Eval<'a>, args: &[Val<'a>]) -> Val<'a> {
                     ..
                 },
             ..
-        })) => as_text(v).map_or(Val::Undef, |s| num(Decimal::from(s.chars().count()))),
+        })) => as_text(v).map_or(Val::Undef, |s| {
+            ev.charge_text(&s);
+            num(Decimal::from(s.chars().count()))
+        }),
         v => iter_items(v).map_or(Val::Undef, |i| num(Decimal::from(i.len()))),
     }
 }
@@ -341,7 +344,10 @@ fn agrees_fn<'a>(_: &mut Eval<'a>, args: &[Val<'a>]) -> Val<'a> {
 fn matches<'a>(ev: &mut Eval<'a>, args: &[Val<'a>]) -> Val<'a> {
     match (as_text(arg(args, 0)), as_text(arg(args, 1))) {
         (Some(t), Some(p)) => match ev.regex(&p) {
-            Some(re) => Val::Bool(re.is_match(&t)),
+            Some(re) => {
+                ev.charge_text(&t);
+                Val::Bool(re.is_match(&t))
+            }
             None => Val::Undef,
         },
         _ => Val::Undef,
