@@ -325,7 +325,7 @@ impl RuleSet {
                 d.value = value.clone();
             }
         }
-        let mut paths: HashMap<String, usize> = HashMap::new();
+        let mut paths: HashMap<(usize, u16), usize> = HashMap::new();
         let mut regexes = HashMap::new();
         // Params whose value is the default rules' own (not set by the config
         // or redefined by a user file): their patterns need no check.
@@ -511,7 +511,7 @@ struct Cx<'a> {
     errors: Vec<RuleError>,
     cross: bool,
     /// Root paths seen so far in the rule set, by signature → cache id.
-    paths: &'a mut HashMap<String, usize>,
+    paths: &'a mut HashMap<(usize, u16), usize>,
     /// Patterns built so far (a param such as `placeholder` is used by several rules).
     regexes: &'a mut HashMap<Arc<str>, Arc<Pattern>>,
     /// This file is a default rule file, parsed at build time.
@@ -533,16 +533,21 @@ impl Cx<'_> {
 
     /// Wrap a path from the document root so it is evaluated once per document.
     fn cached(&mut self, ex: Ex) -> Ex {
-        fn signature(e: &Ex) -> Option<String> {
-            match e {
-                Ex::Root => Some(String::new()),
-                Ex::Get(b, k) => signature(b).map(|s| format!("{s}.{}", *k as u16)),
-                Ex::Star(b) => signature(b).map(|s| s + ".*"),
-                Ex::Cached(_, b) => signature(b),
+        // A root path's base is itself cached (paths compile inside out), so
+        // a path is known by its base's id and its last step.
+        fn base_id(b: &Ex) -> Option<usize> {
+            match b {
+                Ex::Root => Some(usize::MAX),
+                Ex::Cached(id, _) => Some(*id),
                 _ => None,
             }
         }
-        match signature(&ex) {
+        let sig = match &ex {
+            Ex::Get(b, k) => base_id(b).map(|id| (id, *k as u16)),
+            Ex::Star(b) => base_id(b).map(|id| (id, u16::MAX)),
+            _ => None,
+        };
+        match sig {
             Some(sig) => {
                 let next = self.paths.len();
                 let id = *self.paths.entry(sig).or_insert(next);
