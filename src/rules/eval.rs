@@ -4,7 +4,7 @@
 //! Work is bounded per rule and document, so no rule can hang the linter.
 
 use super::ast::BinOp;
-use super::compile::{Check, Compiled, Ex, FixEx, Lit, RuleSet, Seg, Step, Template};
+use super::compile::{Check, Compiled, Ex, FixEx, Lit, Pattern, RuleSet, Seg, Step, Template};
 use super::functions::{Function, MAX_ARITY};
 use crate::diag::{FileId, Finding, Fix, Lang};
 use crate::model::{Doc, Entry, Key, Node, Num, Value};
@@ -466,14 +466,13 @@ impl<'a> Eval<'a> {
         }
     }
 
-    fn matches(&mut self, t: &'a Ex, re: &regex::Regex) -> Val<'a> {
-        match as_text(&self.operand(t)) {
-            Some(s) => {
-                self.charge_text(&s);
-                Val::Bool(re.is_match(&s))
-            }
-            None => Val::Undef,
-        }
+    fn matches(&mut self, t: &'a Ex, re: &Pattern) -> Val<'a> {
+        let Some(s) = as_text(&self.operand(t)) else {
+            return Val::Undef;
+        };
+        self.charge_text(&s);
+        // A default rule's pattern is built the first time a text reaches it.
+        re.get().map_or(Val::Undef, |re| Val::Bool(re.is_match(&s)))
     }
 
     fn in_strs(&mut self, negate: bool, strs: &[Arc<str>], general: &'a Ex) -> Val<'a> {

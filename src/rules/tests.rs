@@ -401,3 +401,41 @@ rule X001 "t" {
     assert_eq!(e.len(), 1);
     assert_eq!(e[0].code, "rule-type");
 }
+
+#[test]
+fn default_patterns_are_built_on_first_use_and_user_patterns_when_compiling() {
+    use super::compile::Ex;
+    fn patterns<'s>(e: &'s Ex, out: &mut Vec<&'s super::compile::Pattern>) {
+        if let Ex::Matches(_, p) = e {
+            out.push(p);
+        }
+    }
+    let set = set(
+        Some("rule X001 \"t\" {\n  assert not matches(project.name, \"^x+$\")\n}\n"),
+        true,
+    );
+    let mut found = Vec::new();
+    for r in &set.rules {
+        for step in &r.steps {
+            if let super::compile::Step::Assert(c) = step {
+                match &c.expr {
+                    Ex::Not(x) => patterns(x, &mut found),
+                    other => patterns(other, &mut found),
+                }
+            }
+        }
+    }
+    assert!(!found.is_empty());
+    for p in found {
+        assert!(p.get().is_some(), "{}", p.text);
+    }
+    // A param set by the config is checked when compiling, though a default rule uses it.
+    let settings = Settings {
+        params: vec![("placeholder".into(), super::Lit::Str("((".into()))],
+        ..Settings::default()
+    };
+    let Err((_, errs)) = RuleSet::build(sources(None, true), &settings) else {
+        panic!("an invalid pattern from the config compiled")
+    };
+    assert!(errs.iter().all(|(_, e)| e.code == "rule-regex"), "{errs:?}");
+}
