@@ -1652,3 +1652,78 @@ impl Cx<'_, '_> {
 pub fn load_str(text: &str) -> Loaded {
     load_text(text, 0, &LoadOptions::default(), true)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_lose_what_the_form_adds() {
+        let c = |s: &str| {
+            let (l, p) = clean_label(s);
+            (l, p.map(|d| d.to_string()))
+        };
+        let s = |x: &str| x.to_owned();
+        assert_eq!(c("产出指标(50分)"), (s("产出指标"), Some(s("50"))));
+        assert_eq!(c("效益指标 30分)"), (s("效益指标"), Some(s("30"))));
+        assert_eq!(c("产出指标（50）"), (s("产出指标"), Some(s("50"))));
+        assert_eq!(c("数量指标（必填硬性指标）"), (s("数量指标"), None));
+        assert_eq!(c("经济效\n益指标"), (s("经济效益指标"), None));
+        assert_eq!(c("服务对象满意度指标等："), (s("服务对象满意度指标"), None));
+        assert_eq!(c("(50分)"), (s(""), Some(s("50"))));
+        // odd input is left as it is, never a panic
+        for odd in [
+            "",
+            ")",
+            "（",
+            "）",
+            "分)",
+            "((",
+            "指标)(",
+            "（（）",
+            "a(b)c)",
+        ] {
+            let _ = clean_label(odd);
+        }
+        assert_eq!(c("x)"), (s("x)"), None));
+    }
+
+    #[test]
+    fn names_give_units_and_hints() {
+        assert_eq!(
+            name_hint("实施营造林总面积(亩)"),
+            Some((None, Some("亩".into())))
+        );
+        assert_eq!(
+            name_hint("苗木成活率(≥**%)"),
+            Some((Some(Cmp::Ge), Some("%".into())))
+        );
+        assert_eq!(
+            name_hint("补助成本（≤**元/株）"),
+            Some((Some(Cmp::Le), Some("元/株".into())))
+        );
+        assert_eq!(name_hint("资金(含2022年结转)"), None);
+        assert_eq!(name_hint("县(市、区)覆盖率"), None);
+        for odd in ["", "(", ")", "()", "（）", "(**)", "(≥)"] {
+            let _ = name_hint(odd);
+        }
+        assert_eq!(nature_cmp("═"), Some(Cmp::Eq));
+        assert_eq!(nature_cmp("反向"), Some(Cmp::Le));
+        assert_eq!(nature_cmp("定性"), None);
+        assert_eq!(unit_of("百分比").as_deref(), Some("%"));
+        assert_eq!(unit_of("%(百分比)").as_deref(), Some("%"));
+        assert_eq!(unit_of("44,561"), None);
+    }
+
+    #[test]
+    fn one_suggestion_only_when_it_is_unambiguous() {
+        let dims = ["数量指标", "质量指标", "时效指标", "成本指标"];
+        assert_eq!(one_suggestion("数量指票", dims), Some(Key::Quantity));
+        // 量指标 is one edit from both 数量指标 and 质量指标
+        assert_eq!(one_suggestion("量指标", dims), None);
+        assert_eq!(
+            one_suggestion("绩效指表", ["indicators", "绩效指标"]),
+            Some(Key::Indicators)
+        );
+    }
+}
