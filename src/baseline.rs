@@ -9,8 +9,8 @@
 //! new again. Identical findings are counted, not merged: a baseline that knows
 //! one of them does not hide a second one added later.
 
-use crate::check::FileEntry;
 use crate::diag::{Finding, Suppression};
+use crate::source::FileEntry;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 

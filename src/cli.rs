@@ -5,13 +5,15 @@
 
 use crate::baseline::Baseline;
 use crate::check::{self, Options, Outcome};
-use crate::config::{self, Config, ConfigError};
+use crate::config::{self, Config};
 use crate::diag::Lang;
 use crate::discover::{self, Exclude};
-use crate::load::{LOADER_CODES, LoadOptions};
+use crate::disk;
+use crate::error::{Error, ErrorKind};
+use crate::load::LoadOptions;
 use crate::output::{self, Format, human};
-use crate::rules::compile::{RuleSource, Settings};
-use crate::rules::{DEFAULT_RULES, RuleError, RuleSet};
+use crate::rules::compile::RuleSource;
+use crate::setup::Flags;
 use clap::{Args, Parser, Subcommand};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -149,19 +151,46 @@ fn err_handler() -> miette::GraphicalReportHandler {
     )
 }
 
-/// Everything shared by the subcommands: config, language, compiled rules.
-pub struct Setup {
-    pub lang: Lang,
-    pub config: Config,
-    pub rules: RuleSet,
+pub use crate::setup::{Setup, default_sources};
+
+/// Print errors that stop the run, grouped as the files they point into.
+fn print_errors(errors: &[Error], lang: Lang) {
+    let _ = human::setup_errors(errors, &mut std::io::stderr(), lang, &err_handler());
 }
 
-/// Read the config and the rule files and compile; on failure the
-/// diagnostics are printed to stderr and `Err(2)` returned.
+/// Read a file the run needs (config, rule file) as UTF-8 text, bounded.
+fn read_text(p: &Path, what: &'static str) -> Result<String, Error> {
+    let fail = |m: String| Error::new(ErrorKind::Read, what, m);
+    let meta = std::fs::metadata(p).map_err(|e| fail(format!("{}: {e}", p.display())))?;
+    if !meta.is_file() {
+        return Err(fail(format!("{}: not a regular file", p.display())));
+    }
+    if meta.len() > MAX_RULE_FILE_SIZE {
+        return Err(fail(format!(
+            "{}: {} bytes, over the limit of {MAX_RULE_FILE_SIZE}",
+            p.display(),
+            meta.len()
+        )));
+    }
+    let bytes = std::fs::read(p).map_err(|e| fail(format!("{}: {e}", p.display())))?;
+    String::from_utf8(bytes).map_err(|e| {
+        fail(format!(
+            "{}: not UTF-8 (byte {})",
+            p.display(),
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
+/// Read the config and the rule files and compile; on failure the errors
+/// are printed to stderr and `Err(2)` returned.
 pub fn setup(a: &RuleArgs) -> Result<Setup, i32> {
-    let flag_lang = a.lang.as_deref().and_then(Lang::parse);
-    let lang0 = flag_lang.unwrap_or_default();
-    let mut stderr = std::io::stderr();
+    let flags = Flags {
+        lang: a.lang.as_deref().and_then(Lang::parse),
+        profile: a.profile.as_deref().and_then(crate::model::Profile::parse),
+        no_default_rules: a.no_default_rules,
+    };
+    let lang0 = flags.lang.unwrap_or_default();
     let config_path = if a.no_config {
         None
     } else {
@@ -170,150 +199,43 @@ pub fn setup(a: &RuleArgs) -> Result<Setup, i32> {
             None => config::find(Path::new(".")),
         }
     };
-    let config = match &config_path {
-        None => Config::default(),
+    let (config, config_file) = match &config_path {
+        None => (Config::default(), None),
         Some(p) => {
-            let text = match std::fs::read_to_string(p) {
-                Ok(t) => t,
+            let text: Arc<str> = match read_text(p, "config") {
+                Ok(t) => t.into(),
                 Err(e) => {
-                    let _ = writeln!(stderr, "error: {}: {e}", p.display());
+                    print_errors(&[e], lang0);
                     return Err(2);
                 }
             };
-            match config::parse(&text, Some(p), lang0) {
-                Ok(c) => c,
+            let name: Arc<str> = p.to_string_lossy().into();
+            match crate::setup::parse_config(name.clone(), text.clone(), Some(p), lang0) {
+                Ok(c) => (c, Some((name, text))),
                 Err(errs) => {
-                    print_config_errors(p, &text, &errs, lang0);
+                    print_errors(&errs, lang0);
                     return Err(2);
                 }
             }
         }
     };
-    let lang = flag_lang.or(config.lang).unwrap_or_default();
-    let profile = match a.profile.as_deref() {
-        Some(p) => crate::model::Profile::parse(p).unwrap_or_default(),
-        None => config.profile.unwrap_or_default(),
-    };
+    let lang = crate::setup::lang(&flags, &config);
     let mut sources = Vec::new();
-    if !a.no_default_rules {
-        sources.extend(default_sources());
-    }
     let mut paths: Vec<PathBuf> = config.rules.clone();
     paths.extend(a.rules.iter().cloned());
     for p in &paths {
         match read_rule_sources(p) {
             Ok(s) => sources.extend(s),
             Err(msg) => {
-                let _ = writeln!(stderr, "error: {msg}");
+                print_errors(&[Error::new(ErrorKind::Read, "rule-file", msg)], lang);
                 return Err(2);
             }
         }
     }
-    let settings = Settings {
-        profile,
-        lang,
-        params: config
-            .params
-            .iter()
-            .map(|(n, v, _)| (n.clone(), v.clone()))
-            .collect(),
-        severity: config
-            .severity
-            .iter()
-            .map(|(k, (s, _))| (k.clone(), *s))
-            .collect(),
-    };
-    let rules = match RuleSet::build(sources, &settings) {
-        Ok(r) => r,
-        Err((sources, errors)) => {
-            let errs: Vec<(human::Source, RuleError)> = errors
-                .into_iter()
-                .map(|(i, e)| {
-                    let s = &sources[i];
-                    (
-                        human::Source {
-                            name: s.name.clone(),
-                            text: s.text.clone(),
-                        },
-                        e,
-                    )
-                })
-                .collect();
-            let _ = human::rule_errors(&errs, &mut stderr, lang, &err_handler());
-            return Err(2);
-        }
-    };
-    // Config names must name real params and rules.
-    if let Some(p) = &config_path {
-        let mut errs = Vec::new();
-        for (name, _, span) in &config.params {
-            if rules.param(name).is_none() {
-                let guess =
-                    crate::load::did_you_mean(name, rules.params.iter().map(|p| p.name.as_str()));
-                errs.push(ConfigError {
-                    span: *span,
-                    message: match lang {
-                        Lang::Zh => format!("没有名为“{name}”的参数"),
-                        Lang::En => format!("no param is named `{name}`"),
-                    },
-                    help: guess.map(|g| config::guess_help(g, lang)),
-                });
-            }
-        }
-        for (code, (_, span)) in &config.severity {
-            let known = rules.rule(code).is_some()
-                || rules.off.iter().any(|c| &**c == code)
-                || crate::load::loader_code(code).is_some();
-            if !known {
-                let guess = crate::load::did_you_mean(code, rules.rules.iter().map(|r| &*r.code));
-                errs.push(ConfigError {
-                    span: *span,
-                    message: match lang {
-                        Lang::Zh => format!("没有编号为 {code} 的规则"),
-                        Lang::En => format!("no rule has the code {code}"),
-                    },
-                    help: guess.map(|g| config::guess_help(g, lang)),
-                });
-            }
-        }
-        if !errs.is_empty() {
-            let text = std::fs::read_to_string(p).unwrap_or_default();
-            print_config_errors(p, &text, &errs, lang);
-            return Err(2);
-        }
-    }
-    Ok(Setup {
-        lang,
-        config,
-        rules,
+    crate::setup::build(config, config_file, sources, &flags).map_err(|errs| {
+        print_errors(&errs, lang);
+        2
     })
-}
-
-fn print_config_errors(path: &Path, text: &str, errs: &[ConfigError], lang: Lang) {
-    let src = human::Source {
-        name: path.to_string_lossy().into(),
-        text: text.into(),
-    };
-    let list: Vec<(human::Source, RuleError)> = errs
-        .iter()
-        .map(|e| {
-            let mut r = RuleError::new("config", e.span, e.message.clone());
-            r.help = e.help.clone();
-            (src.clone(), r)
-        })
-        .collect();
-    let _ = human::config_errors(&list, &mut std::io::stderr(), lang, &err_handler());
-}
-
-/// The built-in rule files.
-pub fn default_sources() -> Vec<RuleSource> {
-    DEFAULT_RULES
-        .iter()
-        .map(|(name, text)| RuleSource {
-            name: Arc::from(format!("<builtin>/{name}")),
-            text: Arc::from(*text),
-        })
-        .collect()
 }
 
 /// Largest rule file read (rule files are small; a larger one is not a rule file).
@@ -366,25 +288,25 @@ pub fn read_rule_sources(p: &Path) -> Result<Vec<RuleSource>, String> {
         .collect()
 }
 
-fn check_options(s: &Setup) -> Result<Options, String> {
-    let mut opts = Options::new(s.config.limits.apply(LoadOptions {
+fn check_options(s: &Setup) -> Result<(Options, Option<Exclude>), String> {
+    let opts = Options::new(s.config.limits.apply(LoadOptions {
         profile: s.rules.profile,
         lang: s.lang,
         ..LoadOptions::default()
     }));
+    let mut exclude = None;
     if !s.config.exclude.is_empty() {
         let base = s.config.path.as_deref().and_then(Path::parent);
-        let ex = Exclude::new(&s.config.exclude, base).map_err(|e| e.to_string())?;
-        opts.exclude = Some(ex);
+        exclude = Some(Exclude::new(&s.config.exclude, base).map_err(|e| e.to_string())?);
     }
-    Ok(opts)
+    Ok((opts, exclude))
 }
 
-/// Config, rules and check options, or the exit status when they are bad.
-fn prepare(rules: &RuleArgs) -> Result<(Setup, Options), i32> {
+/// Config, rules, check options and `exclude`, or the exit status when they are bad.
+fn prepare(rules: &RuleArgs) -> Result<(Setup, Options, Option<Exclude>), i32> {
     let s = setup(rules)?;
     match check_options(&s) {
-        Ok(o) => Ok((s, o)),
+        Ok((o, ex)) => Ok((s, o, ex)),
         Err(e) => {
             eprintln!("error: {e}");
             Err(2)
@@ -393,7 +315,7 @@ fn prepare(rules: &RuleArgs) -> Result<(Setup, Options), i32> {
 }
 
 fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
-    let (s, mut opts) = match prepare(&a.rules) {
+    let (s, mut opts, exclude) = match prepare(&a.rules) {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -414,9 +336,9 @@ fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
     } else {
         a.paths.clone()
     };
-    let (mut candidates, problems) = discover::discover(&paths, opts.exclude.as_ref());
+    let (mut candidates, problems) = discover::discover(&paths, exclude.as_ref());
     if a.force_exclude
-        && let Some(ex) = &opts.exclude
+        && let Some(ex) = &exclude
     {
         candidates.retain(|c| !(c.explicit && ex.matches(&c.path, Path::new("."))));
     }
@@ -425,7 +347,8 @@ fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
             c.explicit = false;
         }
     }
-    let outcome = check::run_candidates(candidates, problems, &s.rules, &opts);
+    let ws = disk::workspace_of(candidates, problems, exclude.as_ref());
+    let outcome = check::check(&ws, &s.rules, &opts);
     for p in &outcome.problems {
         eprintln!("error: {}", s.lang.pick(&p.zh, &p.en));
     }
@@ -485,13 +408,7 @@ fn cmd_explain(code: &str, a: &RuleArgs, out: &mut dyn Write) -> i32 {
             0
         }
         None => {
-            let all = s
-                .rules
-                .rules
-                .iter()
-                .map(|r| &*r.code)
-                .chain(LOADER_CODES.iter().map(|c| c.code));
-            let guess = crate::load::did_you_mean(code, all);
+            let guess = s.rules.guess_code(code);
             eprintln!(
                 "error: {}{}",
                 match s.lang {
@@ -511,7 +428,7 @@ fn cmd_explain(code: &str, a: &RuleArgs, out: &mut dyn Write) -> i32 {
 }
 
 fn cmd_report(a: &ReportArgs, out: &mut dyn Write) -> i32 {
-    let (s, mut opts) = match prepare(&a.rules) {
+    let (s, mut opts, exclude) = match prepare(&a.rules) {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -521,7 +438,8 @@ fn cmd_report(a: &ReportArgs, out: &mut dyn Write) -> i32 {
     } else {
         a.paths.clone()
     };
-    let outcome = check::run(&paths, &s.rules, &opts);
+    let ws = disk::workspace(&paths, exclude.as_ref());
+    let outcome = check::check(&ws, &s.rules, &opts);
     for p in &outcome.problems {
         eprintln!("error: {}", s.lang.pick(&p.zh, &p.en));
     }

@@ -14,13 +14,7 @@ pub struct Candidate {
     pub explicit: bool,
 }
 
-/// Something wrong with a path itself.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PathProblem {
-    pub path: PathBuf,
-    pub zh: String,
-    pub en: String,
-}
+pub use crate::source::PathProblem;
 
 /// The config's `exclude` globs. A path is excluded when a glob matches it as
 /// found (`examples/drafts/a.yaml`), relative to the folder being scanned

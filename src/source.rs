@@ -162,20 +162,85 @@ fn memchr_newline(b: &[u8]) -> Option<usize> {
     b.iter().position(|&c| c == b'\n' || c == b'\r')
 }
 
-/// A file's text once decoded, shared by the model, diagnostics and outputs.
+/// A file of a run as the outputs see it: its name, its text (kept only where
+/// a finding, a label or the review pack needs it) and what became of it.
 #[derive(Clone, Debug)]
-pub struct SourceFile {
-    /// The path as the user gave it or as discovery found it, for display.
+pub struct FileEntry {
+    /// Where the file sits.
+    pub path: std::path::PathBuf,
+    /// The name shown in diagnostics.
     pub name: Arc<str>,
-    pub text: Arc<str>,
+    /// The decoded text, when it could be read and is needed.
+    pub text: Option<Arc<str>>,
+    /// Checked and reported (false: loaded only for a summary's totals).
+    pub reported: bool,
+    /// A declaration was found in it (else it was skipped as other YAML).
+    pub declaration: bool,
 }
 
-impl SourceFile {
-    pub fn new(name: impl Into<Arc<str>>, text: impl Into<Arc<str>>) -> SourceFile {
-        SourceFile {
-            name: name.into(),
-            text: text.into(),
+/// A path that could not be used at all (missing, an unreadable folder).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PathProblem {
+    /// The path as given.
+    pub path: std::path::PathBuf,
+    /// What is wrong, in Chinese.
+    pub zh: String,
+    /// What is wrong, in English.
+    pub en: String,
+}
+
+/// Start and end positions of a span (end exclusive, as a column after the last character).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Region {
+    /// The first character.
+    pub start: Position,
+    /// Just after the last character.
+    pub end: Position,
+}
+
+/// Turns a finding's file and span into what the outputs show: line and
+/// column regions, built from one line index per file on demand.
+pub struct Locator<'a> {
+    files: &'a [FileEntry],
+    cache: std::collections::HashMap<u32, LineIndex>,
+}
+
+impl<'a> Locator<'a> {
+    /// The line indexes of `ids` (the files findings and labels point into),
+    /// built in parallel: a CI run may report into thousands of files.
+    pub fn new(files: &'a [FileEntry], mut ids: Vec<u32>) -> Self {
+        use rayon::prelude::*;
+        ids.sort_unstable();
+        ids.dedup();
+        let cache = ids
+            .into_par_iter()
+            .filter_map(|id| {
+                let text = files.get(id as usize)?.text.as_deref()?;
+                Some((id, LineIndex::new(text)))
+            })
+            .collect();
+        Locator { files, cache }
+    }
+
+    /// The lines and columns of `span` in `file` (1:1 for a file without text).
+    pub fn region(&self, file: u32, span: Span) -> Region {
+        let text = self
+            .files
+            .get(file as usize)
+            .and_then(|f| f.text.as_deref());
+        let (Some(text), Some(idx)) = (text, self.cache.get(&file)) else {
+            let p = Position { line: 1, column: 1 };
+            return Region { start: p, end: p };
+        };
+        Region {
+            start: idx.position(text, span.start as usize),
+            end: idx.position(text, span.end as usize),
         }
+    }
+
+    /// The file's name as shown.
+    pub fn name(&self, file: u32) -> &'a str {
+        self.files.get(file as usize).map_or("", |e| &e.name)
     }
 }
 

@@ -5,7 +5,7 @@
 //! for a finding with no node path), each judged against the published table. The test fails when a
 //! finding appears, disappears or moves.
 
-use jixiao::check::{self, Options};
+use jixiao::check::Options;
 use jixiao::cli;
 use jixiao::diag::Lang;
 use jixiao::load::LoadOptions;
@@ -69,7 +69,7 @@ fn every_real_table_gives_exactly_its_judged_findings() {
             failures.push(format!("{name}: no `# 发现 / findings (jixiao):` block"));
             continue;
         };
-        let outcome = check::run(std::slice::from_ref(path), &rules, &opts);
+        let outcome = jixiao::disk::run(std::slice::from_ref(path), None, &rules, &opts);
         let pos = jixiao::output::Positions::new(&outcome);
         let mut got: Vec<String> = outcome
             .findings

@@ -4,7 +4,7 @@
 
 use crate::check::Outcome;
 use crate::diag::{Finding, Lang, Severity};
-use crate::rules::RuleError;
+use crate::error::{Error, ErrorKind};
 use crate::source::Span;
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
@@ -311,41 +311,51 @@ pub fn write(
     writeln!(out, "{}", o.tally().line(lang))
 }
 
-/// Render rule-file errors (they point into the rule file).
-pub fn rule_errors(
-    errors: &[(Source, RuleError)],
+/// Render the errors that stop a run (config, rule files, unreadable files),
+/// each into its file at its span, then a count naming what was wrong.
+pub fn setup_errors(
+    errors: &[Error],
     out: &mut dyn Write,
     lang: Lang,
     h: &GraphicalReportHandler,
 ) -> io::Result<()> {
-    file_errors(errors, out, lang, h, ("规则文件", "rule files"))
-}
-
-/// Render config errors (they point into `.jixiao.yaml`).
-pub fn config_errors(
-    errors: &[(Source, RuleError)],
-    out: &mut dyn Write,
-    lang: Lang,
-    h: &GraphicalReportHandler,
-) -> io::Result<()> {
-    file_errors(errors, out, lang, h, ("配置文件", "the config"))
+    let what = match errors.first().map(|e| e.kind) {
+        Some(ErrorKind::Config) => ("配置文件", "the config"),
+        Some(ErrorKind::Baseline) => ("基线文件", "the baseline"),
+        _ => ("规则文件", "rule files"),
+    };
+    file_errors(errors, out, lang, h, what)
 }
 
 /// Errors pointing into a file that stops the run, then a count naming `what`.
 fn file_errors(
-    errors: &[(Source, RuleError)],
+    errors: &[Error],
     out: &mut dyn Write,
     lang: Lang,
     h: &GraphicalReportHandler,
     (what_zh, what_en): (&str, &str),
 ) -> io::Result<()> {
-    for (src, e) in errors {
+    if errors.iter().all(|e| e.text.is_none()) {
+        // Nothing to point into (a file that cannot be read): one line each.
+        for e in errors {
+            writeln!(out, "error: {}", e.message)?;
+        }
+        return Ok(());
+    }
+    for e in errors {
+        let (Some(name), Some(text)) = (&e.file, &e.text) else {
+            writeln!(out, "error: {}", e.message)?;
+            continue;
+        };
         let d = Diag {
             code: String::new(),
             severity: miette::Severity::Error,
             message: format!("{} {}", e.code, e.message),
             help: e.help.clone(),
-            source: Some(src.clone()),
+            source: Some(Source {
+                name: name.clone(),
+                text: text.clone(),
+            }),
             labels: vec![LabeledSpan::new_primary_with_span(None, span(e.span))],
             related: Vec::new(),
         };
