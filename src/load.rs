@@ -217,6 +217,7 @@ pub fn load_text(text: &str, file: FileId, opts: &LoadOptions, explicit: bool) -
         opts,
         findings: Vec::new(),
         year: None,
+        l1_label: String::new(),
         lines: std::cell::OnceCell::new(),
     };
     if let Some((at, c, n)) = control_char(text) {
@@ -822,6 +823,8 @@ struct Cx<'t, 'o> {
     findings: Vec<Finding>,
     /// The declaration's year, for dates written without one (`6月30日前`).
     year: Option<i32>,
+    /// The 一级 label being read, as written (for messages about its 二级).
+    l1_label: String,
     /// Built on first use and kept: one index per file, however many duplicates.
     lines: std::cell::OnceCell<crate::source::LineIndex>,
 }
@@ -1313,6 +1316,7 @@ impl Cx<'_, '_> {
             let name = k1.as_str().unwrap_or("");
             let (label, points) = clean_label(name);
             let l1 = self.level1_key(name, &label, k1.span);
+            self.l1_label = label.clone();
             if l1 != Key::OtherDimension
                 && let Some(first) = l1_out.iter().find(|e| e.key == l1)
             {
@@ -1633,7 +1637,12 @@ impl Cx<'_, '_> {
                     })
             }
         });
-        let msg = match (lang, l1) {
+        // 投入/过程 go by many names (项目决策, 项目管理): say the one written.
+        let shown: Option<String> = l1.map(|k| match k {
+            Key::Input | Key::Process if !self.l1_label.is_empty() => self.l1_label.clone(),
+            _ => k.name().to_owned(),
+        });
+        let msg = match (lang, shown) {
             (Lang::Zh, None) => format!("“{name}”不是{}体系中的一级指标", profile.name()),
             (Lang::Zh, Some(l1)) => format!("“{name}”不是“{l1}”下的二级指标（{}）", profile.name()),
             (Lang::En, None) => format!(
