@@ -498,6 +498,16 @@ mod published {
             cmp = cmp.or(Some(Cmp::Le));
         }
         let num = |n: &str| c.name(n).and_then(|m| m.as_str().parse::<u8>().ok());
+        // `≤ 3月` may be a duration (3 months) as well as March: a bare month
+        // after a comparator is left to the grammar (a number with unit 月).
+        if num("m").is_some()
+            && c.name("d").is_none()
+            && c.name("end").is_none()
+            && c.name("suf").is_none()
+            && c.name("cmp").is_some()
+        {
+            return None;
+        }
         let date = if let Some(m) = num("m") {
             match num("d") {
                 Some(d) => Date::new(year, m, d)?,
@@ -1284,6 +1294,11 @@ mod tests {
             (Some(Cmp::Le), date(2023, 9, 30), None)
         );
         assert_eq!(q("2月", Some(2024)), (None, date(2024, 2, 29), None));
+        assert_eq!(q("≤ 3月", Some(2024)).1, Quantity::Number(dec("3")));
+        assert_eq!(
+            q("≤ 3月底", Some(2024)),
+            (Some(Cmp::Le), date(2024, 3, 31), None)
+        );
         // without the year they stay what they were: an error, or a number
         assert!(parse_in("6月30日前", None).is_err());
         assert!(parse_in("2月30日", Some(2023)).is_err());
