@@ -21,4 +21,5 @@ pub mod rules;
 pub mod score;
 pub mod source;
 pub mod value;
+pub mod workbook;
 pub mod yaml;

@@ -1,0 +1,89 @@
+//! Workbooks in and out (SPEC §5): tables built with rust_xlsxwriter in each
+//! layout and read back; export → import round trips on the Chengde example;
+//! bad workbooks are errors, never panics.
+
+use jixiao::load::load_str;
+use jixiao::model::{Node, Value};
+use jixiao::workbook::{self, BookError, cell_name};
+
+/// A model without spans, maps sorted by key: what two loads must agree on.
+fn shape(n: &Node) -> String {
+    match &n.value {
+        Value::Map(es) => {
+            let mut parts: Vec<String> = es
+                .iter()
+                .map(|e| format!("{}={}", e.key.name(), shape(&e.node)))
+                .collect();
+            parts.sort();
+            format!("{{{}}}", parts.join(","))
+        }
+        Value::List(items) => format!("[{}]", items.iter().map(shape).collect::<Vec<_>>().join(",")),
+        Value::Num(n) => format!("{}{}", n.value.normalize(), if n.percent { "%" } else { "" }),
+        Value::Text(t) => format!("{t:?}"),
+        Value::Ind(v) => format!("ind{:?}", v.text),
+        Value::Bool(b) => b.to_string(),
+        Value::Null => "null".into(),
+    }
+}
+
+fn model(text: &str) -> String {
+    let l = load_str(text);
+    let doc = l.doc.unwrap_or_else(|| panic!("does not load: {:?}\n{text}", l.findings));
+    format!("{:?} {:?} {}", doc.kind, doc.year, shape(&doc.root))
+}
+
+#[test]
+fn chengde_round_trips_through_the_official_table() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/chengde-2022");
+    let mut n = 0;
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_none_or(|x| x != "yaml") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&p).unwrap();
+        let bytes = workbook::export(&text).unwrap();
+        let book = workbook::read(&bytes, "x.xlsx").unwrap_or_else(|e| panic!("{p:?}: {e:?}"));
+        assert_eq!(book.tables.len(), 1, "{p:?}");
+        let yaml = &book.tables[0].yaml;
+        let mut want = model(&text);
+        // the table always says its money unit
+        if !text.contains("unit:") {
+            want = model(&text.replace("budget:\n", "budget:\n  unit: 万元\n"));
+        }
+        assert_eq!(model(yaml), want, "{p:?}\n{yaml}");
+        n += 1;
+    }
+    assert_eq!(n, 11);
+}
+
+#[test]
+fn imported_yaml_names_each_value_cell() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/chengde-2022/01-jujia-yanglao.yaml"
+    ))
+    .unwrap();
+    let book = workbook::read(&workbook::export(&text).unwrap(), "01.xlsx").unwrap();
+    let t = &book.tables[0];
+    assert_eq!(t.layout, "mof2020-10-self-evaluation");
+    assert!(t.yaml.contains("executed: 29.5896  # 自评表!E"), "{}", t.yaml);
+    assert!(t.yaml.contains("execution_rate: 19.7%  # 自评表!G"), "{}", t.yaml);
+    // every span's text is the value written there
+    for c in &t.cells {
+        let s = &t.yaml[c.start as usize..c.end as usize];
+        let line_end = t.yaml[c.end as usize..].find('\n').unwrap() + c.end as usize;
+        let comment = &t.yaml[c.end as usize..line_end];
+        assert_eq!(comment, format!("  # 自评表!{}", cell_name(&c.cell)), "{s}");
+    }
+    let off = t.yaml.find("29.5896").unwrap();
+    let cell = t.cell_at(off, off + 7).unwrap();
+    let g = &book.sheets[cell.sheet as usize];
+    assert_eq!(g.rows[cell.row as usize][cell.col as usize], "29.5896");
+}
+
+#[test]
+fn bad_workbooks_are_one_error_each() {
+    assert_eq!(workbook::read(b"", "a.xlsx").unwrap_err(), BookError::NotAWorkbook("empty".into()));
+    assert!(matches!(workbook::read(b"PK\x03\x04\x14\x00", "a.xlsx"), Err(BookError::Corrupt(_))));
+}
