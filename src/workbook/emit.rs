@@ -154,7 +154,7 @@ const BUDGET_NUM: &[&str] = &[
 ];
 const GOALS: &[&str] = &["annual", "long_term", "achieved"];
 const TOP: &[&str] = &["measures", "conclusion", "problems", "notes"];
-const IND_NUM: &[&str] = &["weight", "score"];
+const IND_NUM: &[&str] = &["weight", "score", "target", "actual", "history"];
 
 /// Write `d` as YAML; returns the text and the value spans (sorted).
 pub fn emit(
