@@ -87,3 +87,48 @@ fn bad_workbooks_are_one_error_each() {
     assert_eq!(workbook::read(b"", "a.xlsx").unwrap_err(), BookError::NotAWorkbook("empty".into()));
     assert!(matches!(workbook::read(b"PK\x03\x04\x14\x00", "a.xlsx"), Err(BookError::Corrupt(_))));
 }
+
+#[test]
+fn fixtures_saved_by_libreoffice() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    for (fixture, source) in [
+        ("01-jujia-yanglao.xls", "examples/chengde-2022/01-jujia-yanglao.yaml"),
+        ("01-jujia-yanglao.ods", "examples/chengde-2022/01-jujia-yanglao.yaml"),
+        ("01-jujia-yanglao.libreoffice.xlsx", "examples/chengde-2022/01-jujia-yanglao.yaml"),
+        ("target-clean.xls", "examples/target-clean.yaml"),
+        ("summary.ods", "examples/chengde-2022/summary.yaml"),
+    ] {
+        let bytes = std::fs::read(format!("{root}/tests/fixtures/workbooks/{fixture}")).unwrap();
+        let book = workbook::read(&bytes, fixture).unwrap_or_else(|e| panic!("{fixture}: {e:?}"));
+        assert_eq!(book.tables.len(), 1, "{fixture}");
+        let text = std::fs::read_to_string(format!("{root}/{source}")).unwrap();
+        let want = if text.contains("unit:") || text.contains("kind: summary") {
+            model(&text)
+        } else {
+            model(&text.replace("budget:\n", "budget:\n  unit: 万元\n"))
+        };
+        assert_eq!(model(&book.tables[0].yaml), want, "{fixture}\n{}", book.tables[0].yaml);
+    }
+}
+
+#[test]
+fn export_is_deterministic() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/chengde-2022/01-jujia-yanglao.yaml"
+    ))
+    .unwrap();
+    assert_eq!(workbook::export(&text).unwrap(), workbook::export(&text).unwrap());
+    let committed = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/chengde-2022-xlsx/01-jujia-yanglao.xlsx"
+    ))
+    .unwrap();
+    assert_eq!(workbook::export(&text).unwrap(), committed, "rerun `cargo run --example gen_xlsx`");
+}
+
+#[test]
+fn export_refuses_what_is_not_a_declaration() {
+    assert!(workbook::export("just: text\n").is_err());
+    assert!(workbook::export("").is_err());
+}

@@ -149,7 +149,19 @@ fn get<'a>(doc: &'a Doc, path: &[Key]) -> Option<&'a Node> {
 
 fn project(s: &mut Sheet<'_>, doc: &Doc) -> Result<(), String> {
     let selfev = doc.kind == Kind::SelfEvaluation;
-    let last = COLS - 1;
+    let inds: Vec<(Key, Key, &Node)> = doc.root.indicators().collect();
+    // optional indicator columns, after the form's own, when any row has one
+    let extras: Vec<(Key, &str)> = [
+        (Key::History, "历史值"),
+        (Key::Explanation, "指标解释"),
+        (Key::Standard, "评分标准"),
+        (Key::Basis, "取值依据"),
+    ]
+    .into_iter()
+    .filter(|(k, _)| inds.iter().any(|(_, _, n)| n.get(*k).is_some()))
+    .collect();
+    let base_end: u16 = if selfev { 8 } else { 5 };
+    let last = (COLS - 1).max(base_end + extras.len() as u16);
     for (c, w) in [(0u16, 12.0), (1, 16.0), (2, 14.0), (3, 22.0), (4, 14.0), (5, 14.0), (6, 10.0), (7, 10.0), (8, 28.0)] {
         s.ws.set_column_width(c, w).map_err(err)?;
     }
@@ -285,7 +297,6 @@ fn project(s: &mut Sheet<'_>, doc: &Doc) -> Result<(), String> {
         s.row += 1;
     }
     // indicators
-    let inds: Vec<(Key, Key, &Node)> = doc.root.indicators().collect();
     let hr = s.row;
     let heads: &[&str] = if selfev {
         &["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"]
@@ -295,6 +306,9 @@ fn project(s: &mut Sheet<'_>, doc: &Doc) -> Result<(), String> {
     s.merged(hr, 0, hr + inds.len().max(1) as u32, 0, "绩效指标", true)?;
     for (i, h) in heads.iter().enumerate() {
         s.text(hr, 1 + i as u16, h, true)?;
+    }
+    for (i, (_, h)) in extras.iter().enumerate() {
+        s.text(hr, base_end + 1 + i as u16, h, true)?;
     }
     let mut r = hr + 1;
     let mut i = 0;
@@ -320,6 +334,9 @@ fn project(s: &mut Sheet<'_>, doc: &Doc) -> Result<(), String> {
                     s.value(rr, 8, n.get(Key::Deviation))?;
                 } else {
                     s.value(rr, 5, n.get(Key::Weight))?;
+                }
+                for (x, (k, _)) in extras.iter().enumerate() {
+                    s.value(rr, base_end + 1 + x as u16, n.get(*k))?;
                 }
             }
             j += run2;
