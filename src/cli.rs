@@ -599,7 +599,15 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 fn table_file_name(stem: &str, sheet: &str, several: bool) -> String {
     let clean = |s: &str| -> String {
         s.chars()
-            .map(|c| if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() { '_' } else { c })
+            .map(|c| {
+                if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|')
+                    || c.is_control()
+                {
+                    '_'
+                } else {
+                    c
+                }
+            })
             .collect()
     };
     if several {
@@ -637,8 +645,14 @@ fn cmd_import(a: &ImportArgs, out: &mut dyn Write) -> i32 {
             eprintln!(
                 "error: {}",
                 match lang {
-                    Lang::Zh => format!("{shown} 有 {} 张表：请用 -o 目录/ 每张表写一个文件", book.tables.len()),
-                    Lang::En => format!("{shown} holds {} tables: give -o DIR/ for one file each", book.tables.len()),
+                    Lang::Zh => format!(
+                        "{shown} 有 {} 张表：请用 -o 目录/ 每张表写一个文件",
+                        book.tables.len()
+                    ),
+                    Lang::En => format!(
+                        "{shown} holds {} tables: give -o DIR/ for one file each",
+                        book.tables.len()
+                    ),
                 }
             );
             return 2;
@@ -670,7 +684,14 @@ fn cmd_import(a: &ImportArgs, out: &mut dyn Write) -> i32 {
             o.clone()
         };
         if path == a.book {
-            eprintln!("error: {}: {}", path.display(), lang.pick("不能覆盖输入的工作簿", "will not overwrite the input workbook"));
+            eprintln!(
+                "error: {}: {}",
+                path.display(),
+                lang.pick(
+                    "不能覆盖输入的工作簿",
+                    "will not overwrite the input workbook"
+                )
+            );
             return 2;
         }
         if let Err(e) = write_atomically(&path, t.yaml.as_bytes()) {
@@ -684,7 +705,11 @@ fn cmd_import(a: &ImportArgs, out: &mut dyn Write) -> i32 {
 fn cmd_export(a: &ExportArgs) -> i32 {
     let lang = a.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
     if a.output == a.decl {
-        eprintln!("error: {}: {}", a.output.display(), lang.pick("输出不能是输入文件", "the output cannot be the input file"));
+        eprintln!(
+            "error: {}: {}",
+            a.output.display(),
+            lang.pick("输出不能是输入文件", "the output cannot be the input file")
+        );
         return 2;
     }
     let text = match std::fs::read_to_string(&a.decl) {
@@ -700,7 +725,10 @@ fn cmd_export(a: &ExportArgs) -> i32 {
             eprintln!(
                 "error: {}: {} {e}",
                 a.decl.display(),
-                lang.pick("不是可导出的申报文件：", "not a declaration that can be exported:")
+                lang.pick(
+                    "不是可导出的申报文件：",
+                    "not a declaration that can be exported:"
+                )
             );
             return 1;
         }

@@ -17,8 +17,15 @@ fn shape(n: &Node) -> String {
             parts.sort();
             format!("{{{}}}", parts.join(","))
         }
-        Value::List(items) => format!("[{}]", items.iter().map(shape).collect::<Vec<_>>().join(",")),
-        Value::Num(n) => format!("{}{}", n.value.normalize(), if n.percent { "%" } else { "" }),
+        Value::List(items) => format!(
+            "[{}]",
+            items.iter().map(shape).collect::<Vec<_>>().join(",")
+        ),
+        Value::Num(n) => format!(
+            "{}{}",
+            n.value.normalize(),
+            if n.percent { "%" } else { "" }
+        ),
         Value::Text(t) => format!("{t:?}"),
         Value::Ind(v) => format!("ind{:?}", v.text),
         Value::Bool(b) => b.to_string(),
@@ -28,7 +35,9 @@ fn shape(n: &Node) -> String {
 
 fn model(text: &str) -> String {
     let l = load_str(text);
-    let doc = l.doc.unwrap_or_else(|| panic!("does not load: {:?}\n{text}", l.findings));
+    let doc = l
+        .doc
+        .unwrap_or_else(|| panic!("does not load: {:?}\n{text}", l.findings));
     format!("{:?} {:?} {}", doc.kind, doc.year, shape(&doc.root))
 }
 
@@ -67,8 +76,16 @@ fn imported_yaml_names_each_value_cell() {
     let book = workbook::read(&workbook::export(&text).unwrap(), "01.xlsx").unwrap();
     let t = &book.tables[0];
     assert_eq!(t.layout, "mof2020-10-self-evaluation");
-    assert!(t.yaml.contains("executed: 29.5896  # 自评表!E"), "{}", t.yaml);
-    assert!(t.yaml.contains("execution_rate: 19.7%  # 自评表!G"), "{}", t.yaml);
+    assert!(
+        t.yaml.contains("executed: 29.5896  # 自评表!E"),
+        "{}",
+        t.yaml
+    );
+    assert!(
+        t.yaml.contains("execution_rate: 19.7%  # 自评表!G"),
+        "{}",
+        t.yaml
+    );
     // every span's text is the value written there
     for c in &t.cells {
         let s = &t.yaml[c.start as usize..c.end as usize];
@@ -84,17 +101,32 @@ fn imported_yaml_names_each_value_cell() {
 
 #[test]
 fn bad_workbooks_are_one_error_each() {
-    assert_eq!(workbook::read(b"", "a.xlsx").unwrap_err(), BookError::NotAWorkbook("empty".into()));
-    assert!(matches!(workbook::read(b"PK\x03\x04\x14\x00", "a.xlsx"), Err(BookError::Corrupt(_))));
+    assert_eq!(
+        workbook::read(b"", "a.xlsx").unwrap_err(),
+        BookError::NotAWorkbook("empty".into())
+    );
+    assert!(matches!(
+        workbook::read(b"PK\x03\x04\x14\x00", "a.xlsx"),
+        Err(BookError::Corrupt(_))
+    ));
 }
 
 #[test]
 fn fixtures_saved_by_libreoffice() {
     let root = env!("CARGO_MANIFEST_DIR");
     for (fixture, source) in [
-        ("01-jujia-yanglao.xls", "examples/chengde-2022/01-jujia-yanglao.yaml"),
-        ("01-jujia-yanglao.ods", "examples/chengde-2022/01-jujia-yanglao.yaml"),
-        ("01-jujia-yanglao.libreoffice.xlsx", "examples/chengde-2022/01-jujia-yanglao.yaml"),
+        (
+            "01-jujia-yanglao.xls",
+            "examples/chengde-2022/01-jujia-yanglao.yaml",
+        ),
+        (
+            "01-jujia-yanglao.ods",
+            "examples/chengde-2022/01-jujia-yanglao.yaml",
+        ),
+        (
+            "01-jujia-yanglao.libreoffice.xlsx",
+            "examples/chengde-2022/01-jujia-yanglao.yaml",
+        ),
         ("target-clean.xls", "examples/target-clean.yaml"),
         ("summary.ods", "examples/chengde-2022/summary.yaml"),
     ] {
@@ -107,7 +139,12 @@ fn fixtures_saved_by_libreoffice() {
         } else {
             model(&text.replace("budget:\n", "budget:\n  unit: 万元\n"))
         };
-        assert_eq!(model(&book.tables[0].yaml), want, "{fixture}\n{}", book.tables[0].yaml);
+        assert_eq!(
+            model(&book.tables[0].yaml),
+            want,
+            "{fixture}\n{}",
+            book.tables[0].yaml
+        );
     }
 }
 
@@ -118,13 +155,20 @@ fn export_is_deterministic() {
         "/examples/chengde-2022/01-jujia-yanglao.yaml"
     ))
     .unwrap();
-    assert_eq!(workbook::export(&text).unwrap(), workbook::export(&text).unwrap());
+    assert_eq!(
+        workbook::export(&text).unwrap(),
+        workbook::export(&text).unwrap()
+    );
     let committed = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/examples/chengde-2022-xlsx/01-jujia-yanglao.xlsx"
     ))
     .unwrap();
-    assert_eq!(workbook::export(&text).unwrap(), committed, "rerun `cargo run --example gen_xlsx`");
+    assert_eq!(
+        workbook::export(&text).unwrap(),
+        committed,
+        "rerun `cargo run --example gen_xlsx`"
+    );
 }
 
 #[test]

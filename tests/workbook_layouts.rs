@@ -49,9 +49,16 @@ fn ten_hao_self_evaluation_with_spaced_labels_codes_formulas_and_dates() {
     t(ws, 2, 5, "实施单位");
     m(ws, 2, 6, 2, 8, "");
     m(ws, 3, 0, 5, 0, "项目资金（万元）");
-    for (c, h) in ["年初预算数", "全年预算数（A）", "全年执行数（B）", "分值", "执行率（B/A）", "得分"]
-        .iter()
-        .enumerate()
+    for (c, h) in [
+        "年初预算数",
+        "全年预算数（A）",
+        "全年执行数（B）",
+        "分值",
+        "执行率（B/A）",
+        "得分",
+    ]
+    .iter()
+    .enumerate()
     {
         t(ws, 3, 2 + c as u16, h);
     }
@@ -78,9 +85,18 @@ fn ten_hao_self_evaluation_with_spaced_labels_codes_formulas_and_dates() {
     m(ws, 7, 1, 7, 4, "为社区老人提供居家养老服务");
     m(ws, 7, 5, 7, 8, "服务中心运营，服务人次未达目标");
     m(ws, 8, 0, 12, 0, "绩效指标");
-    for (c, h) in ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"]
-        .iter()
-        .enumerate()
+    for (c, h) in [
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "年度指标值",
+        "实际完成值",
+        "分值",
+        "得分",
+        "偏差原因分析及改进措施",
+    ]
+    .iter()
+    .enumerate()
     {
         t(ws, 8, 1 + c as u16, h);
     }
@@ -172,7 +188,10 @@ fn sichuan_split_columns_two_row_header() {
     t(ws, 3, 6, "实施单位");
     m(ws, 3, 7, 3, 10, "某县公路事务中心");
     m(ws, 4, 0, 4, 1, "预算执行情况(10分)");
-    for (c, h) in ["年初预算数", "全年预算数", "全年执行数", "执行率", "得分"].iter().enumerate() {
+    for (c, h) in ["年初预算数", "全年预算数", "全年执行数", "执行率", "得分"]
+        .iter()
+        .enumerate()
+    {
         t(ws, 4, 2 + c as u16, h);
     }
     m(ws, 5, 0, 5, 1, "年度资金总额");
@@ -186,7 +205,12 @@ fn sichuan_split_columns_two_row_header() {
         m(ws, 6, c, 7, c, h);
     }
     m(ws, 6, 4, 6, 6, "指标值");
-    for (c, h) in [(7u16, "实际完成值"), (8, "权重"), (9, "得分"), (10, "未完成原因分析")] {
+    for (c, h) in [
+        (7u16, "实际完成值"),
+        (8, "权重"),
+        (9, "得分"),
+        (10, "未完成原因分析"),
+    ] {
         m(ws, 6, c, 7, c, h);
     }
     t(ws, 7, 4, "指标性质");
@@ -240,7 +264,10 @@ fn older_target_form_reads_the_annual_table() {
     t(ws, 7, 0, "年度目标");
     m(ws, 7, 1, 7, 4, "本年度新建农村公路 30 公里");
     m(ws, 8, 0, 8, 4, "长期绩效指标");
-    for (c, h) in ["一级指标", "二级指标", "三级指标", "指标值"].iter().enumerate() {
+    for (c, h) in ["一级指标", "二级指标", "三级指标", "指标值"]
+        .iter()
+        .enumerate()
+    {
         t(ws, 9, c as u16, h);
     }
     t(ws, 10, 0, "产出指标");
@@ -248,7 +275,10 @@ fn older_target_form_reads_the_annual_table() {
     t(ws, 10, 2, "建成公路里程");
     t(ws, 10, 3, "≥ 150 公里");
     m(ws, 11, 0, 11, 4, "年度绩效指标");
-    for (c, h) in ["一级指标", "二级指标", "三级指标", "指标值"].iter().enumerate() {
+    for (c, h) in ["一级指标", "二级指标", "三级指标", "指标值"]
+        .iter()
+        .enumerate()
+    {
         t(ws, 12, c as u16, h);
     }
     m(ws, 13, 0, 14, 0, "产出指标");
@@ -260,7 +290,10 @@ fn older_target_form_reads_the_annual_table() {
     t(ws, 14, 3, "100%");
     let (yaml, table) = one(&mut wb);
     assert_eq!(table.layout, "target");
-    assert!(yaml.starts_with("# jixiao import: 申报表\nkind: target\nyear: 2021"), "{yaml}");
+    assert!(
+        yaml.starts_with("# jixiao import: 申报表\nkind: target\nyear: 2021"),
+        "{yaml}"
+    );
     for want in [
         "  total: 200  # 申报表!C5\n",
         "    fiscal: 180  # 申报表!C6\n",
@@ -271,12 +304,18 @@ fn older_target_form_reads_the_annual_table() {
     ] {
         assert!(yaml.contains(want), "missing {want:?} in\n{yaml}");
     }
-    assert!(!yaml.contains("建成公路里程  #"), "the long-term table is not read:\n{yaml}");
+    assert!(
+        !yaml.contains("建成公路里程  #"),
+        "the long-term table is not read:\n{yaml}"
+    );
 }
 
 #[test]
 fn department_tables_have_department_scope() {
-    for (selfev, title) in [(true, "部门整体支出绩效自评表"), (false, "部门整体支出绩效目标表")] {
+    for (selfev, title) in [
+        (true, "部门整体支出绩效自评表"),
+        (false, "部门整体支出绩效目标表"),
+    ] {
         let mut wb = Workbook::new();
         let ws = wb.add_worksheet().set_name("部门整体").unwrap();
         m(ws, 0, 0, 0, 8, title);
@@ -284,7 +323,17 @@ fn department_tables_have_department_scope() {
         m(ws, 2, 0, 2, 1, "部门（单位）名称");
         m(ws, 2, 2, 2, 8, "零陵区林业局");
         m(ws, 3, 0, 4, 1, "年度预算（万元）");
-        for (c, h) in ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"].iter().enumerate() {
+        for (c, h) in [
+            "年初预算数",
+            "全年预算数",
+            "全年执行数",
+            "分值",
+            "执行率",
+            "得分",
+        ]
+        .iter()
+        .enumerate()
+        {
             t(ws, 3, 2 + c as u16, h);
         }
         n(ws, 4, 2, 4753.66);
@@ -296,7 +345,15 @@ fn department_tables_have_department_scope() {
         t(ws, 5, 0, "年度总体目标");
         m(ws, 5, 1, 5, 8, "造林1.2万亩");
         let heads: &[&str] = if selfev {
-            &["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"]
+            &[
+                "一级指标",
+                "二级指标",
+                "三级指标",
+                "年度指标值",
+                "实际完成值",
+                "分值",
+                "得分",
+            ]
         } else {
             &["一级指标", "二级指标", "三级指标", "指标值"]
         };
@@ -320,11 +377,25 @@ fn department_tables_have_department_scope() {
             ("department-target", "target")
         };
         assert_eq!(table.layout, layout);
-        assert!(yaml.contains(&format!("kind: {kind}\nyear: 2021")), "{yaml}");
-        assert!(yaml.contains("scope: department\nproject:\n  department: 零陵区林业局  # 部门整体!C3\n"), "{yaml}");
+        assert!(
+            yaml.contains(&format!("kind: {kind}\nyear: 2021")),
+            "{yaml}"
+        );
+        assert!(
+            yaml.contains(
+                "scope: department\nproject:\n  department: 零陵区林业局  # 部门整体!C3\n"
+            ),
+            "{yaml}"
+        );
         assert!(yaml.contains("  total: 4753.66  # 部门整体!D5\n"), "{yaml}");
-        assert!(yaml.contains("  execution_rate: 80.45%  # 部门整体!G5\n"), "{yaml}");
-        assert!(yaml.contains("  产出指标(50分):\n    数量指标:\n      - name: 造林面积"), "{yaml}");
+        assert!(
+            yaml.contains("  execution_rate: 80.45%  # 部门整体!G5\n"),
+            "{yaml}"
+        );
+        assert!(
+            yaml.contains("  产出指标(50分):\n    数量指标:\n      - name: 造林面积"),
+            "{yaml}"
+        );
     }
 }
 
@@ -339,10 +410,22 @@ fn summary_table() {
     let book = workbook::read(&bytes, "汇总.xlsx").unwrap();
     let t = &book.tables[0];
     assert_eq!(t.layout, "summary");
-    assert!(t.yaml.contains("  executed: 260.15  # 汇总!E3\n"), "{}", t.yaml);
-    assert!(t.yaml.contains("fully_executed:\n  - “三线”民兵补贴  # 汇总!G3\n"), "{}", t.yaml);
+    assert!(
+        t.yaml.contains("  executed: 260.15  # 汇总!E3\n"),
+        "{}",
+        t.yaml
+    );
+    assert!(
+        t.yaml
+            .contains("fully_executed:\n  - “三线”民兵补贴  # 汇总!G3\n"),
+        "{}",
+        t.yaml
+    );
     let doc = loads(&t.yaml);
-    assert_eq!(doc.root.get(Key::ProjectCount).and_then(|n| n.num()), Some(10.into()));
+    assert_eq!(
+        doc.root.get(Key::ProjectCount).and_then(|n| n.num()),
+        Some(10.into())
+    );
 }
 
 #[test]
@@ -364,5 +447,8 @@ fn a_book_without_tables_names_its_sheets() {
     let e = workbook::read(&bytes, "x.xlsx").unwrap_err();
     assert_eq!(e, BookError::NoTable("说明".into()));
     assert!(e.message(jixiao::diag::Lang::Zh).contains("说明"));
-    assert!(e.message(jixiao::diag::Lang::En).contains("no known performance table"));
+    assert!(
+        e.message(jixiao::diag::Lang::En)
+            .contains("no known performance table")
+    );
 }

@@ -157,12 +157,7 @@ const TOP: &[&str] = &["measures", "conclusion", "problems", "notes"];
 const IND_NUM: &[&str] = &["weight", "score", "target", "actual", "history"];
 
 /// Write `d` as YAML; returns the text and the value spans (sorted).
-pub fn emit(
-    d: &Decl,
-    sheet: &str,
-    sheets: &[Grid],
-    waivers: &[Waiver],
-) -> (String, Vec<CellSpan>) {
+pub fn emit(d: &Decl, sheet: &str, sheets: &[Grid], waivers: &[Waiver]) -> (String, Vec<CellSpan>) {
     let mut o = Out {
         text: String::new(),
         cells: Vec::new(),
@@ -229,7 +224,11 @@ fn summary(o: &mut Out<'_>, d: &Decl) {
         o.key(0, "budget");
         o.text.push_str("  unit: 万元\n");
         for (k, v) in budget {
-            let v = if k == "execution_rate" { rate(v) } else { v.clone() };
+            let v = if k == "execution_rate" {
+                rate(v)
+            } else {
+                v.clone()
+            };
             o.kv(2, k, &v, true);
         }
     }
@@ -283,7 +282,11 @@ pub fn fraction_rates(d: &mut Decl) {
     let (Some(total), Some(exec)) = (num("budget.total"), num("budget.executed")) else {
         return;
     };
-    let Some(i) = d.fields.iter().position(|(p, _)| p == "budget.execution_rate") else {
+    let Some(i) = d
+        .fields
+        .iter()
+        .position(|(p, _)| p == "budget.execution_rate")
+    else {
         return;
     };
     let text = d.fields[i].1.text.trim().to_string();
@@ -340,7 +343,11 @@ fn project(o: &mut Out<'_>, d: &Decl) {
         }
         for k in ["executed", "execution_rate", "weight", "score"] {
             if let Some(v) = d.get(&format!("budget.{k}")) {
-                let v = if k == "execution_rate" { rate(v) } else { v.clone() };
+                let v = if k == "execution_rate" {
+                    rate(v)
+                } else {
+                    v.clone()
+                };
                 o.kv(2, k, &v, true);
             }
         }

@@ -31,10 +31,24 @@ impl Sheet<'_> {
         Ok(())
     }
     /// A merged range holding `s` (a single cell when the range is one cell).
-    fn merged(&mut self, r0: u32, c0: u16, r1: u32, c1: u16, s: &str, label: bool) -> Result<(), String> {
-        let f = if label { self.label.clone() } else { self.cell.clone() };
+    fn merged(
+        &mut self,
+        r0: u32,
+        c0: u16,
+        r1: u32,
+        c1: u16,
+        s: &str,
+        label: bool,
+    ) -> Result<(), String> {
+        let f = if label {
+            self.label.clone()
+        } else {
+            self.cell.clone()
+        };
         if r0 == r1 && c0 == c1 {
-            self.ws.write_string_with_format(r0, c0, s, &f).map_err(err)?;
+            self.ws
+                .write_string_with_format(r0, c0, s, &f)
+                .map_err(err)?;
         } else {
             self.ws.merge_range(r0, c0, r1, c1, s, &f).map_err(err)?;
         }
@@ -64,7 +78,9 @@ impl Sheet<'_> {
                 };
                 let f: f64 = v.to_string().parse().map_err(|e| format!("{e}"))?;
                 let fmt = self.cell.clone().set_num_format(&fmt);
-                self.ws.write_number_with_format(r, c, f, &fmt).map_err(err)?;
+                self.ws
+                    .write_number_with_format(r, c, f, &fmt)
+                    .map_err(err)?;
                 Ok(())
             }
             _ => {
@@ -162,7 +178,17 @@ fn project(s: &mut Sheet<'_>, doc: &Doc) -> Result<(), String> {
     .collect();
     let base_end: u16 = if selfev { 8 } else { 5 };
     let last = (COLS - 1).max(base_end + extras.len() as u16);
-    for (c, w) in [(0u16, 12.0), (1, 16.0), (2, 14.0), (3, 22.0), (4, 14.0), (5, 14.0), (6, 10.0), (7, 10.0), (8, 28.0)] {
+    for (c, w) in [
+        (0u16, 12.0),
+        (1, 16.0),
+        (2, 14.0),
+        (3, 22.0),
+        (4, 14.0),
+        (5, 14.0),
+        (6, 10.0),
+        (7, 10.0),
+        (8, 28.0),
+    ] {
         s.ws.set_column_width(c, w).map_err(err)?;
     }
     let title = if selfev {
@@ -175,8 +201,7 @@ fn project(s: &mut Sheet<'_>, doc: &Doc) -> Result<(), String> {
     s.row = 1;
     if let Some(y) = doc.year {
         let plain = s.title.clone().set_font_size(11).set_bold();
-        s.ws
-            .merge_range(1, 0, 1, last, &format!("（{y}年度）"), &plain)
+        s.ws.merge_range(1, 0, 1, last, &format!("（{y}年度）"), &plain)
             .map_err(err)?;
         s.row = 2;
     }
@@ -184,11 +209,25 @@ fn project(s: &mut Sheet<'_>, doc: &Doc) -> Result<(), String> {
     let p = |k: Key| get(doc, &[Key::Project, k]);
     let r = s.row;
     s.merged(r, 0, r, 1, "项目名称", true)?;
-    s.merged(r, 2, r, last, &p(Key::Name).map(node_text).unwrap_or_default(), false)?;
+    s.merged(
+        r,
+        2,
+        r,
+        last,
+        &p(Key::Name).map(node_text).unwrap_or_default(),
+        false,
+    )?;
     s.row += 1;
     let r = s.row;
     s.merged(r, 0, r, 1, "主管部门", true)?;
-    s.merged(r, 2, r, 4, &p(Key::Department).map(node_text).unwrap_or_default(), false)?;
+    s.merged(
+        r,
+        2,
+        r,
+        4,
+        &p(Key::Department).map(node_text).unwrap_or_default(),
+        false,
+    )?;
     s.text(r, 5, "实施单位", true)?;
     s.merged(r, 6, r, last, "", false)?;
     s.row += 1;
@@ -219,7 +258,14 @@ fn project(s: &mut Sheet<'_>, doc: &Doc) -> Result<(), String> {
     let top = s.row;
     let rows = 1 + sources.len().max(if selfev { 3 } else { 0 }) as u32;
     let heads: &[&str] = if selfev {
-        &["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]
+        &[
+            "年初预算数",
+            "全年预算数",
+            "全年执行数",
+            "分值",
+            "执行率",
+            "得分",
+        ]
     } else {
         &["年初预算数", "全年预算数", "全年执行数"]
     };
@@ -280,7 +326,11 @@ fn project(s: &mut Sheet<'_>, doc: &Doc) -> Result<(), String> {
     }
     s.row = top + rows + 1;
     // goals
-    let g = |k: Key| get(doc, &[Key::Goals, k]).map(node_text).unwrap_or_default();
+    let g = |k: Key| {
+        get(doc, &[Key::Goals, k])
+            .map(node_text)
+            .unwrap_or_default()
+    };
     let r = s.row;
     if selfev {
         s.merged(r, 0, r + 1, 0, "年度总体目标", true)?;
@@ -299,7 +349,16 @@ fn project(s: &mut Sheet<'_>, doc: &Doc) -> Result<(), String> {
     // indicators
     let hr = s.row;
     let heads: &[&str] = if selfev {
-        &["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"]
+        &[
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "年度指标值",
+            "实际完成值",
+            "分值",
+            "得分",
+            "偏差原因分析及改进措施",
+        ]
     } else {
         &["一级指标", "二级指标", "三级指标", "指标值", "分值"]
     };
@@ -320,8 +379,18 @@ fn project(s: &mut Sheet<'_>, doc: &Doc) -> Result<(), String> {
         let mut j = 0;
         while j < run1 {
             let l2 = inds[i + j].1;
-            let run2 = inds[i + j..i + run1].iter().take_while(|x| x.1 == l2).count();
-            s.merged(r + j as u32, 2, r + (j + run2) as u32 - 1, 2, l2.name(), false)?;
+            let run2 = inds[i + j..i + run1]
+                .iter()
+                .take_while(|x| x.1 == l2)
+                .count();
+            s.merged(
+                r + j as u32,
+                2,
+                r + (j + run2) as u32 - 1,
+                2,
+                l2.name(),
+                false,
+            )?;
             for k in 0..run2 {
                 let n = inds[i + j + k].2;
                 let rr = r + (j + k) as u32;
@@ -354,7 +423,8 @@ fn project(s: &mut Sheet<'_>, doc: &Doc) -> Result<(), String> {
         let r = s.row;
         s.merged(r, 0, r, 5, "总分", true)?;
         let f = s.cell.clone();
-        s.ws.write_number_with_format(r, 6, 100.0, &f).map_err(err)?;
+        s.ws.write_number_with_format(r, 6, 100.0, &f)
+            .map_err(err)?;
         s.value(r, 7, result(Key::Score))?;
         s.text(r, 8, "", false)?;
         s.row += 1;
@@ -392,22 +462,27 @@ fn source_label(k: Key) -> &'static str {
 
 fn summary(s: &mut Sheet<'_>, doc: &Doc) -> Result<(), String> {
     let tf = s.title.clone();
-    s.ws
-        .merge_range(0, 0, 0, 6, "项目支出绩效自评汇总表", &tf)
+    s.ws.merge_range(0, 0, 0, 6, "项目支出绩效自评汇总表", &tf)
         .map_err(err)?;
-    let heads = ["部门", "年度", "项目个数", "全年预算数", "全年执行数", "执行率", "全额执行项目"];
+    let heads = [
+        "部门",
+        "年度",
+        "项目个数",
+        "全年预算数",
+        "全年执行数",
+        "执行率",
+        "全额执行项目",
+    ];
     for (i, h) in heads.iter().enumerate() {
         s.text(1, i as u16, h, true)?;
-        s.ws
-            .set_column_width(i as u16, if i == 0 || i == 6 { 30.0 } else { 12.0 })
+        s.ws.set_column_width(i as u16, if i == 0 || i == 6 { 30.0 } else { 12.0 })
             .map_err(err)?;
     }
     s.value(2, 0, get(doc, &[Key::Department]))?;
     match doc.year {
         Some(y) => {
             let f = s.cell.clone();
-            s.ws
-                .write_number_with_format(2, 1, y as f64, &f)
+            s.ws.write_number_with_format(2, 1, y as f64, &f)
                 .map_err(err)?;
         }
         None => s.text(2, 1, "", false)?,

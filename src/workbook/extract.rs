@@ -73,7 +73,10 @@ impl<'a> View<'a> {
         let width = rows.iter().map(Vec::len).max().unwrap_or(0) as u32;
         let mut merge_of = HashMap::new();
         for &(r0, c0, r1, c1) in merges {
-            let (r1, c1) = (r1.min(height.saturating_sub(1)), c1.min(width.saturating_sub(1)));
+            let (r1, c1) = (
+                r1.min(height.saturating_sub(1)),
+                c1.min(width.saturating_sub(1)),
+            );
             if r0 > r1 || c0 > c1 || (r1 - r0 + 1) as u64 * (c1 - c0 + 1) as u64 > 100_000 {
                 continue;
             }
@@ -166,7 +169,11 @@ pub fn matches(view: &View<'_>, layout: &Layout) -> bool {
             .flat_map(|r| (0..view.width).map(move |c| (r, c)))
             .map(|(r, c)| view.norm(r, c))
             .collect();
-        if !layout.title_contains.iter().all(|t| top.contains(t.as_str())) {
+        if !layout
+            .title_contains
+            .iter()
+            .all(|t| top.contains(t.as_str()))
+        {
             return false;
         }
     }
@@ -202,7 +209,13 @@ pub fn extract(view: &View<'_>, layout: &Layout) -> Decl {
 
     // the funds block
     if !summary {
-        funds(view, layout, &mut d, &mut consumed, table.as_ref().map(|t| t.header));
+        funds(
+            view,
+            layout,
+            &mut d,
+            &mut consumed,
+            table.as_ref().map(|t| t.header),
+        );
     }
 
     // the closing score row, right after the table
@@ -237,7 +250,8 @@ pub fn extract(view: &View<'_>, layout: &Layout) -> Decl {
                 if !d.sources.iter().any(|(s, _)| s == src)
                     && let Some(v) = field_value(view, layout, r, c, &consumed)
                 {
-                    d.sources.push((src.to_string(), vec![("total".to_string(), v)]));
+                    d.sources
+                        .push((src.to_string(), vec![("total".to_string(), v)]));
                 }
             } else if let Some((l, rest)) = split_label(view.text(r, c))
                 && let Some(path) = layout.field(&norm(l))
@@ -343,7 +357,9 @@ pub fn split_code(s: &str) -> Option<(String, String)> {
     if !matches!(sep, '-' | '－' | '—' | '_' | ' ' | '　' | ':' | '：') {
         return None;
     }
-    let name = rest[sep.len_utf8()..].trim_start_matches(['-', '—', ' ', '　']).trim();
+    let name = rest[sep.len_utf8()..]
+        .trim_start_matches(['-', '—', ' ', '　'])
+        .trim();
     (!name.is_empty()).then(|| (code.to_string(), name.to_string()))
 }
 
@@ -434,9 +450,8 @@ fn indicator_table(view: &View<'_>, layout: &Layout) -> Option<Table> {
             let mut chosen = *hs.last()?;
             let mut from = 0;
             for &h in hs {
-                let named = (from..h).any(|r| {
-                    (0..view.width).any(|c| view.norm(r, c).contains(mark.as_str()))
-                });
+                let named = (from..h)
+                    .any(|r| (0..view.width).any(|c| view.norm(r, c).contains(mark.as_str())));
                 if named {
                     chosen = h;
                 }
@@ -496,7 +511,8 @@ fn indicator_table(view: &View<'_>, layout: &Layout) -> Option<Table> {
 fn first_own(view: &View<'_>, r: u32, top: u32) -> Option<u32> {
     (0..view.width).find(|&c| {
         let m = view.merge(r, c);
-        !view.text(r, c).trim().is_empty() && !(m.0 <= top && m.2 >= r && m.0 < r)
+        let from_above = m.0 <= top && m.2 >= r && m.0 < r;
+        !view.text(r, c).trim().is_empty() && !from_above
     })
 }
 
@@ -558,7 +574,9 @@ fn funds(
         Some(r) != table_header
             && !consumed[r as usize]
             && (0..view.width)
-                .filter(|&c| view.is_top_left(r, c) && layout.funds_column(view.norm(r, c)).is_some())
+                .filter(|&c| {
+                    view.is_top_left(r, c) && layout.funds_column(view.norm(r, c)).is_some()
+                })
                 .count()
                 >= 3
     });
@@ -572,7 +590,9 @@ fn funds(
             cols.push((c, k.to_string()));
         }
     }
-    let Some(&(first_col, _)) = cols.first() else { return };
+    let Some(&(first_col, _)) = cols.first() else {
+        return;
+    };
     consumed[h as usize] = true;
     let mut r = h + 1;
     let mut first = true;
@@ -582,7 +602,8 @@ fn funds(
             .rev()
             .find(|&c| {
                 let m = view.merge(r, c);
-                !view.text(r, c).trim().is_empty() && !(m.0 <= h && m.0 < r)
+                let from_above = m.0 <= h && m.0 < r;
+                !view.text(r, c).trim().is_empty() && !from_above
             })
             .map(|c| view.norm(r, c).to_string());
         let target = match &label {

@@ -387,7 +387,10 @@ fn percent_text(v: f64, decimals: u32) -> String {
     let Some(p) = d.checked_mul(Decimal::ONE_HUNDRED) else {
         return String::new();
     };
-    let mut p = p.round_dp_with_strategy(decimals, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    let mut p = p.round_dp_with_strategy(
+        decimals,
+        rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+    );
     p.rescale(decimals);
     format!("{p}%")
 }

@@ -222,10 +222,12 @@ pub fn norm(s: &str) -> String {
 }
 
 fn is_annotation(inner: &str) -> bool {
-    matches!(inner, "万元" | "元" | "%" | "A" | "B" | "C" | "B/A" | "A/B" | "百分比")
-        || inner.strip_suffix('分').is_some_and(|n| {
-            !n.is_empty() && n.chars().all(|c| c.is_ascii_digit() || c == '.')
-        })
+    matches!(
+        inner,
+        "万元" | "元" | "%" | "A" | "B" | "C" | "B/A" | "A/B" | "百分比"
+    ) || inner
+        .strip_suffix('分')
+        .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit() || c == '.'))
 }
 
 #[cfg(test)]

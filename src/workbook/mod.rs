@@ -306,6 +306,9 @@ mod tests {
         ));
         let mut cfb = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
         cfb.extend_from_slice(&[0; 600]);
-        assert!(matches!(read(&cfb, "x.xls").unwrap_err(), BookError::Corrupt(_)));
+        assert!(matches!(
+            read(&cfb, "x.xls").unwrap_err(),
+            BookError::Corrupt(_)
+        ));
     }
 }
