@@ -15,19 +15,35 @@ fn jixiao(args: &[&str], dir: &Path) -> Output {
 }
 
 fn example(name: &str) -> String {
-    format!("{}/examples/chengde-2022/{name}", env!("CARGO_MANIFEST_DIR"))
+    format!(
+        "{}/examples/chengde-2022/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
 }
 
 #[test]
 fn export_then_import_gives_the_declaration_back() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
-    let o = jixiao(&["export", &example("01-jujia-yanglao.yaml"), "-o", "01.xlsx"], d);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = jixiao(
+        &["export", &example("01-jujia-yanglao.yaml"), "-o", "01.xlsx"],
+        d,
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let book = std::fs::read(d.join("01.xlsx")).unwrap();
     assert!(book.starts_with(b"PK"));
     let o = jixiao(&["import", "01.xlsx", "-o", "01.yaml"], d);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let yaml = std::fs::read_to_string(d.join("01.yaml")).unwrap();
     assert!(yaml.contains("executed: 29.5896  # 自评表!E9\n"), "{yaml}");
     // the workbook is untouched and no temporary file is left behind
@@ -39,7 +55,16 @@ fn export_then_import_gives_the_declaration_back() {
     assert_eq!(names.len(), 2, "{names:?}");
     // the imported YAML checks like the original: the same findings
     let a = jixiao(&["check", "--no-config", "--format", "json", "01.yaml"], d);
-    let b = jixiao(&["check", "--no-config", "--format", "json", &example("01-jujia-yanglao.yaml")], d);
+    let b = jixiao(
+        &[
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            &example("01-jujia-yanglao.yaml"),
+        ],
+        d,
+    );
     let codes = |o: &Output| {
         let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
         let mut c: Vec<String> = v
@@ -64,8 +89,12 @@ fn several_tables_go_to_a_folder() {
     let d = tmp.path();
     // a workbook with two table sheets
     let mut wb = rust_xlsxwriter::Workbook::new();
-    for (sheet, file) in [("居家养老", "01-jujia-yanglao.yaml"), ("汇总", "summary.yaml")] {
-        let one = jixiao::workbook::export(&std::fs::read_to_string(example(file)).unwrap()).unwrap();
+    for (sheet, file) in [
+        ("居家养老", "01-jujia-yanglao.yaml"),
+        ("汇总", "summary.yaml"),
+    ] {
+        let one =
+            jixiao::workbook::export(&std::fs::read_to_string(example(file)).unwrap()).unwrap();
         let book = jixiao::workbook::read(&one, "x.xlsx").unwrap();
         let ws = wb.add_worksheet().set_name(sheet).unwrap();
         let g = &book.sheets[0];
@@ -78,8 +107,15 @@ fn several_tables_go_to_a_folder() {
         }
         for &(r0, c0, r1, c1) in &g.merges {
             let t = g.rows[r0 as usize][c0 as usize].clone();
-            ws.merge_range(r0, c0 as u16, r1, c1 as u16, &t, &rust_xlsxwriter::Format::new())
-                .unwrap();
+            ws.merge_range(
+                r0,
+                c0 as u16,
+                r1,
+                c1 as u16,
+                &t,
+                &rust_xlsxwriter::Format::new(),
+            )
+            .unwrap();
         }
     }
     wb.save(d.join("两表.xlsx")).unwrap();
@@ -90,11 +126,22 @@ fn several_tables_go_to_a_folder() {
     assert_eq!(o.status.code(), Some(2));
     assert!(!d.join("decl.yaml").exists());
     let o = jixiao(&["import", "两表.xlsx", "-o", "decl/"], d);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let a = std::fs::read_to_string(d.join("decl/两表-居家养老.yaml")).unwrap();
     let b = std::fs::read_to_string(d.join("decl/两表-汇总.yaml")).unwrap();
-    assert!(a.contains("kind: self-evaluation\n") && a.contains("# 居家养老!"), "{a}");
-    assert!(b.contains("kind: summary\n") && b.contains("executed: 260.15  # 汇总!E3"), "{b}");
+    assert!(
+        a.contains("kind: self-evaluation\n") && a.contains("# 居家养老!"),
+        "{a}"
+    );
+    assert!(
+        b.contains("kind: summary\n") && b.contains("executed: 260.15  # 汇总!E3"),
+        "{b}"
+    );
 }
 
 #[test]
@@ -102,7 +149,11 @@ fn bad_workbooks_exit_1_with_one_message() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
     std::fs::write(d.join("empty.xlsx"), b"").unwrap();
-    std::fs::write(d.join("page.xls"), b"<html><body><table><tr><td>x</td></tr></table></body></html>").unwrap();
+    std::fs::write(
+        d.join("page.xls"),
+        b"<html><body><table><tr><td>x</td></tr></table></body></html>",
+    )
+    .unwrap();
     std::fs::write(d.join("broken.xlsx"), b"PK\x03\x04 not really a zip").unwrap();
     for (f, want) in [
         ("empty.xlsx", "文件为空"),
@@ -129,5 +180,8 @@ fn export_refuses_a_file_that_is_not_a_declaration() {
     assert!(!d.join("ci.xlsx").exists());
     let o = jixiao(&["export", "ci.yaml", "-o", "ci.yaml"], d);
     assert_eq!(o.status.code(), Some(2));
-    assert_eq!(std::fs::read_to_string(d.join("ci.yaml")).unwrap(), "on: push\n");
+    assert_eq!(
+        std::fs::read_to_string(d.join("ci.yaml")).unwrap(),
+        "on: push\n"
+    );
 }

@@ -20,9 +20,12 @@ pub const MAX_SHEETS: usize = 64;
 pub const MAX_ROWS: u32 = 5_000;
 pub const MAX_COLS: u32 = 256;
 /// Non-empty cells read in a whole workbook before giving up (TooLarge).
-pub const MAX_CELLS: usize = 1_000_000;
+pub const MAX_CELLS: usize = 200_000;
 /// Characters kept of one cell's text.
 pub const MAX_CELL_CHARS: usize = 4_000;
+/// The parts of an .xlsx/.ods together may not unpack to more than this
+/// (by the sizes the zip declares): a zip bomb is refused before reading.
+pub const MAX_UNPACKED: u64 = 512 * 1024 * 1024;
 /// A dense xls/ods sheet (calamine materialises its bounding box) larger
 /// than this many cells is refused.
 pub const MAX_DENSE: usize = 4_000_000;
@@ -71,8 +74,17 @@ pub struct RawSheet {
     pub formats_known: bool,
 }
 
-/// Read every sheet (up to the caps) of a workbook.
+/// Read every sheet (up to the caps) of a workbook. calamine can panic on
+/// malformed input (an assertion in its CFB reader fires on a truncated
+/// .xls): such a panic is caught and the workbook reported as corrupt.
 pub fn read_sheets(bytes: &[u8]) -> Result<Vec<RawSheet>, BookError> {
+    match std::panic::catch_unwind(|| read_sheets_inner(bytes)) {
+        Ok(r) => r,
+        Err(_) => Err(BookError::Corrupt("malformed structure".into())),
+    }
+}
+
+fn read_sheets_inner(bytes: &[u8]) -> Result<Vec<RawSheet>, BookError> {
     if bytes.len() > MAX_BYTES {
         return Err(BookError::TooLarge(format!(
             "{} bytes > {MAX_BYTES}",
@@ -84,6 +96,7 @@ pub fn read_sheets(bytes: &[u8]) -> Result<Vec<RawSheet>, BookError> {
         Sniff::Html => Err(BookError::NotAWorkbook("html".into())),
         Sniff::Other => Err(BookError::NotAWorkbook("unknown".into())),
         Sniff::Zip => {
+            unpacked_size(bytes)?;
             if is_ods(bytes) {
                 read_ods(bytes)
             } else {
@@ -99,6 +112,22 @@ pub fn read_sheets(bytes: &[u8]) -> Result<Vec<RawSheet>, BookError> {
             read_xls(bytes)
         }
     }
+}
+
+/// Refuse a zip whose parts declare more than [`MAX_UNPACKED`] bytes.
+fn unpacked_size(bytes: &[u8]) -> Result<u64, BookError> {
+    let mut z = zip::ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
+    let mut total: u64 = 0;
+    for i in 0..z.len() {
+        let f = z.by_index_raw(i).map_err(corrupt)?;
+        total = total.saturating_add(f.size());
+        if total > MAX_UNPACKED {
+            return Err(BookError::TooLarge(format!(
+                "unpacks to more than {MAX_UNPACKED} bytes"
+            )));
+        }
+    }
+    Ok(total)
 }
 
 fn is_ods(bytes: &[u8]) -> bool {

@@ -5,8 +5,9 @@
 //! writes a declaration as the official table (.xlsx). Layouts are data
 //! (`layouts/*.yaml`, see [`layout`]). No file I/O and no printing here.
 //!
-//! Bounds (see [`grid`]): workbooks above 50 MiB are refused; at most 64
-//! sheets, 5,000 rows and 256 columns per sheet and 1,000,000 non-empty
+//! Bounds (see [`grid`]): workbooks above 50 MiB, or whose zip parts declare
+//! more than 512 MiB unpacked, are refused; at most 64
+//! sheets, 5,000 rows and 256 columns per sheet and 200,000 non-empty
 //! cells in all are read; a dense xls/ods sheet above 4,000,000 cells is
 //! refused. Percent formats are known for .xlsx only: in .xls/.ods an
 //! execution rate typed as a fraction (0.197) is recognised when it agrees
