@@ -185,3 +185,58 @@ fn export_refuses_a_file_that_is_not_a_declaration() {
         "on: push\n"
     );
 }
+
+#[test]
+fn the_chengde_workbooks_give_the_yaml_findings_at_their_cells() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/chengde-2022-xlsx");
+    let mut tables = std::collections::HashMap::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        let book = jixiao::workbook::read(&std::fs::read(&p).unwrap(), "x.xlsx").unwrap();
+        let name = format!("{}.yaml", p.file_stem().unwrap().to_string_lossy());
+        std::fs::write(d.join(&name), &book.tables[0].yaml).unwrap();
+        tables.insert(name, book);
+    }
+    assert_eq!(tables.len(), 11);
+    let run = |path: &str| {
+        let o = jixiao(&["check", "--no-config", "--format", "json", path], d);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        v.as_array().unwrap().clone()
+    };
+    let got = run(".");
+    let want = run(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/chengde-2022"
+    ));
+    let key = |f: &serde_json::Value| {
+        let file = f["file"].as_str().unwrap();
+        let file = file.rsplit('/').next().unwrap().to_string();
+        (f["code"].as_str().unwrap().to_string(), file)
+    };
+    let mut g: Vec<_> = got.iter().map(key).collect();
+    let mut w: Vec<_> = want.iter().map(key).collect();
+    g.sort();
+    w.sort();
+    assert_eq!(g, w);
+    // each finding at its cell: JX503 at the summary's 全年执行数, JX304 at 执行率
+    for f in &got {
+        let (code, file) = key(f);
+        let book = &tables[&file];
+        let off = f["offset"].as_u64().unwrap() as usize;
+        let len = f["length"].as_u64().unwrap() as usize;
+        let cell = book.tables[0].cell_at(off, off + len).expect("a cell");
+        let name = jixiao::workbook::cell_name(&cell);
+        let shown = &book.sheets[0].rows[cell.row as usize][cell.col as usize];
+        match code.as_str() {
+            "JX503" => assert_eq!((name.as_str(), shown.as_str()), ("E3", "260.15")),
+            // 全年执行数 is column E of the 10号 funds row
+            "JX304" => assert!(
+                name.starts_with('E') && shown.parse::<f64>().is_ok(),
+                "{file}: {name} {shown}"
+            ),
+            _ => panic!("unexpected {code}"),
+        }
+    }
+}
