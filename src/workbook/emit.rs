@@ -368,9 +368,24 @@ fn project(o: &mut Out<'_>, d: &Decl) {
             }
         }
         for l1 in &l1s {
+            if d.indicators
+                .iter()
+                .filter(|i| label(&i.l1) == *l1)
+                .all(|i| i.l2.is_none() && i.fields.is_empty())
+            {
+                // a 一级 printed with nothing under it
+                o.pad(2);
+                o.text.push_str(&yaml_key(l1));
+                o.text.push_str(": {}\n");
+                continue;
+            }
             o.key(2, l1);
             let mut l2s: Vec<String> = Vec::new();
-            for i in d.indicators.iter().filter(|i| label(&i.l1) == *l1) {
+            for i in d
+                .indicators
+                .iter()
+                .filter(|i| label(&i.l1) == *l1 && !(i.l2.is_none() && i.fields.is_empty()))
+            {
                 let k = label(&i.l2);
                 if !l2s.contains(&k) {
                     l2s.push(k);
@@ -383,6 +398,7 @@ fn project(o: &mut Out<'_>, d: &Decl) {
                     .iter()
                     .filter(|i| label(&i.l1) == *l1 && label(&i.l2) == *l2)
                 {
+                    // (an empty 二级 row has no fields: the key alone)
                     for (n, (k, v)) in i.fields.iter().enumerate() {
                         if n == 0 {
                             o.pad(6);

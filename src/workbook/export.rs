@@ -54,6 +54,27 @@ impl Sheet<'_> {
         }
         Ok(())
     }
+    /// An amount in the budget's unit: the model holds 万元, a 元 table shows 元.
+    fn amount(&mut self, r: u32, c: u16, n: Option<&Node>, yuan: bool) -> Result<(), String> {
+        match n.map(|n| &n.value) {
+            Some(Value::Num(num)) if yuan && !num.percent => {
+                let mut v = num.value * rust_decimal::Decimal::from(10_000);
+                v = v.normalize();
+                let fmt = if v.scale() == 0 {
+                    "0".to_string()
+                } else {
+                    format!("0.{}", "0".repeat(v.scale() as usize))
+                };
+                let f: f64 = v.to_string().parse().map_err(|e| format!("{e}"))?;
+                let fmt = self.cell.clone().set_num_format(&fmt);
+                self.ws
+                    .write_number_with_format(r, c, f, &fmt)
+                    .map_err(err)?;
+                Ok(())
+            }
+            _ => self.value(r, c, n),
+        }
+    }
     /// A number as written (`1200.50` keeps its two decimals via the format),
     /// a percentage as a fraction with a `0.0%` format; text otherwise.
     fn value(&mut self, r: u32, c: u16, n: Option<&Node>) -> Result<(), String> {
@@ -165,7 +186,34 @@ fn get<'a>(doc: &'a Doc, path: &[Key]) -> Option<&'a Node> {
 
 fn project(s: &mut Sheet<'_>, doc: &Doc) -> Result<(), String> {
     let selfev = doc.kind == Kind::SelfEvaluation;
-    let inds: Vec<(Key, Key, &Node)> = doc.root.indicators().collect();
+    // every 三级 with its 一级 and 二级; an empty 二级 is one row without a 三级
+    // (an empty 一级 is one row with neither)
+    let inds: Vec<(Key, Option<Key>, Option<&Node>)> = doc
+        .root
+        .get(Key::Indicators)
+        .into_iter()
+        .flat_map(|t| t.entries())
+        .flat_map(|l1| {
+            if l1.node.entries().is_empty() {
+                return vec![(l1.key, None, None)];
+            }
+            l1.node
+                .entries()
+                .iter()
+                .flat_map(move |l2| {
+                    let items = l2.node.items();
+                    if items.is_empty() {
+                        vec![(l1.key, Some(l2.key), None)]
+                    } else {
+                        items
+                            .iter()
+                            .map(|n| (l1.key, Some(l2.key), Some(n)))
+                            .collect()
+                    }
+                })
+                .collect()
+        })
+        .collect();
     // optional indicator columns, after the form's own, when any row has one
     let extras: Vec<(Key, &str)> = [
         (Key::History, "历史值"),
@@ -174,7 +222,10 @@ fn project(s: &mut Sheet<'_>, doc: &Doc) -> Result<(), String> {
         (Key::Basis, "取值依据"),
     ]
     .into_iter()
-    .filter(|(k, _)| inds.iter().any(|(_, _, n)| n.get(*k).is_some()))
+    .filter(|(k, _)| {
+        inds.iter()
+            .any(|(_, _, n)| n.is_some_and(|n| n.get(*k).is_some()))
+    })
     .collect();
     let base_end: u16 = if selfev { 8 } else { 5 };
     let last = (COLS - 1).max(base_end + extras.len() as u16);
@@ -255,6 +306,7 @@ fn project(s: &mut Sheet<'_>, doc: &Doc) -> Result<(), String> {
         })
         .unwrap_or_default();
     let unit = b(Key::Unit).map(node_text).unwrap_or_else(|| "万元".into());
+    let yuan = unit == "元";
     let top = s.row;
     let rows = 1 + sources.len().max(if selfev { 3 } else { 0 }) as u32;
     let heads: &[&str] = if selfev {
@@ -276,10 +328,10 @@ fn project(s: &mut Sheet<'_>, doc: &Doc) -> Result<(), String> {
     }
     let r = top + 1;
     s.text(r, 1, "年度资金总额", true)?;
-    s.value(r, 3, b(Key::Total))?;
+    s.amount(r, 3, b(Key::Total), yuan)?;
     if selfev {
         s.text(r, 2, "", false)?;
-        s.value(r, 4, b(Key::Executed))?;
+        s.amount(r, 4, b(Key::Executed), yuan)?;
         let w = b(Key::Weight);
         match w {
             Some(_) => s.value(r, 5, w)?,
@@ -292,7 +344,7 @@ fn project(s: &mut Sheet<'_>, doc: &Doc) -> Result<(), String> {
         s.value(r, 7, b(Key::Score))?;
     } else {
         s.text(r, 2, "", false)?;
-        s.value(r, 4, b(Key::Executed))?;
+        s.amount(r, 4, b(Key::Executed), yuan)?;
     }
     let template = ["其中：当年财政拨款", "上年结转资金", "其他资金"];
     for i in 0..rows - 1 {
@@ -302,12 +354,12 @@ fn project(s: &mut Sheet<'_>, doc: &Doc) -> Result<(), String> {
                 s.text(r, 1, l, true)?;
                 if matches!(n.value, Value::Map(_)) {
                     let initial = Key::lookup("initial").and_then(|k| n.get(k));
-                    s.value(r, 2, initial)?;
-                    s.value(r, 3, n.get(Key::Total))?;
-                    s.value(r, 4, n.get(Key::Executed))?;
+                    s.amount(r, 2, initial, yuan)?;
+                    s.amount(r, 3, n.get(Key::Total), yuan)?;
+                    s.amount(r, 4, n.get(Key::Executed), yuan)?;
                 } else {
                     s.text(r, 2, "", false)?;
-                    s.value(r, 3, Some(n))?;
+                    s.amount(r, 3, Some(n), yuan)?;
                     s.text(r, 4, "", false)?;
                 }
             }
@@ -388,12 +440,17 @@ fn project(s: &mut Sheet<'_>, doc: &Doc) -> Result<(), String> {
                 2,
                 r + (j + run2) as u32 - 1,
                 2,
-                l2.name(),
+                l2.map_or("", Key::name),
                 false,
             )?;
             for k in 0..run2 {
-                let n = inds[i + j + k].2;
                 let rr = r + (j + k) as u32;
+                let Some(n) = inds[i + j + k].2 else {
+                    for c in 3..=last {
+                        s.text(rr, c, "", false)?;
+                    }
+                    continue;
+                };
                 s.value(rr, 3, n.get(Key::Name))?;
                 s.value(rr, 4, n.get(Key::Target))?;
                 if selfev {

@@ -551,6 +551,25 @@ fn indicators(view: &View<'_>, layout: &Layout, t: &Table) -> Vec<Indicator> {
             last2 = l2;
         }
         if fields.is_empty() {
+            // a 二级 printed with no 三级 under it: an empty 二级 (JX104);
+            // a 一级 with neither: an empty 一级
+            let own = |c: Option<u32>| {
+                c.filter(|&c| view.merge(r, c).0 == r)
+                    .and_then(|c| view.val(r, c))
+            };
+            if let Some(l2) = own(c2) {
+                out.push(Indicator {
+                    l1: last1.clone(),
+                    l2: Some(l2),
+                    fields: Vec::new(),
+                });
+            } else if own(c1).is_some() && c2.is_some_and(|c| view.val(r, c).is_none()) {
+                out.push(Indicator {
+                    l1: last1.clone(),
+                    l2: None,
+                    fields: Vec::new(),
+                });
+            }
             continue;
         }
         let _ = layout;
@@ -657,11 +676,13 @@ fn closing_score(
         if !layout.closing_score.iter().any(|l| l == view.norm(r, c)) {
             continue;
         }
-        let v = score_col.and_then(|sc| view.val(r, sc)).or_else(|| {
-            (c + 1..view.width)
+        // the 得分 column's cell; without one, the last number in the row
+        let v = match score_col {
+            Some(sc) => view.val(r, sc),
+            None => (c + 1..view.width)
                 .rev()
-                .find_map(|cc| view.val(r, cc).filter(|v| v.text.parse::<f64>().is_ok()))
-        });
+                .find_map(|cc| view.val(r, cc).filter(|v| v.text.parse::<f64>().is_ok())),
+        };
         if let Some(v) = v {
             d.set("result.score", v);
         }
