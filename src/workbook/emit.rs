@@ -457,7 +457,8 @@ mod tests {
         assert_eq!(scalar("yes", false), "\"yes\"");
         assert_eq!(scalar("多行\n文字", false), "\"多行\\n文字\"");
         assert_eq!(scalar("“三线”民兵补贴", false), "“三线”民兵补贴");
-        assert_eq!(scalar("说 \"引号\"", false), "\"说 \\\"引号\\\"\"");
+        assert_eq!(scalar("说 \"引号\"", false), "说 \"引号\"");
+        assert_eq!(scalar("\"引号\" 开头", false), "\"\\\"引号\\\" 开头\"");
         assert_eq!(scalar("%", false), "\"%\"");
     }
 }
