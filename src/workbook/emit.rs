@@ -300,9 +300,44 @@ pub fn fraction_rates(d: &mut Decl) {
         return;
     };
     if (ratio - v).abs() <= Decimal::new(5, 3) {
-        let mut p = v * Decimal::ONE_HUNDRED;
-        p.rescale(v.scale().saturating_sub(2));
-        d.fields[i].1.text = format!("{p}%");
+        d.fields[i].1.text = as_percent(v);
+    }
+}
+
+fn as_percent(v: Decimal) -> String {
+    let mut p = v * Decimal::ONE_HUNDRED;
+    p.rescale(v.scale().saturating_sub(2));
+    format!("{p}%")
+}
+
+/// For readers that do not know number formats (xls, ods): an indicator's
+/// target or actual typed as a fraction in (0, 1] beside a percentage (the
+/// other of the two ends in `%`) is that fraction as a percentage: a cell
+/// shown as 93% holds 0.93.
+pub fn fraction_indicators(d: &mut Decl) {
+    for ind in &mut d.indicators {
+        let pct = |k: &str, fs: &[(String, Val)]| {
+            fs.iter()
+                .any(|(kk, v)| kk == k && v.text.trim_end().ends_with('%'))
+        };
+        let (t_pct, a_pct) = (pct("target", &ind.fields), pct("actual", &ind.fields));
+        for (k, v) in &mut ind.fields {
+            let other = match k.as_str() {
+                "target" => a_pct,
+                "actual" => t_pct,
+                _ => continue,
+            };
+            if !other {
+                continue;
+            }
+            if let Ok(x) = v.text.trim().parse::<Decimal>()
+                && x > Decimal::ZERO
+                && x <= Decimal::ONE
+                && v.text.contains('.')
+            {
+                v.text = as_percent(x);
+            }
+        }
     }
 }
 
@@ -444,6 +479,57 @@ fn section(o: &mut Out<'_>, d: &Decl, name: &str, keys: &[&str], numbers: &[&str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn val(t: &str) -> Val {
+        let cell = crate::workbook::CellRef {
+            sheet: 0,
+            row: 0,
+            col: 0,
+            last_row: 0,
+            last_col: 0,
+        };
+        Val {
+            text: t.into(),
+            cell,
+        }
+    }
+
+    #[test]
+    fn fractions_from_format_blind_readers_become_percentages() {
+        let mut d = Decl::default();
+        d.fields.push(("budget.total".into(), val("150")));
+        d.fields.push(("budget.executed".into(), val("29.5896")));
+        d.fields
+            .push(("budget.execution_rate".into(), val("0.197")));
+        d.indicators.push(crate::workbook::extract::Indicator {
+            l1: None,
+            l2: None,
+            fields: vec![
+                ("target".into(), val("≥ 90%")),
+                ("actual".into(), val("0.93")),
+            ],
+        });
+        d.indicators.push(crate::workbook::extract::Indicator {
+            l1: None,
+            l2: None,
+            fields: vec![
+                ("target".into(), val("≥ 5000 人次")),
+                ("actual".into(), val("0.5")),
+            ],
+        });
+        fraction_rates(&mut d);
+        fraction_indicators(&mut d);
+        assert_eq!(d.get("budget.execution_rate").unwrap().text, "19.7%");
+        assert_eq!(d.indicators[0].fields[1].1.text, "93%");
+        assert_eq!(d.indicators[1].fields[1].1.text, "0.5");
+        // a rate that does not agree with executed / total stays percent points
+        let mut d = Decl::default();
+        d.fields.push(("budget.total".into(), val("150")));
+        d.fields.push(("budget.executed".into(), val("150")));
+        d.fields.push(("budget.execution_rate".into(), val("0.5")));
+        fraction_rates(&mut d);
+        assert_eq!(d.get("budget.execution_rate").unwrap().text, "0.5");
+    }
 
     #[test]
     fn scalars_are_quoted_when_plain_yaml_would_misread_them() {

@@ -11,7 +11,8 @@
 //! cells in all are read; a dense xls/ods sheet above 4,000,000 cells is
 //! refused. Percent formats are known for .xlsx only: in .xls/.ods an
 //! execution rate typed as a fraction (0.197) is recognised when it agrees
-//! with 执行数/预算数, else read in percent points as the form's 执行率(%).
+//! with 执行数/预算数, else read in percent points as the form's 执行率(%);
+//! an indicator value typed as a fraction (0.93) beside a percentage is one.
 
 pub mod emit;
 pub mod export;
@@ -195,6 +196,7 @@ pub fn read(bytes: &[u8], file_name: &str) -> Result<Book, BookError> {
         let mut decl = extract::extract(&view, l);
         if !raw[i].formats_known {
             emit::fraction_rates(&mut decl);
+            emit::fraction_indicators(&mut decl);
         }
         let (yaml, cells) = emit::emit(&decl, &g.name, &book.sheets, &book.waivers);
         book.tables.push(Table {
