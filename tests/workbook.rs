@@ -96,6 +96,18 @@ fn imported_yaml_names_each_value_cell() {
         let comment = &t.yaml[c.end as usize..line_end];
         assert_eq!(comment, format!("  # 自评表!{}", cell_name(&c.cell)), "{s}");
     }
+    // a key's span finds the value on its line; any offset is safe
+    let key = t.yaml.find("  executed:").unwrap() + 2;
+    assert_eq!(
+        t.cell_at(key, key + 8).map(|c| cell_name(&c)),
+        Some("E9".into())
+    );
+    let mid = t.yaml.find("居家养老项目").unwrap() + 1;
+    assert_eq!(
+        t.cell_at(mid, mid + 1).map(|c| cell_name(&c)),
+        Some("C3".into())
+    );
+    assert_eq!(t.cell_at(usize::MAX / 2, usize::MAX / 2), None);
     let off = t.yaml.find("29.5896").unwrap();
     let cell = t.cell_at(off, off + 7).unwrap();
     let g = &book.sheets[cell.sheet as usize];

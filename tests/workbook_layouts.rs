@@ -526,7 +526,18 @@ fn a_published_yunnan_table_in_its_own_layout() {
     t(ws, 9, 4, "指标性质");
     t(ws, 9, 5, "指标值");
     t(ws, 9, 6, "度量单位");
-    let rows: &[(&str, &str, &str, &str, &str, &str, &str, f64)] = &[
+    // 一级, 二级, 三级, 指标性质, 指标值, 度量单位, 实际完成值, 得分 (-1: none)
+    type Row<'a> = (
+        &'a str,
+        &'a str,
+        &'a str,
+        &'a str,
+        &'a str,
+        &'a str,
+        &'a str,
+        f64,
+    );
+    let rows: &[Row<'_>] = &[
         (
             "产出指标",
             "数量指标",

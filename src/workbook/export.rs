@@ -58,8 +58,11 @@ impl Sheet<'_> {
     fn amount(&mut self, r: u32, c: u16, n: Option<&Node>, yuan: bool) -> Result<(), String> {
         match n.map(|n| &n.value) {
             Some(Value::Num(num)) if yuan && !num.percent => {
-                let mut v = num.value * rust_decimal::Decimal::from(10_000);
-                v = v.normalize();
+                let v = num
+                    .value
+                    .checked_mul(rust_decimal::Decimal::from(10_000))
+                    .ok_or_else(|| format!("amount {} 万元 too large in 元", num.value))?
+                    .normalize();
                 let fmt = if v.scale() == 0 {
                     "0".to_string()
                 } else {

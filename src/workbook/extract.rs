@@ -56,6 +56,9 @@ pub fn is_missing(s: &str) -> bool {
         )
 }
 
+/// Cells of merged ranges expanded per sheet, in all.
+pub const MAX_MERGED: u64 = 1_000_000;
+
 /// The sheet as the extractor sees it: merged cells expanded.
 pub struct View<'a> {
     pub sheet: u32,
@@ -72,14 +75,22 @@ impl<'a> View<'a> {
         let height = rows.len() as u32;
         let width = rows.iter().map(Vec::len).max().unwrap_or(0) as u32;
         let mut merge_of = HashMap::new();
+        // at most MAX_MERGED cells expanded in all: overlapping or huge merges
+        // beyond that are ignored
+        let mut budget: u64 = MAX_MERGED;
         for &(r0, c0, r1, c1) in merges {
             let (r1, c1) = (
                 r1.min(height.saturating_sub(1)),
                 c1.min(width.saturating_sub(1)),
             );
-            if r0 > r1 || c0 > c1 || (r1 - r0 + 1) as u64 * (c1 - c0 + 1) as u64 > 100_000 {
+            if r0 > r1 || c0 > c1 {
                 continue;
             }
+            let size = (r1 - r0 + 1) as u64 * (c1 - c0 + 1) as u64;
+            if size > budget {
+                continue;
+            }
+            budget -= size;
             for r in r0..=r1 {
                 for c in c0..=c1 {
                     merge_of.insert((r, c), (r0, c0, r1, c1));

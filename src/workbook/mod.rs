@@ -44,16 +44,21 @@ impl Table {
     /// overlapping it, else the value on the same line (a key's span finds
     /// its value), else `None` (structural lines such as `indicators:`).
     pub fn cell_at(&self, start: usize, end: usize) -> Option<CellRef> {
-        let (s, e) = (start as u32, end.max(start + 1) as u32);
+        let clamp = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
+        let (s, e) = (clamp(start), clamp(end.max(start.saturating_add(1))));
         if let Some(c) = self.cells.iter().find(|c| c.start < e && s < c.end) {
             return Some(c.cell);
         }
-        let line_start = self.yaml[..start.min(self.yaml.len())]
-            .rfind('\n')
+        let bytes = self.yaml.as_bytes();
+        let at = start.min(bytes.len());
+        let line_start = bytes[..at]
+            .iter()
+            .rposition(|&b| b == b'\n')
             .map_or(0, |i| i + 1) as u32;
-        let line_end = self.yaml[start.min(self.yaml.len())..]
-            .find('\n')
-            .map_or(self.yaml.len(), |i| i + start) as u32;
+        let line_end = bytes[at..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |i| i + at) as u32;
         self.cells
             .iter()
             .find(|c| c.start >= line_start && c.start < line_end)
