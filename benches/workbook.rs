@@ -19,7 +19,11 @@ fn workbooks(c: &mut Criterion) {
         .iter()
         .filter_map(|f| workbook::export(&f.text).ok())
         .collect();
-    assert_eq!(books.len(), files.len(), "every generated declaration exports");
+    assert_eq!(
+        books.len(),
+        files.len(),
+        "every generated declaration exports"
+    );
     let mut g = c.benchmark_group("workbook");
     g.throughput(Throughput::Elements(files.len() as u64));
     g.bench_function("100 as YAML/load", |b| {

@@ -22,7 +22,7 @@ fuzz_target!(|data: &[u8]| {
         }
         let loaded = load::load_str(&t.yaml);
         assert!(
-            loaded.findings.iter().all(|f| f.code != "JX001"),
+            loaded.findings.iter().all(|f| &*f.code != "JX001"),
             "generated YAML does not parse: {}",
             t.yaml
         );

@@ -93,6 +93,33 @@ pub struct Grid {
     pub merges: Vec<(u32, u32, u32, u32)>,
 }
 
+impl Grid {
+    /// The cells around `c` for a snippet: `rows` rows and `cols` columns on
+    /// each side of its (merged) range, clipped to the sheet. Returns the
+    /// first row and column shown (0-based) and the shown text, row by row.
+    pub fn window(&self, c: &CellRef, rows: u32, cols: u32) -> (u32, u32, Vec<Vec<&str>>) {
+        let r0 = c.row.saturating_sub(rows);
+        let c0 = c.col.saturating_sub(cols);
+        let r1 = c.last_row.saturating_add(rows);
+        let c1 = c.last_col.saturating_add(cols);
+        let out = self
+            .rows
+            .iter()
+            .enumerate()
+            .skip(r0 as usize)
+            .take_while(|(r, _)| *r as u64 <= r1 as u64)
+            .map(|(_, row)| {
+                row.iter()
+                    .skip(c0 as usize)
+                    .take((c1 - c0) as usize + 1)
+                    .map(String::as_str)
+                    .collect()
+            })
+            .collect();
+        (r0, c0, out)
+    }
+}
+
 /// A row of the 豁免 sheet (规则 / 理由 / 批准).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Waiver {
@@ -296,6 +323,48 @@ mod tests {
         assert_eq!(cell_name(&c(0, 26)), "AA1");
         assert_eq!(cell_name(&c(9, 701)), "ZZ10");
         assert_eq!(cell_name(&c(0, 702)), "AAA1");
+    }
+
+    #[test]
+    fn windows_for_snippets() {
+        let g = Grid {
+            name: "s".into(),
+            rows: (0..5)
+                .map(|r| {
+                    (0..4)
+                        .map(|c| format!("{}{}", col_name(c), r + 1))
+                        .collect()
+                })
+                .collect(),
+            merges: vec![],
+        };
+        let c = CellRef {
+            sheet: 0,
+            row: 2,
+            col: 1,
+            last_row: 2,
+            last_col: 1,
+        };
+        let (r0, c0, w) = g.window(&c, 1, 1);
+        assert_eq!((r0, c0), (1, 0));
+        assert_eq!(
+            w,
+            vec![
+                vec!["A2", "B2", "C2"],
+                vec!["A3", "B3", "C3"],
+                vec!["A4", "B4", "C4"]
+            ]
+        );
+        let far = CellRef {
+            sheet: 0,
+            row: 0,
+            col: 3,
+            last_row: u32::MAX,
+            last_col: u32::MAX,
+        };
+        let (_, _, w) = g.window(&far, 2, 2);
+        assert_eq!(w.len(), 5);
+        assert_eq!(w[0], vec!["B1", "C1", "D1"]);
     }
 
     #[test]
