@@ -46,6 +46,10 @@ pub enum Cmd {
     },
     /// Write the review pack for the expert meeting.
     Report(ReportArgs),
+    /// Read a workbook's tables as the YAML that `check` reads.
+    Import(ImportArgs),
+    /// Write a YAML declaration as the official table (.xlsx).
+    Export(ExportArgs),
 }
 
 #[derive(Args, Debug, Clone, Default)]
@@ -131,6 +135,8 @@ where
         Cmd::Rules(r) => cmd_rules(&r, &mut out),
         Cmd::Explain { code, rules } => cmd_explain(&code, &rules, &mut out),
         Cmd::Report(a) => cmd_report(&a, &mut out),
+        Cmd::Import(a) => cmd_import(&a, &mut out),
+        Cmd::Export(a) => cmd_export(&a),
     };
     match out.flush() {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
@@ -510,4 +516,179 @@ fn write_baseline(
         &paths,
     );
     fsio::write_atomic(p, b.to_json().as_bytes()).map_err(|e| e.pick(s.lang).to_owned())
+}
+
+// ---- workbooks: import and export (SPEC §5) ----
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// The workbook (.xlsx, .xls, .et, .ods); it is only read.
+    pub book: PathBuf,
+    /// Output YAML file, or a folder (ending in `/` or existing) for one file
+    /// per table; default: standard output (one table only).
+    #[arg(short = 'o', long = "output", value_name = "FILE|DIR")]
+    pub output: Option<PathBuf>,
+    /// Language of messages.
+    #[arg(long, value_parser = ["zh", "en"])]
+    pub lang: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// The YAML declaration.
+    pub decl: PathBuf,
+    /// The workbook to write (.xlsx).
+    #[arg(short = 'o', long = "output", value_name = "BOOK.xlsx")]
+    pub output: PathBuf,
+    /// Language of messages.
+    #[arg(long, value_parser = ["zh", "en"])]
+    pub lang: Option<String>,
+}
+
+/// A file name for a table: the book's stem and the sheet, without characters
+/// file systems refuse.
+fn table_file_name(stem: &str, sheet: &str, several: bool) -> String {
+    let clean = |s: &str| -> String {
+        s.chars()
+            .map(|c| {
+                if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|')
+                    || c.is_control()
+                {
+                    '_'
+                } else {
+                    c
+                }
+            })
+            .collect()
+    };
+    if several {
+        format!("{}-{}.yaml", clean(stem), clean(sheet))
+    } else {
+        format!("{}.yaml", clean(stem))
+    }
+}
+
+fn cmd_import(a: &ImportArgs, out: &mut dyn Write) -> i32 {
+    let lang = a.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
+    let shown = a.book.display();
+    let bytes = match std::fs::read(&a.book) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: {shown}: {e}");
+            return 2;
+        }
+    };
+    let book = match crate::workbook::read(&bytes, &a.book.to_string_lossy()) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error[JX008]: {shown}: {}", e.message(lang));
+            return 1;
+        }
+    };
+    let several = book.tables.len() > 1;
+    let stem = a
+        .book
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "book".into());
+    let Some(o) = &a.output else {
+        if several {
+            eprintln!(
+                "error: {}",
+                match lang {
+                    Lang::Zh => format!(
+                        "{shown} 有 {} 张表：请用 -o 目录/ 每张表写一个文件",
+                        book.tables.len()
+                    ),
+                    Lang::En => format!(
+                        "{shown} holds {} tables: give -o DIR/ for one file each",
+                        book.tables.len()
+                    ),
+                }
+            );
+            return 2;
+        }
+        return match out.write_all(book.tables[0].yaml.as_bytes()) {
+            Ok(()) => 0,
+            Err(_) => 2,
+        };
+    };
+    let is_dir = o.is_dir() || o.to_string_lossy().ends_with(['/', '\\']);
+    if several && !is_dir {
+        eprintln!(
+            "error: {}",
+            lang.pick(
+                "工作簿有多张表：-o 须是一个目录（以 / 结尾）",
+                "the workbook holds several tables: -o must be a folder (ending in /)"
+            )
+        );
+        return 2;
+    }
+    if is_dir && let Err(e) = std::fs::create_dir_all(o) {
+        eprintln!("error: {}: {e}", o.display());
+        return 2;
+    }
+    for t in &book.tables {
+        let path = if is_dir {
+            o.join(table_file_name(&stem, &t.sheet, several))
+        } else {
+            o.clone()
+        };
+        if path == a.book {
+            eprintln!(
+                "error: {}: {}",
+                path.display(),
+                lang.pick(
+                    "不能覆盖输入的工作簿",
+                    "will not overwrite the input workbook"
+                )
+            );
+            return 2;
+        }
+        if let Err(e) = fsio::write_atomic(&path, t.yaml.as_bytes()) {
+            eprintln!("error: {}", e.pick(lang));
+            return 2;
+        }
+    }
+    0
+}
+
+fn cmd_export(a: &ExportArgs) -> i32 {
+    let lang = a.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
+    if a.output == a.decl {
+        eprintln!(
+            "error: {}: {}",
+            a.output.display(),
+            lang.pick("输出不能是输入文件", "the output cannot be the input file")
+        );
+        return 2;
+    }
+    let text = match std::fs::read_to_string(&a.decl) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {}: {e}", a.decl.display());
+            return 2;
+        }
+    };
+    let bytes = match crate::workbook::export(&text) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!(
+                "error: {}: {} {e}",
+                a.decl.display(),
+                lang.pick(
+                    "不是可导出的申报文件：",
+                    "not a declaration that can be exported:"
+                )
+            );
+            return 1;
+        }
+    };
+    match fsio::write_atomic(&a.output, &bytes) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("error: {}", e.pick(lang));
+            2
+        }
+    }
 }

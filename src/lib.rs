@@ -27,5 +27,6 @@ pub mod score;
 pub mod setup;
 pub mod source;
 pub mod value;
+pub mod workbook;
 pub mod workspace;
 pub mod yaml;
