@@ -412,7 +412,7 @@ fn guess_wide(bytes: &[u8]) -> Option<(String, Encoding)> {
     if !head.contains(&0) {
         return None;
     }
-    if bytes.len() % 4 == 0 {
+    if bytes.len().is_multiple_of(4) {
         for (big, enc) in [(false, Encoding::Utf32Le), (true, Encoding::Utf32Be)] {
             if let Ok(s) = decode_utf32(bytes, big, 0)
                 && plausible_text(&s)
