@@ -9,7 +9,7 @@ mod common;
 
 use common::{corpus, default_rules};
 use criterion::{Criterion, criterion_group, criterion_main};
-use jixiao::check::{self, Options, Outcome};
+use jixiao::check::{Options, Outcome};
 use jixiao::diag::Lang;
 use jixiao::load::LoadOptions;
 use jixiao::report::{ReportFormat, render};
@@ -21,7 +21,7 @@ use std::path::PathBuf;
 fn outcome(path: PathBuf, rules: &RuleSet) -> Outcome {
     let mut opts = Options::new(LoadOptions::default());
     opts.keep_docs = true;
-    check::run(&[path], rules, &opts)
+    jixiao::disk::run(&[path], None, rules, &opts)
 }
 
 /// The generated corpus written to a scratch folder (the report reads files).

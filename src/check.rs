@@ -1,35 +1,38 @@
-//! The check pipeline: discover files, load and evaluate each in parallel,
-//! relate documents (a summary to its projects, a self-evaluation to its
-//! target), evaluate the cross-document rules, then apply waivers and the
-//! baseline. One bad file never stops the others.
+//! The check pipeline over a [`Workspace`]: load and evaluate each file in
+//! parallel, relate documents (a summary to its projects, a self-evaluation to
+//! its target), evaluate the cross-document rules, then apply waivers and the
+//! baseline. No file system, no printing: files come from the workspace (and
+//! its reader), findings go out as data. One bad file never stops the others.
 
 use crate::baseline::Baseline;
 use crate::diag::{FileId, Finding, Lang, Severity, Suppression, Tally};
-use crate::discover::{self, Candidate, PathProblem};
 use crate::load::{self, LoadOptions, code_finding};
 use crate::model::{Doc, Key, Kind, Node, Value};
 use crate::rules::{Context, RuleSet, eval};
 use crate::source::Span;
+pub use crate::source::{FileEntry, PathProblem};
+use crate::workspace::{Content, File, Workspace};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// Everything a run needs besides the paths.
+/// Everything a run needs besides the files and the rules.
 #[derive(Clone, Debug)]
 pub struct Options {
+    /// How declarations are read (profile, language, limits).
     pub load: LoadOptions,
-    pub exclude: Option<discover::Exclude>,
+    /// Findings already accepted: reported as suppressed.
     pub baseline: Option<Baseline>,
     /// Keep the loaded documents in the result (for the review pack).
     pub keep_docs: bool,
 }
 
 impl Options {
+    /// Options with no baseline that drop the documents once checked.
     pub fn new(load: LoadOptions) -> Options {
         Options {
             load,
-            exclude: None,
             baseline: None,
             keep_docs: false,
         }
@@ -39,23 +42,10 @@ impl Options {
     }
 }
 
-/// A file of the run.
-#[derive(Clone, Debug)]
-pub struct FileEntry {
-    pub path: PathBuf,
-    /// The name shown in diagnostics.
-    pub name: Arc<str>,
-    /// The decoded text, when it could be read.
-    pub text: Option<Arc<str>>,
-    /// Checked and reported (false: loaded only for a summary's totals).
-    pub reported: bool,
-    /// A declaration was found in it (else it was skipped as other YAML).
-    pub declaration: bool,
-}
-
 /// The outcome of a run.
 #[derive(Debug, Default)]
 pub struct Outcome {
+    /// Every file of the run, by [`FileId`].
     pub files: Vec<FileEntry>,
     /// Sorted by file, then position.
     pub findings: Vec<Finding>,
@@ -66,6 +56,7 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// Counts for the summary line.
     pub fn tally(&self) -> Tally {
         let mut t = Tally {
             files: self
@@ -81,6 +72,7 @@ impl Outcome {
         t
     }
 
+    /// The file of an id.
     pub fn file(&self, id: FileId) -> Option<&FileEntry> {
         self.files.get(id as usize)
     }
@@ -151,7 +143,7 @@ fn waivers_of(doc: &Doc) -> Vec<Waiver> {
 #[derive(Default)]
 struct Loaded {
     text: Option<Arc<str>>,
-    /// Kept only for summaries (or with `keep_docs`); others are re-read when related.
+    /// The loaded document, kept to relate it to others (no file is read twice).
     doc: Option<Doc>,
     ident: Option<Ident>,
     waivers: Vec<Waiver>,
@@ -163,37 +155,26 @@ struct Loaded {
     declaration: bool,
 }
 
-fn display_name(p: &Path) -> Arc<str> {
-    let s = p.to_string_lossy();
-    s.strip_prefix("./").unwrap_or(&s).into()
-}
-
-/// Run a check over `paths` with the compiled `rules`.
-pub fn run(paths: &[PathBuf], rules: &RuleSet, opts: &Options) -> Outcome {
-    let (candidates, problems) = discover::discover(paths, opts.exclude.as_ref());
-    run_candidates(candidates, problems, rules, opts)
-}
-
-pub fn run_candidates(
-    candidates: Vec<Candidate>,
-    problems: Vec<PathProblem>,
-    rules: &RuleSet,
-    opts: &Options,
-) -> Outcome {
+/// Check every file of `ws` with the compiled `rules`.
+pub fn check(ws: &Workspace, rules: &RuleSet, opts: &Options) -> Outcome {
     let lang = opts.lang();
-    // Phase 1, in parallel: each file on its own. Documents are dropped as
-    // soon as they are checked, so memory does not grow with the run.
-    let mut loaded: Vec<Loaded> = candidates
+    // Phase 1, in parallel: each file on its own. Texts are let go as soon
+    // as a file is checked unless a finding needs them; documents are kept
+    // to relate them to others.
+    let given = ws.files();
+    let budget = Budget::new(DOC_BUDGET);
+    let mut loaded: Vec<Loaded> = given
         .par_iter()
         .enumerate()
-        .map(|(i, c)| load_and_check(&c.path, i as FileId, c.explicit, rules, opts))
+        .map(|(i, f)| load_and_check(ws, f, i as FileId, rules, opts, &budget))
         .collect();
-    let mut files: Vec<FileEntry> = candidates
+    let mut files: Vec<FileEntry> = given
         .iter()
         .zip(&mut loaded)
-        .map(|(c, l)| FileEntry {
-            path: c.path.clone(),
-            name: display_name(&c.path),
+        .map(|(f, l)| FileEntry {
+            path: f.path.clone(),
+            place: f.place.clone(),
+            name: f.name.clone(),
             text: l.text.take(),
             reported: true,
             declaration: l.declaration,
@@ -206,24 +187,24 @@ pub fn run_candidates(
         .zip(&files)
         .filter(|(l, _)| l.ident.as_ref().is_some_and(|d| d.kind == Kind::Summary))
         .map(|(_, f)| {
-            f.path
+            f.place
                 .parent()
-                .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+                .map_or_else(PathBuf::new, Path::to_path_buf)
         })
         .collect();
-    if !summary_dirs.is_empty() {
+    if let Some(reader) = ws.reader().filter(|_| !summary_dirs.is_empty()) {
         let mut known: std::collections::HashSet<PathBuf> =
-            files.iter().map(|f| canonical(&f.path)).collect();
-        let mut extra: Vec<PathBuf> = Vec::new();
+            files.iter().map(|f| normal(&f.place)).collect();
+        let mut extra: Vec<File> = Vec::new();
         let mut dirs_done = std::collections::HashSet::new();
         for dir in &summary_dirs {
             // Several summaries in one folder walk it once.
-            if !dirs_done.insert(canonical(dir)) {
+            if !dirs_done.insert(normal(dir)) {
                 continue;
             }
-            for p in discover::yaml_under(dir, opts.exclude.as_ref()) {
-                if known.insert(canonical(&p)) {
-                    extra.push(p);
+            for f in reader.yaml_under(dir) {
+                if known.insert(normal(&f.place)) {
+                    extra.push(f);
                 }
             }
         }
@@ -231,13 +212,14 @@ pub fn run_candidates(
         let more: Vec<Loaded> = extra
             .par_iter()
             .enumerate()
-            .map(|(i, p)| load_only(p, (base + i) as FileId, opts))
+            .map(|(i, f)| load_only(ws, f, (base + i) as FileId, opts, &budget))
             .collect();
-        for (p, mut l) in extra.into_iter().zip(more) {
+        for (f, l) in extra.into_iter().zip(more) {
             files.push(FileEntry {
-                name: display_name(&p),
-                path: p,
-                text: l.text.take(),
+                name: f.name,
+                path: f.path,
+                place: f.place,
+                text: None,
                 reported: false,
                 declaration: l.declaration,
             });
@@ -247,7 +229,7 @@ pub fn run_candidates(
 
     // Phase 2: cross-document rules for the documents that have relations.
     if rules.rules.iter().any(|r| r.cross) {
-        cross_phase(&mut loaded, &mut files, rules, opts);
+        cross_phase(ws, &mut loaded, &files, rules, opts);
     }
 
     // Waivers, per file, over every finding of that file.
@@ -262,10 +244,8 @@ pub fn run_candidates(
         all.append(&mut fs);
     }
     all.sort_by(|a, b| (a.file, a.span.start, &a.code).cmp(&(b.file, b.span.start, &b.code)));
-    if let Some(b) = &opts.baseline {
-        b.apply(&mut all, &files);
-    }
-    // Texts are kept only where a finding needs them (or for the review pack).
+    // Texts are kept only where a finding or label needs them (or for the
+    // review pack); a label into a file whose text was let go reads it again.
     let mut needed = vec![opts.keep_docs; files.len()];
     for f in &all {
         needed[f.file as usize] = true;
@@ -273,10 +253,27 @@ pub fn run_candidates(
             needed[l.file as usize] = true;
         }
     }
+    let missing: Vec<usize> = (0..files.len())
+        .filter(|&i| needed[i] && files[i].text.is_none())
+        .collect();
+    let texts: Vec<(usize, Option<Arc<str>>)> = missing
+        .par_iter()
+        .map(|&i| {
+            let f = workspace_file(ws, &files, i);
+            (i, text_of(ws, &f, i as FileId, opts).ok().map(Into::into))
+        })
+        .collect();
+    for (i, t) in texts {
+        files[i].text = t;
+    }
     for (f, keep) in files.iter_mut().zip(needed) {
         if !keep {
             f.text = None;
         }
+    }
+    // The baseline matches findings by the text at their spans.
+    if let Some(b) = &opts.baseline {
+        b.apply(&mut all, &files);
     }
     let docs = if opts.keep_docs {
         loaded.into_iter().map(|l| l.doc).collect()
@@ -286,15 +283,21 @@ pub fn run_candidates(
     Outcome {
         files,
         findings: all,
-        problems,
+        problems: ws.problems().to_vec(),
         docs,
     }
 }
 
 /// Relate documents and evaluate the cross-document rules of every document
 /// that has a relation (a summary always; a self-evaluation with its target),
-/// re-reading from their texts the documents phase 1 did not keep.
-fn cross_phase(loaded: &mut [Loaded], files: &mut [FileEntry], rules: &RuleSet, opts: &Options) {
+/// with the documents phase 1 kept.
+fn cross_phase(
+    ws: &Workspace,
+    loaded: &mut [Loaded],
+    files: &[FileEntry],
+    rules: &RuleSet,
+    opts: &Options,
+) {
     let idents: Vec<Option<&Ident>> = loaded.iter().map(|l| l.ident.as_ref()).collect();
     let relations = relate(&idents, files);
     let mut subjects: Vec<usize> = relations.projects.keys().copied().collect();
@@ -304,58 +307,45 @@ fn cross_phase(loaded: &mut [Loaded], files: &mut [FileEntry], rules: &RuleSet, 
     if subjects.is_empty() {
         return;
     }
+    // Documents phase 1 let go (over the budget) are loaded again.
     let mut needed: Vec<usize> = subjects.clone();
-    for ps in relations.projects.values() {
-        needed.extend(ps);
-    }
+    needed.extend(relations.projects.values().flatten());
     needed.extend(relations.declared.values());
     needed.sort_unstable();
     needed.dedup();
-    // The documents to evaluate with, kept or re-read (in parallel); a text
-    // phase 1 let go is read from disk again (its labels may need it too).
-    let reread: Vec<(usize, Option<Arc<str>>, Option<Doc>)> = needed
+    needed.retain(|&i| loaded[i].doc.is_none());
+    let again: HashMap<usize, Doc> = needed
         .par_iter()
-        .filter(|&&i| loaded[i].doc.is_none())
-        .map(|&i| {
-            let text: Option<Arc<str>> = files[i]
-                .text
-                .clone()
-                .or_else(|| read(&files[i].path, i as FileId, opts).ok().map(Into::into));
-            let doc = text
-                .as_deref()
-                .and_then(|t| load::load_text(t, i as FileId, &opts.load, true).doc);
-            (i, text, doc)
+        .filter_map(|&i| {
+            let f = workspace_file(ws, files, i);
+            let text = text_of(ws, &f, i as FileId, opts).ok()?;
+            Some((
+                i,
+                load::load_text(&text, i as FileId, &opts.load, true).doc?,
+            ))
         })
         .collect();
-    for (i, text, _) in &reread {
-        if files[*i].text.is_none() {
-            files[*i].text.clone_from(text);
-        }
-    }
-    let mut docs: HashMap<usize, &Doc> = needed
+    let docs: Vec<Option<&Doc>> = loaded
         .iter()
-        .filter_map(|&i| loaded[i].doc.as_ref().map(|d| (i, d)))
+        .enumerate()
+        .map(|(i, l)| l.doc.as_ref().or_else(|| again.get(&i)))
         .collect();
-    for (i, _, d) in &reread {
-        if let Some(d) = d {
-            docs.insert(*i, d);
-        }
-    }
+    let docs = |i: usize| docs.get(i).copied().flatten();
     let lang = opts.lang();
     let results: Vec<(usize, Vec<Finding>)> = subjects
         .par_iter()
         .filter_map(|&i| {
-            let doc = *docs.get(&i)?;
+            let doc = docs(i)?;
             let projects: Vec<(&Doc, FileId)> =
                 relations.projects.get(&i).map_or_else(Vec::new, |ps| {
                     ps.iter()
-                        .filter_map(|&j| docs.get(&j).map(|d| (*d, j as FileId)))
+                        .filter_map(|&j| docs(j).map(|d| (d, j as FileId)))
                         .collect()
                 });
             let declared = relations
                 .declared
                 .get(&i)
-                .and_then(|&j| docs.get(&j).map(|d| (*d, j as FileId)));
+                .and_then(|&j| docs(j).map(|d| (d, j as FileId)));
             let cx = Context {
                 doc,
                 file: i as FileId,
@@ -371,25 +361,32 @@ fn cross_phase(loaded: &mut [Loaded], files: &mut [FileEntry], rules: &RuleSet, 
     }
 }
 
-fn canonical(p: &Path) -> PathBuf {
-    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+/// The workspace file behind file `i` of the run (one a summary brought in
+/// is read through the reader).
+fn workspace_file(ws: &Workspace, files: &[FileEntry], i: usize) -> File {
+    ws.files().get(i).cloned().unwrap_or_else(|| File {
+        name: files[i].name.clone(),
+        path: files[i].path.clone(),
+        place: files[i].place.clone(),
+        content: Content::Unread,
+        explicit: false,
+    })
 }
 
-/// Why a file's bytes could not be had, and a prefix of them when some were
-/// (to tell, in a scanned folder, whether it meant to be a declaration).
+/// Why a file's text could not be had, and a prefix of its bytes when some
+/// were read (to tell, in a scanned folder, whether it meant to be a declaration).
 struct Unread {
     finding: Box<Finding>,
     head: Option<Vec<u8>>,
 }
 
-/// How much of an unusable file is read to look for `kind:`.
-const SNIFF_BYTES: u64 = 64 * 1024;
+/// How much of an unusable file is kept to look for `kind:`.
+const SNIFF_BYTES: usize = 64 * 1024;
 
-/// Read and decode a file, or the finding that says why not. Only regular
-/// files are opened (a FIFO or a device would block or never end), and never
-/// more than the size limit is read, whatever the metadata said.
-fn read(path: &Path, file: FileId, opts: &Options) -> Result<String, Unread> {
-    use std::io::Read;
+/// The decoded text of a workspace file, or the finding that says why not:
+/// given text as is, bytes decoded, anything else through the reader, never
+/// beyond the size limit.
+fn text_of(ws: &Workspace, f: &File, file: FileId, opts: &Options) -> Result<String, Unread> {
     let lang = opts.lang();
     let limit = opts.load.max_file_size;
     let fail = |zh: String, en: String, head: Option<Vec<u8>>| Unread {
@@ -402,53 +399,36 @@ fn read(path: &Path, file: FileId, opts: &Options) -> Result<String, Unread> {
         )),
         head,
     };
-    let io_fail = |e: std::io::Error| {
-        fail(
-            format!("无法读取文件：{}", discover::io_zh(&e)),
-            format!("cannot read the file: {e}"),
-            None,
-        )
-    };
-    let meta = std::fs::metadata(path).map_err(io_fail)?;
-    if !meta.is_file() {
-        let what = if meta.is_dir() {
-            ("是文件夹", "it is a folder")
-        } else {
-            ("是管道、设备或套接字", "it is a pipe, device or socket")
-        };
-        return Err(fail(
-            format!("不是普通文件（{}），未读取", what.0),
-            format!("not a regular file ({}); not read", what.1),
-            None,
-        ));
-    }
-    let sniff = |path: &Path| -> Option<Vec<u8>> {
-        let mut head = Vec::new();
-        let f = std::fs::File::open(path).ok()?;
-        f.take(SNIFF_BYTES).read_to_end(&mut head).ok()?;
-        Some(head)
-    };
-    let too_big = |size: u64| {
+    let too_big = |size: usize, head: &[u8]| {
         fail(
             format!("文件有 {size} 字节，超过上限 {limit} 字节，未检查"),
             format!("the file has {size} bytes, over the limit of {limit}; not checked"),
-            sniff(path),
+            Some(head[..head.len().min(SNIFF_BYTES)].to_vec()),
         )
     };
-    if meta.len() > limit {
-        return Err(too_big(meta.len()));
-    }
-    let f = std::fs::File::open(path).map_err(io_fail)?;
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    // One byte past the limit tells a file that grew since `metadata`.
-    f.take(limit.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(io_fail)?;
+    let mut bytes: Vec<u8> = match &f.content {
+        Content::Text(t) if t.len() as u64 > limit => return Err(too_big(t.len(), t.as_bytes())),
+        Content::Text(t) => return Ok(t.to_string()),
+        Content::Bytes(b) if b.len() as u64 > limit => return Err(too_big(b.len(), b)),
+        Content::Bytes(b) => b.to_vec(),
+        Content::Unread => match ws.reader() {
+            Some(r) => r
+                .read(&f.path, limit)
+                .map_err(|e| fail(e.zh, e.en, e.head))?,
+            None => {
+                return Err(fail(
+                    "工作区中没有这个文件的内容".to_owned(),
+                    "the workspace holds no content for this file".to_owned(),
+                    None,
+                ));
+            }
+        },
+    };
     if bytes.len() as u64 > limit {
-        return Err(too_big(bytes.len() as u64));
+        return Err(too_big(bytes.len(), &bytes));
     }
     load::decode(&bytes, file, lang).map_err(|finding| {
-        bytes.truncate(SNIFF_BYTES as usize);
+        bytes.truncate(SNIFF_BYTES);
         Unread {
             finding,
             head: Some(bytes),
@@ -457,13 +437,15 @@ fn read(path: &Path, file: FileId, opts: &Options) -> Result<String, Unread> {
 }
 
 fn load_and_check(
-    path: &Path,
+    ws: &Workspace,
+    f: &File,
     file: FileId,
-    explicit: bool,
     rules: &RuleSet,
     opts: &Options,
+    budget: &Budget,
 ) -> Loaded {
-    let text = match read(path, file, opts) {
+    let explicit = f.explicit;
+    let text = match text_of(ws, f, file, opts) {
         Ok(t) => t,
         Err(Unread { finding, head }) => {
             // Folder discovery skips what is clearly not a declaration; what
@@ -506,34 +488,78 @@ fn load_and_check(
         }
         out.ident = Some(Ident::of(&doc));
         out.waivers = waivers_of(&doc);
-        if doc.kind == Kind::Summary || opts.keep_docs {
+        if doc.kind == Kind::Summary || opts.keep_docs || budget.take(text.len()) {
             out.doc = Some(doc);
         }
     }
-    // The text is kept for the findings' snippets, and for summaries and the
-    // review pack; any other file is read again if a relation needs it.
+    // The text is kept for the findings' snippets (and the review pack); a
+    // label into a file without findings reads it again at the end.
     if !out.findings.is_empty()
         || !out.cross.is_empty()
         || !out.waivers.is_empty()
-        || out.doc.is_some()
+        || opts.keep_docs
+        || matches!(f.content, Content::Text(_))
     {
         out.text = Some(text.into());
     }
     out
 }
 
-fn load_only(path: &Path, file: FileId, opts: &Options) -> Loaded {
-    let Ok(text) = read(path, file, opts) else {
+/// A file a summary covers beyond those given: loaded, not checked.
+fn load_only(ws: &Workspace, f: &File, file: FileId, opts: &Options, budget: &Budget) -> Loaded {
+    let Ok(text) = text_of(ws, f, file, opts) else {
         return Loaded::default();
     };
     let l = load::load_text(&text, file, &opts.load, false);
+    let keep = opts.keep_docs || budget.take(text.len());
     Loaded {
         declaration: l.doc.is_some(),
-        text: Some(text.into()),
         ident: l.doc.as_ref().map(Ident::of),
-        doc: l.doc.filter(|_| opts.keep_docs),
+        doc: l.doc.filter(|_| keep),
         ..Loaded::default()
     }
+}
+
+/// Source text whose loaded documents phase 1 keeps for relations, in bytes
+/// (a loaded document takes about five times its text): about 300 typical
+/// declarations. An editor, the page and pre-commit relate documents without
+/// loading any twice; beyond it, a document let go is loaded again from the
+/// workspace only when a relation needs it, so peak memory stays that of the
+/// files in flight however large the run (10,000 files: ~40 MB).
+const DOC_BUDGET: usize = 1 << 20;
+
+/// What is left of [`DOC_BUDGET`], shared by the threads of phase 1.
+struct Budget(std::sync::atomic::AtomicUsize);
+
+impl Budget {
+    fn new(bytes: usize) -> Budget {
+        Budget(std::sync::atomic::AtomicUsize::new(bytes))
+    }
+    /// Take `n` bytes if that many are left.
+    fn take(&self, n: usize) -> bool {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.0
+            .fetch_update(Relaxed, Relaxed, |left| left.checked_sub(n))
+            .is_ok()
+    }
+}
+
+/// A path with `.` components dropped and `..` folded lexically: the
+/// workspace's paths are compared as given (the disk reader gives absolute
+/// ones), never looked up here.
+fn normal(p: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if out.file_name().is_some() => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Which documents a summary covers and which target a self-evaluation answers.
@@ -548,7 +574,7 @@ fn relate(docs: &[Option<&Ident>], files: &[FileEntry]) -> Relations {
     // Paths resolved once per file, not once per (summary, file) pair.
     let has_summary = docs.iter().flatten().any(|d| d.kind == Kind::Summary);
     let canon: Vec<PathBuf> = if has_summary {
-        files.iter().map(|f| canonical(&f.path)).collect()
+        files.iter().map(|f| normal(&f.place)).collect()
     } else {
         Vec::new()
     };
@@ -612,7 +638,7 @@ fn relate(docs: &[Option<&Ident>], files: &[FileEntry]) -> Relations {
         if s.kind != Kind::Summary {
             continue;
         }
-        let dir = canonical(files[i].path.parent().unwrap_or(Path::new(".")));
+        let dir = normal(files[i].place.parent().unwrap_or(Path::new("")));
         let mut chosen: Vec<usize> = Vec::new();
         let mut keys: HashMap<String, usize> = HashMap::new();
         let candidates = by_owner

@@ -5,13 +5,16 @@
 
 use crate::baseline::Baseline;
 use crate::check::{self, Options, Outcome};
-use crate::config::{self, Config, ConfigError};
+use crate::config::{self, Config};
 use crate::diag::Lang;
 use crate::discover::{self, Exclude};
-use crate::load::{LOADER_CODES, LoadOptions};
+use crate::disk;
+use crate::error::{Error, ErrorKind};
+use crate::fsio;
+use crate::load::LoadOptions;
 use crate::output::{self, Format, human};
-use crate::rules::compile::{RuleSource, Settings};
-use crate::rules::{DEFAULT_RULES, RuleError, RuleSet};
+use crate::rules::compile::RuleSource;
+use crate::setup::Flags;
 use clap::{Args, Parser, Subcommand};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -155,19 +158,22 @@ fn err_handler() -> miette::GraphicalReportHandler {
     )
 }
 
-/// Everything shared by the subcommands: config, language, compiled rules.
-pub struct Setup {
-    pub lang: Lang,
-    pub config: Config,
-    pub rules: RuleSet,
+pub use crate::setup::{Setup, default_sources};
+
+/// Print errors that stop the run, grouped as the files they point into.
+fn print_errors(errors: &[Error], lang: Lang) {
+    let _ = human::setup_errors(errors, &mut std::io::stderr(), lang, &err_handler());
 }
 
-/// Read the config and the rule files and compile; on failure the
-/// diagnostics are printed to stderr and `Err(2)` returned.
+/// Read the config and the rule files and compile; on failure the errors
+/// are printed to stderr and `Err(2)` returned.
 pub fn setup(a: &RuleArgs) -> Result<Setup, i32> {
-    let flag_lang = a.lang.as_deref().and_then(Lang::parse);
-    let lang0 = flag_lang.unwrap_or_default();
-    let mut stderr = std::io::stderr();
+    let flags = Flags {
+        lang: a.lang.as_deref().and_then(Lang::parse),
+        profile: a.profile.as_deref().and_then(crate::model::Profile::parse),
+        no_default_rules: a.no_default_rules,
+    };
+    let lang0 = flags.lang.unwrap_or_default();
     let config_path = if a.no_config {
         None
     } else {
@@ -176,150 +182,53 @@ pub fn setup(a: &RuleArgs) -> Result<Setup, i32> {
             None => config::find(Path::new(".")),
         }
     };
-    let config = match &config_path {
-        None => Config::default(),
+    let (config, config_file) = match &config_path {
+        None => (Config::default(), None),
         Some(p) => {
-            let text = match std::fs::read_to_string(p) {
-                Ok(t) => t,
-                Err(e) => {
-                    let _ = writeln!(stderr, "error: {}: {e}", p.display());
-                    return Err(2);
-                }
-            };
-            match config::parse(&text, Some(p), lang0) {
-                Ok(c) => c,
+            let text: Arc<str> =
+                match fsio::read_capped(p, config::MAX_CONFIG_SIZE, "配置文件", "config") {
+                    Ok(t) => t.into(),
+                    Err(e) => {
+                        print_errors(
+                            &[Error::new(ErrorKind::Read, "config", e.pick(lang0))],
+                            lang0,
+                        );
+                        return Err(2);
+                    }
+                };
+            let name: Arc<str> = p.to_string_lossy().into();
+            match crate::setup::parse_config(name.clone(), text.clone(), Some(p), lang0) {
+                Ok(c) => (c, Some((name, text))),
                 Err(errs) => {
-                    print_config_errors(p, &text, &errs, lang0);
+                    print_errors(&errs, lang0);
                     return Err(2);
                 }
             }
         }
     };
-    let lang = flag_lang.or(config.lang).unwrap_or_default();
-    let profile = match a.profile.as_deref() {
-        Some(p) => crate::model::Profile::parse(p).unwrap_or_default(),
-        None => config.profile.unwrap_or_default(),
-    };
+    let lang = crate::setup::lang(&flags, &config);
     let mut sources = Vec::new();
-    if !a.no_default_rules {
-        sources.extend(default_sources());
-    }
+    let mut rule_files = Vec::new();
     let mut paths: Vec<PathBuf> = config.rules.clone();
     paths.extend(a.rules.iter().cloned());
     for p in &paths {
         match read_rule_sources(p) {
-            Ok(s) => sources.extend(s),
+            Ok(s) => {
+                rule_files.extend(s.iter().map(|r| PathBuf::from(&*r.name)));
+                sources.extend(s);
+            }
             Err(msg) => {
-                let _ = writeln!(stderr, "error: {msg}");
+                print_errors(&[Error::new(ErrorKind::Read, "rule-file", msg)], lang);
                 return Err(2);
             }
         }
     }
-    let settings = Settings {
-        profile,
-        lang,
-        params: config
-            .params
-            .iter()
-            .map(|(n, v, _)| (n.clone(), v.clone()))
-            .collect(),
-        severity: config
-            .severity
-            .iter()
-            .map(|(k, (s, _))| (k.clone(), *s))
-            .collect(),
-    };
-    let rules = match RuleSet::build(sources, &settings) {
-        Ok(r) => r,
-        Err((sources, errors)) => {
-            let errs: Vec<(human::Source, RuleError)> = errors
-                .into_iter()
-                .map(|(i, e)| {
-                    let s = &sources[i];
-                    (
-                        human::Source {
-                            name: s.name.clone(),
-                            text: s.text.clone(),
-                        },
-                        e,
-                    )
-                })
-                .collect();
-            let _ = human::rule_errors(&errs, &mut stderr, lang, &err_handler());
-            return Err(2);
-        }
-    };
-    // Config names must name real params and rules.
-    if let Some(p) = &config_path {
-        let mut errs = Vec::new();
-        for (name, _, span) in &config.params {
-            if rules.param(name).is_none() {
-                let guess =
-                    crate::load::did_you_mean(name, rules.params.iter().map(|p| p.name.as_str()));
-                errs.push(ConfigError {
-                    span: *span,
-                    message: match lang {
-                        Lang::Zh => format!("没有名为“{name}”的参数"),
-                        Lang::En => format!("no param is named `{name}`"),
-                    },
-                    help: guess.map(|g| config::guess_help(g, lang)),
-                });
-            }
-        }
-        for (code, (_, span)) in &config.severity {
-            let known = rules.rule(code).is_some()
-                || rules.off.iter().any(|c| &**c == code)
-                || crate::load::loader_code(code).is_some();
-            if !known {
-                let guess = crate::load::did_you_mean(code, rules.rules.iter().map(|r| &*r.code));
-                errs.push(ConfigError {
-                    span: *span,
-                    message: match lang {
-                        Lang::Zh => format!("没有编号为 {code} 的规则"),
-                        Lang::En => format!("no rule has the code {code}"),
-                    },
-                    help: guess.map(|g| config::guess_help(g, lang)),
-                });
-            }
-        }
-        if !errs.is_empty() {
-            let text = std::fs::read_to_string(p).unwrap_or_default();
-            print_config_errors(p, &text, &errs, lang);
-            return Err(2);
-        }
-    }
-    Ok(Setup {
-        lang,
-        config,
-        rules,
-    })
-}
-
-fn print_config_errors(path: &Path, text: &str, errs: &[ConfigError], lang: Lang) {
-    let src = human::Source {
-        name: path.to_string_lossy().into(),
-        text: text.into(),
-    };
-    let list: Vec<(human::Source, RuleError)> = errs
-        .iter()
-        .map(|e| {
-            let mut r = RuleError::new("config", e.span, e.message.clone());
-            r.help = e.help.clone();
-            (src.clone(), r)
-        })
-        .collect();
-    let _ = human::config_errors(&list, &mut std::io::stderr(), lang, &err_handler());
-}
-
-/// The built-in rule files.
-pub fn default_sources() -> Vec<RuleSource> {
-    DEFAULT_RULES
-        .iter()
-        .map(|(name, text)| RuleSource {
-            name: Arc::from(format!("<builtin>/{name}")),
-            text: Arc::from(*text),
-        })
-        .collect()
+    let mut s = crate::setup::build(config, config_file, sources, &flags).map_err(|errs| {
+        print_errors(&errs, lang);
+        2
+    })?;
+    s.rule_files = rule_files;
+    Ok(s)
 }
 
 /// Largest rule file read (rule files are small; a larger one is not a rule file).
@@ -356,14 +265,12 @@ pub fn read_rule_sources(p: &Path) -> Result<Vec<RuleSource>, String> {
                     meta.len()
                 ));
             }
-            let bytes = std::fs::read(&f).map_err(|e| format!("{}: {e}", f.display()))?;
-            let text = String::from_utf8(bytes).map_err(|e| {
-                format!(
-                    "{}: not UTF-8 (byte {})",
-                    f.display(),
-                    e.utf8_error().valid_up_to()
-                )
-            })?;
+            // Opened without blocking and checked on the descriptor: a file
+            // that blocks on read (`/proc/kmsg`) is refused, not waited for.
+            let text = fsio::read_capped(&f, MAX_RULE_FILE_SIZE, "规则文件", "rule file")
+                .map_err(|e| e.en)?;
+            config::not_rule_text(&text)
+                .map_or(Ok(()), |why| Err(format!("{}: {why}", f.display())))?;
             Ok(RuleSource {
                 name: f.to_string_lossy().into(),
                 text: text.into(),
@@ -372,25 +279,25 @@ pub fn read_rule_sources(p: &Path) -> Result<Vec<RuleSource>, String> {
         .collect()
 }
 
-fn check_options(s: &Setup) -> Result<Options, String> {
-    let mut opts = Options::new(s.config.limits.apply(LoadOptions {
+fn check_options(s: &Setup) -> Result<(Options, Option<Exclude>), String> {
+    let opts = Options::new(s.config.limits.apply(LoadOptions {
         profile: s.rules.profile,
         lang: s.lang,
         ..LoadOptions::default()
     }));
+    let mut exclude = None;
     if !s.config.exclude.is_empty() {
         let base = s.config.path.as_deref().and_then(Path::parent);
-        let ex = Exclude::new(&s.config.exclude, base).map_err(|e| e.to_string())?;
-        opts.exclude = Some(ex);
+        exclude = Some(Exclude::new(&s.config.exclude, base).map_err(|e| e.to_string())?);
     }
-    Ok(opts)
+    Ok((opts, exclude))
 }
 
-/// Config, rules and check options, or the exit status when they are bad.
-fn prepare(rules: &RuleArgs) -> Result<(Setup, Options), i32> {
+/// Config, rules, check options and `exclude`, or the exit status when they are bad.
+fn prepare(rules: &RuleArgs) -> Result<(Setup, Options, Option<Exclude>), i32> {
     let s = setup(rules)?;
     match check_options(&s) {
-        Ok(o) => Ok((s, o)),
+        Ok((o, ex)) => Ok((s, o, ex)),
         Err(e) => {
             eprintln!("error: {e}");
             Err(2)
@@ -399,18 +306,18 @@ fn prepare(rules: &RuleArgs) -> Result<(Setup, Options), i32> {
 }
 
 fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
-    let (s, mut opts) = match prepare(&a.rules) {
+    let (s, mut opts, exclude) = match prepare(&a.rules) {
         Ok(x) => x,
         Err(code) => return code,
     };
     if let Some(b) = &a.baseline {
-        match std::fs::read_to_string(b)
-            .map_err(|e| e.to_string())
-            .and_then(|t| Baseline::parse(&t))
+        match fsio::read_capped(b, crate::baseline::MAX_SIZE, "基线文件", "baseline")
+            .map_err(|e| e.pick(s.lang).to_owned())
+            .and_then(|t| Baseline::parse(&t).map_err(|e| format!("{}: {e}", b.display())))
         {
             Ok(bl) => opts.baseline = Some(bl),
             Err(e) => {
-                eprintln!("error: {}: {e}", b.display());
+                eprintln!("error: {e}");
                 return 2;
             }
         }
@@ -420,9 +327,9 @@ fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
     } else {
         a.paths.clone()
     };
-    let (mut candidates, problems) = discover::discover(&paths, opts.exclude.as_ref());
+    let (mut candidates, problems) = discover::discover(&paths, exclude.as_ref());
     if a.force_exclude
-        && let Some(ex) = &opts.exclude
+        && let Some(ex) = &exclude
     {
         candidates.retain(|c| !(c.explicit && ex.matches(&c.path, Path::new("."))));
     }
@@ -431,16 +338,17 @@ fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
             c.explicit = false;
         }
     }
-    let outcome = check::run_candidates(candidates, problems, &s.rules, &opts);
+    let ws = disk::workspace_of(candidates, problems, exclude.as_ref());
+    let outcome = check::check(&ws, &s.rules, &opts);
     for p in &outcome.problems {
         eprintln!("error: {}", s.lang.pick(&p.zh, &p.en));
     }
     let written = match a.format {
         Format::Human => human::write(&outcome, out, s.lang, &human::handler(color(), None)),
-        Format::Json => output::json::write(&outcome, out),
+        Format::Json => output::json::write(&outcome, out, s.lang),
         Format::Sarif => output::sarif::write(&outcome, &s.rules, out, s.lang),
-        Format::Github => output::github::write(&outcome, out),
-        Format::Junit => output::junit::write(&outcome, out),
+        Format::Github => output::github::write(&outcome, out, s.lang),
+        Format::Junit => output::junit::write(&outcome, out, s.lang),
     };
     if let Err(e) = written
         && e.kind() != std::io::ErrorKind::BrokenPipe
@@ -448,12 +356,11 @@ fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
         eprintln!("error: {e}");
         return 2;
     }
-    if let Some(p) = &a.write_baseline {
-        let b = Baseline::record(&outcome.findings, &outcome.files);
-        if let Err(e) = std::fs::write(p, b.to_json()) {
-            eprintln!("error: {}: {e}", p.display());
-            return 2;
-        }
+    if let Some(p) = &a.write_baseline
+        && let Err(e) = write_baseline(p, a, &s, &opts, &outcome)
+    {
+        eprintln!("error: {e}");
+        return 2;
     }
     exit_status(&outcome, a.deny_warnings)
 }
@@ -491,13 +398,7 @@ fn cmd_explain(code: &str, a: &RuleArgs, out: &mut dyn Write) -> i32 {
             0
         }
         None => {
-            let all = s
-                .rules
-                .rules
-                .iter()
-                .map(|r| &*r.code)
-                .chain(LOADER_CODES.iter().map(|c| c.code));
-            let guess = crate::load::did_you_mean(code, all);
+            let guess = s.rules.guess_code(code);
             eprintln!(
                 "error: {}{}",
                 match s.lang {
@@ -517,7 +418,7 @@ fn cmd_explain(code: &str, a: &RuleArgs, out: &mut dyn Write) -> i32 {
 }
 
 fn cmd_report(a: &ReportArgs, out: &mut dyn Write) -> i32 {
-    let (s, mut opts) = match prepare(&a.rules) {
+    let (s, mut opts, exclude) = match prepare(&a.rules) {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -527,14 +428,26 @@ fn cmd_report(a: &ReportArgs, out: &mut dyn Write) -> i32 {
     } else {
         a.paths.clone()
     };
-    let outcome = check::run(&paths, &s.rules, &opts);
+    let ws = disk::workspace(&paths, exclude.as_ref());
+    let outcome = check::check(&ws, &s.rules, &opts);
     for p in &outcome.problems {
         eprintln!("error: {}", s.lang.pick(&p.zh, &p.en));
     }
-    let doc = crate::report::render(&outcome, &s.rules, a.format, s.lang);
+    let doc = match crate::report::render(&outcome, &s.rules, a.format, s.lang) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
     let written = match &a.output {
-        Some(p) => std::fs::write(p, doc.as_bytes()),
-        None => out.write_all(doc.as_bytes()),
+        Some(p) => fsio::refuse_inputs(
+            p,
+            inputs_of(&s, None, &outcome).iter().map(PathBuf::as_path),
+        )
+        .and_then(|()| fsio::write_atomic(p, &doc))
+        .map_err(|e| e.pick(s.lang).to_owned()),
+        None => out.write_all(&doc).map_err(|e| e.to_string()),
     };
     if let Err(e) = written {
         eprintln!("error: {e}");
@@ -740,4 +653,66 @@ fn cmd_export(a: &ExportArgs) -> i32 {
             2
         }
     }
+}
+
+/// Every file a run read: the checked files, the config, the rule files and
+/// and `baseline` (the `--baseline`, unless it is the file being rewritten).
+fn inputs_of(s: &Setup, baseline: Option<&Path>, outcome: &Outcome) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = outcome.files.iter().map(|f| f.path.clone()).collect();
+    v.extend(s.config.path.clone());
+    v.extend(s.rule_files.iter().cloned());
+    v.extend(baseline.map(Path::to_path_buf));
+    v
+}
+
+/// `--write-baseline`: only after a run without path problems; entries of
+/// files this run did not check (outside its paths, or unreadable now) are
+/// kept from `--baseline`; written atomically, never over an input.
+fn write_baseline(
+    p: &Path,
+    a: &CheckArgs,
+    s: &Setup,
+    opts: &Options,
+    outcome: &Outcome,
+) -> Result<(), String> {
+    if !outcome.problems.is_empty() {
+        return Err(s
+            .lang
+            .pick(
+                &format!(
+                    "{}：本次运行有无法使用的路径，未写入基线（原有基线未改动）",
+                    p.display()
+                ),
+                &format!(
+                    "{}: not written, the run had paths it could not use (the previous baseline is unchanged)",
+                    p.display()
+                ),
+            )
+            .to_owned());
+    }
+    // `--write-baseline b --baseline b` rewrites its own input: allowed.
+    let same_as_input = a
+        .baseline
+        .as_deref()
+        .is_some_and(|b| fsio::file_id(b).is_some() && fsio::file_id(b) == fsio::file_id(p));
+    let keep_input = if same_as_input {
+        None
+    } else {
+        a.baseline.as_deref()
+    };
+    let ins = inputs_of(s, keep_input, outcome);
+    fsio::refuse_inputs(p, ins.iter().map(PathBuf::as_path))
+        .map_err(|e| e.pick(s.lang).to_owned())?;
+    let paths = if a.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        a.paths.clone()
+    };
+    let b = Baseline::record_run(
+        &outcome.findings,
+        &outcome.files,
+        opts.baseline.as_ref(),
+        &paths,
+    );
+    fsio::write_atomic(p, b.to_json().as_bytes()).map_err(|e| e.pick(s.lang).to_owned())
 }

@@ -128,6 +128,18 @@ pub struct Finding {
     /// for baselines: stable when other lines move.
     pub path: String,
     pub suppressed: Option<Suppression>,
+    /// The edit a rule's `fix` proposes (SPEC §3.1).
+    pub fix: Option<Fix>,
+}
+
+/// An edit that fixes a finding: replace the bytes at `span` (one scalar of
+/// the finding's file) with `replacement`. `safe` fixes redo a computation;
+/// unsafe ones change a judgement (`--unsafe-fixes`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    pub span: Span,
+    pub replacement: String,
+    pub safe: bool,
 }
 
 impl Finding {
@@ -151,6 +163,7 @@ impl Finding {
             help: None,
             path: String::new(),
             suppressed: None,
+            fix: None,
         }
     }
     pub fn with_help(mut self, help: impl Into<Arc<str>>) -> Finding {

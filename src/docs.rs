@@ -1,5 +1,6 @@
 //! Rule documentation generated from the rule set itself, so it cannot drift:
-//! the `jixiao rules` table, `jixiao explain CODE`, and `docs/rules.md`.
+//! the `jixiao rules` table, `jixiao explain CODE`, and `docs/rules.md`
+//! (rules, params, the rule language's functions, loader diagnostics).
 
 use crate::diag::Lang;
 use crate::load::LOADER_CODES;
@@ -193,6 +194,20 @@ pub fn rules_markdown(set: &RuleSet) -> String {
             p.name,
             p.value.to_string().replace('|', "\\|"),
             set.sources[p.source].name
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n## Functions\n\nThe rule language's functions, from its registry (`src/rules/functions.rs`).\n\n| function | arguments | what it gives | 说明 |\n|---|---|---|---|"
+    );
+    for f in crate::rules::functions::FUNCTIONS {
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} |",
+            f.signature.replace('|', "\\|"),
+            f.arity(),
+            f.en.replace('|', "\\|"),
+            f.zh.replace('|', "\\|")
         );
     }
     let _ = writeln!(out, "\n## Loader diagnostics\n");

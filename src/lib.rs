@@ -7,19 +7,26 @@
 
 pub mod amount;
 pub mod baseline;
+pub mod catalogue;
 pub mod check;
 pub mod cli;
 pub mod config;
 pub mod diag;
 pub mod discover;
+pub mod disk;
 pub mod docs;
+pub mod error;
+pub mod escape;
+pub mod fsio;
 pub mod load;
 pub mod model;
 pub mod output;
 pub mod report;
 pub mod rules;
 pub mod score;
+pub mod setup;
 pub mod source;
 pub mod value;
 pub mod workbook;
+pub mod workspace;
 pub mod yaml;

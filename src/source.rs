@@ -162,20 +162,110 @@ fn memchr_newline(b: &[u8]) -> Option<usize> {
     b.iter().position(|&c| c == b'\n' || c == b'\r')
 }
 
-/// A file's text once decoded, shared by the model, diagnostics and outputs.
+/// A file of a run as the outputs see it: its name, its text (kept only where
+/// a finding, a label or the review pack needs it) and what became of it.
 #[derive(Clone, Debug)]
-pub struct SourceFile {
-    /// The path as the user gave it or as discovery found it, for display.
+pub struct FileEntry {
+    /// The path as given.
+    pub path: std::path::PathBuf,
+    /// Where the file sits, for relations (absolute on disk).
+    pub place: std::path::PathBuf,
+    /// The name shown in diagnostics.
     pub name: Arc<str>,
-    pub text: Arc<str>,
+    /// The decoded text, when it could be read and is needed.
+    pub text: Option<Arc<str>>,
+    /// Checked and reported (false: loaded only for a summary's totals).
+    pub reported: bool,
+    /// A declaration was found in it (else it was skipped as other YAML).
+    pub declaration: bool,
 }
 
-impl SourceFile {
-    pub fn new(name: impl Into<Arc<str>>, text: impl Into<Arc<str>>) -> SourceFile {
-        SourceFile {
-            name: name.into(),
-            text: text.into(),
+/// A path that could not be used at all (missing, an unreadable folder).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PathProblem {
+    /// The path as given.
+    pub path: std::path::PathBuf,
+    /// What is wrong, in Chinese.
+    pub zh: String,
+    /// What is wrong, in English.
+    pub en: String,
+}
+
+/// Start and end positions of a span (end exclusive, as a column after the last character).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Region {
+    /// The first character.
+    pub start: Position,
+    /// Just after the last character.
+    pub end: Position,
+}
+
+/// Turns a finding's file and span into what the outputs show: line and
+/// column regions, built from one line index per file on demand.
+pub struct Locator<'a> {
+    files: &'a [FileEntry],
+    cache: std::collections::HashMap<u32, LineIndex>,
+}
+
+impl<'a> Locator<'a> {
+    /// The line indexes of `ids` (the files findings and labels point into),
+    /// built in parallel: a CI run may report into thousands of files.
+    pub fn new(files: &'a [FileEntry], mut ids: Vec<u32>) -> Self {
+        use rayon::prelude::*;
+        ids.sort_unstable();
+        ids.dedup();
+        let cache = ids
+            .into_par_iter()
+            .filter_map(|id| {
+                let text = files.get(id as usize)?.text.as_deref()?;
+                Some((id, LineIndex::new(text)))
+            })
+            .collect();
+        Locator { files, cache }
+    }
+
+    /// The lines and columns of `span` in `file` (1:1 for a file without text).
+    pub fn region(&self, file: u32, span: Span) -> Region {
+        let text = self
+            .files
+            .get(file as usize)
+            .and_then(|f| f.text.as_deref());
+        let (Some(text), Some(idx)) = (text, self.cache.get(&file)) else {
+            let p = Position { line: 1, column: 1 };
+            return Region { start: p, end: p };
+        };
+        Region {
+            start: idx.position(text, span.start as usize),
+            end: idx.position(text, span.end as usize),
         }
+    }
+
+    /// The file's name as shown.
+    pub fn name(&self, file: u32) -> &'a str {
+        self.files.get(file as usize).map_or("", |e| &e.name)
+    }
+}
+
+/// A path for display and for keys: as is when it is UTF-8, else each byte
+/// that is not UTF-8 written `\xFF`, so `a\xFF.yaml` and `a\xFE.yaml` stay
+/// two names (`to_string_lossy` makes both `a�.yaml`).
+pub fn escape_path(p: &std::path::Path) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let bytes = p.as_os_str().as_bytes();
+        let mut out = String::with_capacity(bytes.len());
+        for chunk in bytes.utf8_chunks() {
+            out.push_str(chunk.valid());
+            for b in chunk.invalid() {
+                out.push_str(&format!("\\x{b:02X}"));
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    {
+        p.to_string_lossy().into_owned()
     }
 }
 
@@ -198,17 +288,33 @@ pub enum Encoding {
     Utf8Bom,
     Utf16Le,
     Utf16Be,
+    /// UTF-16 without a byte order mark (told by where its NUL bytes fall).
+    Utf16LeNoBom,
+    Utf16BeNoBom,
+    /// UTF-32, with a byte order mark or without.
+    Utf32Le,
+    Utf32Be,
 }
 
 /// Decode a file's bytes. UTF-8 (with or without BOM) is borrowed as is; UTF-16
 /// with a BOM is transcoded; anything else is an error naming the first bad byte
 /// and, when the bytes decode cleanly as GBK/GB18030 or Big5, that encoding.
 pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), DecodeError> {
+    // UTF-32 first: its little-endian BOM starts with UTF-16's.
+    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE, 0, 0]) {
+        return decode_utf32(rest, false, 4).map(|s| (s, Encoding::Utf32Le));
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0, 0, 0xFE, 0xFF]) {
+        return decode_utf32(rest, true, 4).map(|s| (s, Encoding::Utf32Be));
+    }
     if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
         return decode_utf16(rest, encoding_rs::UTF_16LE).map(|s| (s, Encoding::Utf16Le));
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
         return decode_utf16(rest, encoding_rs::UTF_16BE).map(|s| (s, Encoding::Utf16Be));
+    }
+    if let Some(r) = guess_wide(bytes) {
+        return Ok(r);
     }
     match std::str::from_utf8(bytes) {
         Ok(s) => {
@@ -266,6 +372,78 @@ fn decode_utf16(rest: &[u8], enc: &'static encoding_rs::Encoding) -> Result<Stri
     Ok(text.into_owned())
 }
 
+fn decode_utf32(rest: &[u8], big: bool, skip: usize) -> Result<String, DecodeError> {
+    let mut out = String::with_capacity(rest.len() / 2);
+    for (i, c) in rest.chunks(4).enumerate() {
+        let unit = <[u8; 4]>::try_from(c).ok().and_then(|b| {
+            char::from_u32(if big {
+                u32::from_be_bytes(b)
+            } else {
+                u32::from_le_bytes(b)
+            })
+        });
+        match unit {
+            Some(ch) => out.push(ch),
+            None => {
+                return Err(DecodeError::NotUtf8 {
+                    offset: skip + i * 4,
+                    looks_like: Some("UTF-32"),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Text a person could have written: no control characters but white space.
+fn plausible_text(s: &str) -> bool {
+    !s.is_empty()
+        && !s
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+}
+
+/// UTF-32 or UTF-16 without a byte order mark. YAML keys are ASCII, so such
+/// a file has NUL bytes in fixed places: three of every four (UTF-32), or
+/// every other byte on one side only (UTF-16). It counts only when it then
+/// decodes cleanly to text without control characters (a binary file does not).
+fn guess_wide(bytes: &[u8]) -> Option<(String, Encoding)> {
+    let head = &bytes[..bytes.len().min(8192)];
+    if !head.contains(&0) {
+        return None;
+    }
+    if bytes.len() % 4 == 0 {
+        for (big, enc) in [(false, Encoding::Utf32Le), (true, Encoding::Utf32Be)] {
+            if let Ok(s) = decode_utf32(bytes, big, 0)
+                && plausible_text(&s)
+            {
+                return Some((s, enc));
+            }
+        }
+    }
+    if bytes.len() % 2 == 1 {
+        return None;
+    }
+    let zeros_at = |parity: usize| {
+        head.iter()
+            .enumerate()
+            .filter(|&(i, &b)| b == 0 && i % 2 == parity)
+            .count()
+    };
+    // At least one unit in eight is ASCII (keys, indentation, numbers): a
+    // stray NUL in UTF-8 text does not make it UTF-16.
+    let enough = (head.len() / 2 / 8).max(1);
+    // The other side has NULs only where a character's low byte is 0 (一 is
+    // U+4E00): far fewer.
+    let (enc, tag) = match (zeros_at(0), zeros_at(1)) {
+        (e, o) if o >= enough && e * 4 < o => (encoding_rs::UTF_16LE, Encoding::Utf16LeNoBom),
+        (e, o) if e >= enough && o * 4 < e => (encoding_rs::UTF_16BE, Encoding::Utf16BeNoBom),
+        _ => return None,
+    };
+    let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+    (!had_errors && plausible_text(&text)).then(|| (text.into_owned(), tag))
+}
+
 /// The legacy Chinese encoding the bytes decode as without errors, if any.
 fn legacy_encoding(bytes: &[u8]) -> Option<&'static str> {
     for (enc, name) in [
@@ -283,7 +461,13 @@ fn legacy_encoding(bytes: &[u8]) -> Option<&'static str> {
 
 /// Whether the bytes look binary (NUL bytes in the first 8 KB), not text at all.
 pub fn looks_binary(bytes: &[u8]) -> bool {
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+    if bytes.starts_with(&[0xFF, 0xFE])
+        || bytes.starts_with(&[0xFE, 0xFF])
+        || bytes.starts_with(&[0, 0, 0xFE, 0xFF])
+    {
+        return false;
+    }
+    if guess_wide(bytes).is_some() {
         return false;
     }
     bytes.iter().take(8192).any(|&b| b == 0)
@@ -382,6 +566,48 @@ mod tests {
         assert_eq!(m.byte(1), 1);
         assert_eq!(m.byte(5), 9);
         assert_eq!(m.byte(99), 9);
+    }
+
+    #[test]
+    fn utf16_without_bom_and_utf32_are_decoded() {
+        let text = "kind: target\nyear: 2023\n名称: 一绩效\n";
+        let le16: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be16: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let le32: Vec<u8> = text
+            .chars()
+            .flat_map(|c| (c as u32).to_le_bytes())
+            .collect();
+        let be32: Vec<u8> = text
+            .chars()
+            .flat_map(|c| (c as u32).to_be_bytes())
+            .collect();
+        assert!(!looks_binary(&le16) && !looks_binary(&be32));
+        assert_eq!(
+            decode(&le16).unwrap(),
+            (text.into(), Encoding::Utf16LeNoBom)
+        );
+        assert_eq!(
+            decode(&be16).unwrap(),
+            (text.into(), Encoding::Utf16BeNoBom)
+        );
+        assert_eq!(decode(&le32).unwrap(), (text.into(), Encoding::Utf32Le));
+        assert_eq!(decode(&be32).unwrap(), (text.into(), Encoding::Utf32Be));
+        let bom32: Vec<u8> = [0xFF, 0xFE, 0, 0].into_iter().chain(le32.clone()).collect();
+        assert_eq!(decode(&bom32).unwrap(), (text.into(), Encoding::Utf32Le));
+        // Binary stays binary.
+        let bin = [
+            0x7F, b'E', b'L', b'F', 2, 1, 1, 0, 0, 0, 0, 0, 3, 0, 0x3E, 0,
+        ];
+        assert!(looks_binary(&bin));
+        // A UTF-32 BOM with an invalid unit names UTF-32.
+        let bad = [0xFF, 0xFE, 0, 0, 0, 0, 0x11, 0];
+        assert_eq!(
+            decode(&bad).unwrap_err(),
+            DecodeError::NotUtf8 {
+                offset: 4,
+                looks_like: Some("UTF-32")
+            }
+        );
     }
 
     #[test]

@@ -23,7 +23,7 @@
 //! `error: { message, help, line, column }` (or a list of them) also checks the
 //! help and where in the rule file (`case.rules`) the error points.
 
-use jixiao::check::{self, Options};
+use jixiao::check::Options;
 use jixiao::cli;
 use jixiao::config;
 use jixiao::diag::Lang;
@@ -245,7 +245,7 @@ fn run_case(path: &Path, src: String) -> datatest_stable::Result<()> {
             .collect(),
         _ => vec![dir.path().to_path_buf()],
     };
-    let outcome = check::run(&args, &rules, &opts);
+    let outcome = jixiao::disk::run(&args, None, &rules, &opts);
     let only: Option<Vec<String>> = match get(&root, "only") {
         Some(Node {
             yaml: Yaml::Seq(items),

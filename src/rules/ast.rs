@@ -91,6 +91,18 @@ pub struct Text {
     pub zh: String,
     pub zh_span: Span,
     pub en: Option<(String, Span)>,
+    /// For a template (message, help, label): the Chinese text split into
+    /// literal text and `{expr}`s, parsed with the file; empty otherwise.
+    pub parts: Vec<Part>,
+    /// The same for the English text.
+    pub en_parts: Vec<Part>,
+}
+
+/// A piece of a message template.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Part {
+    Lit(String),
+    Expr(Expr),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -105,6 +117,14 @@ pub enum Clause {
     Help(Text),
     Basis(String, Span),
     Label(Expr, Option<Text>),
+    /// `fix PATH = EXPR` (or `fix unsafe …`) after an assert: what the
+    /// scalar at PATH should be when the assert fails.
+    Fix {
+        unsafe_: bool,
+        path: Expr,
+        value: Expr,
+        span: Span,
+    },
     For {
         var: String,
         var_span: Span,

@@ -5,7 +5,8 @@
 
 use super::RuleError;
 use super::ast::{self, BinOp, Clause, ExprKind, UnOp};
-use super::parse::{self, parse_file};
+use super::functions::{self, FUNCTIONS, Function};
+use super::parse::parse_file;
 use crate::diag::{Lang, Severity};
 use crate::load::did_you_mean;
 use crate::model::{Key, Kind, Num, Profile};
@@ -43,195 +44,6 @@ impl std::fmt::Display for Lit {
     }
 }
 
-/// Built-in functions.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Func {
-    Count,
-    Sum,
-    Min,
-    Max,
-    Exists,
-    Len,
-    Distinct,
-    Duplicates,
-    Round,
-    Percent,
-    Agrees,
-    Matches,
-    Year,
-    Amount,
-    Quantitative,
-    Number,
-    Unit,
-    Comparator,
-    Quantity,
-    Met,
-    Score,
-    Ratio,
-    Grade,
-    Key,
-}
-
-/// name, function, min arity, max arity, what it does (for `jixiao explain` and docs).
-pub const FUNCTIONS: &[(&str, Func, usize, usize, &str)] = &[
-    (
-        "count",
-        Func::Count,
-        1,
-        1,
-        "number of items of a list or mapping (0 when missing)",
-    ),
-    (
-        "sum",
-        Func::Sum,
-        1,
-        1,
-        "exact sum of the numbers of a list (missing items skipped; 0 when empty)",
-    ),
-    (
-        "min",
-        Func::Min,
-        1,
-        2,
-        "smallest number of a list, or of two numbers (undefined when empty)",
-    ),
-    (
-        "max",
-        Func::Max,
-        1,
-        2,
-        "largest number of a list, or of two numbers (undefined when empty)",
-    ),
-    (
-        "exists",
-        Func::Exists,
-        1,
-        1,
-        "the path is present (an empty value is present; an empty wildcard list is not)",
-    ),
-    (
-        "len",
-        Func::Len,
-        1,
-        1,
-        "characters of a text, items of a list",
-    ),
-    ("distinct", Func::Distinct, 1, 1, "the list without repeats"),
-    (
-        "duplicates",
-        Func::Duplicates,
-        1,
-        1,
-        "the values that occur more than once",
-    ),
-    (
-        "round",
-        Func::Round,
-        1,
-        2,
-        "round half-up to n decimals (default 0)",
-    ),
-    (
-        "percent",
-        Func::Percent,
-        1,
-        2,
-        "a fraction as a percentage text, half-up to n decimals: percent(0.19726, 1) is 19.7%",
-    ),
-    (
-        "agrees",
-        Func::Agrees,
-        2,
-        2,
-        "agrees(reported, computed): computed rounded half-up to the decimals written in reported equals it",
-    ),
-    (
-        "matches",
-        Func::Matches,
-        2,
-        2,
-        "matches(text, regex): the regular expression matches somewhere in the text",
-    ),
-    ("year", Func::Year, 1, 1, "the year of a date"),
-    (
-        "amount",
-        Func::Amount,
-        1,
-        1,
-        "money in 万元: amount(\"1,500,000 元\") is 150",
-    ),
-    (
-        "quantitative",
-        Func::Quantitative,
-        1,
-        1,
-        "an indicator value has a number, percentage, date or range",
-    ),
-    (
-        "number",
-        Func::Number,
-        1,
-        1,
-        "the number of an indicator value (a percentage as a fraction)",
-    ),
-    (
-        "unit",
-        Func::Unit,
-        1,
-        1,
-        "the unit of an indicator value (% for percentages)",
-    ),
-    (
-        "comparator",
-        Func::Comparator,
-        1,
-        1,
-        "the comparator written: ≥ > ≤ < = (\"\" when none)",
-    ),
-    (
-        "quantity",
-        Func::Quantity,
-        1,
-        1,
-        "what a value measures: number, percent, date, range or qualitative",
-    ),
-    (
-        "met",
-        Func::Met,
-        1,
-        2,
-        "met(indicator) or met(target, actual): the actual satisfies the target",
-    ),
-    (
-        "score",
-        Func::Score,
-        1,
-        1,
-        "score(indicator): the 10号 formula score; score(budget): the execution score (10 points)",
-    ),
-    (
-        "ratio",
-        Func::Ratio,
-        1,
-        1,
-        "ratio(indicator): actual / target for ≥, > and = targets (over-achievement)",
-    ),
-    (
-        "grade",
-        Func::Grade,
-        1,
-        1,
-        "the grade of a total score: 优 ≥ 90, 良 ≥ 80, 中 ≥ 60, 差",
-    ),
-    (
-        "key",
-        Func::Key,
-        1,
-        1,
-        "the key a value sits under (the 二级 name of a dimension's list)",
-    ),
-];
-
 /// A compiled expression.
 #[derive(Clone, Debug)]
 pub enum Ex {
@@ -253,15 +65,18 @@ pub enum Ex {
     Get(Box<Ex>, Key),
     Star(Box<Ex>),
     Index(Box<Ex>, Box<Ex>),
-    Call(Func, Vec<Ex>),
+    Call(&'static Function, Vec<Ex>),
     /// `matches` with a pattern known at compile time.
-    Matches(Box<Ex>, Arc<Regex>),
+    Matches(Box<Ex>, Arc<Pattern>),
     /// A path from the document root (`indicators.*.*.*`): evaluated once per
     /// document and shared by every rule; the id indexes the evaluator's cache.
     Cached(usize, Box<Ex>),
     Not(Box<Ex>),
     Neg(Box<Ex>),
     Bin(BinOp, Box<Ex>, Box<Ex>),
+    /// While a fix is checked: the value the fix would write, in place of
+    /// the path it writes to (see [`FixEx::check`]).
+    Fixed,
     /// `x in ["number", "range"]` (or `not in`, or a param holding such a
     /// list): text compared with constant strings directly; any other left
     /// value falls back to the general `in` of the `Bin`.
@@ -270,6 +85,37 @@ pub enum Ex {
         strs: Arc<[Arc<str>]>,
         general: Box<Ex>,
     },
+}
+
+/// A constant `matches` pattern. Patterns of the user's rule files (and of
+/// params the config sets) are built, and so checked, when compiling; those
+/// of the default rules, known to be valid, on first use, so a run pays only
+/// for the patterns its documents reach.
+#[derive(Debug)]
+pub struct Pattern {
+    pub text: Arc<str>,
+    re: std::sync::OnceLock<Option<Regex>>,
+}
+
+impl Pattern {
+    fn lazy(text: Arc<str>) -> Pattern {
+        Pattern {
+            text,
+            re: std::sync::OnceLock::new(),
+        }
+    }
+    fn built(text: Arc<str>, re: Regex) -> Pattern {
+        Pattern {
+            text,
+            re: std::sync::OnceLock::from(Some(re)),
+        }
+    }
+    /// The regex (`None` if the pattern does not build).
+    pub fn get(&self) -> Option<&Regex> {
+        self.re
+            .get_or_init(|| build_regex(&self.text).ok())
+            .as_ref()
+    }
 }
 
 /// A message in Chinese and, optionally, English: literal text and `{expr}`s.
@@ -298,6 +144,21 @@ pub struct Check {
     pub at: Option<Ex>,
     pub labels: Vec<Label>,
     pub help: Option<Template>,
+    pub fix: Option<FixEx>,
+}
+
+/// A compiled `fix PATH = EXPR` (SPEC §3.1).
+#[derive(Clone, Debug)]
+pub struct FixEx {
+    /// The scalar to rewrite.
+    pub path: Ex,
+    /// Its new value.
+    pub value: Ex,
+    /// `fix` (a computation) rather than `fix unsafe` (a judgement).
+    pub safe: bool,
+    /// The assert with every occurrence of `path` read as [`Ex::Fixed`]: true
+    /// when the new value would make the assert pass.
+    pub check: Ex,
 }
 
 #[derive(Clone, Debug)]
@@ -395,7 +256,22 @@ impl RuleSet {
         let lang = settings.lang;
         let mut errors: RuleErrors = Vec::new();
         let mut files = Vec::new();
+        // The default rule files were parsed when jixiao was built.
+        let mut defaults: Option<Vec<Option<ast::File>>> = None;
+        let mut prebuilt = vec![false; sources.len()];
         for (i, s) in sources.iter().enumerate() {
+            if let Some(d) = super::default_index(&s.text) {
+                let pre = defaults.get_or_insert_with(|| {
+                    super::default_files()
+                        .map(|fs| fs.into_iter().map(Some).collect())
+                        .unwrap_or_default()
+                });
+                if let Some(f) = pre.get_mut(d).and_then(Option::take) {
+                    files.push(f);
+                    prebuilt[i] = true;
+                    continue;
+                }
+            }
             let (f, errs) = parse_file(&s.text, lang);
             errors.extend(errs.into_iter().map(|e| (i, e)));
             files.push(f);
@@ -449,8 +325,15 @@ impl RuleSet {
                 d.value = value.clone();
             }
         }
-        let mut paths: HashMap<String, usize> = HashMap::new();
+        let mut paths: HashMap<(usize, u16), usize> = HashMap::new();
         let mut regexes = HashMap::new();
+        // Params whose value is the default rules' own (not set by the config
+        // or redefined by a user file): their patterns need no check.
+        let trusted_params: Vec<bool> = set
+            .params
+            .iter()
+            .map(|p| prebuilt[p.source] && !settings.params.iter().any(|(n, _)| *n == p.name))
+            .collect();
         for (i, f) in files.iter().enumerate() {
             if let Some((title, basis)) = &f.ruleset {
                 set.headers.push((
@@ -461,7 +344,6 @@ impl RuleSet {
             }
             for r in &f.rules {
                 let mut cx = Cx {
-                    src: &set.sources[i].text,
                     params: &set.params,
                     lang,
                     scopes: Vec::new(),
@@ -470,6 +352,8 @@ impl RuleSet {
                     cross: false,
                     paths: &mut paths,
                     regexes: &mut regexes,
+                    trusted: prebuilt[i],
+                    trusted_params: &trusted_params,
                 };
                 let compiled = cx.rule(r, i);
                 errors.extend(cx.errors.into_iter().map(|e| (i, e)));
@@ -586,10 +470,40 @@ fn const_eval(e: &ast::Expr, params: &[ParamDef], lang: Lang) -> Result<Lit, Rul
 struct Scope {
     name: String,
     slot: usize,
+    /// What a `let` holds, as far as it is known without a document.
+    ty: Ty,
+}
+
+/// The static type of an expression, where the rule file alone says it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Ty {
+    Num,
+    /// A percentage (`60%`, `budget.execution_rate`): its value is a fraction.
+    Percent,
+    Str,
+    Unknown,
+}
+
+/// The type of a document field, where the loader fixes it.
+fn field_ty(name: &str) -> Ty {
+    match Key::lookup(name) {
+        Some(Key::ExecutionRate) => Ty::Percent,
+        Some(
+            Key::Total | Key::Executed | Key::Weight | Key::Score | Key::Year | Key::ProjectCount,
+        ) => Ty::Num,
+        _ => Ty::Unknown,
+    }
+}
+
+/// The path ends in the field `kind` (`kind`, `p.kind`, `declared.kind`).
+fn is_kind_path(e: &ast::Expr) -> bool {
+    match &e.kind {
+        ExprKind::Name(n) | ExprKind::Field(_, n, _) => Key::lookup(n) == Some(Key::Kind),
+        _ => false,
+    }
 }
 
 struct Cx<'a> {
-    src: &'a str,
     params: &'a [ParamDef],
     lang: Lang,
     scopes: Vec<Scope>,
@@ -597,9 +511,13 @@ struct Cx<'a> {
     errors: Vec<RuleError>,
     cross: bool,
     /// Root paths seen so far in the rule set, by signature → cache id.
-    paths: &'a mut HashMap<String, usize>,
+    paths: &'a mut HashMap<(usize, u16), usize>,
     /// Patterns built so far (a param such as `placeholder` is used by several rules).
-    regexes: &'a mut HashMap<Arc<str>, Arc<Regex>>,
+    regexes: &'a mut HashMap<Arc<str>, Arc<Pattern>>,
+    /// This file is a default rule file, parsed at build time.
+    trusted: bool,
+    /// By param index: its value is the default rules' own.
+    trusted_params: &'a [bool],
 }
 
 impl Cx<'_> {
@@ -615,16 +533,21 @@ impl Cx<'_> {
 
     /// Wrap a path from the document root so it is evaluated once per document.
     fn cached(&mut self, ex: Ex) -> Ex {
-        fn signature(e: &Ex) -> Option<String> {
-            match e {
-                Ex::Root => Some(String::new()),
-                Ex::Get(b, k) => signature(b).map(|s| format!("{s}.{}", *k as u16)),
-                Ex::Star(b) => signature(b).map(|s| s + ".*"),
-                Ex::Cached(_, b) => signature(b),
+        // A root path's base is itself cached (paths compile inside out), so
+        // a path is known by its base's id and its last step.
+        fn base_id(b: &Ex) -> Option<usize> {
+            match b {
+                Ex::Root => Some(usize::MAX),
+                Ex::Cached(id, _) => Some(*id),
                 _ => None,
             }
         }
-        match signature(&ex) {
+        let sig = match &ex {
+            Ex::Get(b, k) => base_id(b).map(|id| (id, *k as u16)),
+            Ex::Star(b) => base_id(b).map(|id| (id, u16::MAX)),
+            _ => None,
+        };
+        match sig {
             Some(sig) => {
                 let next = self.paths.len();
                 let id = *self.paths.entry(sig).or_insert(next);
@@ -635,13 +558,144 @@ impl Cx<'_> {
     }
 
     fn bind(&mut self, name: &str) -> usize {
+        self.bind_typed(name, Ty::Unknown)
+    }
+
+    fn bind_typed(&mut self, name: &str, ty: Ty) -> usize {
         let slot = self.slots;
         self.slots += 1;
         self.scopes.push(Scope {
             name: name.to_owned(),
             slot,
+            ty,
         });
         slot
+    }
+
+    /// The static type of `e`, as far as names and fields tell.
+    fn ty(&self, e: &ast::Expr) -> Ty {
+        match &e.kind {
+            ExprKind::Num { percent: true, .. } => Ty::Percent,
+            ExprKind::Num { .. } => Ty::Num,
+            ExprKind::Str(_) => Ty::Str,
+            ExprKind::Name(n) => {
+                if let Some(s) = self.scopes.iter().rev().find(|s| &s.name == n) {
+                    return s.ty;
+                }
+                if let Some(p) = self.params.iter().find(|p| &p.name == n) {
+                    return match &p.value {
+                        Lit::Num(n) if n.percent => Ty::Percent,
+                        Lit::Num(_) => Ty::Num,
+                        Lit::Str(_) => Ty::Str,
+                        _ => Ty::Unknown,
+                    };
+                }
+                field_ty(n)
+            }
+            ExprKind::Field(_, n, _) => field_ty(n),
+            ExprKind::Index(_, i) => match &i.kind {
+                ExprKind::Str(n) => field_ty(n),
+                _ => Ty::Unknown,
+            },
+            ExprKind::Call(f, _, _) => match f.as_str() {
+                "count" | "sum" | "len" | "score" | "ratio" | "year" | "amount" => Ty::Num,
+                "percent" | "grade" | "quantity" | "comparator" | "key" => Ty::Str,
+                _ => Ty::Unknown,
+            },
+            ExprKind::Unary(ast::UnOp::Neg, x) => self.ty(x),
+            ExprKind::Binary(BinOp::Sub | BinOp::Mul | BinOp::Div, _, _) => Ty::Num,
+            _ => Ty::Unknown,
+        }
+    }
+
+    /// Comparisons that can never hold as written: a number with a string, a
+    /// `kind` with a name that is not canonical, a percentage with a bare
+    /// number above 1 (`execution_rate >= 60`).
+    fn check_comparison(&mut self, op: BinOp, l: &ast::Expr, r: &ast::Expr) {
+        let lang = self.lang;
+        let cmp = matches!(
+            op,
+            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
+        );
+        if matches!(op, BinOp::In | BinOp::NotIn) && is_kind_path(l) {
+            if let ExprKind::List(items) = &r.kind {
+                for it in items {
+                    self.check_kind_literal(it);
+                }
+            }
+            return;
+        }
+        if !cmp {
+            return;
+        }
+        for (a, b) in [(l, r), (r, l)] {
+            if is_kind_path(a) {
+                self.check_kind_literal(b);
+            }
+            let ta = self.ty(a);
+            if let ExprKind::Str(text) = &b.kind
+                && matches!(ta, Ty::Num | Ty::Percent)
+            {
+                let e = self.err(
+                    "rule-type",
+                    b.span,
+                    format!("数字与字符串“{text}”比较：结果永远无定义，规则不会触发"),
+                    format!(
+                        "a number compared with the string \"{text}\": the comparison is never defined, so the rule never fires"
+                    ),
+                );
+                e.help = Some(
+                    lang.pick(
+                        "与数字比较时去掉引号",
+                        "compare with a number: drop the quotes",
+                    )
+                    .to_owned(),
+                );
+                return;
+            }
+            if let ExprKind::Num {
+                value,
+                percent: false,
+            } = &b.kind
+                && ta == Ty::Percent
+                && *value > rust_decimal::Decimal::ONE
+            {
+                let e = self.err(
+                    "rule-type",
+                    b.span,
+                    format!(
+                        "百分数与 {value} 比较：百分数的值是比例（60% 即 0.6），{value} 相当于 {value}00%"
+                    ),
+                    format!(
+                        "a percentage compared with {value}: a percentage is a fraction (60% is 0.6), so {value} means {value}00%"
+                    ),
+                );
+                e.help = Some(lang.suggest(&format!("{value}%")));
+                return;
+            }
+        }
+    }
+
+    /// A string compared with `kind` must be a canonical kind name.
+    fn check_kind_literal(&mut self, e: &ast::Expr) {
+        let ExprKind::Str(s) = &e.kind else { return };
+        if Kind::ALL.iter().any(|k| k.name() == s) {
+            return;
+        }
+        let lang = self.lang;
+        let guess = Kind::parse(s)
+            .map(Kind::name)
+            .or_else(|| did_you_mean(s, Kind::ALL.iter().map(|k| k.name())));
+        let err = self.err(
+            "rule-kind",
+            e.span,
+            format!("kind 的值总是 target、self-evaluation 或 summary，与“{s}”永远不相等"),
+            format!("kind is always target, self-evaluation or summary, never \"{s}\""),
+        );
+        err.help = Some(match guess {
+            Some(g) => lang.suggest(g),
+            None => "target | self-evaluation | summary".into(),
+        });
     }
 
     fn rule(&mut self, r: &ast::Rule, source: usize) -> Compiled {
@@ -739,7 +793,8 @@ impl Cx<'_> {
                 Clause::Basis(b, _) => rule.basis.push(b.clone()),
                 Clause::Let(name, _, e) => {
                     let ex = self.expr(e);
-                    let slot = self.bind(name);
+                    let ty = self.ty(e);
+                    let slot = self.bind_typed(name, ty);
                     steps.push(Step::Let(slot, ex));
                 }
                 Clause::When(e) => {
@@ -754,6 +809,7 @@ impl Cx<'_> {
                         message: None,
                         labels: Vec::new(),
                         help: None,
+                        fix: None,
                     })));
                 }
                 Clause::Message(t) => {
@@ -797,6 +853,60 @@ impl Cx<'_> {
                         }
                     }
                 }
+                Clause::Fix {
+                    unsafe_,
+                    path,
+                    value,
+                    span,
+                } => {
+                    let p = self.expr(path);
+                    let v = self.expr(value);
+                    if !is_path(&p) {
+                        self.err(
+                            "rule-path",
+                            path.span,
+                            "fix 须指向文件中的一个值（如 budget.execution_rate、ind.score）".into(),
+                            "a fix must name one value of the document (like budget.execution_rate, ind.score)".into(),
+                        );
+                        continue;
+                    }
+                    match last_assert {
+                        Some(a) if a.fix.is_none() => match substitute(&a.expr, &p) {
+                            Some(check) => {
+                                a.fix = Some(FixEx {
+                                    path: p,
+                                    value: v,
+                                    safe: !unsafe_,
+                                    check,
+                                })
+                            }
+                            None => {
+                                self.err(
+                                    "rule-fix",
+                                    path.span,
+                                    "fix 的路径须出现在它所属的 assert 中（修复后要重新检查这个 assert）".into(),
+                                    "the path of a fix must occur in its assert (the assert is checked again with the fixed value)".into(),
+                                );
+                            }
+                        },
+                        Some(_) => {
+                            self.err(
+                                "rule-fix",
+                                *span,
+                                "一个 assert 只能有一个 fix".into(),
+                                "an assert has at most one fix".into(),
+                            );
+                        }
+                        None => {
+                            self.err(
+                                "rule-clause",
+                                *span,
+                                "fix 须紧跟在它所属的 assert 之后".into(),
+                                "`fix` must follow the assert it belongs to".into(),
+                            );
+                        }
+                    }
+                }
                 Clause::For {
                     var, iter, body, ..
                 } => {
@@ -827,72 +937,21 @@ impl Cx<'_> {
         ex
     }
 
+    /// A template's parts (parsed with the file) compiled.
     fn template(&mut self, t: &ast::Text) -> Template {
-        let zh = self.segments(t.zh_span);
-        let en = t.en.as_ref().map(|(_, span)| self.segments(*span));
+        let zh = self.segments(&t.parts);
+        let en = t.en.as_ref().map(|_| self.segments(&t.en_parts));
         Template { zh, en }
     }
 
-    /// Split a string literal's source into text and `{expr}` segments.
-    fn segments(&mut self, span: Span) -> Vec<Seg> {
-        let src = self.src;
-        let start = span.start as usize + 1;
-        let end = (span.end as usize).saturating_sub(1).max(start);
-        let raw = &src[start..end];
-        let mut segs = Vec::new();
-        let mut lit = String::new();
-        let mut i = 0;
-        let b = raw.as_bytes();
-        while i < raw.len() {
-            match b[i] {
-                b'{' if b.get(i + 1) == Some(&b'{') => {
-                    lit.push('{');
-                    i += 2;
-                }
-                b'}' if b.get(i + 1) == Some(&b'}') => {
-                    lit.push('}');
-                    i += 2;
-                }
-                b'{' => {
-                    let Some(close) = matching_brace(raw, i) else {
-                        self.err(
-                            "rule-template",
-                            Span::new(start + i, start + i + 1),
-                            "消息模板中的“{”没有对应的“}”（字面的花括号写成 {{ 或 }}）".into(),
-                            "unclosed `{` in the message template (write a literal brace as {{ or }})".into(),
-                        );
-                        return segs;
-                    };
-                    if !lit.is_empty() {
-                        segs.push(Seg::Lit(parse::unescape(&std::mem::take(&mut lit))));
-                    }
-                    let inner = template_source(&raw[i + 1..close]);
-                    match parse::parse_template_expr(&inner, start + i + 1, self.lang) {
-                        Ok(e) => {
-                            let ex = self.expr(&e);
-                            segs.push(Seg::Expr(ex));
-                        }
-                        Err(e) => self.errors.push(e),
-                    }
-                    i = close + 1;
-                }
-                b'\\' => {
-                    // keep escapes for unescape(), including an escaped quote
-                    let n = raw[i + 1..].chars().next().map_or(0, char::len_utf8);
-                    lit.push_str(&raw[i..i + 1 + n]);
-                    i += 1 + n;
-                }
-                _ => {
-                    let n = raw[i..].chars().next().map_or(1, char::len_utf8);
-                    lit.push_str(&raw[i..i + n]);
-                    i += n;
-                }
-            }
-        }
-        if !lit.is_empty() {
-            segs.push(Seg::Lit(parse::unescape(&lit)));
-        }
-        segs
+    fn segments(&mut self, parts: &[ast::Part]) -> Vec<Seg> {
+        parts
+            .iter()
+            .map(|p| match p {
+                ast::Part::Lit(l) => Seg::Lit(l.clone()),
+                ast::Part::Expr(e) => Seg::Expr(self.expr(e)),
+            })
+            .collect()
     }
 
     fn expr(&mut self, e: &ast::Expr) -> Ex {
@@ -975,6 +1034,7 @@ impl Cx<'_> {
                 ex => Ex::Neg(Box::new(ex)),
             },
             ExprKind::Binary(op, l, r) => {
+                self.check_comparison(*op, l, r);
                 let (l, r) = (self.expr(l), self.expr(r));
                 let strs = match (op, &r) {
                     (BinOp::In | BinOp::NotIn, Ex::Lit(Lit::List(items))) => const_strs(items),
@@ -1065,8 +1125,8 @@ impl Cx<'_> {
 
     fn call(&mut self, name: &str, name_span: Span, args: &[ast::Expr], span: Span) -> Ex {
         let lang = self.lang;
-        let Some(&(_, func, min, max, _)) = FUNCTIONS.iter().find(|f| f.0 == name) else {
-            let guess = did_you_mean(name, FUNCTIONS.iter().map(|f| f.0));
+        let Some(func) = functions::lookup(name) else {
+            let guess = did_you_mean(name, FUNCTIONS.iter().map(|f| f.name));
             let e = self.err(
                 "rule-function",
                 name_span,
@@ -1076,18 +1136,19 @@ impl Cx<'_> {
             e.help = Some(match guess {
                 Some(g) => lang.suggest(g),
                 None => format!(
-                    "functions: {}",
-                    FUNCTIONS.iter().map(|f| f.0).collect::<Vec<_>>().join(", ")
+                    "{}{}",
+                    lang.pick("可用的函数：", "functions: "),
+                    FUNCTIONS
+                        .iter()
+                        .map(|f| f.name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             });
             return Ex::Lit(Lit::Bool(false));
         };
-        if args.len() < min || args.len() > max {
-            let want = if min == max {
-                format!("{min}")
-            } else {
-                format!("{min}–{max}")
-            };
+        if args.len() < func.min || args.len() > func.max {
+            let want = func.arity();
             self.err(
                 "rule-function",
                 span,
@@ -1096,26 +1157,24 @@ impl Cx<'_> {
             );
         }
         let compiled: Vec<Ex> = args.iter().map(|a| self.expr(a)).collect();
-        if func == Func::Matches && compiled.len() == 2 {
+        if func.name == "matches" && compiled.len() == 2 {
             let pattern = match &compiled[1] {
-                Ex::Lit(Lit::Str(s)) => Some(s.clone()),
+                Ex::Lit(Lit::Str(s)) => Some((s.clone(), self.trusted)),
                 Ex::Param(i) => match &self.params[*i].value {
-                    Lit::Str(s) => Some(s.clone()),
+                    Lit::Str(s) => Some((s.clone(), self.trusted_params[*i])),
                     _ => None,
                 },
                 _ => None,
             };
-            if let Some(p) = pattern {
+            if let Some((p, trusted)) = pattern {
                 let built = match self.regexes.get(&p) {
                     Some(re) => Ok(Arc::clone(re)),
-                    None => build_regex(&p).map(|re| {
-                        let re = Arc::new(re);
-                        self.regexes.insert(p.clone(), Arc::clone(&re));
-                        re
-                    }),
+                    None if trusted => Ok(Arc::new(Pattern::lazy(p.clone()))),
+                    None => build_regex(&p).map(|re| Arc::new(Pattern::built(p.clone(), re))),
                 };
                 match built {
                     Ok(re) => {
+                        self.regexes.entry(p).or_insert_with(|| Arc::clone(&re));
                         let mut it = compiled.into_iter();
                         if let Some(text) = it.next() {
                             return Ex::Matches(Box::new(text), re);
@@ -1147,61 +1206,6 @@ pub fn build_regex(p: &str) -> Result<Regex, String> {
         .map_err(|e| e.to_string())
 }
 
-/// The `}` closing the `{` at `open` in a message's source text. The message
-/// is itself a string literal, so a string inside a template expression is
-/// written with escaped quotes: `{count(a[\"成本指标\"].*)}`; braces inside it
-/// do not count.
-fn matching_brace(s: &str, open: usize) -> Option<usize> {
-    let b = s.as_bytes();
-    let mut depth = 0usize;
-    let mut in_str = false;
-    let mut i = open;
-    while i < b.len() {
-        match b[i] {
-            b'\\' if b.get(i + 1) == Some(&b'"') => {
-                in_str = !in_str;
-                i += 1;
-            }
-            b'\\' => i += 1,
-            b'{' if !in_str => depth += 1,
-            b'}' if !in_str => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(i);
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    None
-}
-
-/// A template expression as the expression parser reads it: each escaped
-/// quote `\"` becomes a plain quote padded with a space outside the string
-/// (` "` opening, `" ` closing), so byte offsets, and so error spans, stay exact.
-fn template_source(inner: &str) -> String {
-    let mut out = String::with_capacity(inner.len());
-    let mut in_str = false;
-    let mut chars = inner.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, chars.peek()) {
-            ('\\', Some('"')) => {
-                chars.next();
-                out.push_str(if in_str { "\" " } else { " \"" });
-                in_str = !in_str;
-            }
-            ('\\', Some(&n)) => {
-                chars.next();
-                out.push(c);
-                out.push(n);
-            }
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 /// The strings of a constant list made only of strings.
 fn const_strs(items: &[Lit]) -> Option<Arc<[Arc<str>]>> {
     items
@@ -1211,6 +1215,69 @@ fn const_strs(items: &[Lit]) -> Option<Arc<[Arc<str>]>> {
             _ => None,
         })
         .collect()
+}
+
+/// `e` with every occurrence of the path `p` replaced by [`Ex::Fixed`];
+/// `None` when `p` does not occur in it.
+fn substitute(e: &Ex, p: &Ex) -> Option<Ex> {
+    fn go(e: &Ex, p: &Ex, hit: &mut bool) -> Ex {
+        if same_path(e, p) {
+            *hit = true;
+            return Ex::Fixed;
+        }
+        let b = |x: &Ex, hit: &mut bool| Box::new(go(x, p, hit));
+        match e {
+            Ex::List(items) => Ex::List(items.iter().map(|i| go(i, p, hit)).collect()),
+            Ex::Comp {
+                expr,
+                slot,
+                iter,
+                cond,
+            } => Ex::Comp {
+                expr: b(expr, hit),
+                slot: *slot,
+                iter: b(iter, hit),
+                cond: cond.as_ref().map(|c| b(c, hit)),
+            },
+            Ex::Get(x, k) => Ex::Get(b(x, hit), *k),
+            Ex::Star(x) => Ex::Star(b(x, hit)),
+            Ex::Index(x, i) => Ex::Index(b(x, hit), b(i, hit)),
+            Ex::Call(f, args) => Ex::Call(f, args.iter().map(|a| go(a, p, hit)).collect()),
+            Ex::Matches(t, re) => Ex::Matches(b(t, hit), Arc::clone(re)),
+            Ex::Not(x) => Ex::Not(b(x, hit)),
+            Ex::Neg(x) => Ex::Neg(b(x, hit)),
+            Ex::Bin(op, l, r) => Ex::Bin(*op, b(l, hit), b(r, hit)),
+            Ex::InStrs {
+                negate,
+                strs,
+                general,
+            } => Ex::InStrs {
+                negate: *negate,
+                strs: Arc::clone(strs),
+                general: b(general, hit),
+            },
+            // A cached root path is the path itself or does not hold it.
+            other => other.clone(),
+        }
+    }
+    let mut hit = false;
+    let out = go(e, p, &mut hit);
+    hit.then_some(out)
+}
+
+/// Two compiled paths that read the same place.
+fn same_path(a: &Ex, b: &Ex) -> bool {
+    match (a, b) {
+        (Ex::Cached(x, _), Ex::Cached(y, _)) => x == y,
+        (Ex::Local(x), Ex::Local(y)) => x == y,
+        (Ex::Root, Ex::Root) | (Ex::Projects, Ex::Projects) | (Ex::Declared, Ex::Declared) => true,
+        (Ex::Get(x, k), Ex::Get(y, l)) => k == l && same_path(x, y),
+        (Ex::Star(x), Ex::Star(y)) => same_path(x, y),
+        (Ex::Index(x, i), Ex::Index(y, j)) => {
+            same_path(x, y) && matches!((&**i, &**j), (Ex::Lit(p), Ex::Lit(q)) if p == q)
+        }
+        _ => false,
+    }
 }
 
 fn is_path(e: &Ex) -> bool {

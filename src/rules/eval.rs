@@ -4,10 +4,10 @@
 //! Work is bounded per rule and document, so no rule can hang the linter.
 
 use super::ast::BinOp;
-use super::compile::{Check, Compiled, Ex, Func, Lit, RuleSet, Seg, Step, Template};
-use crate::diag::{FileId, Finding, Lang};
-use crate::model::{Doc, Entry, FastHash, Key, Node, Num, Value};
-use crate::score;
+use super::compile::{Check, Compiled, Ex, FixEx, Lit, Pattern, RuleSet, Seg, Step, Template};
+use super::functions::{Function, MAX_ARITY};
+use crate::diag::{FileId, Finding, Fix, Lang};
+use crate::model::{Doc, Entry, Key, Node, Num, Value};
 use crate::source::Span;
 use crate::value::{self, IndValue, Quantity};
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -56,12 +56,6 @@ pub enum Val<'a> {
 }
 
 impl<'a> Val<'a> {
-    fn num(n: Decimal) -> Val<'a> {
-        Val::Num(Num {
-            value: n,
-            percent: false,
-        })
-    }
     fn is_undef(&self) -> bool {
         matches!(self, Val::Undef)
     }
@@ -112,6 +106,8 @@ pub struct Eval<'a> {
     /// Values of the rule set's root paths for this document ([`Ex::Cached`]).
     cache: Vec<Option<Val<'a>>>,
     regexes: HashMap<String, Option<Rc<regex::Regex>>>,
+    /// While a fix is checked: the value it would write ([`Ex::Fixed`]).
+    fixed: Option<Val<'a>>,
 }
 
 impl<'a> Eval<'a> {
@@ -124,6 +120,7 @@ impl<'a> Eval<'a> {
             work: 0,
             cache: vec![None; set.cached_paths],
             regexes: HashMap::new(),
+            fixed: None,
         }
     }
 
@@ -173,7 +170,7 @@ impl<'a> Eval<'a> {
 
     /// A pattern computed at run time, compiled once per rule run and counted
     /// as work by its length (compiling is the costly part; matching is linear).
-    fn regex(&mut self, p: &str) -> Option<Rc<regex::Regex>> {
+    pub(super) fn regex(&mut self, p: &str) -> Option<Rc<regex::Regex>> {
         if let Some(re) = self.regexes.get(p) {
             return re.clone();
         }
@@ -199,6 +196,13 @@ impl<'a> Eval<'a> {
             _ => 0,
         };
         self.work = self.work.saturating_add(n as u64);
+    }
+
+    /// Count a scan of `text` (`len`, `matches`) as work: one step per 16
+    /// bytes, so `len` of a 6 MB goal inside a `for` over the indicators stops
+    /// at the limit instead of running for an hour.
+    pub(super) fn charge_text(&mut self, text: &str) {
+        self.work = self.work.saturating_add(1 + text.len() as u64 / 16);
     }
 
     fn over(&self) -> bool {
@@ -294,6 +298,9 @@ impl<'a> Eval<'a> {
             let text = self.render(h);
             f = f.with_help(text);
         }
+        if let Some(fx) = &check.fix {
+            f.fix = self.fix(fx);
+        }
         for label in &check.labels {
             let v = self.eval(&label.at);
             for item in items_or_self(v).into_iter().take(crate::diag::MAX_LABELS) {
@@ -306,6 +313,28 @@ impl<'a> Eval<'a> {
             }
         }
         f
+    }
+
+    /// The edit a failed assert's `fix` makes: the scalar at its path (in
+    /// this document) rewritten with the new value at the precision written
+    /// there, if with that value the assert passes. `None` otherwise.
+    fn fix(&mut self, fx: &'a FixEx) -> Option<Fix> {
+        let Val::Node(at) = self.eval(&fx.path) else {
+            return None;
+        };
+        if at.file != self.cx.file {
+            return None;
+        }
+        let new = self.eval(&fx.value);
+        let (replacement, value) = fixed_text(at.node, &new)?;
+        self.fixed = Some(value);
+        let passes = matches!(self.eval(&fx.check), Val::Bool(true));
+        self.fixed = None;
+        passes.then_some(Fix {
+            span: at.node.span,
+            replacement,
+            safe: fx.safe,
+        })
     }
 
     /// The node an `at` path points at, or its nearest existing ancestor.
@@ -373,7 +402,7 @@ impl<'a> Eval<'a> {
                 self.charge(&v);
                 get(&v, *k)
             }
-            Ex::Call(f, args) => self.call(*f, args),
+            Ex::Call(f, args) => self.call(f, args),
             Ex::Matches(t, re) => self.matches(t, re),
             Ex::Not(x) => match self.eval(x) {
                 Val::Bool(b) => Val::Bool(!b),
@@ -431,17 +460,19 @@ impl<'a> Eval<'a> {
             }
             Ex::Call(f, args) => {
                 self.work += 1;
-                self.call(*f, args)
+                self.call(f, args)
             }
             _ => self.eval(e),
         }
     }
 
-    fn matches(&mut self, t: &'a Ex, re: &regex::Regex) -> Val<'a> {
-        match as_text(&self.operand(t)) {
-            Some(s) => Val::Bool(re.is_match(&s)),
-            None => Val::Undef,
-        }
+    fn matches(&mut self, t: &'a Ex, re: &Pattern) -> Val<'a> {
+        let Some(s) = as_text(&self.operand(t)) else {
+            return Val::Undef;
+        };
+        self.charge_text(&s);
+        // A default rule's pattern is built the first time a text reaches it.
+        re.get().map_or(Val::Undef, |re| Val::Bool(re.is_match(&s)))
     }
 
     fn in_strs(&mut self, negate: bool, strs: &[Arc<str>], general: &'a Ex) -> Val<'a> {
@@ -449,6 +480,8 @@ impl<'a> Eval<'a> {
             return self.eval(general);
         };
         let v = self.operand(l);
+        // A lookup compares with every item: the list's length is the work.
+        self.work = self.work.saturating_add(strs.len() as u64);
         match plain_text(&v) {
             Some(t) => Val::Bool(strs.iter().any(|s| **s == *t) != negate),
             None if v.is_undef() => Val::Undef,
@@ -524,6 +557,7 @@ impl<'a> Eval<'a> {
                 self.charge(&base);
                 index(base, idx)
             }
+            Ex::Fixed => self.fixed.clone().unwrap_or(Val::Undef),
             Ex::Neg(x) => match as_num(&self.eval(x)) {
                 Some(n) => Val::Num(Num {
                     value: -n.value,
@@ -603,324 +637,68 @@ impl<'a> Eval<'a> {
         }
     }
 
-    fn call(&mut self, f: Func, args: &'a [Ex]) -> Val<'a> {
-        // Functions take at most two arguments (checked when compiling).
-        let nargs = args.len();
-        let first = match args.first() {
-            Some(a) => self.operand(a),
-            None => Val::Undef,
-        };
-        self.charge(&first);
-        let second = match args.get(1) {
-            Some(a) => {
-                let v = self.operand(a);
-                self.charge(&v);
-                v
-            }
-            None => Val::Undef,
-        };
-        match f {
-            Func::Count => match iter_items(&first) {
-                Some(items) => Val::num(Decimal::from(items.len())),
-                None if first.is_undef() => Val::num(Decimal::ZERO),
-                None => match &first {
-                    Val::Node(n) if matches!(n.node.value, Value::Null) => Val::num(Decimal::ZERO),
-                    _ => Val::Undef,
-                },
-            },
-            Func::Sum => {
-                let Some(items) = iter_items(&first) else {
-                    return if first.is_undef() {
-                        Val::num(Decimal::ZERO)
-                    } else {
-                        Val::Undef
-                    };
-                };
-                let mut total = Decimal::ZERO;
-                for it in items {
-                    if it.is_undef() {
-                        continue;
-                    }
-                    match as_num(&it).and_then(|n| total.checked_add(n.value)) {
-                        Some(t) => total = t,
-                        None => return Val::Undef,
-                    }
-                }
-                Val::num(total.normalize())
-            }
-            Func::Exists => Val::Bool(match &first {
-                Val::Undef => false,
-                Val::Multi(items) => !items.is_empty(),
-                _ => true,
-            }),
-            Func::Len => match &first {
-                v @ (Val::Str(_)
-                | Val::Node(NodeRef {
-                    node:
-                        Node {
-                            value: Value::Text(_) | Value::Ind(_) | Value::Null,
-                            ..
-                        },
-                    ..
-                })) => {
-                    as_text(v).map_or(Val::Undef, |s| Val::num(Decimal::from(s.chars().count())))
-                }
-                v => iter_items(v).map_or(Val::Undef, |i| Val::num(Decimal::from(i.len()))),
-            },
-            Func::Agrees => match (as_num(&first), as_num(&second)) {
-                (Some(rep), Some(comp)) => Val::Bool(agrees(rep.value, comp.value)),
-                _ => Val::Undef,
-            },
-            Func::Matches => match (as_text(&first), as_text(&second)) {
-                (Some(t), Some(p)) => match self.regex(&p) {
-                    Some(re) => Val::Bool(re.is_match(&t)),
-                    None => Val::Undef,
-                },
-                _ => Val::Undef,
-            },
-            Func::Quantitative => {
-                as_ind(&first).map_or(Val::Undef, |i| Val::Bool(i.is_quantitative()))
-            }
-            Func::Number => match as_ind(&first).as_deref().map(|i| &i.quantity) {
-                Some(Quantity::Number(d)) => Val::num(*d),
-                Some(Quantity::Percent(d)) => Val::Num(Num {
-                    value: *d,
-                    percent: true,
-                }),
-                _ => match &first {
-                    v @ Val::Num(_) => v.clone(),
-                    _ => Val::Undef,
-                },
-            },
-            Func::Unit => match as_ind(&first) {
-                Some(Cow::Borrowed(i)) => i
-                    .unit
-                    .as_deref()
-                    .map_or(Val::Undef, |u| Val::Str(Cow::Borrowed(u))),
-                Some(Cow::Owned(i)) => i
-                    .unit
-                    .map_or(Val::Undef, |u| Val::Str(Cow::Owned(u.into()))),
-                None => Val::Undef,
-            },
-            Func::Comparator => match as_ind(&first) {
-                Some(i) if i.is_quantitative() => {
-                    Val::Str(Cow::Borrowed(i.cmp.map_or("", |c| c.symbol())))
-                }
-                _ => Val::Undef,
-            },
-            Func::Quantity => match as_ind(&first).as_deref().map(|i| &i.quantity) {
-                Some(q) => Val::Str(Cow::Borrowed(match q {
-                    Quantity::Number(_) => "number",
-                    Quantity::Percent(_) => "percent",
-                    Quantity::Date(_) => "date",
-                    Quantity::Range { .. } => "range",
-                    Quantity::Qualitative => "qualitative",
-                })),
-                None => Val::Undef,
-            },
-            Func::Grade => match as_num(&first) {
-                Some(n) => Val::Str(Cow::Borrowed(score::grade(n.value).as_str())),
-                None => Val::Undef,
-            },
-            Func::Key => match &first {
-                Val::Node(NodeRef {
-                    key: Some((k, _)), ..
-                }) => Val::Str(Cow::Borrowed(k.name())),
-                _ => Val::Undef,
-            },
-            Func::Min
-            | Func::Max
-            | Func::Distinct
-            | Func::Duplicates
-            | Func::Round
-            | Func::Percent
-            | Func::Year
-            | Func::Amount
-            | Func::Met
-            | Func::Score
-            | Func::Ratio => call_heavy(f, &first, &second, nargs),
+    /// A function call: its arguments evaluated (each counted as work by
+    /// its size) onto the stack, then the registry's implementation.
+    fn call(&mut self, f: &'static Function, args: &'a [Ex]) -> Val<'a> {
+        // Arities are checked when compiling: at most MAX_ARITY arguments.
+        let mut vals: [Val<'a>; MAX_ARITY] = [Val::Undef, Val::Undef];
+        let n = args.len().min(MAX_ARITY);
+        for (slot, a) in vals.iter_mut().zip(&args[..n]) {
+            let v = self.operand(a);
+            self.charge(&v);
+            *slot = v;
         }
+        (f.imp)(self, &vals[..n])
     }
 }
 
-/// The functions with more machinery (hashing, decimals, the scoring formulas),
-/// kept out of [`Eval::call`] so its frame stays small for the common ones.
-#[inline(never)]
-fn call_heavy<'a>(f: Func, first: &Val<'a>, second: &Val<'a>, nargs: usize) -> Val<'a> {
-    // The second argument of round/percent defaults to 0 decimals.
-    let dp = || {
-        if nargs > 1 { digits(second) } else { Some(0) }
-    };
-    match f {
-        Func::Min | Func::Max => {
-            let items: Vec<Val<'a>> = if nargs == 2 {
-                vec![first.clone(), second.clone()]
-            } else {
-                collection(first).unwrap_or_default()
-            };
-            let mut best: Option<Num> = None;
-            for it in &items {
-                let Some(n) = as_num(it) else {
-                    return Val::Undef;
-                };
-                best = Some(match best {
-                    None => n,
-                    Some(b) if (f == Func::Min) == (n.value < b.value) => n,
-                    Some(b) => b,
-                });
-            }
-            best.map_or(Val::Undef, Val::Num)
-        }
-        Func::Distinct | Func::Duplicates => {
-            let Some(items) = collection(first) else {
-                return Val::Undef;
-            };
-            // First occurrences in order, with how often each occurs.
-            let mut seen: HashMap<Canon<'a>, usize, FastHash> =
-                HashMap::with_capacity_and_hasher(items.len(), FastHash);
-            let mut order: Vec<(usize, Val<'a>)> = Vec::with_capacity(items.len());
-            for it in items {
-                let next = order.len();
-                let slot = *seen.entry(canonical(&it)).or_insert(next);
-                if slot == next {
-                    order.push((1, it));
-                } else {
-                    order[slot].0 += 1;
-                }
-            }
-            let keep: Vec<Val<'a>> = order
-                .into_iter()
-                .filter(|(n, _)| f == Func::Distinct || *n > 1)
-                .map(|(_, v)| v)
-                .collect();
-            Val::List(Rc::new(keep))
-        }
-        Func::Round => {
-            let Some(n) = as_num(first) else {
-                return Val::Undef;
-            };
-            let Some(dp) = dp() else {
-                return Val::Undef;
-            };
-            // A computed number prints without trailing zeros (SPEC §2):
-            // round(12, 2) is 12, not 12.00; percent() is for fixed digits.
-            let v = n
+/// The text that writes `new` where `node` is, and the value it reads as:
+/// a number at the scale written there (a percentage at its decimals of a
+/// percent), rounded half-up; a text as is. Only a scalar whose text is
+/// exactly how it prints (`260.15`, `34.69%`, `良`, no quotes, units or
+/// separators) is rewritten, so the edit changes nothing else; `None` when
+/// nothing would change.
+pub fn fixed_text<'a>(node: &Node, new: &Val<'a>) -> Option<(String, Val<'a>)> {
+    match &node.value {
+        Value::Num(old) => {
+            let n = as_num(new)?;
+            let scale = old.value.scale();
+            let mut v = n
                 .value
-                .round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
-                .normalize();
-            Val::Num(Num {
+                .round_dp_with_strategy(scale, RoundingStrategy::MidpointAwayFromZero);
+            v.rescale(scale);
+            let value = Num {
                 value: v,
-                percent: n.percent,
-            })
-        }
-        Func::Percent => {
-            let Some(n) = as_num(first) else {
-                return Val::Undef;
+                percent: old.percent,
             };
-            let Some(dp) = dp() else {
-                return Val::Undef;
-            };
-            let Some(p) = n.value.checked_mul(Decimal::ONE_HUNDRED) else {
-                return Val::Undef;
-            };
-            let mut p = p.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
-            p.rescale(dp);
-            Val::Str(Cow::Owned(format!("{p}%")))
+            let (was, text) = (old.to_string(), value.to_string());
+            (was.len() == node.span.len() && text != was).then_some((text, Val::Num(value)))
         }
-        Func::Year => match first {
-            Val::Num(n) => Val::Num(*n),
-            Val::Node(NodeRef {
-                node:
-                    Node {
-                        value: Value::Num(n),
-                        ..
-                    },
-                ..
-            }) => Val::Num(*n),
-            v => match as_ind(v).as_deref().map(|i| &i.quantity) {
-                Some(Quantity::Date(d)) => Val::num(Decimal::from(d.year)),
-                _ => Val::Undef,
-            },
-        },
-        Func::Amount => match first {
-            v @ (Val::Num(_)
-            | Val::Node(NodeRef {
-                node:
-                    Node {
-                        value: Value::Num(_),
-                        ..
-                    },
-                ..
-            })) => as_num(v).map_or(Val::Undef, |n| Val::num(n.value)),
-            Val::Str(s) => match crate::amount::parse_amount(s) {
-                Ok((d, Some(_))) => Val::num(d.normalize()),
-                _ => match value::parse(s).ok().and_then(|i| i.in_wan()) {
-                    Some(d) => Val::num(d.normalize()),
-                    None => Val::Undef,
-                },
-            },
-            v => match as_ind(v).and_then(|i| i.in_wan()) {
-                Some(d) => Val::num(d.normalize()),
-                None => Val::Undef,
-            },
-        },
-        Func::Met => {
-            let (t, a, cost) = if nargs == 2 {
-                (as_ind(first), as_ind(second), false)
-            } else {
-                match indicator(first) {
-                    Some(ind) => (ind.target, ind.actual, ind.cost),
-                    None => return Val::Undef,
-                }
+        Value::Text(old) => {
+            let text = match new {
+                Val::Str(_) | Val::Node(_) => as_text(new)?.into_owned(),
+                _ => return None,
             };
-            match (t, a) {
-                (Some(t), Some(a)) => score::met(&t, &a, cost).map_or(Val::Undef, Val::Bool),
-                _ => Val::Undef,
-            }
+            let plain = !text.is_empty()
+                && !text.contains(['\n', '\r', '"', '\'', ':', '#'])
+                && text.trim() == text;
+            (plain && old.len() == node.span.len() && *text != **old)
+                .then(|| (text.clone(), Val::Str(Cow::Owned(text))))
         }
-        Func::Score => {
-            let v = first;
-            if let Some(ind) = indicator(v) {
-                let (Some(t), Some(a), Some(w)) = (ind.target, ind.actual, ind.weight) else {
-                    return Val::Undef;
-                };
-                return score::indicator_score(&t, &a, w, ind.cost, ind.reported)
-                    .map_or(Val::Undef, Val::num);
-            }
-            let Val::Node(n) = v else { return Val::Undef };
-            match (
-                n.node.get(Key::Executed).and_then(Node::num),
-                n.node.get(Key::Total).and_then(Node::num),
-            ) {
-                (Some(e), Some(t)) => score::execution_score(e, t).map_or(Val::Undef, Val::num),
-                _ => Val::Undef,
-            }
-        }
-        Func::Ratio => match indicator(first) {
-            Some(IndRef {
-                target: Some(t),
-                actual: Some(a),
-                cost,
-                ..
-            }) => {
-                score::overshoot_ratio(&t, &a, cost).map_or(Val::Undef, |r| Val::num(r.normalize()))
-            }
-            _ => Val::Undef,
-        },
-        _ => Val::Undef,
+        _ => None,
     }
 }
 
 /// An indicator node's parts, for `score`, `met` and `ratio`.
-struct IndRef<'a> {
-    target: Option<Cow<'a, IndValue>>,
-    actual: Option<Cow<'a, IndValue>>,
-    weight: Option<Decimal>,
-    reported: Option<Decimal>,
-    cost: bool,
+pub(super) struct IndRef<'a> {
+    pub target: Option<Cow<'a, IndValue>>,
+    pub actual: Option<Cow<'a, IndValue>>,
+    pub weight: Option<Decimal>,
+    pub reported: Option<Decimal>,
+    pub cost: bool,
 }
 
-fn indicator<'a>(v: &Val<'a>) -> Option<IndRef<'a>> {
+pub(super) fn indicator<'a>(v: &Val<'a>) -> Option<IndRef<'a>> {
     let Val::Node(n) = v else { return None };
     let node = n.node;
     let target = node.get(Key::Target)?;
@@ -956,19 +734,9 @@ pub fn agrees(reported: Decimal, computed: Decimal) -> bool {
     r == reported
 }
 
-fn digits(v: &Val<'_>) -> Option<u32> {
-    let n = as_num(v)?;
-    if n.value.scale() > 0 && !n.value.fract().is_zero() {
-        return None;
-    }
-    u32::try_from(n.value.trunc().mantissa())
-        .ok()
-        .filter(|d| *d <= 20)
-}
-
 /// The items of a collection value (lists, wildcard results, YAML lists and
 /// maps), iterated without copying them out.
-enum Items<'v, 'a> {
+pub(super) enum Items<'v, 'a> {
     Vals(std::slice::Iter<'v, Val<'a>>),
     Lits(std::slice::Iter<'a, Lit>),
     Nodes(std::slice::Iter<'a, Node>, FileId),
@@ -1007,7 +775,7 @@ impl<'a> Iterator for Items<'_, 'a> {
 
 impl ExactSizeIterator for Items<'_, '_> {}
 
-fn iter_items<'v, 'a>(v: &'v Val<'a>) -> Option<Items<'v, 'a>> {
+pub(super) fn iter_items<'v, 'a>(v: &'v Val<'a>) -> Option<Items<'v, 'a>> {
     match v {
         Val::List(items) | Val::Multi(items) => Some(Items::Vals(items.iter())),
         Val::Lits(items) => Some(Items::Lits(items.iter())),
@@ -1020,7 +788,7 @@ fn iter_items<'v, 'a>(v: &'v Val<'a>) -> Option<Items<'v, 'a>> {
     }
 }
 
-fn collection<'a>(v: &Val<'a>) -> Option<Vec<Val<'a>>> {
+pub(super) fn collection<'a>(v: &Val<'a>) -> Option<Vec<Val<'a>>> {
     iter_items(v).map(Iterator::collect)
 }
 
@@ -1121,7 +889,7 @@ fn index<'a>(base: Val<'a>, idx: Val<'a>) -> Val<'a> {
         .unwrap_or(Val::Undef)
 }
 
-fn as_num(v: &Val<'_>) -> Option<Num> {
+pub(super) fn as_num(v: &Val<'_>) -> Option<Num> {
     match v {
         Val::Num(n) => Some(*n),
         Val::Node(n) => match &n.node.value {
@@ -1143,7 +911,7 @@ fn as_num(v: &Val<'_>) -> Option<Num> {
     }
 }
 
-fn as_text<'a>(v: &Val<'a>) -> Option<Cow<'a, str>> {
+pub(super) fn as_text<'a>(v: &Val<'a>) -> Option<Cow<'a, str>> {
     match v {
         Val::Str(s) => Some(s.clone()),
         Val::Node(n) => match &n.node.value {
@@ -1158,7 +926,7 @@ fn as_text<'a>(v: &Val<'a>) -> Option<Cow<'a, str>> {
     }
 }
 
-fn as_ind<'a>(v: &Val<'a>) -> Option<Cow<'a, IndValue>> {
+pub(super) fn as_ind<'a>(v: &Val<'a>) -> Option<Cow<'a, IndValue>> {
     match v {
         Val::Node(n) => match &n.node.value {
             Value::Ind(i) => Some(Cow::Borrowed(&**i)),
@@ -1173,15 +941,14 @@ fn as_ind<'a>(v: &Val<'a>) -> Option<Cow<'a, IndValue>> {
 }
 
 /// A key for distinct/duplicates: numbers by value, text by content.
-/// A key for distinct/duplicates: numbers by value, text by content.
 #[derive(PartialEq, Eq, Hash)]
-enum Canon<'a> {
+pub(super) enum Canon<'a> {
     Num(Decimal),
     Text(Cow<'a, str>),
     Other(String),
 }
 
-fn canonical<'a>(v: &Val<'a>) -> Canon<'a> {
+pub(super) fn canonical<'a>(v: &Val<'a>) -> Canon<'a> {
     if let Some(n) = as_num(v) {
         return Canon::Num(n.value.normalize());
     }
@@ -1252,20 +1019,20 @@ fn equal(a: &Val<'_>, b: &Val<'_>) -> Option<bool> {
                 })
         )
     };
-    if text_node(a) || text_node(b) {
-        if let (Some(x), Some(y)) = (as_text(a), as_text(b)) {
-            if x == y {
-                return Some(true);
-            }
-            // `ind.target == "≥ 90%"`: compare as values when one side is a value.
-            if is_ind(a) || is_ind(b) {
-                return Some(match (as_ind(a), as_ind(b)) {
-                    (Some(p), Some(q)) => p.same_as(&q),
-                    _ => false,
-                });
-            }
-            return Some(false);
+    if (text_node(a) || text_node(b))
+        && let (Some(x), Some(y)) = (as_text(a), as_text(b))
+    {
+        if x == y {
+            return Some(true);
         }
+        // `ind.target == "≥ 90%"`: compare as values when one side is a value.
+        if is_ind(a) || is_ind(b) {
+            return Some(match (as_ind(a), as_ind(b)) {
+                (Some(p), Some(q)) => p.same_as(&q),
+                _ => false,
+            });
+        }
+        return Some(false);
     }
     if let (Some(x), Some(y)) = (as_num(a), as_num(b)) {
         return Some(x.value == y.value);

@@ -1,12 +1,17 @@
 //! The rule language: rule files (`*.rules`, grammar in `grammar/rules.pest`)
 //! are parsed ([`parse`]), checked and compiled once ([`compile`]) into a
 //! [`RuleSet`], then evaluated over each document ([`eval`]). The default
-//! ruleset under `rules/` is compiled into the binary.
+//! ruleset under `rules/` is compiled into the binary, parsed at build time
+//! (`build.rs`, in the form of [`blob`]) so a run does not parse it again.
 
 pub mod ast;
+pub mod blob;
 pub mod compile;
 pub mod eval;
+pub mod functions;
 pub mod parse;
+#[cfg(test)]
+mod tests;
 
 pub use compile::{Compiled, Lit, RuleSet};
 pub use eval::Context;
@@ -62,3 +67,18 @@ pub const DEFAULT_RULES: &[(&str, &str)] = &[
         include_str!("../../rules/summary.rules"),
     ),
 ];
+
+/// The default rule files as `build.rs` parsed them ([`blob`]), in the order
+/// of [`DEFAULT_RULES`].
+static DEFAULT_AST: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/default_rules.bin"));
+
+/// The parsed default rule files, by index into [`DEFAULT_RULES`]; `None` if
+/// the build's blob cannot be read (then they are parsed as any rule file).
+pub fn default_files() -> Option<Vec<ast::File>> {
+    blob::decode(DEFAULT_AST).filter(|f| f.len() == DEFAULT_RULES.len())
+}
+
+/// Which default rule file `text` is, if it is one unchanged.
+pub fn default_index(text: &str) -> Option<usize> {
+    DEFAULT_RULES.iter().position(|(_, t)| *t == text)
+}

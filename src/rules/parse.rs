@@ -4,7 +4,7 @@
 //! bad rule does not hide the errors of the next.
 
 use super::RuleError;
-use super::ast::{self, BinOp, Clause, Expr, ExprKind, File, Param, Text, UnOp};
+use super::ast::{self, BinOp, Clause, Expr, ExprKind, File, Param, Part, Text, UnOp};
 use crate::diag::Lang;
 use crate::source::Span;
 use pest::Parser as _;
@@ -97,6 +97,16 @@ pub fn parse_file(src: &str, lang: Lang) -> (File, Vec<RuleError>) {
             }
             Err(e) => {
                 let at = pos + error_pos(&e);
+                if let Some(err) = unclosed_rule(src, pos, at, lang) {
+                    errors.push(err);
+                    // The next item starts where the unclosed rule stopped.
+                    let next = at + (src[at..].len() - src[at..].trim_start().len());
+                    if next > pos && next < src.len() {
+                        pos = next;
+                        continue;
+                    }
+                    break;
+                }
                 errors.push(syntax_error(src, at, &e, lang));
                 // Resume at the next line that starts a top-level item.
                 match next_item_start(src, at) {
@@ -107,6 +117,65 @@ pub fn parse_file(src: &str, lang: Lang) -> (File, Vec<RuleError>) {
         }
     }
     (file, errors)
+}
+
+/// A rule whose `}` is missing: the parse of the item starting at `pos`
+/// failed at `at`, the end of the file or the next top-level item, inside a
+/// `rule … {`. Names the rule and where it starts; points at its `{`.
+fn unclosed_rule(src: &str, pos: usize, at: usize, lang: Lang) -> Option<RuleError> {
+    let rest = src[at..].trim_start();
+    let at_next_item = rest.is_empty()
+        || ["rule", "param", "ruleset"].iter().any(|kw| {
+            rest.strip_prefix(kw)
+                .is_some_and(|r| r.starts_with(|c: char| c.is_whitespace()))
+        });
+    if !at_next_item {
+        return None;
+    }
+    // The header: the first line of the item that starts with `rule`.
+    let mut off = pos;
+    let header = loop {
+        let end = src[off..at].find('\n').map_or(at, |i| off + i);
+        let line = &src[off..end];
+        let t = line.trim_start();
+        if let Some(r) = t.strip_prefix("rule")
+            && r.starts_with(|c: char| c.is_whitespace())
+        {
+            break off + (line.len() - t.len());
+        }
+        if end >= at {
+            return None;
+        }
+        off = end + 1;
+    };
+    let code: String = src[header + 4..]
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .collect();
+    let brace = header + src[header..at].find('{')?;
+    let line = src[..header].matches('\n').count() + 1;
+    let (zh, en) = if rest.is_empty() {
+        ("文件结束", "the file ends")
+    } else {
+        ("下一项开始", "the next item starts")
+    };
+    Some(
+        RuleError::new(
+            "rule-syntax",
+            Span::new(brace, brace + 1),
+            match lang {
+                Lang::Zh => format!("规则 {code}（第 {line} 行）缺少 }}：{zh}时它还没有结束"),
+                Lang::En => format!(
+                    "rule {code} (line {line}) is missing its `}}`: {en} before it is closed"
+                ),
+            },
+        )
+        .help(lang.pick(
+            "在规则的最后一个子句之后写上 }",
+            "close the rule with `}` after its last clause",
+        )),
+    )
 }
 
 fn error_pos(e: &pest::error::Error<Rule>) -> usize {
@@ -202,9 +271,10 @@ fn rule_word(r: Rule, lang: Lang) -> &'static str {
         | Rule::help
         | Rule::basis
         | Rule::label
+        | Rule::fix
         | Rule::for_ => (
-            "子句（severity、applies、let、when、assert、message、at、help、basis、label、for）",
-            "a clause (severity, applies, let, when, assert, message, at, help, basis, label, for)",
+            "子句（severity、applies、let、when、assert、message、at、help、basis、label、fix、for）",
+            "a clause (severity, applies, let, when, assert, message, at, help, basis, label, fix, for)",
         ),
         Rule::EOI => ("文件结尾", "end of file"),
         Rule::infix
@@ -226,7 +296,8 @@ fn rule_word(r: Rule, lang: Lang) -> &'static str {
             ("路径（.名称、.*、[…]）", "a path (.name, .*, […])")
         }
         Rule::kw_in => ("in", "in"),
-        Rule::en | Rule::kw_en => ("en", "en"),
+        // `en` (an English text) is optional: never what a reader is missing.
+        Rule::en | Rule::kw_en => ("", ""),
         _ => ("", ""),
     };
     lang.pick(zh, en)
@@ -256,7 +327,7 @@ fn syntax_error(src: &str, at: usize, e: &pest::error::Error<Rule>, lang: Lang) 
         Some(c) => format!("“{c}”"),
     };
     let msg = match (lang, uniq.is_empty()) {
-        (Lang::Zh, false) => format!("语法错误：此处应为{}，却是{found_text}", uniq.join("或")),
+        (Lang::Zh, false) => format!("语法错误：此处应为{}，却是{found_text}", join_zh(&uniq)),
         (Lang::Zh, true) => format!("语法错误：不应出现{found_text}"),
         (Lang::En, false) => format!(
             "syntax error: expected {}, found {found_text}",
@@ -266,6 +337,40 @@ fn syntax_error(src: &str, at: usize, e: &pest::error::Error<Rule>, lang: Lang) 
     };
     let len = found.map_or(0, char::len_utf8);
     let mut err = RuleError::new("rule-syntax", Span::new(at, at + len), msg);
+    // What other languages write for comparison and logic.
+    let rest = &src[at..];
+    let other: Option<(usize, &str, &str)> = if rest.starts_with("&&") {
+        Some((
+            2,
+            "逻辑与请用 and（不是 &&）",
+            "use `and` for logical and, not `&&`",
+        ))
+    } else if rest.starts_with("||") {
+        Some((
+            2,
+            "逻辑或请用 or（不是 ||）",
+            "use `or` for logical or, not `||`",
+        ))
+    } else if rest.starts_with('!') && !rest.starts_with("!=") {
+        Some((
+            1,
+            "取反请用 not（不是 !）",
+            "use `not` for negation, not `!`",
+        ))
+    } else if rest.starts_with('=') && !rest.starts_with("==") {
+        Some((
+            1,
+            "比较请用 ==（= 只用在 let、param 和 fix 中）",
+            "use `==` to compare (`=` is only for let, param and fix)",
+        ))
+    } else {
+        None
+    };
+    if let Some((n, zh, en)) = other {
+        err.span = Span::new(at, at + n);
+        err.help = Some(lang.pick(zh, en).to_owned());
+        return err;
+    }
     // Full-width punctuation typed with a Chinese input method is the usual cause.
     let line_start = src[..at].rfind('\n').map_or(0, |i| i + 1);
     let line_end = src[at..].find('\n').map_or(src.len(), |i| at + i);
@@ -301,6 +406,21 @@ fn syntax_error(src: &str, at: usize, e: &pest::error::Error<Rule>, lang: Lang) 
         });
     }
     err
+}
+
+/// `a或b或 in`: Chinese alternatives, with a space before an ASCII word.
+fn join_zh(words: &[&str]) -> String {
+    let mut out = String::new();
+    for (i, w) in words.iter().enumerate() {
+        if i > 0 {
+            out.push('或');
+            if w.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                out.push(' ');
+            }
+        }
+        out.push_str(w);
+    }
+    out
 }
 
 /// Whether `c` occurs in `line` outside a "…" string.
@@ -401,6 +521,8 @@ impl Builder {
             zh: unescape(string_body(&s)),
             zh_span: self.span(&s),
             en: None,
+            parts: Vec::new(),
+            en_parts: Vec::new(),
         };
         if let Some(e) = en {
             self.add_en(&mut t, e);
@@ -414,8 +536,89 @@ impl Builder {
         }
     }
 
+    /// A message, help or label text: split into literal text and `{expr}`s.
+    fn template(&mut self, s: Pair<'_, Rule>, en: Option<Pair<'_, Rule>>) -> Text {
+        let zh_raw = s.as_str();
+        let zh_at = self.span(&s).start as usize;
+        let en_src = en
+            .as_ref()
+            .and_then(|e| e.clone().into_inner().nth(1))
+            .map(|q| (q.as_str(), self.span(&q).start as usize));
+        let mut t = self.text(s, en);
+        t.parts = self.segments(zh_raw, zh_at);
+        if let Some((raw, at)) = en_src {
+            t.en_parts = self.segments(raw, at);
+        }
+        t
+    }
+
+    /// Split a string literal's source (`"…"`, at byte `at` of the file)
+    /// into text and `{expr}` parts.
+    fn segments(&mut self, quoted: &str, at: usize) -> Vec<Part> {
+        let start = at + 1;
+        let raw = quoted
+            .get(1..quoted.len().saturating_sub(1).max(1))
+            .unwrap_or("");
+        let mut segs = Vec::new();
+        let mut lit = String::new();
+        let mut i = 0;
+        let b = raw.as_bytes();
+        while i < raw.len() {
+            match b[i] {
+                b'{' if b.get(i + 1) == Some(&b'{') => {
+                    lit.push('{');
+                    i += 2;
+                }
+                b'}' if b.get(i + 1) == Some(&b'}') => {
+                    lit.push('}');
+                    i += 2;
+                }
+                b'{' => {
+                    let Some(close) = matching_brace(raw, i) else {
+                        self.errors.push(RuleError::new(
+                            "rule-template",
+                            Span::new(start + i, start + i + 1),
+                            self.lang
+                                .pick(
+                                    "消息模板中的“{”没有对应的“}”（字面的花括号写成 {{ 或 }}）",
+                                    "unclosed `{` in the message template (write a literal brace as {{ or }})",
+                                )
+                                .to_owned(),
+                        ));
+                        return segs;
+                    };
+                    if !lit.is_empty() {
+                        segs.push(Part::Lit(unescape(&std::mem::take(&mut lit))));
+                    }
+                    let inner = template_source(&raw[i + 1..close]);
+                    match parse_template_expr(&inner, start + i + 1, self.lang) {
+                        Ok(e) => segs.push(Part::Expr(e)),
+                        Err(e) => self.errors.push(e),
+                    }
+                    i = close + 1;
+                }
+                b'\\' => {
+                    // keep escapes for unescape(), including an escaped quote
+                    let n = raw[i + 1..].chars().next().map_or(0, char::len_utf8);
+                    lit.push_str(&raw[i..i + 1 + n]);
+                    i += 1 + n;
+                }
+                _ => {
+                    let n = raw[i..].chars().next().map_or(1, char::len_utf8);
+                    lit.push_str(&raw[i..i + n]);
+                    i += n;
+                }
+            }
+        }
+        if !lit.is_empty() {
+            segs.push(Part::Lit(unescape(&lit)));
+        }
+        segs
+    }
+
     fn clause(&mut self, p: Pair<'_, Rule>) -> Option<Clause> {
         let which = p.as_rule();
+        let whole = self.span(&p);
         let mut inner = p.into_inner();
         inner.next(); // the keyword
         Some(match which {
@@ -438,7 +641,7 @@ impl Builder {
             Rule::at => Clause::At(self.expr(inner.next()?)),
             Rule::message | Rule::help => {
                 let s = inner.next()?;
-                let t = self.text(s, inner.next());
+                let t = self.template(s, inner.next());
                 if which == Rule::message {
                     Clause::Message(t)
                 } else {
@@ -453,9 +656,24 @@ impl Builder {
                 let e = self.expr(inner.next()?);
                 let t = inner.next().map(|s| {
                     let en = inner.next();
-                    self.text(s, en)
+                    self.template(s, en)
                 });
                 Clause::Label(e, t)
+            }
+            Rule::fix => {
+                let mut next = inner.next()?;
+                let unsafe_ = next.as_rule() == Rule::unsafe_;
+                if unsafe_ {
+                    next = inner.next()?;
+                }
+                let path = self.expr(next);
+                let value = self.expr(inner.next()?);
+                Clause::Fix {
+                    unsafe_,
+                    path,
+                    value,
+                    span: whole,
+                }
             }
             Rule::for_ => {
                 let var = inner.next()?;
@@ -699,6 +917,61 @@ fn nfkc(s: &str) -> String {
     } else {
         s.nfkc().collect()
     }
+}
+
+/// The `}` closing the `{` at `open` in a message's source text. The message
+/// is itself a string literal, so a string inside a template expression is
+/// written with escaped quotes: `{count(a[\"成本指标\"].*)}`; braces inside it
+/// do not count.
+fn matching_brace(s: &str, open: usize) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut depth = 0usize;
+    let mut in_str = false;
+    let mut i = open;
+    while i < b.len() {
+        match b[i] {
+            b'\\' if b.get(i + 1) == Some(&b'"') => {
+                in_str = !in_str;
+                i += 1;
+            }
+            b'\\' => i += 1,
+            b'{' if !in_str => depth += 1,
+            b'}' if !in_str => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// A template expression as the expression parser reads it: each escaped
+/// quote `\"` becomes a plain quote padded with a space outside the string
+/// (` "` opening, `" ` closing), so byte offsets, and so error spans, stay exact.
+fn template_source(inner: &str) -> String {
+    let mut out = String::with_capacity(inner.len());
+    let mut in_str = false;
+    let mut chars = inner.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, chars.peek()) {
+            ('\\', Some('"')) => {
+                chars.next();
+                out.push_str(if in_str { "\" " } else { " \"" });
+                in_str = !in_str;
+            }
+            ('\\', Some(&n)) => {
+                chars.next();
+                out.push(c);
+                out.push(n);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// Parse the `{expr}` of a message template; `offset` is where `src` starts in the file.

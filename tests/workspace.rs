@@ -1,0 +1,165 @@
+//! The library over an in-memory workspace: what `examples/embed.rs` shows,
+//! asserted; relations between documents given in memory; a reader that
+//! serves the files a summary covers beyond those given.
+
+use jixiao::check::{self, Options, Outcome};
+use jixiao::config::Config;
+use jixiao::load::LoadOptions;
+use jixiao::rules::RuleSet;
+use jixiao::setup::{self, Flags};
+use jixiao::workspace::{Content, File, ReadError, Reader, Workspace};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+fn rules() -> RuleSet {
+    setup::build(Config::default(), None, Vec::new(), &Flags::default())
+        .expect("default rules")
+        .rules
+}
+
+fn run(ws: &Workspace) -> Outcome {
+    let rules = rules();
+    let opts = Options::new(LoadOptions {
+        profile: rules.profile,
+        ..LoadOptions::default()
+    });
+    check::check(ws, &rules, &opts)
+}
+
+fn example() -> Vec<(String, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/chengde-2022");
+    let mut v: Vec<(String, String)> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".yaml"))
+        .map(|n| (n.clone(), std::fs::read_to_string(dir.join(&n)).unwrap()))
+        .collect();
+    v.sort();
+    v
+}
+
+fn codes(o: &Outcome) -> Vec<(String, String, bool)> {
+    o.findings
+        .iter()
+        .map(|f| {
+            (
+                f.code.to_string(),
+                o.file(f.file).unwrap().name.to_string(),
+                f.is_suppressed(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_example_in_memory_finds_jx503_and_a_waived_jx304() {
+    let mut ws = Workspace::new();
+    for (name, text) in example() {
+        ws.add_text(format!("chengde-2022/{name}"), text);
+    }
+    let first = &example()[0].1;
+    ws.add_text(
+        "waived/01-jujia-yanglao.yaml",
+        format!("{first}waivers:\n  - rule: JX304\n    reason: 资金未到位，专家评审会同意\n"),
+    );
+    let o = run(&ws);
+    let got = codes(&o);
+    assert!(got.contains(&("JX503".into(), "chengde-2022/summary.yaml".into(), false)));
+    assert!(got.contains(&("JX304".into(), "waived/01-jujia-yanglao.yaml".into(), true)));
+    assert_eq!(got.iter().filter(|c| c.0 == "JX304" && !c.2).count(), 5);
+    assert_eq!(got.len(), 7, "{got:?}");
+    // JX503's labels point into the project files, whose texts are there for snippets.
+    let jx503 = o.findings.iter().find(|f| &*f.code == "JX503").unwrap();
+    assert_eq!(jx503.labels.len(), 10);
+    for l in &jx503.labels {
+        assert!(o.file(l.file).unwrap().text.is_some());
+    }
+}
+
+#[test]
+fn a_summary_given_alone_in_memory_sees_no_projects_and_says_so() {
+    // Without its projects the summary's totals disagree: the relation is
+    // made from the workspace only (no disk behind it).
+    let mut ws = Workspace::new();
+    let (_, summary) = example()
+        .into_iter()
+        .find(|(n, _)| n == "summary.yaml")
+        .unwrap();
+    ws.add_text("summary.yaml", summary);
+    let got = codes(&run(&ws));
+    assert!(got.iter().any(|c| c.0 == "JX501"), "{got:?}");
+}
+
+/// Serves the example's project files from memory, as an editor's buffers would.
+struct Buffers(Vec<(String, String)>);
+
+impl Reader for Buffers {
+    fn read(&self, path: &Path, _limit: u64) -> Result<Vec<u8>, ReadError> {
+        let name = path.file_name().unwrap().to_string_lossy();
+        self.0
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, t)| t.clone().into_bytes())
+            .ok_or_else(|| ReadError {
+                zh: "没有".into(),
+                en: "none".into(),
+                head: None,
+            })
+    }
+    fn yaml_under(&self, dir: &Path) -> Vec<File> {
+        self.0
+            .iter()
+            .map(|(n, _)| File {
+                name: n.as_str().into(),
+                path: dir.join(n),
+                place: dir.join(n),
+                content: Content::Unread,
+                explicit: false,
+            })
+            .collect()
+    }
+}
+
+#[test]
+fn a_reader_brings_in_the_projects_a_summary_covers() {
+    let files = example();
+    let (_, summary) = files
+        .iter()
+        .find(|(n, _)| n == "summary.yaml")
+        .unwrap()
+        .clone();
+    let mut ws = Workspace::with_reader(Arc::new(Buffers(files)));
+    ws.push(File {
+        name: "summary.yaml".into(),
+        path: PathBuf::from("/decl/summary.yaml"),
+        place: PathBuf::from("/decl/summary.yaml"),
+        content: Content::Text(summary.into()),
+        explicit: true,
+    });
+    let o = run(&ws);
+    let got = codes(&o);
+    // Only the summary is reported, and its one real finding is JX503.
+    assert_eq!(got, vec![("JX503".into(), "summary.yaml".into(), false)]);
+    assert_eq!(o.tally().files, 1);
+}
+
+#[test]
+fn bytes_are_decoded_and_a_broken_file_does_not_hide_the_others() {
+    let mut ws = Workspace::new();
+    let (name, text) = example().remove(0);
+    ws.add_bytes(name.as_str(), text.into_bytes());
+    ws.add_bytes("broken.yaml", b"kind: target\nyear: [2022\n".to_vec());
+    let (gbk, _, _) = encoding_rs::GBK.encode("kind: 绩效自评\nyear: 2022\n");
+    ws.add_bytes("gbk.yaml", gbk.into_owned());
+    let got = codes(&run(&ws));
+    assert!(got.contains(&("JX304".into(), name, false)), "{got:?}");
+    assert!(
+        got.contains(&("JX001".into(), "broken.yaml".into(), false)),
+        "{got:?}"
+    );
+    assert!(
+        got.contains(&("JX008".into(), "gbk.yaml".into(), false)),
+        "{got:?}"
+    );
+}
