@@ -483,28 +483,10 @@ pub struct ExportArgs {
     pub lang: Option<String>,
 }
 
-/// Write `bytes` to `path` through a temporary file in the same folder and a
-/// rename, so a reader never sees half a file and a failure leaves the old one.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".into());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+/// Write through `fsio::write_atomic` (temporary file in the same folder,
+/// then a rename): a reader never sees half a file.
+fn write_atomically(path: &Path, bytes: &[u8], lang: Lang) -> Result<(), String> {
+    crate::fsio::write_atomic(path, bytes).map_err(|e| e.pick(lang).to_owned())
 }
 
 /// A file name for a table: the book's stem and the sheet, without characters
@@ -607,7 +589,7 @@ fn cmd_import(a: &ImportArgs, out: &mut dyn Write) -> i32 {
             );
             return 2;
         }
-        if let Err(e) = write_atomically(&path, t.yaml.as_bytes()) {
+        if let Err(e) = write_atomically(&path, t.yaml.as_bytes(), lang) {
             eprintln!("error: {}: {e}", path.display());
             return 2;
         }
@@ -646,7 +628,7 @@ fn cmd_export(a: &ExportArgs) -> i32 {
             return 1;
         }
     };
-    match write_atomically(&a.output, &bytes) {
+    match write_atomically(&a.output, &bytes, lang) {
         Ok(()) => 0,
         Err(e) => {
             eprintln!("error: {}: {e}", a.output.display());
