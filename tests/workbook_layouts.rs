@@ -27,6 +27,15 @@ fn one(wb: &mut Workbook) -> (String, workbook::Table) {
     let book = workbook::read(&bytes, "t.xlsx").unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!(book.tables.len(), 1);
     let t = book.tables[0].clone();
+    // the loader knows every key the import writes (SPEC §1.1 included)
+    let l = load_str(&t.yaml);
+    let structural: Vec<_> = l
+        .findings
+        .iter()
+        .filter(|f| matches!(&*f.code, "JX001" | "JX002" | "JX003" | "JX004" | "JX008"))
+        .map(|f| format!("{} {}", f.code, f.message))
+        .collect();
+    assert!(structural.is_empty(), "{structural:?}\n{}", t.yaml);
     (t.yaml.clone(), t)
 }
 

@@ -176,15 +176,15 @@ pub fn matches(view: &View<'_>, layout: &Layout) -> bool {
         return false;
     }
     if !layout.title_contains.is_empty() {
-        let top: String = (0..view.height.min(4))
+        // a title: a cell of the first four rows naming a table (…表) that
+        // holds every text (a project named 部门整体支出 is not a title)
+        let titled = (0..view.height.min(4))
             .flat_map(|r| (0..view.width).map(move |c| (r, c)))
             .map(|(r, c)| view.norm(r, c))
-            .collect();
-        if !layout
-            .title_contains
-            .iter()
-            .all(|t| top.contains(t.as_str()))
-        {
+            .any(|n| {
+                n.contains('表') && layout.title_contains.iter().all(|t| n.contains(t.as_str()))
+            });
+        if !titled {
             return false;
         }
     }
