@@ -12,8 +12,10 @@ use std::time::{Duration, Instant};
 
 const CLEAN: &str = include_str!("../examples/target-clean.yaml");
 
-/// No case may take longer than this (the suite as a whole stays well under 30 s).
-const DEADLINE: Duration = Duration::from_secs(20);
+/// No case may take longer than this: a hang guard. The heaviest case needs
+/// about 5 s of CPU in a debug build; the margin is for a machine shared with
+/// other builds, where wall time is several times the CPU time.
+const DEADLINE: Duration = Duration::from_secs(60);
 
 /// The clean example with one deliberate finding: JX106, a warning.
 fn good() -> String {
@@ -1530,7 +1532,7 @@ fn d7_text_scans_and_list_lookups_count_as_work() {
             .as_str()
             .is_some_and(|m| m.contains("evaluation limit"))
     );
-    assert!(started.elapsed() < Duration::from_secs(15));
+    assert!(started.elapsed() < Duration::from_secs(40));
 
     let names: Vec<String> = (0..20_000).map(|i| format!("\"名称{i}\"")).collect();
     std::fs::write(
