@@ -79,10 +79,15 @@ impl Exclude {
     }
 }
 
+/// Whether a folder search takes `p`: YAML (`.yaml`, `.yml`, any case) or
+/// a workbook (`.xlsx`, `.xls`, `.et`, `.ods`).
 pub fn is_yaml(p: &Path) -> bool {
     p.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
+        || p.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(crate::workbook::is_workbook_name)
 }
 
 /// A path shown in a message: undecodable bytes escaped, control and bidi

@@ -178,6 +178,19 @@ pub struct FileEntry {
     pub reported: bool,
     /// A declaration was found in it (else it was skipped as other YAML).
     pub declaration: bool,
+    /// For a table read from a workbook: its sheet and the map from spans of
+    /// the YAML it was turned into (`text`) to cells.
+    pub table: Option<Arc<crate::workbook::Table>>,
+}
+
+impl FileEntry {
+    /// The sheet and cell (`F6`) a span of this file comes from, for a
+    /// table read from a workbook.
+    pub fn cell(&self, span: Span) -> Option<(&str, String)> {
+        let t = self.table.as_deref()?;
+        let c = t.cell_at(span.start as usize, span.end as usize)?;
+        Some((t.sheet.as_str(), crate::workbook::cell_name(&c)))
+    }
 }
 
 /// A path that could not be used at all (missing, an unreadable folder).
@@ -226,6 +239,24 @@ impl<'a> Locator<'a> {
 
     /// The lines and columns of `span` in `file` (1:1 for a file without text).
     pub fn region(&self, file: u32, span: Span) -> Region {
+        // A table read from a workbook: the cell's row and column.
+        if let Some(c) = self
+            .files
+            .get(file as usize)
+            .and_then(|f| f.table.as_deref())
+            .and_then(|t| t.cell_at(span.start as usize, span.end as usize))
+        {
+            return Region {
+                start: Position {
+                    line: c.row + 1,
+                    column: c.col + 1,
+                },
+                end: Position {
+                    line: c.last_row + 1,
+                    column: c.last_col + 2,
+                },
+            };
+        }
         let text = self
             .files
             .get(file as usize)

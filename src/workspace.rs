@@ -38,6 +38,14 @@ pub struct File {
     pub explicit: bool,
 }
 
+impl File {
+    /// Whether the file's name says it is a workbook (`.xlsx`, `.xls`,
+    /// `.et`, `.ods`).
+    pub fn is_workbook(&self) -> bool {
+        crate::workbook::is_workbook_name(&self.name)
+    }
+}
+
 /// Where files that are not in memory come from: the disk for the command
 /// line, open buffers over the disk for an editor.
 pub trait Reader: Send + Sync {

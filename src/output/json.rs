@@ -45,10 +45,16 @@ struct Item<'a> {
     reason: Option<&'a str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     labels: Vec<Label<'a>>,
+    /// For a finding in a workbook: the sheet and the cell (`F6`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sheet: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cell: Option<String>,
 }
 
 fn item<'a>(o: &'a Outcome, pos: &Positions<'_>, f: &'a Finding) -> Item<'a> {
     let r = pos.of(f);
+    let cell = o.file(f.file).and_then(|e| e.cell(f.span));
     let labels = f
         .labels
         .iter()
@@ -87,6 +93,8 @@ fn item<'a>(o: &'a Outcome, pos: &Positions<'_>, f: &'a Finding) -> Item<'a> {
             None => None,
         },
         labels,
+        sheet: cell.as_ref().map(|c| c.0),
+        cell: cell.map(|c| c.1),
     }
 }
 
@@ -109,6 +117,8 @@ fn problem_item<'a>(p: &'a PathProblem, lang: Lang) -> Item<'a> {
         suppressed: false,
         reason: None,
         labels: Vec::new(),
+        sheet: None,
+        cell: None,
     }
 }
 
@@ -162,6 +172,7 @@ mod tests {
                 text: Some(Arc::from(text)),
                 reported: true,
                 declaration: true,
+                table: None,
             }],
             findings: (0..n)
                 .map(|i| {
