@@ -11,6 +11,7 @@ use crate::model::{Doc, Key, Kind, Node, Value};
 use crate::rules::{Context, RuleSet, eval};
 use crate::source::Span;
 pub use crate::source::{FileEntry, PathProblem};
+use crate::workbook::Table;
 use crate::workspace::{Content, File, Workspace};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -378,11 +379,11 @@ fn cross_phase(
 /// back to cells through the table), named `book.xlsx` when it has one table
 /// and `book.xlsx:Sheet` when several; a workbook that cannot be read, or
 /// holds no table, stays one file with its JX008.
-type Expanded = (
-    Vec<File>,
-    Vec<Option<Arc<crate::workbook::Table>>>,
-    Vec<Option<Finding>>,
-);
+type Expanded = (Vec<File>, Vec<Option<Arc<Table>>>, Vec<Option<Finding>>);
+
+/// A file of the run after expansion: the table it came from, or the
+/// finding that says why it could not be read.
+type Part = (File, Option<Arc<Table>>, Option<Finding>);
 
 fn expand_workbooks(ws: &Workspace, opts: &Options) -> Expanded {
     let lang = opts.lang();
@@ -390,7 +391,7 @@ fn expand_workbooks(ws: &Workspace, opts: &Options) -> Expanded {
         let n = ws.files().len();
         return (ws.files().to_vec(), vec![None; n], vec![None; n]);
     }
-    let per_file: Vec<Vec<(File, Option<Arc<crate::workbook::Table>>, Option<Finding>)>> = ws
+    let per_file: Vec<Vec<Part>> = ws
         .files()
         .par_iter()
         .map(|f| {
