@@ -45,6 +45,8 @@ pub enum Cmd {
     },
     /// Write the review pack for the expert meeting.
     Report(ReportArgs),
+    /// Serve editors over the Language Server Protocol on stdin/stdout.
+    Lsp,
 }
 
 #[derive(Args, Debug, Clone, Default)]
@@ -130,6 +132,7 @@ where
         Cmd::Rules(r) => cmd_rules(&r, &mut out),
         Cmd::Explain { code, rules } => cmd_explain(&code, &rules, &mut out),
         Cmd::Report(a) => cmd_report(&a, &mut out),
+        Cmd::Lsp => crate::lsp::run(),
     };
     match out.flush() {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {

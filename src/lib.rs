@@ -17,6 +17,7 @@ pub mod disk;
 pub mod docs;
 pub mod error;
 pub mod load;
+pub mod lsp;
 pub mod model;
 pub mod output;
 pub mod report;
