@@ -35,15 +35,23 @@ fn declaration(n: u32) -> String {
             ));
         }
     };
-    group(&mut s, "数量指标", 60, &|i| format!("≥ {} 人次", 1000 + i + n));
+    group(&mut s, "数量指标", 60, &|i| {
+        format!("≥ {} 人次", 1000 + i + n)
+    });
     group(&mut s, "质量指标", 30, &|_| "≥ 95%".to_owned());
     group(&mut s, "时效指标", 10, &|_| "≤ 2023-12-20".to_owned());
     group(&mut s, "成本指标", 10, &|_| "≤ 1 万元".to_owned());
     s.push_str("  效益指标:\n");
-    group(&mut s, "社会效益指标", 40, &|i| format!("≥ {}%", 50 + i % 40));
-    group(&mut s, "可持续影响指标", 20, &|i| format!("≥ {} 天", 200 + i % 100));
+    group(&mut s, "社会效益指标", 40, &|i| {
+        format!("≥ {}%", 50 + i % 40)
+    });
+    group(&mut s, "可持续影响指标", 20, &|i| {
+        format!("≥ {} 天", 200 + i % 100)
+    });
     s.push_str("  满意度指标:\n");
-    group(&mut s, "服务对象满意度指标", 30, &|_| "≥ 90%".to_owned());
+    group(&mut s, "服务对象满意度指标", 30, &|_| {
+        "≥ 90%".to_owned()
+    });
     s
 }
 
@@ -65,10 +73,15 @@ fn lsp(c: &mut Criterion) {
     let mut out = Vec::new();
     let uri = "file:///nonexistent-jixiao-bench/target.yaml";
     server.handle(
-        Message::Request(Request::new(1.into(), "initialize".into(), json!({"capabilities": {}}))),
+        Message::Request(Request::new(
+            1.into(),
+            "initialize".into(),
+            json!({"capabilities": {}}),
+        )),
         &mut out,
     );
-    let open = json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": texts[0]}});
+    let open =
+        json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": texts[0]}});
     server.handle(
         Message::Notification(Notification::new("textDocument/didOpen".into(), open)),
         &mut out,

@@ -284,9 +284,10 @@ impl Server {
         match n.method.as_str() {
             "exit" => return Some(if self.shut_down { 0 } else { 1 }),
             "textDocument/didOpen" => {
-                let (Some(uri), Some(text)) =
-                    (uri(), p.pointer("/textDocument/text").and_then(Value::as_str))
-                else {
+                let (Some(uri), Some(text)) = (
+                    uri(),
+                    p.pointer("/textDocument/text").and_then(Value::as_str),
+                ) else {
                     return None;
                 };
                 let language = p
@@ -308,9 +309,7 @@ impl Server {
             }
             "textDocument/didChange" => {
                 let enc = self.enc;
-                let Some(doc) = uri().and_then(|u| self.docs.get_mut(&u)) else {
-                    return None;
-                };
+                let doc = uri().and_then(|u| self.docs.get_mut(&u))?;
                 doc.version = version(p);
                 let changes = p
                     .get("contentChanges")
@@ -818,10 +817,9 @@ impl Server {
                     Lang::En => format!("Fix {}: replace with `{new}`", d.code),
                 };
                 if !safe {
-                    title.push_str(lang.pick(
-                        "（改变判断，请核对）",
-                        " (changes a judgement; review it)",
-                    ));
+                    title.push_str(
+                        lang.pick("（改变判断，请核对）", " (changes a judgement; review it)"),
+                    );
                 }
                 actions.push(json!({
                     "title": title,
@@ -835,7 +833,9 @@ impl Server {
                 let e = waiver::add(&doc.text, &d.code);
                 let title = match lang {
                     Lang::Zh => format!("豁免 {}：在 waivers 中添加一项（须填写理由）", d.code),
-                    Lang::En => format!("Waive {}: add a waivers entry (fill in the reason)", d.code),
+                    Lang::En => {
+                        format!("Waive {}: add a waivers entry (fill in the reason)", d.code)
+                    }
                 };
                 waivers.push(json!({
                     "title": title,
@@ -870,7 +870,10 @@ fn hash_of(t: &str) -> u64 {
 fn word_at(text: &str, at: usize) -> (usize, usize) {
     let w = |c: char| c.is_ascii_alphanumeric() || c == '_';
     let at = at.min(text.len());
-    let at = (0..=at).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+    let at = (0..=at)
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0);
     let start = text[..at]
         .char_indices()
         .rev()
@@ -938,9 +941,13 @@ fn read_text(p: &Path, open: &HashMap<PathBuf, Arc<str>>) -> Result<Arc<str>, St
     }
     let bytes = crate::disk::read_file(p, crate::cli::MAX_RULE_FILE_SIZE)
         .map_err(|e| format!("{}: {}", p.display(), e.en))?;
-    String::from_utf8(bytes)
-        .map(Into::into)
-        .map_err(|e| format!("{}: not UTF-8 (byte {})", p.display(), e.utf8_error().valid_up_to()))
+    String::from_utf8(bytes).map(Into::into).map_err(|e| {
+        format!(
+            "{}: not UTF-8 (byte {})",
+            p.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })
 }
 
 /// The path of a `file:` URI (percent-decoded), if it is one.
@@ -1038,7 +1045,10 @@ fn read_frame(r: &mut impl BufRead) -> std::io::Result<Option<Incoming>> {
         return Ok(Some(Incoming::Bad(PARSE_ERROR, why, Value::Null)));
     };
     if len > MAX_MESSAGE {
-        let skipped = std::io::copy(&mut std::io::Read::take(&mut *r, len as u64), &mut std::io::sink())?;
+        let skipped = std::io::copy(
+            &mut std::io::Read::take(&mut *r, len as u64),
+            &mut std::io::sink(),
+        )?;
         if (skipped as usize) < len {
             return Ok(None);
         }
@@ -1131,10 +1141,7 @@ mod tests {
     fn file_uris_round_trip_through_paths() {
         let p = PathBuf::from("/tmp/承德 2022/a#1.yaml");
         let u = path_to_uri(&p);
-        assert_eq!(
-            u,
-            "file:///tmp/%E6%89%BF%E5%BE%B7%202022/a%231.yaml"
-        );
+        assert_eq!(u, "file:///tmp/%E6%89%BF%E5%BE%B7%202022/a%231.yaml");
         assert_eq!(uri_to_path(&u), Some(p));
         assert_eq!(uri_to_path("untitled:Untitled-1"), None);
         assert_eq!(
@@ -1165,7 +1172,13 @@ mod tests {
         let at = t.find("X3").unwrap();
         assert_eq!(word_at(t, at), (10, 15));
         assert_eq!(word_at(t, t.find('\n').unwrap()), (10, 15));
-        assert_eq!(kind_of("# x\nkind: self-evaluation # 自评\n"), Some(Kind::SelfEvaluation));
-        assert_eq!(kind_of("kind: '目标'\n").is_some(), Kind::parse("目标").is_some());
+        assert_eq!(
+            kind_of("# x\nkind: self-evaluation # 自评\n"),
+            Some(Kind::SelfEvaluation)
+        );
+        assert_eq!(
+            kind_of("kind: '目标'\n").is_some(),
+            Kind::parse("目标").is_some()
+        );
     }
 }

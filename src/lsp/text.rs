@@ -157,7 +157,10 @@ mod tests {
         // Inside the surrogate pair: the character's start.
         assert_eq!(l.offset(text, pos(1, 11), Encoding::Utf16), ge - 4);
         // Past the line's end: the line's end, before its break.
-        assert_eq!(l.offset(text, pos(1, 99), Encoding::Utf16), text.find('\r').unwrap());
+        assert_eq!(
+            l.offset(text, pos(1, 99), Encoding::Utf16),
+            text.find('\r').unwrap()
+        );
         assert_eq!(l.offset(text, pos(9, 0), Encoding::Utf16), text.len());
         // Inside a multi-byte character (bytes): never a split character.
         assert_eq!(l.position(text, at + 1, Encoding::Utf8), pos(0, 6));
@@ -189,7 +192,15 @@ mod tests {
         assert_eq!(t, "2023\n金额：120\n");
         // A lone \r breaks a line.
         let mut t = "a\rb".to_owned();
-        apply_change(&mut t, Range { start: pos(1, 0), end: pos(1, 1) }, "c", Encoding::Utf16);
+        apply_change(
+            &mut t,
+            Range {
+                start: pos(1, 0),
+                end: pos(1, 1),
+            },
+            "c",
+            Encoding::Utf16,
+        );
         assert_eq!(t, "a\rc");
     }
 }

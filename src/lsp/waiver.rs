@@ -53,7 +53,11 @@ pub fn add(text: &str, code: &str) -> Edit {
                 let (lead, at) = if eol == text.len() {
                     (nl, text.len())
                 } else {
-                    let brk = if text[eol..].starts_with("\r\n") { 2 } else { 1 };
+                    let brk = if text[eol..].starts_with("\r\n") {
+                        2
+                    } else {
+                        1
+                    };
                     ("", eol + brk)
                 };
                 return Edit {
