@@ -50,6 +50,8 @@ pub enum Cmd {
     Import(ImportArgs),
     /// Write a YAML declaration as the official table (.xlsx).
     Export(ExportArgs),
+    /// Serve editors over the Language Server Protocol on stdin/stdout.
+    Lsp,
 }
 
 #[derive(Args, Debug, Clone, Default)]
@@ -137,6 +139,7 @@ where
         Cmd::Report(a) => cmd_report(&a, &mut out),
         Cmd::Import(a) => cmd_import(&a, &mut out),
         Cmd::Export(a) => cmd_export(&a),
+        Cmd::Lsp => crate::lsp::run(),
     };
     match out.flush() {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {

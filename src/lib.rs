@@ -19,6 +19,7 @@ pub mod error;
 pub mod escape;
 pub mod fsio;
 pub mod load;
+pub mod lsp;
 pub mod model;
 pub mod output;
 pub mod report;

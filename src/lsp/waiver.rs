@@ -1,0 +1,157 @@
+//! The "add a waiver" edit: where in a declaration a `waivers` entry for a
+//! rule goes (after the last entry of a block `waivers` list, into a flow
+//! list, under an empty `waivers:`, or a new `waivers:` at the end) and its
+//! text, with `reason` left to fill in.
+
+use crate::yaml::{self, Yaml};
+
+/// An insertion or replacement: the bytes `start..end` become `text`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+}
+
+/// The edit that adds `- rule: CODE` / `reason: ` to `text`'s `waivers`.
+pub fn add(text: &str, code: &str) -> Edit {
+    let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let parsed = yaml::parse(text, yaml::Limits::default());
+    let waivers = parsed.root.as_ref().and_then(|root| match &root.yaml {
+        Yaml::Map(es) => es
+            .iter()
+            .find(|(k, _)| k.as_str() == Some("waivers"))
+            .map(|(k, v)| (k.span, v)),
+        _ => None,
+    });
+    if let Some((key, v)) = waivers {
+        let at = v.span.start as usize;
+        let flow = text[at.min(text.len())..].starts_with('[');
+        match &v.yaml {
+            Yaml::Seq(items) if flow => {
+                let close = v.span.end as usize;
+                // The span ends after `]`: insert before it.
+                let before = text[..close].rfind(']').unwrap_or(close);
+                let sep = if items.is_empty() { "" } else { ", " };
+                return Edit {
+                    start: before,
+                    end: before,
+                    text: format!("{sep}{{ rule: {code}, reason: \"\" }}"),
+                };
+            }
+            Yaml::Seq(items) if !items.is_empty() => {
+                let first = items[0].span.start as usize;
+                let line_start = text[..first].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+                let indent: String = text[line_start..]
+                    .chars()
+                    .take_while(|c| *c == ' ')
+                    .collect();
+                let end = v.span.end as usize;
+                let eol = text[end..]
+                    .find(['\n', '\r'])
+                    .map_or(text.len(), |i| end + i);
+                let (lead, at) = if eol == text.len() {
+                    (nl, text.len())
+                } else {
+                    let brk = if text[eol..].starts_with("\r\n") {
+                        2
+                    } else {
+                        1
+                    };
+                    ("", eol + brk)
+                };
+                return Edit {
+                    start: at,
+                    end: at,
+                    text: format!("{lead}{indent}- rule: {code}{nl}{indent}  reason: {nl}"),
+                };
+            }
+            _ if v.is_null() => {
+                // `waivers:` with nothing after it: the entry goes below the key.
+                let end = key.end as usize;
+                let eol = text[end..]
+                    .find(['\n', '\r'])
+                    .map_or(text.len(), |i| end + i);
+                return Edit {
+                    start: eol,
+                    end: eol,
+                    text: format!("{nl}  - rule: {code}{nl}    reason: "),
+                };
+            }
+            _ => {}
+        }
+    }
+    // No `waivers` (or one that is not a list): a new list at the end.
+    let lead = if text.is_empty() || text.ends_with(['\n', '\r']) {
+        ""
+    } else {
+        nl
+    };
+    Edit {
+        start: text.len(),
+        end: text.len(),
+        text: format!("{lead}waivers:{nl}  - rule: {code}{nl}    reason: {nl}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn apply(text: &str, code: &str) -> String {
+        let e = add(text, code);
+        let mut t = text.to_owned();
+        t.replace_range(e.start..e.end, &e.text);
+        t
+    }
+
+    #[test]
+    fn a_new_list_at_the_end() {
+        assert_eq!(
+            apply("kind: target\nyear: 2023", "JX304"),
+            "kind: target\nyear: 2023\nwaivers:\n  - rule: JX304\n    reason: \n"
+        );
+        assert_eq!(
+            apply("kind: target\r\n", "JX304"),
+            "kind: target\r\nwaivers:\r\n  - rule: JX304\r\n    reason: \r\n"
+        );
+    }
+
+    #[test]
+    fn after_the_last_entry_of_a_block_list() {
+        let t = "kind: target\nwaivers:\n- rule: JX101\n  reason: 已批准\nyear: 2023\n";
+        assert_eq!(
+            apply(t, "JX304"),
+            "kind: target\nwaivers:\n- rule: JX101\n  reason: 已批准\n- rule: JX304\n  reason: \nyear: 2023\n"
+        );
+        let t = "waivers:\n    - rule: JX101\n      reason: 已批准";
+        assert_eq!(
+            apply(t, "JX304"),
+            "waivers:\n    - rule: JX101\n      reason: 已批准\n    - rule: JX304\n      reason: \n"
+        );
+    }
+
+    #[test]
+    fn into_a_flow_list_or_under_an_empty_key() {
+        assert_eq!(
+            apply("waivers: []\nyear: 2023\n", "JX304"),
+            "waivers: [{ rule: JX304, reason: \"\" }]\nyear: 2023\n"
+        );
+        assert_eq!(
+            apply("waivers: [{rule: JX1, reason: x}]\n", "JX304"),
+            "waivers: [{rule: JX1, reason: x}, { rule: JX304, reason: \"\" }]\n"
+        );
+        assert_eq!(
+            apply("waivers:\nyear: 2023\n", "JX304"),
+            "waivers:\n  - rule: JX304\n    reason: \nyear: 2023\n"
+        );
+    }
+
+    #[test]
+    fn broken_yaml_gets_a_list_at_the_end() {
+        assert_eq!(
+            apply("kind: [\n", "JX304"),
+            "kind: [\nwaivers:\n  - rule: JX304\n    reason: \n"
+        );
+    }
+}
