@@ -27,3 +27,6 @@ pub mod source;
 pub mod value;
 pub mod workspace;
 pub mod yaml;
+pub mod page;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
