@@ -164,11 +164,13 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, NumError> {
 }
 
 /// An amount: a non-negative decimal with at most [`MAX_DECIMALS`] decimals and an
-/// optional unit suffix (`150 万元`, `1,500,000 元`), returned in 万元 when a unit
+/// optional unit suffix (`150 万元`, `250万`, `1,500,000 元`), returned in 万元 when a unit
 /// is written, else in the caller's unit.
 pub fn parse_amount(text: &str) -> Result<(Decimal, Option<MoneyUnit>), NumError> {
     let t = text.trim();
     let (num, unit) = if let Some(n) = t.strip_suffix("万元") {
+        (n, Some(MoneyUnit::Wan))
+    } else if let Some(n) = t.strip_suffix('万') {
         (n, Some(MoneyUnit::Wan))
     } else if let Some(n) = t.strip_suffix('元') {
         (n, Some(MoneyUnit::Yuan))

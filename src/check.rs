@@ -238,9 +238,6 @@ pub fn check(ws: &Workspace, rules: &RuleSet, opts: &Options) -> Outcome {
         all.append(&mut fs);
     }
     all.sort_by(|a, b| (a.file, a.span.start, &a.code).cmp(&(b.file, b.span.start, &b.code)));
-    if let Some(b) = &opts.baseline {
-        b.apply(&mut all, &files);
-    }
     // Texts are kept only where a finding or label needs them (or for the
     // review pack); a label into a file whose text was let go reads it again.
     let mut needed = vec![opts.keep_docs; files.len()];
@@ -267,6 +264,10 @@ pub fn check(ws: &Workspace, rules: &RuleSet, opts: &Options) -> Outcome {
         if !keep {
             f.text = None;
         }
+    }
+    // The baseline matches findings by the text at their spans.
+    if let Some(b) = &opts.baseline {
+        b.apply(&mut all, &files);
     }
     let docs = if opts.keep_docs {
         loaded.into_iter().map(|l| l.doc).collect()

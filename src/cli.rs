@@ -443,10 +443,16 @@ fn cmd_report(a: &ReportArgs, out: &mut dyn Write) -> i32 {
     for p in &outcome.problems {
         eprintln!("error: {}", s.lang.pick(&p.zh, &p.en));
     }
-    let doc = crate::report::render(&outcome, &s.rules, a.format, s.lang);
+    let doc = match crate::report::render(&outcome, &s.rules, a.format, s.lang) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
     let written = match &a.output {
-        Some(p) => std::fs::write(p, doc.as_bytes()),
-        None => out.write_all(doc.as_bytes()),
+        Some(p) => std::fs::write(p, &doc),
+        None => out.write_all(&doc),
     };
     if let Err(e) = written {
         eprintln!("error: {e}");

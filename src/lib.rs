@@ -16,6 +16,7 @@ pub mod discover;
 pub mod disk;
 pub mod docs;
 pub mod error;
+pub mod escape;
 pub mod load;
 pub mod model;
 pub mod output;

@@ -7,8 +7,9 @@ use crate::amount::{self, MoneyUnit, NumError};
 use crate::diag::{FileId, Finding, Lang, Severity};
 use crate::model::{Doc, Entry, Key, Kind, Node, Num, Profile, Value};
 use crate::source::{self, DecodeError, Span};
-use crate::value;
+use crate::value::{self, Cmp};
 use crate::yaml::{self, Yaml};
+use rust_decimal::Decimal;
 
 /// The loader's own diagnostics, as listed by `jixiao rules`.
 pub struct LoaderCode {
@@ -58,8 +59,8 @@ pub const LOADER_CODES: &[LoaderCode] = &[
         severity: Severity::Error,
         title_zh: "金额格式错误",
         title_en: "bad amount",
-        help_zh: "金额写成不带单位的非负小数（如 29.5896），最多 6 位小数；单位由 budget.unit 指定。",
-        help_en: "Write amounts as non-negative plain decimals (e.g. 29.5896) with at most 6 decimals; budget.unit gives the unit.",
+        help_zh: "金额写成非负小数（如 29.5896），最多 6 位小数，可带“万元”“万”或“元”；不带单位时以 budget.unit 为准。",
+        help_en: "Write amounts as non-negative decimals (e.g. 29.5896) with at most 6 decimals, optionally with 万元, 万 or 元; budget.unit gives the unit otherwise.",
     },
     LoaderCode {
         code: "JX006",
@@ -215,6 +216,7 @@ pub fn load_text(text: &str, file: FileId, opts: &LoadOptions, explicit: bool) -
         file,
         opts,
         findings: Vec::new(),
+        year: None,
         lines: std::cell::OnceCell::new(),
     };
     if let Some((at, c, n)) = control_char(text) {
@@ -352,6 +354,13 @@ pub fn load_text(text: &str, file: FileId, opts: &LoadOptions, explicit: bool) -
         cx.push("JX008", first_line(text, root.span), msg.into(), None);
         return cx.finish(None);
     }
+    cx.year = entries
+        .iter()
+        .find(|(k, _)| k.as_str().and_then(Key::lookup) == Some(Key::Year))
+        .and_then(|(_, v)| v.as_str())
+        .and_then(|t| amount::parse_decimal(t.trim().trim_end_matches('年')).ok())
+        .and_then(|d| i32::try_from(d.mantissa()).ok())
+        .filter(|y| (1900..=2200).contains(y));
     let schema = if kind == Some(Kind::Summary) {
         SUMMARY
     } else {
@@ -485,6 +494,14 @@ enum Ty {
     MoneyUnit,
     Kind,
     Value,
+    /// `department` 部门整体 or `project` 项目.
+    Scope,
+    /// `history` 历史值: a value like a target's, kept as text when it is not
+    /// one (it is a note on the form, not a value anything is scored against).
+    History,
+    /// A source of funds: a number (its 全年预算数) or its row
+    /// `{ initial, total, executed }`; loaded as the row.
+    Source,
     Map(&'static [(Key, Ty)]),
     Indicators,
     TextList,
@@ -498,24 +515,49 @@ const PROJECT_FIELDS: &[(Key, Ty)] = &[
     (Key::Applicant, Ty::Text),
     (Key::Declarant, Ty::Text),
     (Key::Basis, Ty::Text),
+    (Key::Implementer, Ty::Text),
+    (Key::Leader, Ty::Text),
+    (Key::Period, Ty::Text),
+    (Key::Attribute, Ty::Text),
 ];
 const SOURCES: &[(Key, Ty)] = &[
-    (Key::GeneralPublic, Ty::Amount),
-    (Key::GovernmentFund, Ty::Amount),
-    (Key::Other, Ty::Amount),
+    (Key::GeneralPublic, Ty::Source),
+    (Key::GovernmentFund, Ty::Source),
+    (Key::Other, Ty::Source),
+    (Key::Fiscal, Ty::Source),
+    (Key::Carryover, Ty::Source),
+    (Key::HigherLevel, Ty::Source),
+    (Key::Own, Ty::Source),
+    (Key::SpecialAccount, Ty::Source),
+];
+/// One source's row of the 10号 form: 年初预算数, 全年预算数, 全年执行数.
+const SOURCE_ROW: &[(Key, Ty)] = &[
+    (Key::Initial, Ty::Amount),
+    (Key::Total, Ty::Amount),
+    (Key::Executed, Ty::Amount),
 ];
 const BUDGET: &[(Key, Ty)] = &[
     (Key::Unit, Ty::MoneyUnit),
+    (Key::Initial, Ty::Amount),
     (Key::Total, Ty::Amount),
+    (Key::Available, Ty::Amount),
     (Key::Sources, Ty::Map(SOURCES)),
     (Key::Executed, Ty::Amount),
     (Key::ExecutionRate, Ty::Percent),
     (Key::UnderspendReason, Ty::Text),
+    (Key::Deviation, Ty::Text),
+    (Key::Weight, Ty::Number),
     (Key::Score, Ty::Number),
 ];
-const GOALS: &[(Key, Ty)] = &[(Key::Annual, Ty::Text)];
+const GOALS: &[(Key, Ty)] = &[
+    (Key::Annual, Ty::Text),
+    (Key::LongTerm, Ty::Text),
+    (Key::Achieved, Ty::Text),
+];
 const INDICATOR: &[(Key, Ty)] = &[
     (Key::Name, Ty::Text),
+    (Key::Nature, Ty::Text),
+    (Key::Unit, Ty::Text),
     (Key::Target, Ty::Value),
     (Key::Actual, Ty::Value),
     (Key::Weight, Ty::Number),
@@ -523,7 +565,7 @@ const INDICATOR: &[(Key, Ty)] = &[
     (Key::Deviation, Ty::Text),
     (Key::Explanation, Ty::Text),
     (Key::Standard, Ty::Text),
-    (Key::History, Ty::Text),
+    (Key::History, Ty::History),
     (Key::Basis, Ty::Text),
 ];
 const WAIVER: &[(Key, Ty)] = &[
@@ -542,6 +584,10 @@ const PROJECT: &[(Key, Ty)] = &[
     (Key::Measures, Ty::Text),
     (Key::Waivers, Ty::MapList(WAIVER)),
     (Key::Result, Ty::Map(RESULT)),
+    (Key::Conclusion, Ty::Text),
+    (Key::Problems, Ty::Text),
+    (Key::Notes, Ty::Text),
+    (Key::Scope, Ty::Scope),
 ];
 const SUMMARY: &[(Key, Ty)] = &[
     (Key::Kind, Ty::Kind),
@@ -635,6 +681,137 @@ pub fn did_you_mean<'a>(
         .map(|(_, c)| c)
 }
 
+/// The key of the one close suggestion for `word` among `candidates` (names
+/// and aliases): `None` when nothing is close or two different keys are
+/// equally close.
+fn one_suggestion<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<Key> {
+    let candidates: Vec<&str> = candidates.into_iter().collect();
+    let best = did_you_mean(word, candidates.iter().copied())?;
+    let lower = word.to_lowercase();
+    let d = strsim::osa_distance(&lower, &best.to_lowercase());
+    let key = Key::lookup(best)?;
+    let rivals = candidates.iter().any(|c| {
+        Key::lookup(c) != Some(key) && strsim::osa_distance(&lower, &c.to_lowercase()) == d
+    });
+    (!rivals).then_some(key)
+}
+
+/// A dimension label as printed, without what the form adds around it:
+/// whitespace and line breaks inside (`经济效 益指标`), a trailing `：` or
+/// `等`, a trailing annotation in brackets (`（必填硬性指标）`); points
+/// (`(50分)`, `（30分）`, an unbalanced `30分)`) are returned on their own.
+fn clean_label(raw: &str) -> (String, Option<rust_decimal::Decimal>) {
+    let mut s: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut points = None;
+    loop {
+        let before = s.len();
+        for suffix in ["：", ":", "等"] {
+            if let Some(t) = s.strip_suffix(suffix) {
+                s.truncate(t.len());
+            }
+        }
+        let close = if s.ends_with(')') {
+            1
+        } else if s.ends_with('）') {
+            '）'.len_utf8()
+        } else {
+            0
+        };
+        if close > 0 {
+            let body_end = s.len() - close;
+            let (start, inner) = match s[..body_end].rfind(['(', '（']) {
+                Some(o) => {
+                    let open = s[o..].chars().next().map_or(1, char::len_utf8);
+                    (o, &s[o + open..body_end])
+                }
+                None => {
+                    let start = s[..body_end]
+                        .trim_end_matches(|c: char| c.is_ascii_digit() || c == '.' || c == '分')
+                        .len();
+                    (start, &s[start..body_end])
+                }
+            };
+            let p = amount::parse_decimal(inner.strip_suffix('分').unwrap_or(inner)).ok();
+            if p.is_none() && !s[..body_end].contains(['(', '（']) {
+                break;
+            }
+            if p.is_some() {
+                points = p;
+            }
+            s.truncate(start);
+        }
+        if s.len() == before {
+            break;
+        }
+    }
+    (s, points)
+}
+
+/// The comparator a `nature` 指标性质 cell or a name hint stands for; `None`
+/// for 定性 and anything else.
+fn nature_cmp(text: &str) -> Option<Cmp> {
+    Some(match text.trim() {
+        "≥" | ">=" | "≧" | "⩾" | "≥=" | "大于等于" | "大于或等于" | "不低于" | "不少于"
+        | "不小于" | "正向" | "以上" => Cmp::Ge,
+        "≤" | "<=" | "≦" | "⩽" | "≤=" | "小于等于" | "小于或等于" | "不高于" | "不超过"
+        | "不大于" | "反向" | "以下" | "以内" => Cmp::Le,
+        ">" | "大于" | "高于" | "超过" => Cmp::Gt,
+        "<" | "小于" | "低于" => Cmp::Lt,
+        "=" | "＝" | "═" | "﹦" | "==" | "等于" => Cmp::Eq,
+        _ => return None,
+    })
+}
+
+/// A unit as printed in a 度量单位 cell or a name hint: `百分比` and `％` are `%`.
+fn unit_of(text: &str) -> Option<Box<str>> {
+    let t = text.trim();
+    // `%(百分比)`: the unit, then its name in brackets.
+    let t = match t.find(['(', '（']) {
+        Some(i) if i > 0 => t[..i].trim(),
+        _ => t,
+    };
+    match t {
+        // A number in the unit column (an Excel date serial `44,561`) is no unit.
+        _ if t.starts_with(|c: char| c.is_ascii_digit()) => None,
+        "" => None,
+        "%" | "％" | "百分比" | "百分率" => Some("%".into()),
+        _ => Some(t.into()),
+    }
+}
+
+/// A unit or template hint at the end of an indicator's name: `(亩)` is unit
+/// 亩, `(≥**%)` is ≥ and %, `(≤**元/株)` is ≤ and 元/株.
+fn name_hint(name: &str) -> Option<(Option<Cmp>, Option<Box<str>>)> {
+    let name = name.trim_end();
+    let body = name.strip_suffix(')').or_else(|| name.strip_suffix('）'))?;
+    let open = body.rfind(['(', '（'])?;
+    let inner = &body[open..];
+    let inner = inner
+        .strip_prefix('(')
+        .or_else(|| inner.strip_prefix('（'))?
+        .trim();
+    let marks: &[char] = &['*', '＊', 'X', 'x', 'Ｘ', '×'];
+    let hinted = inner.contains(marks);
+    let rest: String = inner.chars().filter(|c| !marks.contains(c)).collect();
+    let rest = rest.trim();
+    let (cmp, unit) = ["≥=", ">=", "<=", "≥", "≤", "≧", "≦", ">", "<", "="]
+        .iter()
+        .find_map(|p| rest.strip_prefix(p).map(|u| (nature_cmp(p), u.trim())))
+        .unwrap_or((None, rest));
+    // A bare parenthesis is a unit only when short and without digits: `(亩)`,
+    // `(万元)`, not `(含2022年结转)`.
+    if !hinted
+        && cmp.is_none()
+        && (unit.chars().count() > 4 || unit.contains(|c: char| c.is_ascii_digit()))
+    {
+        return None;
+    }
+    if unit.contains(|c: char| c.is_ascii_digit() || c.is_whitespace()) {
+        return None;
+    }
+    Some((cmp, unit_of(unit)))
+}
+
 // ---------------------------------------------------------------------------
 // The normaliser.
 
@@ -643,6 +820,8 @@ struct Cx<'t, 'o> {
     file: FileId,
     opts: &'o LoadOptions,
     findings: Vec<Finding>,
+    /// The declaration's year, for dates written without one (`6月30日前`).
+    year: Option<i32>,
     /// Built on first use and kept: one index per file, however many duplicates.
     lines: std::cell::OnceCell<crate::source::LineIndex>,
 }
@@ -709,8 +888,22 @@ impl Cx<'_, '_> {
                 continue;
             };
             let field = Key::lookup(name).and_then(|key| fields.iter().find(|(f, _)| *f == key));
-            let Some(&(key, ty)) = field else {
+            let Some(&(key, ty)) = field.or_else(|| {
                 self.unknown_key(name, k.span, fields);
+                // One close suggestion (`绩效指表` → indicators): after its JX002
+                // the value is read as that key, so one typo is one finding.
+                // Not when the mapping also has the key itself.
+                Key::lookup(name)
+                    .is_none()
+                    .then(|| one_suggestion(name, names_of(fields)))
+                    .flatten()
+                    .filter(|s| {
+                        !entries
+                            .iter()
+                            .any(|(k, _)| k.as_str().and_then(Key::lookup) == Some(*s))
+                    })
+                    .and_then(|s| fields.iter().find(|(f, _)| *f == s))
+            }) else {
                 continue;
             };
             if let Some(first) = out.iter().find(|e| e.key == key) {
@@ -813,6 +1006,20 @@ impl Cx<'_, '_> {
                 };
             }
             Ty::Indicators => return Some(self.indicators(v)),
+            Ty::Source if matches!(v.yaml, Yaml::Map(_)) => {
+                return Some(self.map(v, SOURCE_ROW, unit));
+            }
+            Ty::Source => {
+                let node = self.field(key, Ty::Amount, v, unit)?;
+                return Some(Node::new(
+                    span,
+                    Value::Map(vec![Entry {
+                        key: Key::Total,
+                        key_span: span,
+                        node,
+                    }]),
+                ));
+            }
             Ty::TextList | Ty::MapList(_) => {
                 let items = match &v.yaml {
                     Yaml::Seq(items) => items,
@@ -853,6 +1060,28 @@ impl Cx<'_, '_> {
         }
         let value = match ty {
             Ty::Text => Value::Text(text.into()),
+            Ty::History => match value::parse_in(text, self.year) {
+                Ok(iv) => Value::Ind(Box::new(iv)),
+                Err(_) => Value::Text(text.into()),
+            },
+            Ty::Scope => match text.trim() {
+                "department" | "部门整体" | "部门" | "部门整体支出" => {
+                    Value::Text("department".into())
+                }
+                "project" | "项目" | "项目支出" => Value::Text("project".into()),
+                _ => {
+                    let msg = match lang {
+                        Lang::Zh => format!(
+                            "“scope”须为 project（项目）或 department（部门整体），这里是“{text}”"
+                        ),
+                        Lang::En => {
+                            format!("`scope` must be project or department, not `{text}`")
+                        }
+                    };
+                    self.push("JX003", span, msg, None);
+                    return None;
+                }
+            },
             Ty::Kind => match Kind::parse(text.trim()) {
                 Some(k) => Value::Text(k.name().into()),
                 None => {
@@ -946,6 +1175,20 @@ impl Cx<'_, '_> {
                     percent: true,
                 }),
                 Err(e) => {
+                    // The forms' 执行率(%) column: a bare number is percent points.
+                    if let Ok(d) = amount::parse_decimal(text) {
+                        let mut f = d / Decimal::ONE_HUNDRED;
+                        if d.scale() + 2 <= 28 {
+                            f.rescale(d.scale() + 2);
+                        }
+                        return Some(Node::new(
+                            span,
+                            Value::Num(Num {
+                                value: f,
+                                percent: true,
+                            }),
+                        ));
+                    }
                     if amount::parse_decimal(text).is_ok() {
                         let msg = match lang {
                             Lang::Zh => format!("“{what}”须写成百分数（如 19.7%），这里是“{text}”"),
@@ -977,7 +1220,7 @@ impl Cx<'_, '_> {
                     return None;
                 }
             },
-            Ty::Value => match value::parse(text) {
+            Ty::Value => match value::parse_in(text, self.year) {
                 Ok(iv) => Value::Ind(Box::new(iv)),
                 Err(e) => {
                     // The text is kept (not dropped) so that the indicator still
@@ -1010,7 +1253,9 @@ impl Cx<'_, '_> {
                 }
             },
             // Collections were handled above.
-            Ty::Map(_) | Ty::Indicators | Ty::TextList | Ty::MapList(_) => return None,
+            Ty::Map(_) | Ty::Indicators | Ty::TextList | Ty::MapList(_) | Ty::Source => {
+                return None;
+            }
         };
         Some(Node::new(span, value))
     }
@@ -1035,9 +1280,16 @@ impl Cx<'_, '_> {
     }
 
     /// `indicators`: 一级 → 二级 → list of indicators, checked against the profile.
+    ///
+    /// Labels are read as printed (SPEC §1.1): whitespace, a trailing 等 or ：
+    /// and a trailing annotation are dropped, a 一级's points are kept as its
+    /// `points`; satisfaction written as a 二级 anywhere (the 88号 form puts
+    /// 社会公众或服务对象满意度指标 under 效益指标) is moved under 满意度指标. An
+    /// unknown label is one JX006 and its indicators are kept: under the one
+    /// close suggestion if there is one, else under 其他指标 with `level1`/
+    /// `level2` as written, so counts and weights still see them.
     fn indicators(&mut self, v: &yaml::Node<'_>) -> Node {
         let lang = self.lang();
-        let profile = self.opts.profile;
         let l1_entries = match &v.yaml {
             Yaml::Map(es) => es,
             _ => {
@@ -1053,18 +1305,23 @@ impl Cx<'_, '_> {
             }
         };
         let mut l1_out: Vec<Entry> = Vec::new();
+        // Satisfaction 二级 found under another 一级: moved at the end.
+        let mut moved: Vec<Entry> = Vec::new();
         for (k1, v1) in l1_entries {
             let name = k1.as_str().unwrap_or("");
-            let l1 = Key::lookup(name).filter(|k| profile.level1().contains(k));
-            let Some(l1) = l1 else {
-                self.unknown_dimension(name, k1.span, None);
-                continue;
-            };
-            if let Some(first) = l1_out.iter().find(|e| e.key == l1) {
+            let (label, points) = clean_label(name);
+            let l1 = self.level1_key(name, &label, k1.span);
+            if l1 != Key::OtherDimension
+                && let Some(first) = l1_out.iter().find(|e| e.key == l1)
+            {
                 self.duplicate(name, l1, k1.span, first.key_span);
                 continue;
             }
-            let allowed = profile.level2(l1).unwrap_or(&[]);
+            let l1_text: Box<str> = if l1 == Key::OtherDimension {
+                label.as_str().into()
+            } else {
+                l1.name().into()
+            };
             let l2_entries = match &v1.yaml {
                 Yaml::Map(es) => &es[..],
                 _ if v1.is_null() => &[],
@@ -1079,14 +1336,40 @@ impl Cx<'_, '_> {
                 }
             };
             let mut l2_out: Vec<Entry> = Vec::new();
+            if let Some(p) = points {
+                l2_out.push(Entry {
+                    key: Key::Points,
+                    key_span: k1.span,
+                    node: Node::new(
+                        k1.span,
+                        Value::Num(Num {
+                            value: p,
+                            percent: false,
+                        }),
+                    ),
+                });
+            }
             for (k2, v2) in l2_entries {
                 let name2 = k2.as_str().unwrap_or("");
-                let l2 = Key::lookup(name2).filter(|k| allowed.contains(k));
-                let Some(l2) = l2 else {
-                    self.unknown_dimension(name2, k2.span, Some(l1));
-                    continue;
-                };
-                if let Some(first) = l2_out.iter().find(|e| e.key == l2) {
+                let (label2, _) = clean_label(name2);
+                let l2 = self.level2_key(name2, &label2, l1, k2.span);
+                let relocate = l2 == Key::ServiceSatisfaction && l1 != Key::Satisfaction;
+                let (ind_l1, ind_l2): (Box<str>, Box<str>) = (
+                    if relocate {
+                        Key::Satisfaction.name().into()
+                    } else {
+                        l1_text.clone()
+                    },
+                    if l2 == Key::OtherDimension {
+                        label2.as_str().into()
+                    } else {
+                        l2.name().into()
+                    },
+                );
+                if l2 != Key::OtherDimension
+                    && !relocate
+                    && let Some(first) = l2_out.iter().find(|e| e.key == l2)
+                {
                     self.duplicate(name2, l2, k2.span, first.key_span);
                     continue;
                 }
@@ -1125,24 +1408,38 @@ impl Cx<'_, '_> {
                     }
                     let mut ind = self.map(item, INDICATOR, None);
                     if let Value::Map(es) = &mut ind.value {
+                        self.as_printed(es);
                         es.push(Entry {
                             key: Key::Level1,
                             key_span: k1.span,
-                            node: Node::new(k1.span, Value::Text(l1.name().into())),
+                            node: Node::new(k1.span, Value::Text(ind_l1.clone())),
                         });
                         es.push(Entry {
                             key: Key::Level2,
                             key_span: k2.span,
-                            node: Node::new(k2.span, Value::Text(l2.name().into())),
+                            node: Node::new(k2.span, Value::Text(ind_l2.clone())),
                         });
                     }
                     list.push(ind);
                 }
-                l2_out.push(Entry {
+                // An unknown label was reported; with nothing under it there
+                // is nothing to keep (and no 二级 named 其他指标 to show).
+                if l2 == Key::OtherDimension && list.is_empty() {
+                    continue;
+                }
+                let entry = Entry {
                     key: l2,
                     key_span: k2.span,
                     node: Node::new(v2.span, Value::List(list)),
-                });
+                };
+                if relocate {
+                    moved.push(entry);
+                } else {
+                    l2_out.push(entry);
+                }
+            }
+            if l1 == Key::OtherDimension && l2_out.is_empty() {
+                continue;
             }
             l1_out.push(Entry {
                 key: l1,
@@ -1150,7 +1447,140 @@ impl Cx<'_, '_> {
                 node: Node::new(v1.span, Value::Map(l2_out)),
             });
         }
+        for entry in moved {
+            let at = match l1_out.iter().position(|e| e.key == Key::Satisfaction) {
+                Some(i) => i,
+                None => {
+                    l1_out.push(Entry {
+                        key: Key::Satisfaction,
+                        key_span: entry.key_span,
+                        node: Node::new(entry.node.span, Value::Map(Vec::new())),
+                    });
+                    l1_out.len() - 1
+                }
+            };
+            if let Value::Map(l2s) = &mut l1_out[at].node.value {
+                match l2s.iter_mut().find(|e| e.key == Key::ServiceSatisfaction) {
+                    Some(e) => {
+                        if let (Value::List(to), Value::List(from)) =
+                            (&mut e.node.value, entry.node.value)
+                        {
+                            to.extend(from);
+                        }
+                    }
+                    None => l2s.push(entry),
+                }
+            }
+        }
         Node::new(v.span, Value::Map(l1_out))
+    }
+
+    /// An indicator row as printed (SPEC §1.1): the split columns `nature`
+    /// 指标性质 and `unit` 度量单位 complete a bare `target`; else a unit or
+    /// hint in the name (`(亩)`, `(≥**%)`) does; a bare actual takes the
+    /// indicator's unit (the split `unit`, else the target's).
+    fn as_printed(&mut self, es: &mut [Entry]) {
+        let text_of = |k: Key| {
+            es.iter()
+                .find(|e| e.key == k)
+                .and_then(|e| e.node.text())
+                .map(|t| t.trim().to_owned())
+                .filter(|t| !t.is_empty())
+        };
+        let nature = text_of(Key::Nature);
+        let unit_text = text_of(Key::Unit);
+        let unit = unit_text.as_deref().and_then(unit_of);
+        let hint = text_of(Key::Name).and_then(|n| name_hint(&n));
+        let qualitative = nature.as_deref() == Some("定性");
+        let cmp = nature.as_deref().and_then(nature_cmp);
+        let split = cmp.is_some() || unit.is_some();
+        let mut target_unit: Option<Box<str>> = None;
+        if let Some(e) = es.iter_mut().find(|e| e.key == Key::Target)
+            && let Value::Ind(t) = &mut e.node.value
+        {
+            if qualitative {
+                t.quantity = value::Quantity::Qualitative;
+                t.cmp = None;
+                t.unit = None;
+            } else if split {
+                if value::complete(t, cmp, unit.as_deref()) {
+                    let parts = [nature.as_deref(), Some(&*t.text), unit_text.as_deref()];
+                    t.text = parts
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                        .into();
+                }
+            } else if let Some((c, u)) = &hint {
+                value::complete(t, *c, u.as_deref());
+            }
+            target_unit = t.unit.clone();
+        }
+        let actual_unit = unit.or(target_unit);
+        if let Some(e) = es.iter_mut().find(|e| e.key == Key::Actual)
+            && let Value::Ind(a) = &mut e.node.value
+            && matches!(a.quantity, value::Quantity::Number(_))
+        {
+            value::complete(a, None, actual_unit.as_deref());
+        }
+    }
+
+    /// The 一级 a label stands for; an unknown one is reported (JX006) and read
+    /// as the one close suggestion, a dimension of another level as itself,
+    /// else as 其他指标.
+    fn level1_key(&mut self, name: &str, label: &str, span: Span) -> Key {
+        let profile = self.opts.profile;
+        let known = Key::lookup(name)
+            .or_else(|| Key::lookup(label))
+            .filter(|k| k.is_dimension());
+        if let Some(k) = known.filter(|&k| profile.is_level1(k)) {
+            return k;
+        }
+        self.unknown_dimension(name, span, None);
+        known
+            .or_else(|| {
+                let names = profile
+                    .level1()
+                    .iter()
+                    .flat_map(|k| std::iter::once(k.name()).chain(k.aliases().iter().copied()));
+                one_suggestion(label, names)
+            })
+            .unwrap_or(Key::OtherDimension)
+    }
+
+    /// The 二级 a label stands for under `l1`; satisfaction wherever it stands
+    /// is 服务对象满意度指标; under 投入/过程 and an unknown 一级 any label is
+    /// accepted; otherwise an unknown one is reported (JX006) and read as in
+    /// [`Cx::level1_key`].
+    fn level2_key(&mut self, name: &str, label: &str, l1: Key, span: Span) -> Key {
+        let profile = self.opts.profile;
+        let known = Key::lookup(name)
+            .or_else(|| Key::lookup(label))
+            .filter(|k| k.is_dimension());
+        if matches!(known, Some(Key::Satisfaction | Key::ServiceSatisfaction)) {
+            return Key::ServiceSatisfaction;
+        }
+        let allowed = profile.level2(l1).unwrap_or(&[]);
+        if let Some(k) = known.filter(|k| allowed.contains(k)) {
+            return k;
+        }
+        // Under 投入/过程, an unknown 一级 or a dimension out of place as a 一级
+        // (reported already): any label, no second finding.
+        if matches!(l1, Key::Input | Key::Process | Key::OtherDimension)
+            || profile.level2(l1).is_none()
+        {
+            return known.unwrap_or(Key::OtherDimension);
+        }
+        self.unknown_dimension(name, span, Some(l1));
+        known
+            .or_else(|| {
+                let names = allowed
+                    .iter()
+                    .flat_map(|k| std::iter::once(k.name()).chain(k.aliases().iter().copied()));
+                one_suggestion(label, names)
+            })
+            .unwrap_or(Key::OtherDimension)
     }
 
     fn unknown_dimension(&mut self, name: &str, span: Span, l1: Option<Key>) {

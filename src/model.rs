@@ -40,13 +40,13 @@ keys! {
     Declarant = "declarant" ["申报单位", "目标申报单位"];
     Basis = "basis" ["立项依据", "取值依据", "依据"];
     Budget = "budget" ["预算"];
-    Unit = "unit" ["单位"];
-    Total = "total" ["全年预算数", "预算数"];
+    Unit = "unit" ["单位", "度量单位", "计量单位"];
+    Total = "total" ["全年预算数", "预算数", "年度资金总额"];
     Sources = "sources" ["资金来源"];
     GeneralPublic = "general_public" ["一般公共预算"];
     GovernmentFund = "government_fund" ["政府性基金", "政府性基金预算"];
     Other = "other" ["其他资金"];
-    Executed = "executed" ["全年执行数", "执行数"];
+    Executed = "executed" ["全年执行数", "执行数", "实际支出"];
     ExecutionRate = "execution_rate" ["执行率"];
     UnderspendReason = "underspend_reason" ["未支出原因"];
     Goals = "goals" ["绩效目标"];
@@ -58,7 +58,7 @@ keys! {
     Score = "score" ["得分"];
     Deviation = "deviation" ["偏差原因", "偏差原因分析及改进措施"];
     Explanation = "explanation" ["指标解释"];
-    Standard = "standard" ["评分标准"];
+    Standard = "standard" ["评分标准", "评(扣)分标准", "评（扣）分标准", "评扣分标准"];
     History = "history" ["历史值"];
     Measures = "measures" ["整改措施"];
     Waivers = "waivers" ["豁免"];
@@ -72,8 +72,28 @@ keys! {
     // virtual fields the loader adds to every indicator: where it sits
     Level1 = "level1" ["一级指标", "一级"];
     Level2 = "level2" ["二级指标", "二级"];
+    // fields of published forms (SPEC §1.1)
+    Nature = "nature" ["指标性质", "符号"];
+    Points = "points" ["分数"];
+    Initial = "initial" ["年初预算数", "年初预算"];
+    Available = "available" ["到位数", "资金到位数"];
+    Fiscal = "fiscal" ["财政拨款", "当年财政拨款", "本年财政拨款", "财政资金"];
+    Carryover = "carryover" ["上年结转", "上年结转资金"];
+    HigherLevel = "higher_level" ["上级资金", "上级补助"];
+    Own = "own" ["单位资金", "自有资金"];
+    SpecialAccount = "special_account" ["财政专户管理资金"];
+    Implementer = "implementer" ["实施单位"];
+    Leader = "leader" ["项目负责人"];
+    Period = "period" ["项目期", "实施期限"];
+    Attribute = "attribute" ["项目属性"];
+    LongTerm = "long_term" ["中长期目标"];
+    Achieved = "achieved" ["年度目标实际完成情况", "实际完成情况"];
+    Conclusion = "conclusion" ["评价结论"];
+    Problems = "problems" ["存在问题"];
+    Notes = "notes" ["其他需要说明事项"];
+    Scope = "scope" ["范围"];
     // the indicator system (Chinese canonical, English aliases)
-    Output = "产出指标" ["output"];
+    Output = "产出指标" ["output", "产出", "项目产出"];
     Quantity = "数量指标" ["quantity"];
     Quality = "质量指标" ["quality"];
     Timeliness = "时效指标" ["timeliness"];
@@ -81,13 +101,25 @@ keys! {
     EconomicCost = "经济成本指标" ["economic_cost"];
     SocialCost = "社会成本指标" ["social_cost"];
     EcologicalCost = "生态环境成本指标" ["ecological_cost", "environmental_cost"];
-    Benefit = "效益指标" ["benefit"];
+    Benefit = "效益指标" ["benefit", "效果指标", "效益", "项目效益"];
     Economic = "经济效益指标" ["economic"];
     Social = "社会效益指标" ["social"];
     Ecological = "生态效益指标" ["ecological"];
     Sustainability = "可持续影响指标" ["sustainability"];
     Satisfaction = "满意度指标" ["satisfaction"];
-    ServiceSatisfaction = "服务对象满意度指标" ["service_satisfaction"];
+    ServiceSatisfaction = "服务对象满意度指标" ["service_satisfaction", "社会公众或服务对象满意度指标"];
+    // department-wide and evaluation frameworks: known, loaded, not counted
+    // as output, benefit or satisfaction (SPEC §1.1)
+    Input = "投入指标" ["input", "投入", "决策", "决策指标", "项目决策"];
+    Process = "过程指标" ["process", "过程", "项目过程", "项目管理", "管理指标"];
+    BudgetExecution = "预算执行" ["budget_execution"];
+    FundManagement = "资金管理" ["fund_management"];
+    BudgetPreparation = "预算编制" ["budget_preparation"];
+    Organisation = "组织实施" ["organisation"];
+    Management = "管理情况" ["management"];
+    // a dimension the profile does not know (JX006): its indicators are kept
+    // under it, with `level1`/`level2` as written
+    OtherDimension = "其他指标" ["other_dimension"];
 }
 
 impl Key {
@@ -214,6 +246,13 @@ impl Profile {
         }
     }
 
+    /// Whether `k` is a 一级 here: the profile's own, or 投入指标/过程指标 of
+    /// department-wide tables and evaluation frameworks (SPEC §1.1), which load
+    /// but count as none of 产出, 效益, 满意度.
+    pub fn is_level1(self, k: Key) -> bool {
+        self.level1().contains(&k) || matches!(k, Key::Input | Key::Process)
+    }
+
     /// The 二级 dimensions a 一级 may hold; `None` if `l1` is not a 一级 here.
     pub fn level2(self, l1: Key) -> Option<&'static [Key]> {
         use Key::*;
@@ -231,6 +270,13 @@ impl Profile {
             (Profile::Mof2021, Cost) => &[EconomicCost, SocialCost, EcologicalCost],
             (_, Benefit) => &[Economic, Social, Ecological, Sustainability],
             (_, Satisfaction) => &[ServiceSatisfaction],
+            (_, Input | Process) => &[
+                BudgetExecution,
+                FundManagement,
+                BudgetPreparation,
+                Organisation,
+                Management,
+            ],
             _ => return None,
         })
     }

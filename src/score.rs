@@ -119,10 +119,10 @@ impl Band {
     /// The score for weight `w`: `reported` when it lies in the band, else the
     /// band's lower bound.
     pub fn score(self, weight: Decimal, reported: Option<Decimal>) -> Option<Decimal> {
-        if let Some(r) = reported {
-            if self.contains(r, weight)? {
-                return Some(r);
-            }
+        if let Some(r) = reported
+            && self.contains(r, weight)?
+        {
+            return Some(r);
         }
         Some(self.lo.checked_mul(weight)?.normalize())
     }
@@ -132,12 +132,26 @@ impl Band {
 const ACHIEVED_WORDS: &[&str] = &[
     "达成年度指标",
     "已达成年度指标",
+    "达成预期指标",
     "已达成",
     "达成",
     "已达到",
     "达到",
+    "全部完成",
+    "按时完成",
     "已完成",
     "完成",
+    "显著提升",
+    "明显提升",
+    "明显改善",
+    "显著",
+    "明显",
+    "有效",
+    "良好",
+    "满意",
+    "合格",
+    "达标",
+    "是",
 ];
 const PARTIAL_WORDS: &[&str] = &[
     "部分达成年度指标并具有一定效果",
@@ -147,8 +161,17 @@ const PARTIAL_WORDS: &[&str] = &[
     "部分达到",
     "基本完成",
     "部分完成",
+    "较好",
+    "一般",
 ];
-const MISSED_WORDS: &[&str] = &["未达成年度指标且效果较差", "未达成", "未达到", "未完成"];
+const MISSED_WORDS: &[&str] = &[
+    "未达成年度指标且效果较差",
+    "未达成",
+    "未达到",
+    "未完成",
+    "否",
+    "差",
+];
 
 /// The band of a qualitative actual (`达到` → [0.8, 1], `基本达到` → [0.6, 0.8),
 /// `未达到` → [0, 0.6)); `None` for other wording. The wording may be followed
@@ -508,7 +531,8 @@ mod tests {
             Some(d("17.99"))
         );
         assert_eq!(q("未完成", "30", Some("18")), Some(d("0")));
-        assert_eq!(q("明显提升", "30", None), None); // unknown wording
+        assert_eq!(q("明显提升", "30", None), Some(d("24"))); // full attainment (SPEC §1.1)
+        assert_eq!(q("有所扩大", "30", None), None); // unknown wording
         assert_eq!(q("达到预期", "30", None), None);
         // a quantitative target with a qualitative actual uses the band too
         let (t, a) = (parse("≥ 95%").unwrap(), parse("基本完成").unwrap());
@@ -517,7 +541,10 @@ mod tests {
         assert_eq!(qualitative_band("达到"), Some(Band::ACHIEVED));
         assert_eq!(qualitative_band(" 部分达到 "), Some(Band::PARTIAL));
         assert_eq!(qualitative_band("未达到"), Some(Band::MISSED));
-        assert_eq!(qualitative_band("较好"), None);
+        assert_eq!(qualitative_band("较好"), Some(Band::PARTIAL));
+        assert_eq!(qualitative_band("有效"), Some(Band::ACHIEVED));
+        assert_eq!(qualitative_band("满意度"), None);
+        assert_eq!(qualitative_band("否"), Some(Band::MISSED));
         assert!(Band::ACHIEVED.is_top() && !Band::PARTIAL.is_top());
         assert_eq!(Band::PARTIAL.contains(d("18"), d("30")), Some(true));
         assert_eq!(Band::PARTIAL.contains(d("24"), d("30")), Some(false));
@@ -540,7 +567,8 @@ mod tests {
         assert_eq!(m("5000-6000", "6001", false), Some(false));
         assert_eq!(m("明显提升", "达到", false), Some(true));
         assert_eq!(m("明显提升", "基本达到", false), Some(false));
-        assert_eq!(m("明显提升", "较好", false), None);
+        assert_eq!(m("明显提升", "较好", false), Some(false));
+        assert_eq!(m("明显提升", "有所扩大", false), None);
         assert_eq!(m("≥ 90%", "93", false), None);
 
         let o = |t: &str, a: &str, cost: bool| {

@@ -188,18 +188,29 @@ fn parse_with(text: &str, use_fast: bool) -> Result<IndValue, ValueError> {
     let base = text.len() - text.trim_start().len();
     let prep = Prepared::new(trimmed);
     let src: &str = &prep.text;
+    if let Some(date) = published::period(src) {
+        return Ok(IndValue {
+            text: trimmed.into(),
+            cmp: None,
+            quantity: Quantity::Date(date),
+            unit: None,
+        });
+    }
+    if let Some(v) = per_unit_lead(trimmed, use_fast) {
+        return Ok(v);
+    }
     let quick = if use_fast { fast::recognise(src) } else { None };
     let built = match quick {
         Some(b) => Ok(b),
         None => by_grammar(src),
     };
     match built {
-        Ok(b) => Ok(IndValue {
+        Ok(b) => Ok(percent_word(IndValue {
             text: trimmed.into(),
             cmp: b.cmp,
             quantity: b.quantity,
             unit: b.unit.map(Into::into),
-        }),
+        })),
         Err(f) => {
             let (start, end) = prep.to_original(f.start, f.end);
             let (zh, en) = f.kind.expected();
@@ -328,6 +339,213 @@ fn same_amount(a: Decimal, ua: Option<&str>, b: Decimal, ub: Option<&str>) -> bo
     match (ua.and_then(|u| to_wan(a, u)), ub.and_then(|u| to_wan(b, u))) {
         (Some(x), Some(y)) => x == y,
         _ => false,
+    }
+}
+
+// ---- forms as published (SPEC §1.1) ------------------------------------------
+
+/// Parse a value of a declaration whose year is `year`: as [`parse`], and
+/// dates without a year (`6月30日前`, `9月前`, `年底`, `上半年`, `第三季度`)
+/// are in that year.
+pub fn parse_in(text: &str, year: Option<i32>) -> Result<IndValue, ValueError> {
+    let trimmed = text.trim();
+    let prep = Prepared::new(trimmed);
+    match year.and_then(|y| published::yearless(&prep.text, y)) {
+        Some((cmp, date)) => Ok(IndValue {
+            text: trimmed.into(),
+            cmp,
+            quantity: Quantity::Date(date),
+            unit: None,
+        }),
+        None => parse(text),
+    }
+}
+
+/// Complete a value from the form's other cells: a comparator where none is
+/// written, a unit where none is written (`%` makes a bare number a
+/// percentage: `95` is 95 %). Dates and wording are left alone. Whether
+/// anything changed.
+pub fn complete(v: &mut IndValue, cmp: Option<Cmp>, unit: Option<&str>) -> bool {
+    let mut changed = false;
+    let is_range = matches!(v.quantity, Quantity::Range { .. });
+    if !v.is_quantitative() || matches!(v.quantity, Quantity::Date(_)) {
+        return false;
+    }
+    if v.cmp.is_none()
+        && !is_range
+        && let Some(c) = cmp
+    {
+        v.cmp = Some(c);
+        changed = true;
+    }
+    let Some(unit) = unit.map(str::trim).filter(|u| !u.is_empty()) else {
+        return changed;
+    };
+    if v.unit.is_some() {
+        return changed;
+    }
+    let pct = |d: Decimal| {
+        let mut p = d;
+        p.set_scale(d.scale() + 2).ok().map(|()| p)
+    };
+    if unit == "%" {
+        match v.quantity {
+            Quantity::Number(d) => {
+                if let Some(p) = pct(d) {
+                    v.quantity = Quantity::Percent(p);
+                } else {
+                    return changed;
+                }
+            }
+            Quantity::Range { low, high } => match (pct(low), pct(high)) {
+                (Some(low), Some(high)) => v.quantity = Quantity::Range { low, high },
+                _ => return changed,
+            },
+            _ => return changed,
+        }
+    }
+    v.unit = Some(unit.into());
+    true
+}
+
+/// `每亩300`, `每人500元`: a number per something, written before it. The
+/// number keeps its own unit with `/亩` added (`元/亩`); with none it has none
+/// (the money unit is missing: JX202).
+fn per_unit_lead(trimmed: &str, use_fast: bool) -> Option<IndValue> {
+    let rest = trimmed.strip_prefix('每')?;
+    let n = rest
+        .chars()
+        .take_while(|c| matches!(c, '\u{4E00}'..='\u{9FFF}'))
+        .count();
+    if n == 0 || n > 3 {
+        return None;
+    }
+    let (per, tail) = rest.split_at(rest.char_indices().nth(n)?.0);
+    if !tail.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let v = parse_with(tail, use_fast).ok()?;
+    let Quantity::Number(_) = v.quantity else {
+        return None;
+    };
+    Some(IndValue {
+        text: trimmed.into(),
+        cmp: v.cmp,
+        quantity: v.quantity,
+        unit: v.unit.map(|u| format!("{u}/{per}").into()),
+    })
+}
+
+/// A number written with the unit `百分比` is a percentage (`98 百分比`).
+fn percent_word(mut v: IndValue) -> IndValue {
+    if v.unit.as_deref().map(str::trim) == Some("百分比") {
+        v.unit = None;
+        complete(&mut v, None, Some("%"));
+    }
+    v
+}
+
+mod published {
+    //! Dates as the published forms write them: without a year (`6月30日前`,
+    //! `9月前`, `10月底`, `年底`, `年内`, `上半年`, `第三季度`), and periods
+    //! (`2023.07-2024.01`, `2022年3月-2023年11月`, `2023.07`), read as their
+    //! last day.
+
+    use super::{Cmp, Date};
+    use regex::Regex;
+    use std::sync::OnceLock;
+
+    const CMP: &str = r"(?P<cmp>≥|>=|≤|<=|不晚于|不迟于|不早于|于|在)?\s*";
+    const TAIL: &str = r"\s*(?P<suf>之前|以前|前|以内|之内|内)?\s*(完成|办结|到位|建成|完工|实现|交付|投入使用|投用|发放|拨付)?$";
+
+    fn yearless_re() -> &'static Regex {
+        static RE: OnceLock<Regex> = OnceLock::new();
+        RE.get_or_init(|| {
+            let body = r"(?:(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})[日号]|(?P<end>底|末|份))?|(?P<ye>年底|年末|年内|年度内|当年)|(?P<half>上半年|下半年)|第?(?P<q>[一二三四1-4])季度(?:末|底)?)";
+            Regex::new(&format!("^{CMP}{body}{TAIL}")).unwrap_or_else(|_| unreachable!())
+        })
+    }
+
+    fn period_re() -> &'static Regex {
+        static RE: OnceLock<Regex> = OnceLock::new();
+        RE.get_or_init(|| {
+            let ym = |n: &str| format!(r"(?P<y{n}>(?:19|20)\d\d)(?:\.(?P<m{n}>0[1-9]|1[0-2])|年(?P<n{n}>\d{{1,2}})月(?:份)?)");
+            Regex::new(&format!(
+                r"^{}(?:\s*(?:-|~|〜|—+|–|至|到)\s*{})?$",
+                ym("a"),
+                ym("b")
+            ))
+            .unwrap_or_else(|_| unreachable!())
+        })
+    }
+
+    fn last_day(year: i32, month: u8) -> Option<Date> {
+        Date::new(year, month, Date::days_in_month(year, month)?)
+    }
+
+    /// A yearless date in `year`, with its comparator.
+    pub(super) fn yearless(src: &str, year: i32) -> Option<(Option<Cmp>, Date)> {
+        if !src.contains(['月', '年', '季']) {
+            return None;
+        }
+        let c = yearless_re().captures(src)?;
+        let mut cmp = match c.name("cmp").map(|m| m.as_str()) {
+            Some("≥" | ">=" | "不早于") => Some(Cmp::Ge),
+            Some("≤" | "<=" | "不晚于" | "不迟于") => Some(Cmp::Le),
+            _ => None,
+        };
+        if c.name("suf").is_some() {
+            cmp = cmp.or(Some(Cmp::Le));
+        }
+        let num = |n: &str| c.name(n).and_then(|m| m.as_str().parse::<u8>().ok());
+        let date = if let Some(m) = num("m") {
+            match num("d") {
+                Some(d) => Date::new(year, m, d)?,
+                None => last_day(year, m)?,
+            }
+        } else if let Some(ye) = c.name("ye") {
+            if matches!(ye.as_str(), "年内" | "年度内") {
+                cmp = cmp.or(Some(Cmp::Le));
+            }
+            Date::new(year, 12, 31)?
+        } else if let Some(h) = c.name("half") {
+            cmp = cmp.or(Some(Cmp::Le));
+            if h.as_str() == "上半年" {
+                Date::new(year, 6, 30)?
+            } else {
+                Date::new(year, 12, 31)?
+            }
+        } else {
+            let q = match c.name("q")?.as_str() {
+                "一" | "1" => 1,
+                "二" | "2" => 2,
+                "三" | "3" => 3,
+                _ => 4,
+            };
+            cmp = cmp.or(Some(Cmp::Le));
+            last_day(year, q * 3)?
+        };
+        Some((cmp, date))
+    }
+
+    /// A period `2023.07-2024.01` (or one month `2023.07`): its last day.
+    pub(super) fn period(src: &str) -> Option<Date> {
+        let b = src.as_bytes();
+        if b.len() < 7 || !(b.starts_with(b"19") || b.starts_with(b"20")) || b[4].is_ascii_digit() {
+            return None;
+        }
+        let c = period_re().captures(src)?;
+        let (y, m) = if c.name("yb").is_some() {
+            ("yb", ["mb", "nb"])
+        } else {
+            ("ya", ["ma", "na"])
+        };
+        let year = c.name(y)?.as_str().parse::<i32>().ok()?;
+        let month = m
+            .iter()
+            .find_map(|n| c.name(n))
+            .and_then(|m| m.as_str().parse::<u8>().ok())?;
+        last_day(year, month)
     }
 }
 
@@ -818,6 +1036,7 @@ mod fast {
     /// `cmp_sym` in grammar order (`>=` before `>`, as PEG choice tries them).
     const SYMBOLS: &[(&str, Cmp)] = &[
         (">=", Cmp::Ge),
+        ("≥=", Cmp::Ge),
         ("≥", Cmp::Ge),
         ("≧", Cmp::Ge),
         ("⩾", Cmp::Ge),
@@ -828,6 +1047,7 @@ mod fast {
         (">", Cmp::Gt),
         ("<", Cmp::Lt),
         ("=", Cmp::Eq),
+        ("═", Cmp::Eq),
     ];
 
     /// `cmp_word` in grammar order; the first that matches is the one the

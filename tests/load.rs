@@ -87,7 +87,7 @@ fn amounts_are_exact_decimals_from_the_source_text() {
         .unwrap()
         .entries()
         .iter()
-        .map(|e| e.node.num().unwrap())
+        .map(|e| e.node.get(Key::Total).and_then(Node::num).unwrap())
         .sum::<Decimal>();
     assert_eq!(sum, b.get(Key::Total).unwrap().num().unwrap());
     assert_eq!(sum, d("0.3"));
@@ -200,6 +200,8 @@ fn structural_problems_are_all_reported_at_their_span() {
             ("JX005", "1e400"),
             ("JX003", "5"),
             ("JX006", "质量指孛"),
+            // 质量指孛 has one close suggestion: its indicator is kept and read
+            ("JX007", "abc"),
         ]
     );
     assert!(

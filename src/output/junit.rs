@@ -7,14 +7,14 @@ use super::{Positions, file_name};
 use crate::check::Outcome;
 use std::io::{self, Write};
 
-/// Escape for XML: the HTML escaping of the review pack, without the control
-/// characters XML 1.0 cannot hold.
+/// Escape for XML: the markup escaping of [`crate::escape`], without the
+/// control characters XML 1.0 cannot hold.
 pub fn xml_escape(s: &str) -> String {
     let clean: String = s
         .chars()
         .filter(|c| (*c as u32) >= 0x20 || matches!(c, '\n' | '\r' | '\t'))
         .collect();
-    crate::report::html::escape(&clean).into_owned()
+    crate::escape::html(&clean).into_owned()
 }
 
 pub fn write(o: &Outcome, out: &mut dyn Write) -> io::Result<()> {

@@ -279,7 +279,8 @@ impl Writer {
             }
             ExprKind::Binary(op, l, r) => {
                 self.0.push(11);
-                self.0.push(BINOPS.iter().position(|o| o == op).unwrap_or(0) as u8);
+                self.0
+                    .push(BINOPS.iter().position(|o| o == op).unwrap_or(0) as u8);
                 self.expr(l);
                 self.expr(r);
             }

@@ -4,8 +4,8 @@
 //! Every problem found here is a [`RuleError`] into the rule file.
 
 use super::RuleError;
-use super::functions::{self, FUNCTIONS, Function};
 use super::ast::{self, BinOp, Clause, ExprKind, UnOp};
+use super::functions::{self, FUNCTIONS, Function};
 use super::parse::parse_file;
 use crate::diag::{Lang, Severity};
 use crate::load::did_you_mean;
@@ -594,8 +594,11 @@ impl Cx<'_> {
                     ),
                 );
                 e.help = Some(
-                    lang.pick("与数字比较时去掉引号", "compare with a number: drop the quotes")
-                        .to_owned(),
+                    lang.pick(
+                        "与数字比较时去掉引号",
+                        "compare with a number: drop the quotes",
+                    )
+                    .to_owned(),
                 );
                 return;
             }
@@ -635,12 +638,8 @@ impl Cx<'_> {
         let err = self.err(
             "rule-kind",
             e.span,
-            format!(
-                "kind 的值总是 target、self-evaluation 或 summary，与“{s}”永远不相等"
-            ),
-            format!(
-                "kind is always target, self-evaluation or summary, never \"{s}\""
-            ),
+            format!("kind 的值总是 target、self-evaluation 或 summary，与“{s}”永远不相等"),
+            format!("kind is always target, self-evaluation or summary, never \"{s}\""),
         );
         err.help = Some(match guess {
             Some(g) => lang.suggest(g),
@@ -1088,7 +1087,11 @@ impl Cx<'_> {
                 None => format!(
                     "{}{}",
                     lang.pick("可用的函数：", "functions: "),
-                    FUNCTIONS.iter().map(|f| f.name).collect::<Vec<_>>().join(", ")
+                    FUNCTIONS
+                        .iter()
+                        .map(|f| f.name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             });
             return Ex::Lit(Lit::Bool(false));
@@ -1218,14 +1221,11 @@ fn same_path(a: &Ex, b: &Ex) -> bool {
     match (a, b) {
         (Ex::Cached(x, _), Ex::Cached(y, _)) => x == y,
         (Ex::Local(x), Ex::Local(y)) => x == y,
-        (Ex::Root, Ex::Root) | (Ex::Projects, Ex::Projects) | (Ex::Declared, Ex::Declared) => {
-            true
-        }
+        (Ex::Root, Ex::Root) | (Ex::Projects, Ex::Projects) | (Ex::Declared, Ex::Declared) => true,
         (Ex::Get(x, k), Ex::Get(y, l)) => k == l && same_path(x, y),
         (Ex::Star(x), Ex::Star(y)) => same_path(x, y),
         (Ex::Index(x, i), Ex::Index(y, j)) => {
-            same_path(x, y)
-                && matches!((&**i, &**j), (Ex::Lit(p), Ex::Lit(q)) if p == q)
+            same_path(x, y) && matches!((&**i, &**j), (Ex::Lit(p), Ex::Lit(q)) if p == q)
         }
         _ => false,
     }

@@ -1008,20 +1008,20 @@ fn equal(a: &Val<'_>, b: &Val<'_>) -> Option<bool> {
                 })
         )
     };
-    if text_node(a) || text_node(b) {
-        if let (Some(x), Some(y)) = (as_text(a), as_text(b)) {
-            if x == y {
-                return Some(true);
-            }
-            // `ind.target == "≥ 90%"`: compare as values when one side is a value.
-            if is_ind(a) || is_ind(b) {
-                return Some(match (as_ind(a), as_ind(b)) {
-                    (Some(p), Some(q)) => p.same_as(&q),
-                    _ => false,
-                });
-            }
-            return Some(false);
+    if (text_node(a) || text_node(b))
+        && let (Some(x), Some(y)) = (as_text(a), as_text(b))
+    {
+        if x == y {
+            return Some(true);
         }
+        // `ind.target == "≥ 90%"`: compare as values when one side is a value.
+        if is_ind(a) || is_ind(b) {
+            return Some(match (as_ind(a), as_ind(b)) {
+                (Some(p), Some(q)) => p.same_as(&q),
+                _ => false,
+            });
+        }
+        return Some(false);
     }
     if let (Some(x), Some(y)) = (as_num(a), as_num(b)) {
         return Some(x.value == y.value);

@@ -352,11 +352,10 @@ fn year<'a>(_: &mut Eval<'a>, args: &[Val<'a>]) -> Val<'a> {
     match arg(args, 0) {
         Val::Num(n) => Val::Num(*n),
         Val::Node(NodeRef {
-            node:
-                Node {
-                    value: Value::Num(n),
-                    ..
-                },
+            node: Node {
+                value: Value::Num(n),
+                ..
+            },
             ..
         }) => Val::Num(*n),
         v => match as_ind(v).as_deref().map(|i| &i.quantity) {
@@ -370,11 +369,10 @@ fn amount<'a>(_: &mut Eval<'a>, args: &[Val<'a>]) -> Val<'a> {
     match arg(args, 0) {
         v @ (Val::Num(_)
         | Val::Node(NodeRef {
-            node:
-                Node {
-                    value: Value::Num(_),
-                    ..
-                },
+            node: Node {
+                value: Value::Num(_),
+                ..
+            },
             ..
         })) => as_num(v).map_or(Val::Undef, |n| num(n.value)),
         Val::Str(s) => match crate::amount::parse_amount(s) {
@@ -425,9 +423,7 @@ fn unit<'a>(_: &mut Eval<'a>, args: &[Val<'a>]) -> Val<'a> {
 
 fn comparator<'a>(_: &mut Eval<'a>, args: &[Val<'a>]) -> Val<'a> {
     match as_ind(arg(args, 0)) {
-        Some(i) if i.is_quantitative() => {
-            Val::Str(Cow::Borrowed(i.cmp.map_or("", |c| c.symbol())))
-        }
+        Some(i) if i.is_quantitative() => Val::Str(Cow::Borrowed(i.cmp.map_or("", |c| c.symbol()))),
         _ => Val::Undef,
     }
 }

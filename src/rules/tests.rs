@@ -130,7 +130,10 @@ fn chengde_summary_executed_is_fixed_to_the_projects_sum() {
     );
     // Fixed, the summary is clean, and every other byte is as it was.
     let fixed = apply(SUMMARY, fix);
-    assert_eq!(fixed, SUMMARY.replacen("executed: 260.15", "executed: 260.16", 1));
+    assert_eq!(
+        fixed,
+        SUMMARY.replacen("executed: 260.15", "executed: 260.16", 1)
+    );
     assert!(check(&set, &fixed, &projects).is_empty());
 }
 
@@ -165,7 +168,10 @@ fn execution_rate_is_fixed_at_the_decimals_written() {
     assert_eq!(fix.replacement, "19.7%");
     let text = jujia("execution_rate: 19.7%", "execution_rate: 25%");
     let fix = fix_of(&check(&set, &text, &[]), "JX305").cloned().unwrap();
-    assert_eq!((fix.span, fix.replacement.as_str()), (span_of(&text, "25%", 0), "20%"));
+    assert_eq!(
+        (fix.span, fix.replacement.as_str()),
+        (span_of(&text, "25%", 0), "20%")
+    );
     let fixed = apply(&text, &fix);
     assert!(!check(&set, &fixed, &[]).iter().any(|f| &*f.code == "JX305"));
 }
@@ -304,7 +310,9 @@ fn fix_clauses_are_checked_when_compiling() {
     let e = errors(src);
     assert_eq!(e[0].code, "rule-fix");
     assert_eq!(e[0].span, span_of(src, "result.grade", 0));
-    let e = errors("rule X001 \"t\" {\n  assert count(indicators) > 0\n  fix count(indicators) = 1\n}\n");
+    let e = errors(
+        "rule X001 \"t\" {\n  assert count(indicators) > 0\n  fix count(indicators) = 1\n}\n",
+    );
     assert_eq!(e[0].code, "rule-path");
     assert!(e[0].message.contains("fix"), "{e:?}");
 }
@@ -388,7 +396,8 @@ rule X001 "t" {
         ),
         false,
     );
-    let e = errors("rule X001 \"t\" {\n  let rate = budget.execution_rate\n  assert rate >= 60\n}\n");
+    let e =
+        errors("rule X001 \"t\" {\n  let rate = budget.execution_rate\n  assert rate >= 60\n}\n");
     assert_eq!(e.len(), 1);
     assert_eq!(e[0].code, "rule-type");
 }
