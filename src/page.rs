@@ -145,7 +145,9 @@ pub fn check_json(files: &[PageFile], lang: Lang) -> String {
         summary: outcome.tally().line(lang),
         files: files_out(&outcome, lang),
         setup_errors: String::new(),
-        pack: report::render(&outcome, &set.rules, ReportFormat::Html, lang),
+        pack: report::render(&outcome, &set.rules, ReportFormat::Html, lang)
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default(),
     };
     let rest = serde_json::to_string(&answer).unwrap_or_else(|_| "{}".into());
     // `{"findings":[...],` then the answer's fields.

@@ -9,9 +9,19 @@
 use crate::diag::Lang;
 use crate::page::{PageFile, check_json};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicI64, Ordering};
 
 static FILES: Mutex<Vec<PageFile>> = Mutex::new(Vec::new());
 static OUTPUT: Mutex<Vec<u8>> = Mutex::new(Vec::new());
+/// The page's clock (seconds since 1970): std has none here.
+static NOW: AtomicI64 = AtomicI64::new(0);
+/// The message of a panic, for the page to show after the trap.
+static PANIC: Mutex<String> = Mutex::new(String::new());
+
+/// The time the page gave with the last check (the review pack's date).
+pub fn now_secs() -> i64 {
+    NOW.load(Ordering::Relaxed)
+}
 
 fn layout(len: usize) -> std::alloc::Layout {
     std::alloc::Layout::array::<u8>(len.max(1)).unwrap_or(std::alloc::Layout::new::<u8>())
@@ -70,15 +80,37 @@ pub unsafe extern "C" fn jx_add(
 }
 
 /// Check the added files with messages in Chinese (`lang` 0) or English
-/// (1); returns the answer's length in bytes.
+/// (1), `now` being the page's clock in seconds since 1970; returns the
+/// answer's length in bytes.
 #[unsafe(no_mangle)]
-pub extern "C" fn jx_check(lang: u32) -> usize {
+pub extern "C" fn jx_check(lang: u32, now: f64) -> usize {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        std::panic::set_hook(Box::new(|info| {
+            if let Ok(mut p) = PANIC.try_lock() {
+                *p = info.to_string();
+            }
+        }))
+    });
+    NOW.store(now as i64, Ordering::Relaxed);
     let lang = if lang == 1 { Lang::En } else { Lang::Zh };
     let files = FILES.lock().unwrap_or_else(|e| e.into_inner());
     let answer = check_json(&files, lang);
     let mut out = OUTPUT.lock().unwrap_or_else(|e| e.into_inner());
     *out = answer.into_bytes();
     out.len()
+}
+
+/// Where the message of the last panic is (after the module trapped).
+#[unsafe(no_mangle)]
+pub extern "C" fn jx_panic_ptr() -> *const u8 {
+    PANIC.try_lock().map_or(std::ptr::null(), |p| p.as_ptr())
+}
+
+/// The length of the last panic's message.
+#[unsafe(no_mangle)]
+pub extern "C" fn jx_panic_len() -> usize {
+    PANIC.try_lock().map_or(0, |p| p.len())
 }
 
 /// Where the last answer is.
