@@ -20,14 +20,14 @@ pub mod escape;
 pub mod load;
 pub mod model;
 pub mod output;
+pub mod page;
 pub mod report;
 pub mod rules;
 pub mod score;
 pub mod setup;
 pub mod source;
 pub mod value;
-pub mod workspace;
-pub mod yaml;
-pub mod page;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
+pub mod workspace;
+pub mod yaml;

@@ -304,7 +304,10 @@ fn review_room_page_in_chromium() {
     );
     assert_eq!(shown["files"], 11, "{shown}");
     let term = shown["term"].as_str().unwrap();
-    assert!(term.contains("JX503") && term.contains("summary.yaml:"), "{term}");
+    assert!(
+        term.contains("JX503") && term.contains("summary.yaml:"),
+        "{term}"
+    );
     assert!(shown["marks"].as_u64().unwrap() >= 1, "{shown}");
     assert!(shown["status"].as_str().unwrap().contains("11"), "{shown}");
     assert!(shown["pack"].as_u64().unwrap() > 1000, "{shown}");
@@ -321,9 +324,8 @@ fn review_room_page_in_chromium() {
     );
     assert_eq!(c.iter().filter(|(k, _)| k == "JX304").count(), 5, "{c:?}");
     assert_eq!(c.iter().filter(|(k, _)| k == "JX503").count(), 1, "{c:?}");
-    let broken = cdp.eval(
-        "document.querySelector('details[data-name=\"broken.yaml\"] pre.term').textContent",
-    );
+    let broken = cdp
+        .eval("document.querySelector('details[data-name=\"broken.yaml\"] pre.term').textContent");
     assert!(broken.as_str().unwrap().contains("JX001"), "{broken}");
 
     // The language switch checks again in English.
@@ -376,7 +378,12 @@ fn review_room_page_in_chromium() {
         .seen
         .iter()
         .filter(|v| v["method"] == "Network.requestWillBeSent")
-        .map(|v| v["params"]["request"]["url"].as_str().unwrap_or("").to_owned())
+        .map(|v| {
+            v["params"]["request"]["url"]
+                .as_str()
+                .unwrap_or("")
+                .to_owned()
+        })
         .collect();
     assert!(requests.contains(&url), "{requests:?}");
     for r in &requests {
