@@ -57,13 +57,11 @@ impl Cdp {
         let profile = tempfile::tempdir().expect("profile dir");
         // Chromium reads commands on fd 3 and writes on fd 4: a shell hands it
         // our stdin and stdout there.
-        let cmd = format!(
-            "exec \"$0\" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage \
+        let cmd = "exec \"$0\" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage \
              --no-first-run --no-default-browser-check --disable-background-networking \
              --disable-component-update --disable-sync --disable-extensions \
              --user-data-dir=\"$1\" --remote-debugging-pipe about:blank \
-             3<&0 4>&1 0</dev/null 1>/dev/null 2>/dev/null"
-        );
+             3<&0 4>&1 0</dev/null 1>/dev/null 2>/dev/null";
         let mut child = Command::new("bash")
             .arg("-c")
             .arg(cmd)
@@ -85,10 +83,10 @@ impl Cdp {
                     Ok(0) | Err(_) => break,
                     Ok(_) => {
                         buf.pop();
-                        if let Ok(v) = serde_json::from_slice::<Value>(&buf) {
-                            if tx.send(v).is_err() {
-                                break;
-                            }
+                        if let Ok(v) = serde_json::from_slice::<Value>(&buf)
+                            && tx.send(v).is_err()
+                        {
+                            break;
                         }
                     }
                 }
