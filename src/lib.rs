@@ -22,12 +22,15 @@ pub mod load;
 pub mod lsp;
 pub mod model;
 pub mod output;
+pub mod page;
 pub mod report;
 pub mod rules;
 pub mod score;
 pub mod setup;
 pub mod source;
 pub mod value;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
 pub mod workbook;
 pub mod workspace;
 pub mod yaml;

@@ -2,6 +2,7 @@
 
 // mimalloc: the linter allocates many small nodes per file; it is ~20 % faster
 // than the system allocator here. The library leaves the choice to embedders.
+#[cfg(not(target_arch = "wasm32"))]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

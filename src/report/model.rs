@@ -831,13 +831,20 @@ fn today() -> String {
     let secs = std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|s| s.trim().parse::<i64>().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
-        });
+        .unwrap_or_else(clock_secs);
     let (y, m, d) = civil(secs.div_euclid(86_400));
     format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Seconds since 1970 by the clock; in WebAssembly (the review room page,
+/// where std has no clock) the time the page passed in.
+fn clock_secs() -> i64 {
+    #[cfg(target_arch = "wasm32")]
+    return crate::wasm::now_secs();
+    #[cfg(not(target_arch = "wasm32"))]
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
 }
 
 /// Days since 1970-01-01 as a proleptic Gregorian date (H. Hinnant's algorithm).
