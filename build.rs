@@ -123,9 +123,6 @@ fn main() {
         files.push(file);
     }
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR"));
-    std::fs::write(
-        out.join("default_rules.bin"),
-        rules::blob::encode(&files),
-    )
-    .expect("write default_rules.bin");
+    std::fs::write(out.join("default_rules.bin"), rules::blob::encode(&files))
+        .expect("write default_rules.bin");
 }

@@ -17,6 +17,11 @@
 # nothing), and one file (the pre-commit case). Wall time by the ns clock,
 # peak RSS by `/usr/bin/time -f '%e %M'`.
 #
+# The parse floor (`examples/parse_floor.rs`): the same files read and only
+# scanned by saphyr-parser, in parallel, no tree. "÷ floor" is the median of
+# the run-by-run ratios of a case's wall time to the floor's (the three cases
+# alternate run by run): how close jixiao runs to the YAML parser's own speed.
+#
 # The peers' benchmark (regorus, spectral, jixiao with five.rules, same
 # defects) is /work/shared/bench/bench.sh; its tally.py is used here, when
 # present, to check the default rules still find exactly the injected defects.
@@ -29,9 +34,10 @@ OUT=${OUT:-/tmp/jx-corpus}
 TALLY=${TALLY:-/work/shared/bench/tally.py}
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 
-cargo build --release --quiet --bin jixiao --example gen || exit 2
+cargo build --release --quiet --bin jixiao --example gen --example parse_floor || exit 2
 BIN=${JX_BIN:-$TARGET/release/jixiao}
 GEN=$TARGET/release/examples/gen
+FLOOR=$TARGET/release/examples/parse_floor
 [ -x "$BIN" ] || { echo "no binary at $BIN" >&2; exit 2; }
 mkdir -p "$OUT" && cd "$OUT" || exit 2
 : > results.tsv
@@ -77,9 +83,11 @@ for n in "${SIZES[@]}"; do
   for _ in $(seq "$RUNS"); do
     once "default-$n" "$BIN" check --no-config --format json "$dir"
     once "load-only-$n" "$BIN" check --no-config --no-default-rules --format json "$dir"
+    once "parse-floor-$n" "$FLOOR" "$dir"
   done
   row "default-$n" "$n" "$bytes"
   row "load-only-$n" "$n" "$bytes"
+  row "parse-floor-$n" "$n" "$bytes"
   if [ -f "$TALLY" ]; then
     python3 "$TALLY" "default-$n" jixiao-default "default-$n.out" "$dir/expected.tsv"
   fi
@@ -99,16 +107,22 @@ awk -F'\t' '
   }
   { name[NR] = $1; files[NR] = $2; bytes[NR] = $3; us[NR] = $4; rss[NR] = $5; runs[NR] = $6; runsof[$1] = $6 }
   END {
-    printf "%-16s %7s %8s %10s %9s %8s %9s %8s  %s\n", "case", "files", "MB", "wall ms", "files/s", "MB/s", "RSS MB", "rules +%", "runs (ms)"
+    printf "%-16s %7s %8s %10s %9s %8s %9s %8s %8s  %s\n", "case", "files", "MB", "wall ms", "files/s", "MB/s", "RSS MB", "rules +%", "÷ floor", "runs (ms)"
     for (i = 1; i <= NR; i++) {
       s = us[i] / 1e6; mb = bytes[i] / 1e6
-      extra = "-"
+      extra = "-"; floor = "-"
       if (name[i] ~ /^default-/ && ("load-only-" substr(name[i], 9)) in runsof) {
         na = split(runs[i], ra, " "); split(runsof["load-only-" substr(name[i], 9)], rb, " ")
         for (j = 1; j <= na; j++) ratio[j] = ra[j] / rb[j]
         extra = sprintf("%.0f", 100 * (median(ratio, na) - 1))
       }
+      size = name[i]; sub(/^[a-z-]*-/, "", size)
+      if (name[i] ~ /^(default|load-only)-/ && ("parse-floor-" size) in runsof) {
+        na = split(runs[i], ra, " "); split(runsof["parse-floor-" size], rb, " ")
+        for (j = 1; j <= na; j++) ratio[j] = ra[j] / rb[j]
+        floor = sprintf("%.2f", median(ratio, na))
+      }
       nr = split(runs[i], r, " "); list = ""; for (j = 1; j <= nr; j++) list = list sprintf("%s%.1f", (list == "" ? "" : " "), r[j] / 1000)
-      printf "%-16s %7d %8.2f %10.1f %9.0f %8.1f %9.1f %8s  %s\n", name[i], files[i], mb, us[i] / 1000, files[i] / s, mb / s, rss[i] / 1024, extra, list
+      printf "%-16s %7d %8.2f %10.1f %9.0f %8.1f %9.1f %8s %8s  %s\n", name[i], files[i], mb, us[i] / 1000, files[i] / s, mb / s, rss[i] / 1024, extra, floor, list
     }
   }' results.tsv

@@ -52,6 +52,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     });
     let outcome = check::check(&ws, &set.rules, &opts);
     let mut out = std::io::stdout().lock();
-    jixiao::output::json::write(&outcome, &mut out)?;
+    jixiao::output::json::write(&outcome, &mut out, set.lang)?;
     Ok(())
 }

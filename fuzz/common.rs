@@ -1,11 +1,12 @@
 //! Shared by the fuzz targets: check the invariants every finding must keep
 //! (spans inside its file's text, on character boundaries), then render the
 //! findings through the JSON and human outputs, so a bad span is a crash here
-//! rather than a garbled report.
+//! rather than a garbled report. The human and GitHub outputs must hold no
+//! raw control or bidi character, whatever the input.
 
 use jixiao::check::{FileEntry, Outcome};
 use jixiao::diag::{Finding, Lang};
-use jixiao::output::{human, json};
+use jixiao::output::{github, human, json, junit};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -45,7 +46,15 @@ pub fn check_and_render(texts: &[&str], findings: Vec<Finding>) {
         ..Outcome::default()
     };
     let mut sink = Vec::new();
-    let _ = json::write(&outcome, &mut sink);
+    let _ = json::write(&outcome, &mut sink, Lang::Zh);
+    sink.clear();
+    let _ = github::write(&outcome, &mut sink, Lang::En);
+    let text = String::from_utf8(std::mem::take(&mut sink)).expect("github output is UTF-8");
+    assert!(
+        !text.chars().any(|c| c == '\r' || jixiao::output::is_unsafe(c)),
+        "raw control or bidi character in github output"
+    );
+    let _ = junit::write(&outcome, &mut sink, Lang::Zh);
     sink.clear();
     let _ = human::write(
         &outcome,
@@ -53,4 +62,15 @@ pub fn check_and_render(texts: &[&str], findings: Vec<Finding>) {
         Lang::Zh,
         &human::handler(false, Some(80)),
     );
+    // Nothing from the input reaches the terminal raw: no control or bidi
+    // character (a CR only as part of CRLF).
+    let text = String::from_utf8(sink).expect("human output is UTF-8");
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' {
+            assert_eq!(chars.peek(), Some(&'\n'), "lone CR in human output");
+        } else {
+            assert!(!jixiao::output::is_unsafe(c), "raw {c:?} in human output");
+        }
+    }
 }

@@ -17,6 +17,10 @@ use std::collections::HashMap;
 /// The baseline file format's version.
 pub const VERSION: u32 = 1;
 
+/// Largest baseline read: 256 MB is about 2.5 million entries (and about
+/// 1.2 GB of memory while parsed); `--baseline /dev/zero` stops here.
+pub const MAX_SIZE: u64 = 256 << 20;
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Entry {
     pub code: String,
@@ -69,13 +73,46 @@ pub fn fingerprint(path: &str, content: &str) -> String {
 }
 
 fn file_key(name: &str) -> String {
-    let s = name.replace('\\', "/");
-    s.strip_prefix("./").unwrap_or(&s).to_owned()
+    // Windows separators become `/` (a baseline written there works on Linux
+    // CI), except the `\xFF` escapes of undecodable bytes in a name.
+    let b = name.as_bytes();
+    let mut s = String::with_capacity(name.len());
+    for (i, c) in name.char_indices() {
+        let escape = c == '\\'
+            && b.get(i + 1) == Some(&b'x')
+            && b.get(i + 2..i + 4)
+                .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit));
+        s.push(if c == '\\' && !escape { '/' } else { c });
+    }
+    s.strip_prefix("./").map(str::to_owned).unwrap_or(s)
+}
+
+/// A path as baselines and outputs name it: `./` dropped, and bytes that are
+/// not UTF-8 escaped as `\xFF` so two such names never collide.
+pub fn name_of(p: &std::path::Path) -> String {
+    let s = crate::source::escape_path(p);
+    s.strip_prefix("./").map(str::to_owned).unwrap_or(s)
+}
+
+/// Per file, whether it could not be read: it has no text and a JX008
+/// finding (the loader's "cannot read", "not a regular file", "over the
+/// limit" and decoding findings). A file read without findings has no text
+/// kept either, but no JX008.
+fn unread(files: &[FileEntry], findings: &[Finding]) -> Vec<bool> {
+    let mut v = vec![false; files.len()];
+    for f in findings.iter().filter(|f| &*f.code == "JX008") {
+        if let Some(e) = files.get(f.file as usize)
+            && e.text.is_none()
+        {
+            v[f.file as usize] = true;
+        }
+    }
+    v
 }
 
 fn key(f: &Finding, files: &[FileEntry]) -> Key {
     let file = files.get(f.file as usize);
-    let name = file.map_or_else(String::new, |e| file_key(&e.name));
+    let name = file.map_or_else(String::new, |e| file_key(&name_of(&e.path)));
     let content = file
         .and_then(|e| e.text.as_deref())
         .and_then(|t| t.get(f.span.range()))
@@ -119,6 +156,72 @@ impl Baseline {
         }
     }
 
+    /// The baseline `--write-baseline` writes after a run over `paths`: the
+    /// run's findings on files it read ([`Baseline::record`]), and from the
+    /// `previous` baseline every entry of a file this run did not check —
+    /// outside its paths, or unreadable this time. A file that could not be
+    /// read is never recorded as accepted: its loader finding is left out and
+    /// its earlier entries stay.
+    pub fn record_run(
+        findings: &[Finding],
+        files: &[FileEntry],
+        previous: Option<&Baseline>,
+        paths: &[std::path::PathBuf],
+    ) -> Baseline {
+        let read: Vec<bool> = unread(files, findings).into_iter().map(|u| !u).collect();
+        let kept: Vec<Finding> = findings
+            .iter()
+            .filter(|f| read.get(f.file as usize).copied().unwrap_or(false))
+            .cloned()
+            .collect();
+        let mut b = Baseline::record(&kept, files);
+        let Some(prev) = previous else {
+            return b;
+        };
+        let checked: std::collections::HashSet<String> = files
+            .iter()
+            .zip(&read)
+            .filter(|(f, r)| **r && f.reported)
+            .map(|(f, _)| file_key(&name_of(&f.path)))
+            .collect();
+        let unreadable: std::collections::HashSet<String> = files
+            .iter()
+            .zip(&read)
+            .filter(|(_, r)| !**r)
+            .map(|(f, _)| file_key(&name_of(&f.path)))
+            .collect();
+        let roots: Vec<String> = paths
+            .iter()
+            .map(|p| {
+                let k = file_key(&name_of(p));
+                k.trim_end_matches('/').to_owned()
+            })
+            .collect();
+        let covered = |file: &str| {
+            roots.iter().any(|r| {
+                r.is_empty()
+                    || r == "."
+                    || file == r
+                    || file
+                        .strip_prefix(r.as_str())
+                        .is_some_and(|t| t.starts_with('/'))
+            })
+        };
+        for e in &prev.findings {
+            let f = file_key(&e.file);
+            if checked.contains(&f) {
+                continue;
+            }
+            if unreadable.contains(&f) || !covered(&f) {
+                b.findings.push(Entry {
+                    file: f,
+                    ..e.clone()
+                });
+            }
+        }
+        b
+    }
+
     pub fn to_json(&self) -> String {
         let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
         s.push('\n');
@@ -126,6 +229,8 @@ impl Baseline {
     }
 
     pub fn parse(text: &str) -> Result<Baseline, String> {
+        // A BOM (an editor on Windows) is not part of the JSON.
+        let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
         let b: Baseline = serde_json::from_str(text).map_err(|e| e.to_string())?;
         if b.version != VERSION {
             return Err(format!(
@@ -144,7 +249,14 @@ impl Baseline {
                 .entry((e.code.clone(), file_key(&e.file), e.fingerprint.clone()))
                 .or_insert(0) += e.count;
         }
-        for f in findings.iter_mut().filter(|f| !f.is_suppressed()) {
+        // A file that could not be read is never hidden by a baseline (an old
+        // baseline may hold the JX008 of an unreadable file).
+        let skip = unread(files, findings);
+        for f in findings
+            .iter_mut()
+            .filter(|f| !f.is_suppressed())
+            .filter(|f| !skip.get(f.file as usize).copied().unwrap_or(false))
+        {
             if let Some(n) = left.get_mut(&key(f, files))
                 && *n > 0
             {

@@ -11,6 +11,7 @@ use crate::model::{Doc, Key, Kind, Node, Value};
 use crate::rules::{Context, RuleSet, eval};
 use crate::source::Span;
 pub use crate::source::{FileEntry, PathProblem};
+use crate::workbook::Table;
 use crate::workspace::{Content, File, Workspace};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -161,22 +162,33 @@ pub fn check(ws: &Workspace, rules: &RuleSet, opts: &Options) -> Outcome {
     // Phase 1, in parallel: each file on its own. Texts are let go as soon
     // as a file is checked unless a finding needs them; documents are kept
     // to relate them to others.
-    let given = ws.files();
+    let (given, tables, unreadable) = expand_workbooks(ws, opts);
+    let given = &given[..];
     let budget = Budget::new(DOC_BUDGET);
     let mut loaded: Vec<Loaded> = given
         .par_iter()
         .enumerate()
-        .map(|(i, f)| load_and_check(ws, f, i as FileId, rules, opts, &budget))
+        .map(|(i, f)| match &unreadable[i] {
+            Some(finding) => Loaded {
+                findings: vec![finding.clone().in_file(i as FileId)],
+                declaration: true,
+                ..Loaded::default()
+            },
+            None => load_and_check(ws, f, i as FileId, rules, opts, &budget),
+        })
         .collect();
     let mut files: Vec<FileEntry> = given
         .iter()
         .zip(&mut loaded)
-        .map(|(f, l)| FileEntry {
+        .zip(tables)
+        .map(|((f, l), table)| FileEntry {
             path: f.path.clone(),
+            place: f.place.clone(),
             name: f.name.clone(),
             text: l.text.take(),
             reported: true,
             declaration: l.declaration,
+            table,
         })
         .collect();
 
@@ -185,11 +197,15 @@ pub fn check(ws: &Workspace, rules: &RuleSet, opts: &Options) -> Outcome {
         .iter()
         .zip(&files)
         .filter(|(l, _)| l.ident.as_ref().is_some_and(|d| d.kind == Kind::Summary))
-        .map(|(_, f)| f.path.parent().map_or_else(PathBuf::new, Path::to_path_buf))
+        .map(|(_, f)| {
+            f.place
+                .parent()
+                .map_or_else(PathBuf::new, Path::to_path_buf)
+        })
         .collect();
     if let Some(reader) = ws.reader().filter(|_| !summary_dirs.is_empty()) {
         let mut known: std::collections::HashSet<PathBuf> =
-            files.iter().map(|f| normal(&f.path)).collect();
+            files.iter().map(|f| normal(&f.place)).collect();
         let mut extra: Vec<File> = Vec::new();
         let mut dirs_done = std::collections::HashSet::new();
         for dir in &summary_dirs {
@@ -198,7 +214,7 @@ pub fn check(ws: &Workspace, rules: &RuleSet, opts: &Options) -> Outcome {
                 continue;
             }
             for f in reader.yaml_under(dir) {
-                if known.insert(normal(&f.path)) {
+                if known.insert(normal(&f.place)) {
                     extra.push(f);
                 }
             }
@@ -211,8 +227,10 @@ pub fn check(ws: &Workspace, rules: &RuleSet, opts: &Options) -> Outcome {
             .collect();
         for (f, l) in extra.into_iter().zip(more) {
             files.push(FileEntry {
+                table: None,
                 name: f.name,
                 path: f.path,
+                place: f.place,
                 text: None,
                 reported: false,
                 declaration: l.declaration,
@@ -223,7 +241,7 @@ pub fn check(ws: &Workspace, rules: &RuleSet, opts: &Options) -> Outcome {
 
     // Phase 2: cross-document rules for the documents that have relations.
     if rules.rules.iter().any(|r| r.cross) {
-        cross_phase(ws, &mut loaded, &files, rules, opts);
+        cross_phase(ws, given, &mut loaded, &files, rules, opts);
     }
 
     // Waivers, per file, over every finding of that file.
@@ -253,7 +271,7 @@ pub fn check(ws: &Workspace, rules: &RuleSet, opts: &Options) -> Outcome {
     let texts: Vec<(usize, Option<Arc<str>>)> = missing
         .par_iter()
         .map(|&i| {
-            let f = workspace_file(ws, &files, i);
+            let f = workspace_file(given, &files, i);
             (i, text_of(ws, &f, i as FileId, opts).ok().map(Into::into))
         })
         .collect();
@@ -287,6 +305,7 @@ pub fn check(ws: &Workspace, rules: &RuleSet, opts: &Options) -> Outcome {
 /// with the documents phase 1 kept.
 fn cross_phase(
     ws: &Workspace,
+    given: &[File],
     loaded: &mut [Loaded],
     files: &[FileEntry],
     rules: &RuleSet,
@@ -311,7 +330,7 @@ fn cross_phase(
     let again: HashMap<usize, Doc> = needed
         .par_iter()
         .filter_map(|&i| {
-            let f = workspace_file(ws, files, i);
+            let f = workspace_file(given, files, i);
             let text = text_of(ws, &f, i as FileId, opts).ok()?;
             Some((
                 i,
@@ -355,12 +374,97 @@ fn cross_phase(
     }
 }
 
+/// The files of the run with every workbook replaced by its tables: each
+/// table is a file of its own holding the YAML it reads as (its findings map
+/// back to cells through the table), named `book.xlsx` when it has one table
+/// and `book.xlsx:Sheet` when several; a workbook that cannot be read, or
+/// holds no table, stays one file with its JX008.
+type Expanded = (Vec<File>, Vec<Option<Arc<Table>>>, Vec<Option<Finding>>);
+
+/// A file of the run after expansion: the table it came from, or the
+/// finding that says why it could not be read.
+type Part = (File, Option<Arc<Table>>, Option<Finding>);
+
+fn expand_workbooks(ws: &Workspace, opts: &Options) -> Expanded {
+    let lang = opts.lang();
+    if !ws.files().iter().any(File::is_workbook) {
+        let n = ws.files().len();
+        return (ws.files().to_vec(), vec![None; n], vec![None; n]);
+    }
+    let per_file: Vec<Vec<Part>> = ws
+        .files()
+        .par_iter()
+        .map(|f| {
+            if !f.is_workbook() {
+                return vec![(f.clone(), None, None)];
+            }
+            let fail = |msg: String| {
+                let finding = code_finding("JX008", lang, msg, 0, Span::at(0));
+                vec![(f.clone(), None, Some(finding))]
+            };
+            let bytes: Vec<u8> = match &f.content {
+                Content::Bytes(b) => b.to_vec(),
+                Content::Text(t) => t.as_bytes().to_vec(),
+                Content::Unread => match ws.reader() {
+                    Some(r) => match r.read(&f.path, crate::workbook::grid::MAX_BYTES as u64) {
+                        Ok(b) => b,
+                        Err(e) => return fail(lang.pick(&e.zh, &e.en).to_owned()),
+                    },
+                    None => {
+                        return fail(
+                            lang.pick(
+                                "工作区中没有这个文件的内容",
+                                "the workspace holds no content for this file",
+                            )
+                            .to_owned(),
+                        );
+                    }
+                },
+            };
+            match crate::workbook::read(&bytes, &f.name) {
+                Err(e) => fail(e.message(lang)),
+                Ok(book) => {
+                    let several = book.tables.len() > 1;
+                    book.tables
+                        .into_iter()
+                        .map(|t| {
+                            let name: Arc<str> = if several {
+                                format!("{}:{}", f.name, t.sheet).into()
+                            } else {
+                                f.name.clone()
+                            };
+                            let file = File {
+                                name,
+                                path: f.path.clone(),
+                                place: f.place.clone(),
+                                content: Content::Text(t.yaml.as_str().into()),
+                                explicit: true,
+                            };
+                            (file, Some(Arc::new(t)), None)
+                        })
+                        .collect()
+                }
+            }
+        })
+        .collect();
+    let mut given = Vec::new();
+    let mut tables = Vec::new();
+    let mut errors = Vec::new();
+    for (f, t, e) in per_file.into_iter().flatten() {
+        given.push(f);
+        tables.push(t);
+        errors.push(e);
+    }
+    (given, tables, errors)
+}
+
 /// The workspace file behind file `i` of the run (one a summary brought in
 /// is read through the reader).
-fn workspace_file(ws: &Workspace, files: &[FileEntry], i: usize) -> File {
-    ws.files().get(i).cloned().unwrap_or_else(|| File {
+fn workspace_file(given: &[File], files: &[FileEntry], i: usize) -> File {
+    given.get(i).cloned().unwrap_or_else(|| File {
         name: files[i].name.clone(),
         path: files[i].path.clone(),
+        place: files[i].place.clone(),
         content: Content::Unread,
         explicit: false,
     })
@@ -567,7 +671,7 @@ fn relate(docs: &[Option<&Ident>], files: &[FileEntry]) -> Relations {
     // Paths resolved once per file, not once per (summary, file) pair.
     let has_summary = docs.iter().flatten().any(|d| d.kind == Kind::Summary);
     let canon: Vec<PathBuf> = if has_summary {
-        files.iter().map(|f| normal(&f.path)).collect()
+        files.iter().map(|f| normal(&f.place)).collect()
     } else {
         Vec::new()
     };
@@ -631,7 +735,7 @@ fn relate(docs: &[Option<&Ident>], files: &[FileEntry]) -> Relations {
         if s.kind != Kind::Summary {
             continue;
         }
-        let dir = normal(files[i].path.parent().unwrap_or(Path::new("")));
+        let dir = normal(files[i].place.parent().unwrap_or(Path::new("")));
         let mut chosen: Vec<usize> = Vec::new();
         let mut keys: HashMap<String, usize> = HashMap::new();
         let candidates = by_owner

@@ -10,6 +10,7 @@ use crate::diag::Lang;
 use crate::discover::{self, Exclude};
 use crate::disk;
 use crate::error::{Error, ErrorKind};
+use crate::fsio;
 use crate::load::LoadOptions;
 use crate::output::{self, Format, human};
 use crate::rules::compile::RuleSource;
@@ -45,6 +46,10 @@ pub enum Cmd {
     },
     /// Write the review pack for the expert meeting.
     Report(ReportArgs),
+    /// Read a workbook's tables as the YAML that `check` reads.
+    Import(ImportArgs),
+    /// Write a YAML declaration as the official table (.xlsx).
+    Export(ExportArgs),
     /// Serve editors over the Language Server Protocol on stdin/stdout.
     Lsp,
 }
@@ -132,6 +137,8 @@ where
         Cmd::Rules(r) => cmd_rules(&r, &mut out),
         Cmd::Explain { code, rules } => cmd_explain(&code, &rules, &mut out),
         Cmd::Report(a) => cmd_report(&a, &mut out),
+        Cmd::Import(a) => cmd_import(&a, &mut out),
+        Cmd::Export(a) => cmd_export(&a),
         Cmd::Lsp => crate::lsp::run(),
     };
     match out.flush() {
@@ -161,30 +168,6 @@ fn print_errors(errors: &[Error], lang: Lang) {
     let _ = human::setup_errors(errors, &mut std::io::stderr(), lang, &err_handler());
 }
 
-/// Read a file the run needs (config, rule file) as UTF-8 text, bounded.
-fn read_text(p: &Path, what: &'static str) -> Result<String, Error> {
-    let fail = |m: String| Error::new(ErrorKind::Read, what, m);
-    let meta = std::fs::metadata(p).map_err(|e| fail(format!("{}: {e}", p.display())))?;
-    if !meta.is_file() {
-        return Err(fail(format!("{}: not a regular file", p.display())));
-    }
-    if meta.len() > MAX_RULE_FILE_SIZE {
-        return Err(fail(format!(
-            "{}: {} bytes, over the limit of {MAX_RULE_FILE_SIZE}",
-            p.display(),
-            meta.len()
-        )));
-    }
-    let bytes = std::fs::read(p).map_err(|e| fail(format!("{}: {e}", p.display())))?;
-    String::from_utf8(bytes).map_err(|e| {
-        fail(format!(
-            "{}: not UTF-8 (byte {})",
-            p.display(),
-            e.utf8_error().valid_up_to()
-        ))
-    })
-}
-
 /// Read the config and the rule files and compile; on failure the errors
 /// are printed to stderr and `Err(2)` returned.
 pub fn setup(a: &RuleArgs) -> Result<Setup, i32> {
@@ -205,13 +188,17 @@ pub fn setup(a: &RuleArgs) -> Result<Setup, i32> {
     let (config, config_file) = match &config_path {
         None => (Config::default(), None),
         Some(p) => {
-            let text: Arc<str> = match read_text(p, "config") {
-                Ok(t) => t.into(),
-                Err(e) => {
-                    print_errors(&[e], lang0);
-                    return Err(2);
-                }
-            };
+            let text: Arc<str> =
+                match fsio::read_capped(p, config::MAX_CONFIG_SIZE, "配置文件", "config") {
+                    Ok(t) => t.into(),
+                    Err(e) => {
+                        print_errors(
+                            &[Error::new(ErrorKind::Read, "config", e.pick(lang0))],
+                            lang0,
+                        );
+                        return Err(2);
+                    }
+                };
             let name: Arc<str> = p.to_string_lossy().into();
             match crate::setup::parse_config(name.clone(), text.clone(), Some(p), lang0) {
                 Ok(c) => (c, Some((name, text))),
@@ -224,21 +211,27 @@ pub fn setup(a: &RuleArgs) -> Result<Setup, i32> {
     };
     let lang = crate::setup::lang(&flags, &config);
     let mut sources = Vec::new();
+    let mut rule_files = Vec::new();
     let mut paths: Vec<PathBuf> = config.rules.clone();
     paths.extend(a.rules.iter().cloned());
     for p in &paths {
         match read_rule_sources(p) {
-            Ok(s) => sources.extend(s),
+            Ok(s) => {
+                rule_files.extend(s.iter().map(|r| PathBuf::from(&*r.name)));
+                sources.extend(s);
+            }
             Err(msg) => {
                 print_errors(&[Error::new(ErrorKind::Read, "rule-file", msg)], lang);
                 return Err(2);
             }
         }
     }
-    crate::setup::build(config, config_file, sources, &flags).map_err(|errs| {
+    let mut s = crate::setup::build(config, config_file, sources, &flags).map_err(|errs| {
         print_errors(&errs, lang);
         2
-    })
+    })?;
+    s.rule_files = rule_files;
+    Ok(s)
 }
 
 /// Largest rule file read (rule files are small; a larger one is not a rule file).
@@ -275,14 +268,12 @@ pub fn read_rule_sources(p: &Path) -> Result<Vec<RuleSource>, String> {
                     meta.len()
                 ));
             }
-            let bytes = std::fs::read(&f).map_err(|e| format!("{}: {e}", f.display()))?;
-            let text = String::from_utf8(bytes).map_err(|e| {
-                format!(
-                    "{}: not UTF-8 (byte {})",
-                    f.display(),
-                    e.utf8_error().valid_up_to()
-                )
-            })?;
+            // Opened without blocking and checked on the descriptor: a file
+            // that blocks on read (`/proc/kmsg`) is refused, not waited for.
+            let text = fsio::read_capped(&f, MAX_RULE_FILE_SIZE, "规则文件", "rule file")
+                .map_err(|e| e.en)?;
+            config::not_rule_text(&text)
+                .map_or(Ok(()), |why| Err(format!("{}: {why}", f.display())))?;
             Ok(RuleSource {
                 name: f.to_string_lossy().into(),
                 text: text.into(),
@@ -323,13 +314,13 @@ fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
         Err(code) => return code,
     };
     if let Some(b) = &a.baseline {
-        match std::fs::read_to_string(b)
-            .map_err(|e| e.to_string())
-            .and_then(|t| Baseline::parse(&t))
+        match fsio::read_capped(b, crate::baseline::MAX_SIZE, "基线文件", "baseline")
+            .map_err(|e| e.pick(s.lang).to_owned())
+            .and_then(|t| Baseline::parse(&t).map_err(|e| format!("{}: {e}", b.display())))
         {
             Ok(bl) => opts.baseline = Some(bl),
             Err(e) => {
-                eprintln!("error: {}: {e}", b.display());
+                eprintln!("error: {e}");
                 return 2;
             }
         }
@@ -357,10 +348,10 @@ fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
     }
     let written = match a.format {
         Format::Human => human::write(&outcome, out, s.lang, &human::handler(color(), None)),
-        Format::Json => output::json::write(&outcome, out),
+        Format::Json => output::json::write(&outcome, out, s.lang),
         Format::Sarif => output::sarif::write(&outcome, &s.rules, out, s.lang),
-        Format::Github => output::github::write(&outcome, out),
-        Format::Junit => output::junit::write(&outcome, out),
+        Format::Github => output::github::write(&outcome, out, s.lang),
+        Format::Junit => output::junit::write(&outcome, out, s.lang),
     };
     if let Err(e) = written
         && e.kind() != std::io::ErrorKind::BrokenPipe
@@ -368,12 +359,11 @@ fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
         eprintln!("error: {e}");
         return 2;
     }
-    if let Some(p) = &a.write_baseline {
-        let b = Baseline::record(&outcome.findings, &outcome.files);
-        if let Err(e) = std::fs::write(p, b.to_json()) {
-            eprintln!("error: {}: {e}", p.display());
-            return 2;
-        }
+    if let Some(p) = &a.write_baseline
+        && let Err(e) = write_baseline(p, a, &s, &opts, &outcome)
+    {
+        eprintln!("error: {e}");
+        return 2;
     }
     exit_status(&outcome, a.deny_warnings)
 }
@@ -446,14 +436,262 @@ fn cmd_report(a: &ReportArgs, out: &mut dyn Write) -> i32 {
     for p in &outcome.problems {
         eprintln!("error: {}", s.lang.pick(&p.zh, &p.en));
     }
-    let doc = crate::report::render(&outcome, &s.rules, a.format, s.lang);
+    let doc = match crate::report::render(&outcome, &s.rules, a.format, s.lang) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
     let written = match &a.output {
-        Some(p) => std::fs::write(p, doc.as_bytes()),
-        None => out.write_all(doc.as_bytes()),
+        Some(p) => fsio::refuse_inputs(
+            p,
+            inputs_of(&s, None, &outcome).iter().map(PathBuf::as_path),
+        )
+        .and_then(|()| fsio::write_atomic(p, &doc))
+        .map_err(|e| e.pick(s.lang).to_owned()),
+        None => out.write_all(&doc).map_err(|e| e.to_string()),
     };
     if let Err(e) = written {
         eprintln!("error: {e}");
         return 2;
     }
     if outcome.problems.is_empty() { 0 } else { 2 }
+}
+
+/// Every file a run read: the checked files, the config, the rule files and
+/// and `baseline` (the `--baseline`, unless it is the file being rewritten).
+fn inputs_of(s: &Setup, baseline: Option<&Path>, outcome: &Outcome) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = outcome.files.iter().map(|f| f.path.clone()).collect();
+    v.extend(s.config.path.clone());
+    v.extend(s.rule_files.iter().cloned());
+    v.extend(baseline.map(Path::to_path_buf));
+    v
+}
+
+/// `--write-baseline`: only after a run without path problems; entries of
+/// files this run did not check (outside its paths, or unreadable now) are
+/// kept from `--baseline`; written atomically, never over an input.
+fn write_baseline(
+    p: &Path,
+    a: &CheckArgs,
+    s: &Setup,
+    opts: &Options,
+    outcome: &Outcome,
+) -> Result<(), String> {
+    if !outcome.problems.is_empty() {
+        return Err(s
+            .lang
+            .pick(
+                &format!(
+                    "{}：本次运行有无法使用的路径，未写入基线（原有基线未改动）",
+                    p.display()
+                ),
+                &format!(
+                    "{}: not written, the run had paths it could not use (the previous baseline is unchanged)",
+                    p.display()
+                ),
+            )
+            .to_owned());
+    }
+    // `--write-baseline b --baseline b` rewrites its own input: allowed.
+    let same_as_input = a
+        .baseline
+        .as_deref()
+        .is_some_and(|b| fsio::file_id(b).is_some() && fsio::file_id(b) == fsio::file_id(p));
+    let keep_input = if same_as_input {
+        None
+    } else {
+        a.baseline.as_deref()
+    };
+    let ins = inputs_of(s, keep_input, outcome);
+    fsio::refuse_inputs(p, ins.iter().map(PathBuf::as_path))
+        .map_err(|e| e.pick(s.lang).to_owned())?;
+    let paths = if a.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        a.paths.clone()
+    };
+    let b = Baseline::record_run(
+        &outcome.findings,
+        &outcome.files,
+        opts.baseline.as_ref(),
+        &paths,
+    );
+    fsio::write_atomic(p, b.to_json().as_bytes()).map_err(|e| e.pick(s.lang).to_owned())
+}
+
+// ---- workbooks: import and export (SPEC §5) ----
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// The workbook (.xlsx, .xls, .et, .ods); it is only read.
+    pub book: PathBuf,
+    /// Output YAML file, or a folder (ending in `/` or existing) for one file
+    /// per table; default: standard output (one table only).
+    #[arg(short = 'o', long = "output", value_name = "FILE|DIR")]
+    pub output: Option<PathBuf>,
+    /// Language of messages.
+    #[arg(long, value_parser = ["zh", "en"])]
+    pub lang: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// The YAML declaration.
+    pub decl: PathBuf,
+    /// The workbook to write (.xlsx).
+    #[arg(short = 'o', long = "output", value_name = "BOOK.xlsx")]
+    pub output: PathBuf,
+    /// Language of messages.
+    #[arg(long, value_parser = ["zh", "en"])]
+    pub lang: Option<String>,
+}
+
+/// A file name for a table: the book's stem and the sheet, without characters
+/// file systems refuse.
+fn table_file_name(stem: &str, sheet: &str, several: bool) -> String {
+    let clean = |s: &str| -> String {
+        s.chars()
+            .map(|c| {
+                if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|')
+                    || c.is_control()
+                {
+                    '_'
+                } else {
+                    c
+                }
+            })
+            .collect()
+    };
+    if several {
+        format!("{}-{}.yaml", clean(stem), clean(sheet))
+    } else {
+        format!("{}.yaml", clean(stem))
+    }
+}
+
+fn cmd_import(a: &ImportArgs, out: &mut dyn Write) -> i32 {
+    let lang = a.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
+    let shown = a.book.display();
+    let bytes = match std::fs::read(&a.book) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: {shown}: {e}");
+            return 2;
+        }
+    };
+    let book = match crate::workbook::read(&bytes, &a.book.to_string_lossy()) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error[JX008]: {shown}: {}", e.message(lang));
+            return 1;
+        }
+    };
+    let several = book.tables.len() > 1;
+    let stem = a
+        .book
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "book".into());
+    let Some(o) = &a.output else {
+        if several {
+            eprintln!(
+                "error: {}",
+                match lang {
+                    Lang::Zh => format!(
+                        "{shown} 有 {} 张表：请用 -o 目录/ 每张表写一个文件",
+                        book.tables.len()
+                    ),
+                    Lang::En => format!(
+                        "{shown} holds {} tables: give -o DIR/ for one file each",
+                        book.tables.len()
+                    ),
+                }
+            );
+            return 2;
+        }
+        return match out.write_all(book.tables[0].yaml.as_bytes()) {
+            Ok(()) => 0,
+            Err(_) => 2,
+        };
+    };
+    let is_dir = o.is_dir() || o.to_string_lossy().ends_with(['/', '\\']);
+    if several && !is_dir {
+        eprintln!(
+            "error: {}",
+            lang.pick(
+                "工作簿有多张表：-o 须是一个目录（以 / 结尾）",
+                "the workbook holds several tables: -o must be a folder (ending in /)"
+            )
+        );
+        return 2;
+    }
+    if is_dir && let Err(e) = std::fs::create_dir_all(o) {
+        eprintln!("error: {}: {e}", o.display());
+        return 2;
+    }
+    for t in &book.tables {
+        let path = if is_dir {
+            o.join(table_file_name(&stem, &t.sheet, several))
+        } else {
+            o.clone()
+        };
+        if path == a.book {
+            eprintln!(
+                "error: {}: {}",
+                path.display(),
+                lang.pick(
+                    "不能覆盖输入的工作簿",
+                    "will not overwrite the input workbook"
+                )
+            );
+            return 2;
+        }
+        if let Err(e) = fsio::write_atomic(&path, t.yaml.as_bytes()) {
+            eprintln!("error: {}", e.pick(lang));
+            return 2;
+        }
+    }
+    0
+}
+
+fn cmd_export(a: &ExportArgs) -> i32 {
+    let lang = a.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
+    if a.output == a.decl {
+        eprintln!(
+            "error: {}: {}",
+            a.output.display(),
+            lang.pick("输出不能是输入文件", "the output cannot be the input file")
+        );
+        return 2;
+    }
+    let text = match std::fs::read_to_string(&a.decl) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {}: {e}", a.decl.display());
+            return 2;
+        }
+    };
+    let bytes = match crate::workbook::export(&text) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!(
+                "error: {}: {} {e}",
+                a.decl.display(),
+                lang.pick(
+                    "不是可导出的申报文件：",
+                    "not a declaration that can be exported:"
+                )
+            );
+            return 1;
+        }
+    };
+    match fsio::write_atomic(&a.output, &bytes) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("error: {}", e.pick(lang));
+            2
+        }
+    }
 }

@@ -60,10 +60,17 @@ impl Limits {
     }
 }
 
-/// Largest `max_file_size` accepted: spans are 32-bit byte offsets.
-const MAX_FILE_SIZE_CAP: u64 = 1 << 30;
+/// Largest `max_file_size` accepted. Loading takes about 30 times the file in
+/// memory, so 100 MB (about 3 GB) is what an ordinary machine or CI runner holds.
+pub const MAX_FILE_SIZE_CAP: u64 = 100 << 20;
 /// Deepest `max_depth` accepted: deeper trees would risk the stack.
 const MAX_DEPTH_CAP: usize = 1000;
+/// Largest `max_nodes` accepted: about 100 bytes a node, 2 GB at most.
+pub const MAX_NODES_CAP: u64 = 20_000_000;
+/// Largest `max_alias_nodes` accepted (alias expansion builds real nodes too).
+pub const MAX_ALIAS_NODES_CAP: u64 = 10_000_000;
+/// Largest `.jixiao.yaml` read (a config is a few lines; `/dev/zero` is not one).
+pub const MAX_CONFIG_SIZE: u64 = 1 << 20;
 const LIMIT_KEYS: [&str; 4] = ["max_file_size", "max_depth", "max_nodes", "max_alias_nodes"];
 
 /// Read `limits: { max_file_size: 20MB, max_depth: 64, max_nodes: …, max_alias_nodes: … }`.
@@ -88,13 +95,25 @@ fn parse_limits(v: &yaml::Node<'_>, lang: Lang, errors: &mut Vec<ConfigError>) -
         }
         return out;
     };
+    let mut seen: Vec<&str> = Vec::new();
     for (k, val) in entries {
         let key = k.as_str().unwrap_or("");
+        if seen.contains(&key) {
+            errors.push(err(
+                k.span,
+                format!("限制“{key}”重复"),
+                format!("duplicate limit `{key}`"),
+                None,
+            ));
+            continue;
+        }
+        seen.push(key);
         let text = val.as_str().unwrap_or("").trim();
         let (max, number) = match key {
             "max_file_size" => (MAX_FILE_SIZE_CAP, parse_size(text)),
             "max_depth" => (MAX_DEPTH_CAP as u64, text.parse::<u64>().ok()),
-            "max_nodes" | "max_alias_nodes" => (u32::MAX as u64, text.parse::<u64>().ok()),
+            "max_nodes" => (MAX_NODES_CAP, text.parse::<u64>().ok()),
+            "max_alias_nodes" => (MAX_ALIAS_NODES_CAP, text.parse::<u64>().ok()),
             _ => {
                 let help = match did_you_mean(key, LIMIT_KEYS) {
                     Some(g) => format!("did you mean `{g}`?"),
@@ -162,7 +181,9 @@ pub fn find(start: &Path) -> Option<PathBuf> {
     while let Some(d) = dir {
         for n in FILE_NAMES {
             let p = d.join(n);
-            if p.is_file() {
+            // A config that is a FIFO, a device or a folder is found too (and
+            // refused when read), rather than skipped for a parent's config.
+            if std::fs::symlink_metadata(&p).is_ok() {
                 return Some(p);
             }
         }
@@ -192,9 +213,21 @@ pub fn parse(text: &str, path: Option<&Path>, lang: Lang) -> Result<Config, Vec<
     };
     let parsed = yaml::parse(text, yaml::Limits::default());
     if let Some(e) = parsed.error {
-        let info = match e.kind {
-            yaml::ErrorKind::Syntax(s) => s,
-            other => format!("{other:?}"),
+        let info = match (e.kind, lang) {
+            (yaml::ErrorKind::Syntax(s), _) => s,
+            (yaml::ErrorKind::TooDeep(n), Lang::Zh) => format!("嵌套超过 {n} 层"),
+            (yaml::ErrorKind::TooDeep(n), Lang::En) => format!("nested deeper than {n} levels"),
+            (yaml::ErrorKind::TooManyNodes(n), Lang::Zh) => format!("节点超过 {n} 个"),
+            (yaml::ErrorKind::TooManyNodes(n), Lang::En) => format!("more than {n} nodes"),
+            (yaml::ErrorKind::TooManyAliasNodes(n), Lang::Zh) => {
+                format!("别名展开的节点超过 {n} 个（别名炸弹）")
+            }
+            (yaml::ErrorKind::TooManyAliasNodes(n), Lang::En) => {
+                format!("aliases expand to more than {n} nodes (an alias bomb)")
+            }
+            (yaml::ErrorKind::UnknownAlias, _) => lang
+                .pick("别名引用了未定义的锚点", "alias to an undefined anchor")
+                .to_owned(),
         };
         return Err(vec![err(
             e.span,
@@ -266,7 +299,10 @@ pub fn parse(text: &str, path: Option<&Path>, lang: Lang) -> Result<Config, Vec<
                 };
                 for it in items {
                     match it.as_str() {
-                        Some(s) if key == "rules" => cfg.rules.push(dir.join(s)),
+                        Some(s) if key == "rules" => match inside(&dir, s) {
+                            Ok(p) => cfg.rules.push(p),
+                            Err((zh, en)) => errors.push(err(it.span, zh, en)),
+                        },
                         Some(s) => {
                             if let Err(e) = globset::Glob::new(s) {
                                 errors.push(err(
@@ -294,8 +330,18 @@ pub fn parse(text: &str, path: Option<&Path>, lang: Lang) -> Result<Config, Vec<
                     }
                     continue;
                 };
+                let mut names: Vec<&str> = Vec::new();
                 for (pk, pv) in ps {
                     let name = pk.as_str().unwrap_or("").to_owned();
+                    if names.contains(&name.as_str()) {
+                        errors.push(err(
+                            pk.span,
+                            format!("参数“{name}”重复"),
+                            format!("duplicate param `{name}`"),
+                        ));
+                        continue;
+                    }
+                    names.push(pk.as_str().unwrap_or(""));
                     match lit(pv) {
                         Some(l) => cfg.params.push((name, l, pk.span)),
                         None => errors.push(err(
@@ -319,8 +365,29 @@ pub fn parse(text: &str, path: Option<&Path>, lang: Lang) -> Result<Config, Vec<
                 };
                 for (sk, sv) in ss {
                     let code = sk.as_str().unwrap_or("").to_owned();
+                    if cfg.severity.contains_key(&code) {
+                        errors.push(err(
+                            sk.span,
+                            format!("规则 {code} 的严重程度重复"),
+                            format!("duplicate severity for {code}"),
+                        ));
+                        continue;
+                    }
                     let s = sv.as_str().unwrap_or("");
                     let sev = match s {
+                        // An unreadable, binary or undecodable file would then
+                        // pass silently: JX008 can be lowered, not switched off.
+                        "off" | "false" if code == "JX008" => {
+                            errors.push(ConfigError {
+                                help: Some("error | warning | info".into()),
+                                ..err(
+                                    sv.span,
+                                    "JX008（文件无法读取或解码）不能关闭，否则这些文件会被悄悄跳过".into(),
+                                    "JX008 (a file that cannot be read or decoded) cannot be turned off: such files would pass silently".into(),
+                                )
+                            });
+                            continue;
+                        }
                         "off" | "false" => None,
                         _ => match Severity::parse(s) {
                             Some(x) => Some(x),
@@ -367,6 +434,140 @@ pub fn parse(text: &str, path: Option<&Path>, lang: Lang) -> Result<Config, Vec<
     }
 }
 
+/// A config's `rules:` entry, resolved inside the config's folder: an absolute
+/// path, a `..` that leaves the folder, or a symlink out of it is refused (a
+/// checked-out repository must not make jixiao print files from elsewhere;
+/// `--rules` on the command line may name any file).
+fn inside(dir: &Path, entry: &str) -> Result<PathBuf, (String, String)> {
+    use std::path::Component;
+    let refuse = |why_zh: &str, why_en: &str| {
+        (
+            format!(
+                "规则路径“{entry}”{why_zh}；配置中的规则文件须在配置文件所在的文件夹内（其他位置请用命令行 --rules）"
+            ),
+            format!(
+                "rule path `{entry}` {why_en}; rule files in the config must lie inside its folder (use --rules on the command line for others)"
+            ),
+        )
+    };
+    let rel = Path::new(entry);
+    let mut depth: usize = 0;
+    for c in rel.components() {
+        match c {
+            Component::Prefix(_) | Component::RootDir => {
+                return Err(refuse("是绝对路径", "is absolute"));
+            }
+            Component::ParentDir => {
+                depth = depth
+                    .checked_sub(1)
+                    .ok_or_else(|| refuse("指向配置文件夹之外", "leaves the config's folder"))?;
+            }
+            Component::Normal(_) => depth += 1,
+            Component::CurDir => {}
+        }
+    }
+    let joined = dir.join(rel);
+    // A symlink may still lead out: compare the real paths when it exists.
+    let base = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    if let (Ok(real), Ok(real_base)) = (std::fs::canonicalize(&joined), std::fs::canonicalize(base))
+        && !real.starts_with(&real_base)
+    {
+        return Err(refuse(
+            "经符号链接指向配置文件夹之外",
+            "leads out of the config's folder through a symbolic link",
+        ));
+    }
+    Ok(joined)
+}
+
+/// Why a text read as a rule file is not one, so that no line of it is
+/// shown (a config naming `/etc/passwd` or `/proc/self/environ` must not print
+/// it): control characters, or text without any `rule`, `param` or `ruleset`.
+pub fn not_rule_text(text: &str) -> Option<&'static str> {
+    if text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        return Some("not a rule file (it contains control characters); not shown");
+    }
+    let mut content = false;
+    for line in text.lines() {
+        let t = line.trim_start_matches([' ', '\t', '\u{3000}', '\u{FEFF}']);
+        if t.is_empty() || t.starts_with('#') || t.starts_with("//") {
+            continue;
+        }
+        content = true;
+        for kw in ["rule", "param", "ruleset"] {
+            if let Some(rest) = t.strip_prefix(kw)
+                && rest
+                    .chars()
+                    .next()
+                    .is_none_or(|c| !c.is_alphanumeric() && c != '_')
+            {
+                return None;
+            }
+        }
+    }
+    content.then_some("not a rule file (no `rule`, `param` or `ruleset` in it); not shown")
+}
+
+/// Whether a `params:` override has the type of the param's default:
+/// percentage, number, text, boolean or a list of those. The error says what
+/// the default is, so `"70%"` (quoted: text) or `abc` for a percentage is a
+/// config error, not a rule silently switched off.
+pub fn param_type_error(name: &str, default: &Lit, given: &Lit, lang: Lang) -> Option<String> {
+    fn kind(l: &Lit) -> (&'static str, &'static str) {
+        match l {
+            Lit::Num(n) if n.percent => ("百分比", "a percentage"),
+            Lit::Num(_) => ("数字", "a number"),
+            Lit::Str(_) => ("文字", "text"),
+            Lit::Bool(_) => ("true 或 false", "true or false"),
+            Lit::List(_) => ("列表", "a list"),
+        }
+    }
+    let same = |a: &Lit, b: &Lit| kind(a) == kind(b);
+    let (want_zh, want_en) = kind(default);
+    let (got_zh, got_en) = kind(given);
+    let msg = |zh: String, en: String| Some(lang.pick(&zh, &en).to_owned());
+    if !same(default, given) {
+        return msg(
+            format!("参数“{name}”应为{want_zh}（默认 {default}），这里是{got_zh}：{given}"),
+            format!("param `{name}` is {want_en} (default {default}), not {got_en}: {given}"),
+        );
+    }
+    match (default, given) {
+        (Lit::List(d), Lit::List(g)) => {
+            if let Some(first) = d.first()
+                && let Some(bad) = g.iter().find(|x| !same(first, x))
+            {
+                let (w_zh, w_en) = kind(first);
+                return msg(
+                    format!("参数“{name}”的每一项应为{w_zh}（默认 {default}），这里有 {bad}"),
+                    format!("each item of param `{name}` is {w_en} (default {default}), not {bad}"),
+                );
+            }
+        }
+        (Lit::Num(d), Lit::Num(g)) if !d.value.is_sign_negative() && g.value.is_sign_negative() => {
+            return msg(
+                format!("参数“{name}”不能为负数（默认 {default}）：{given}"),
+                format!("param `{name}` cannot be negative (default {default}): {given}"),
+            );
+        }
+        (Lit::Str(d), Lit::Str(g)) if !d.trim().is_empty() && g.trim().is_empty() => {
+            return msg(
+                format!("参数“{name}”不能为空（默认 {default}）"),
+                format!("param `{name}` cannot be empty (default {default})"),
+            );
+        }
+        _ => {}
+    }
+    None
+}
+
 /// The "did you mean" help of a config diagnostic.
 pub fn guess_help(guess: &str, lang: Lang) -> String {
     match lang {
@@ -405,5 +606,79 @@ pub fn lit(v: &yaml::Node<'_>) -> Option<Lit> {
             }
             Some(Lit::Str(Arc::from(&**text)))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_limit_errors_are_sentences_not_debug_text() {
+        let bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n";
+        let errs = parse(bomb, None, Lang::En).unwrap_err();
+        assert!(
+            errs[0].message.contains("aliases expand to more than"),
+            "{errs:?}"
+        );
+        assert!(!errs[0].message.contains("TooMany"), "{errs:?}");
+    }
+
+    #[test]
+    fn rule_paths_stay_inside_the_config_folder() {
+        let dir = Path::new("repo");
+        assert_eq!(
+            inside(dir, "rules/a.rules").unwrap(),
+            Path::new("repo/rules/a.rules")
+        );
+        assert!(inside(dir, "rules/../a.rules").is_ok());
+        assert!(inside(dir, "/etc/passwd").is_err());
+        assert!(inside(dir, "../secret.txt").is_err());
+        assert!(inside(dir, "a/../../b.rules").is_err());
+        let (zh, en) = inside(dir, "/proc/self/environ").unwrap_err();
+        assert!(zh.contains("绝对路径") && en.contains("is absolute"));
+    }
+
+    #[test]
+    fn text_without_rules_or_with_control_characters_is_not_a_rule_file() {
+        assert_eq!(not_rule_text(""), None);
+        assert_eq!(not_rule_text("# only a comment\n// another\n"), None);
+        assert_eq!(not_rule_text("\u{FEFF}rule JX900 \"t\" {}\n"), None);
+        assert_eq!(not_rule_text("  param x = 1\n"), None);
+        assert!(not_rule_text("root:x:0:0:root:/root:/bin/bash\n").is_some());
+        assert!(not_rule_text("PATH=/bin\0SECRET=1\0").is_some());
+        assert!(not_rule_text("rules are fun\n").is_some());
+    }
+
+    #[test]
+    fn param_overrides_keep_the_default_type() {
+        let pct = |v: i64| {
+            Lit::Num(crate::model::Num {
+                value: v.into(),
+                percent: true,
+            })
+        };
+        let num = |v: i64| {
+            Lit::Num(crate::model::Num {
+                value: v.into(),
+                percent: false,
+            })
+        };
+        let text = |s: &str| Lit::Str(Arc::from(s));
+        let list = |v: Vec<Lit>| Lit::List(v.into());
+        let en = Lang::En;
+        assert_eq!(param_type_error("p", &pct(60), &pct(70), en), None);
+        assert!(param_type_error("p", &pct(60), &text("70%"), en).is_some());
+        assert!(param_type_error("p", &pct(60), &num(70), en).is_some());
+        assert!(param_type_error("n", &num(6), &num(-5), en).is_some());
+        assert_eq!(param_type_error("n", &num(6), &num(0), en), None);
+        assert!(param_type_error("s", &text("a|b"), &text(" "), en).is_some());
+        let dims = list(vec![text("成本指标")]);
+        assert_eq!(
+            param_type_error("l", &dims, &list(vec![text("x")]), en),
+            None
+        );
+        let m = param_type_error("l", &dims, &list(vec![num(1)]), en).unwrap();
+        assert!(m.contains("each item of param `l` is text"), "{m}");
     }
 }

@@ -179,6 +179,11 @@ impl Finding {
         self.label = Some(clip(label.into()));
         self
     }
+    /// The same finding in file `file`.
+    pub fn in_file(mut self, file: FileId) -> Finding {
+        self.file = file;
+        self
+    }
     pub fn with_path(mut self, path: impl Into<String>) -> Finding {
         self.path = path.into();
         self

@@ -1,6 +1,13 @@
 //! Finding the files of a run: paths named on the command line, and the
-//! `*.yaml`/`*.yml` files under named folders (hidden entries skipped,
-//! `exclude` globs honoured, symlink loops detected, output sorted).
+//! `*.yaml`/`*.yml` files (any case: `.YAML`, `.Yml`) under named folders
+//! (hidden entries skipped, `exclude` globs honoured, symlink loops detected,
+//! output sorted). Nothing is skipped silently: a folder or entry that
+//! cannot be read, or a path too long to use, is a path problem; a path
+//! into `/proc` or `/sys` (whose files may block on read) is refused as one.
+//! A folder named `target` is skipped only when a `Cargo.toml` sits beside it
+//! (cargo's build folder), `node_modules` only beside a `package.json`;
+//! otherwise they are scanned like any other (`target` is also the English
+//! name of a declaration kind, so `2023/target/` is a natural layout).
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use std::collections::HashSet;
@@ -72,8 +79,41 @@ impl Exclude {
     }
 }
 
+/// Whether a folder search takes `p`: YAML (`.yaml`, `.yml`, any case) or
+/// a workbook (`.xlsx`, `.xls`, `.et`, `.ods`).
 pub fn is_yaml(p: &Path) -> bool {
-    matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
+    p.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
+        || p.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(crate::workbook::is_workbook_name)
+}
+
+/// A path shown in a message: undecodable bytes escaped, control and bidi
+/// characters made visible.
+fn shown(p: &Path) -> String {
+    crate::output::visible(&crate::source::escape_path(p)).into_owned()
+}
+
+/// Whether `p` lies in a kernel file system whose files can block on read
+/// (`/proc/kmsg`, tracefs `trace_pipe`) or never end.
+fn in_kernel_fs(p: &Path) -> bool {
+    std::fs::canonicalize(p).is_ok_and(|c| c.starts_with("/proc") || c.starts_with("/sys"))
+}
+
+fn kernel_problem(p: &Path) -> PathProblem {
+    PathProblem {
+        path: p.to_path_buf(),
+        zh: format!(
+            "{} 指向 /proc 或 /sys 中的文件，未读取（这类文件可能一直等待）",
+            shown(p)
+        ),
+        en: format!(
+            "{} leads into /proc or /sys; not read (such files may block forever)",
+            shown(p)
+        ),
+    }
 }
 
 /// The config file is never a declaration.
@@ -93,11 +133,15 @@ pub fn discover(
     let mut problems = Vec::new();
     let mut seen = HashSet::new();
     for p in paths {
+        if in_kernel_fs(p) {
+            problems.push(kernel_problem(p));
+            continue;
+        }
         match std::fs::metadata(p) {
             Err(e) => problems.push(PathProblem {
                 path: p.clone(),
-                zh: format!("无法访问路径 {}：{}", p.display(), io_zh(&e)),
-                en: format!("cannot access {}: {e}", p.display()),
+                zh: format!("无法访问路径 {}：{}", shown(p), io_zh(&e)),
+                en: format!("cannot access {}: {e}", shown(p)),
             }),
             Ok(m) if m.is_dir() => {
                 let mut found = Vec::new();
@@ -144,9 +188,18 @@ fn walk(
     visited: &mut HashSet<PathBuf>,
     problems: &mut Vec<PathProblem>,
 ) {
+    let folder_problem = |e: &std::io::Error| PathProblem {
+        path: dir.to_path_buf(),
+        zh: format!("无法读取文件夹 {}：{}", shown(dir), io_zh(e)),
+        en: format!("cannot read folder {}: {e}", shown(dir)),
+    };
     // A symlink loop brings us back to a folder already seen: stop there.
-    let Ok(canon) = std::fs::canonicalize(dir) else {
-        return;
+    let canon = match std::fs::canonicalize(dir) {
+        Ok(c) => c,
+        Err(e) => {
+            problems.push(folder_problem(&e));
+            return;
+        }
     };
     if !visited.insert(canon) {
         return;
@@ -154,19 +207,21 @@ fn walk(
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
-            problems.push(PathProblem {
-                path: dir.to_path_buf(),
-                zh: format!("无法读取文件夹 {}：{}", dir.display(), io_zh(&e)),
-                en: format!("cannot read folder {}: {e}", dir.display()),
-            });
+            problems.push(folder_problem(&e));
             return;
         }
     };
-    for entry in entries.flatten() {
+    for entry in entries {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                problems.push(folder_problem(&e));
+                continue;
+            }
+        };
         let path = entry.path();
         let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with('.') || name == "target" || name == "node_modules" {
+        if name.as_encoded_bytes().starts_with(b".") || build_folder(dir, &name) {
             continue;
         }
         if exclude.is_some_and(|g| g.matches(&path, root)) {
@@ -174,13 +229,50 @@ fn walk(
         }
         // Follow symlinks (metadata, not symlink_metadata); loops stop above.
         match std::fs::metadata(&path) {
-            Ok(m) if m.is_dir() => walk(root, &path, exclude, found, visited, problems),
-            Ok(_) if is_yaml(&path) && !is_config(&path) => found.push(path),
+            Ok(m) if m.is_dir() || is_yaml(&path) => {
+                if entry.file_type().is_ok_and(|t| t.is_symlink()) && in_kernel_fs(&path) {
+                    problems.push(kernel_problem(&path));
+                } else if m.is_dir() {
+                    walk(root, &path, exclude, found, visited, problems);
+                } else if !is_config(&path) {
+                    found.push(path);
+                }
+            }
             Ok(_) => {}
+            // Too long a path (over PATH_MAX) is never seen otherwise.
+            Err(e) if name_too_long(&e) => problems.push(PathProblem {
+                path: path.clone(),
+                zh: format!("路径过长，无法使用：{}", shown(&path)),
+                en: format!("path too long to use: {}", shown(&path)),
+            }),
             Err(_) if is_yaml(&path) => found.push(path), // reported when read
             Err(_) => {}
         }
     }
+}
+
+/// cargo's `target` (beside `Cargo.toml`) or npm's `node_modules` (beside `package.json`).
+fn build_folder(dir: &Path, name: &std::ffi::OsStr) -> bool {
+    let marker = match name.to_str() {
+        Some("target") => "Cargo.toml",
+        Some("node_modules") => "package.json",
+        _ => return false,
+    };
+    dir.join(marker).is_file()
+}
+
+/// ENAMETOOLONG: a path over PATH_MAX.
+fn name_too_long(e: &std::io::Error) -> bool {
+    let code = if cfg!(any(
+        target_os = "macos",
+        target_os = "ios",
+        target_os = "freebsd"
+    )) {
+        63
+    } else {
+        36
+    };
+    cfg!(unix) && e.raw_os_error() == Some(code)
 }
 
 pub fn io_zh(e: &std::io::Error) -> &'static str {

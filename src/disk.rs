@@ -109,7 +109,8 @@ fn file(p: PathBuf, explicit: bool) -> File {
     };
     File {
         name: display_name(&shown),
-        path: abs,
+        path: shown,
+        place: abs,
         content: Content::Unread,
         explicit,
     }

@@ -217,6 +217,7 @@ pub fn load_text(text: &str, file: FileId, opts: &LoadOptions, explicit: bool) -
         opts,
         findings: Vec::new(),
         year: None,
+        l1_label: String::new(),
         lines: std::cell::OnceCell::new(),
     };
     if let Some((at, c, n)) = control_char(text) {
@@ -401,12 +402,25 @@ fn control_char(text: &str) -> Option<(usize, char, usize)> {
 }
 
 /// Whether unparsable text still looks like it meant to be a declaration.
+/// `kind:` at the start of a line, or as a key of a flow or JSON-style mapping
+/// (`{"kind": …`, `, 'kind': …`), quoted or not.
 pub fn mentions_kind(text: &str) -> bool {
     text.lines().any(|l| {
-        let l = l.trim_start_matches('\u{FEFF}');
-        ["kind", "类型"].iter().any(|k| {
-            l.strip_prefix(k)
-                .is_some_and(|r| r.trim_start().starts_with(':'))
+        l.split(['{', ',']).enumerate().any(|(i, part)| {
+            let p = if i == 0 {
+                part.trim_start_matches('\u{FEFF}')
+            } else {
+                part.trim_start()
+            };
+            ["kind", "类型"].iter().any(|k| {
+                let rest = match p.chars().next() {
+                    Some(q @ ('"' | '\'')) => {
+                        p[1..].strip_prefix(k).and_then(|r| r.strip_prefix(q))
+                    }
+                    _ => p.strip_prefix(k),
+                };
+                rest.is_some_and(|r| r.trim_start().starts_with(':'))
+            })
         })
     })
 }
@@ -415,7 +429,12 @@ pub fn mentions_kind(text: &str) -> bool {
 /// or 类型 in UTF-8 or GBK.
 pub fn bytes_mention_kind(bytes: &[u8]) -> bool {
     let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
-    has(b"kind:") || has(b"kind :") || has("类型".as_bytes()) || has(&[0xC0, 0xE0, 0xD0, 0xCD])
+    has(b"kind:")
+        || has(b"kind :")
+        || has(b"\"kind\"")
+        || has(b"'kind'")
+        || has("类型".as_bytes())
+        || has(&[0xC0, 0xE0, 0xD0, 0xCD])
 }
 
 fn first_line(text: &str, span: Span) -> Span {
@@ -822,6 +841,8 @@ struct Cx<'t, 'o> {
     findings: Vec<Finding>,
     /// The declaration's year, for dates written without one (`6月30日前`).
     year: Option<i32>,
+    /// The 一级 label being read, as written (for messages about its 二级).
+    l1_label: String,
     /// Built on first use and kept: one index per file, however many duplicates.
     lines: std::cell::OnceCell<crate::source::LineIndex>,
 }
@@ -1284,10 +1305,11 @@ impl Cx<'_, '_> {
     /// Labels are read as printed (SPEC §1.1): whitespace, a trailing 等 or ：
     /// and a trailing annotation are dropped, a 一级's points are kept as its
     /// `points`; satisfaction written as a 二级 anywhere (the 88号 form puts
-    /// 社会公众或服务对象满意度指标 under 效益指标) is moved under 满意度指标. An
-    /// unknown label is one JX006 and its indicators are kept: under the one
-    /// close suggestion if there is one, else under 其他指标 with `level1`/
-    /// `level2` as written, so counts and weights still see them.
+    /// 社会公众或服务对象满意度指标 under 效益指标) is moved under 满意度指标,
+    /// and a known 二级 out of place (数量指标 under 项目决策) under its own 一级
+    /// after its JX006. An unknown label is one JX006 and its indicators are
+    /// kept: under the one close suggestion if there is one, else under 其他指标
+    /// with `level1`/`level2` as written, so counts and weights still see them.
     fn indicators(&mut self, v: &yaml::Node<'_>) -> Node {
         let lang = self.lang();
         let l1_entries = match &v.yaml {
@@ -1305,12 +1327,14 @@ impl Cx<'_, '_> {
             }
         };
         let mut l1_out: Vec<Entry> = Vec::new();
-        // Satisfaction 二级 found under another 一级: moved at the end.
-        let mut moved: Vec<Entry> = Vec::new();
+        // 二级 found under another 一级 (satisfaction anywhere, a known 二级 out
+        // of place): moved under their own 一级 at the end.
+        let mut moved: Vec<(Key, Entry)> = Vec::new();
         for (k1, v1) in l1_entries {
             let name = k1.as_str().unwrap_or("");
             let (label, points) = clean_label(name);
             let l1 = self.level1_key(name, &label, k1.span);
+            self.l1_label = label.clone();
             if l1 != Key::OtherDimension
                 && let Some(first) = l1_out.iter().find(|e| e.key == l1)
             {
@@ -1352,13 +1376,11 @@ impl Cx<'_, '_> {
             for (k2, v2) in l2_entries {
                 let name2 = k2.as_str().unwrap_or("");
                 let (label2, _) = clean_label(name2);
-                let l2 = self.level2_key(name2, &label2, l1, k2.span);
-                let relocate = l2 == Key::ServiceSatisfaction && l1 != Key::Satisfaction;
+                let (l2, relocate) = self.level2_key(name2, &label2, l1, k2.span);
                 let (ind_l1, ind_l2): (Box<str>, Box<str>) = (
-                    if relocate {
-                        Key::Satisfaction.name().into()
-                    } else {
-                        l1_text.clone()
+                    match relocate {
+                        Some(home) => home.name().into(),
+                        None => l1_text.clone(),
                     },
                     if l2 == Key::OtherDimension {
                         label2.as_str().into()
@@ -1367,7 +1389,7 @@ impl Cx<'_, '_> {
                     },
                 );
                 if l2 != Key::OtherDimension
-                    && !relocate
+                    && relocate.is_none()
                     && let Some(first) = l2_out.iter().find(|e| e.key == l2)
                 {
                     self.duplicate(name2, l2, k2.span, first.key_span);
@@ -1432,10 +1454,9 @@ impl Cx<'_, '_> {
                     key_span: k2.span,
                     node: Node::new(v2.span, Value::List(list)),
                 };
-                if relocate {
-                    moved.push(entry);
-                } else {
-                    l2_out.push(entry);
+                match relocate {
+                    Some(home) => moved.push((home, entry)),
+                    None => l2_out.push(entry),
                 }
             }
             if l1 == Key::OtherDimension && l2_out.is_empty() {
@@ -1447,12 +1468,12 @@ impl Cx<'_, '_> {
                 node: Node::new(v1.span, Value::Map(l2_out)),
             });
         }
-        for entry in moved {
-            let at = match l1_out.iter().position(|e| e.key == Key::Satisfaction) {
+        for (home, entry) in moved {
+            let at = match l1_out.iter().position(|e| e.key == home) {
                 Some(i) => i,
                 None => {
                     l1_out.push(Entry {
-                        key: Key::Satisfaction,
+                        key: home,
                         key_span: entry.key_span,
                         node: Node::new(entry.node.span, Value::Map(Vec::new())),
                     });
@@ -1460,7 +1481,7 @@ impl Cx<'_, '_> {
                 }
             };
             if let Value::Map(l2s) = &mut l1_out[at].node.value {
-                match l2s.iter_mut().find(|e| e.key == Key::ServiceSatisfaction) {
+                match l2s.iter_mut().find(|e| e.key == entry.key) {
                     Some(e) => {
                         if let (Value::List(to), Value::List(from)) =
                             (&mut e.node.value, entry.node.value)
@@ -1549,38 +1570,57 @@ impl Cx<'_, '_> {
             .unwrap_or(Key::OtherDimension)
     }
 
-    /// The 二级 a label stands for under `l1`; satisfaction wherever it stands
-    /// is 服务对象满意度指标; under 投入/过程 and an unknown 一级 any label is
-    /// accepted; otherwise an unknown one is reported (JX006) and read as in
-    /// [`Cx::level1_key`].
-    fn level2_key(&mut self, name: &str, label: &str, l1: Key, span: Span) -> Key {
+    /// The 二级 a label stands for under `l1`, and the 一级 it is moved to.
+    /// Satisfaction wherever it stands is 服务对象满意度指标 under 满意度指标; a
+    /// known 二级 out of place is reported (JX006, unless its 一级 already was)
+    /// and moved under its own 一级; under 投入/过程 and an unknown 一级 any
+    /// other label is accepted; otherwise an unknown one is reported (JX006)
+    /// and read as the one close suggestion, else as 其他指标.
+    fn level2_key(&mut self, name: &str, label: &str, l1: Key, span: Span) -> (Key, Option<Key>) {
         let profile = self.opts.profile;
         let known = Key::lookup(name)
             .or_else(|| Key::lookup(label))
             .filter(|k| k.is_dimension());
         if matches!(known, Some(Key::Satisfaction | Key::ServiceSatisfaction)) {
-            return Key::ServiceSatisfaction;
+            return (
+                Key::ServiceSatisfaction,
+                (l1 != Key::Satisfaction).then_some(Key::Satisfaction),
+            );
         }
         let allowed = profile.level2(l1).unwrap_or(&[]);
         if let Some(k) = known.filter(|k| allowed.contains(k)) {
-            return k;
+            return (k, None);
         }
-        // Under 投入/过程, an unknown 一级 or a dimension out of place as a 一级
-        // (reported already): any label, no second finding.
-        if matches!(l1, Key::Input | Key::Process | Key::OtherDimension)
-            || profile.level2(l1).is_none()
+        let home = known.and_then(|k| {
+            profile
+                .level1()
+                .iter()
+                .copied()
+                .find(|&h| profile.level2(h).is_some_and(|s| s.contains(&k)))
+        });
+        // An unknown 一级 or a dimension out of place as a 一级 (reported
+        // already): no second finding.
+        if !matches!(l1, Key::Input | Key::Process)
+            && (l1 == Key::OtherDimension || profile.level2(l1).is_none())
         {
-            return known.unwrap_or(Key::OtherDimension);
+            return (known.unwrap_or(Key::OtherDimension), home);
+        }
+        if matches!(l1, Key::Input | Key::Process) && home.is_none() {
+            return (known.unwrap_or(Key::OtherDimension), None);
         }
         self.unknown_dimension(name, span, Some(l1));
-        known
-            .or_else(|| {
+        match known {
+            Some(k) => (k, home),
+            None => {
                 let names = allowed
                     .iter()
                     .flat_map(|k| std::iter::once(k.name()).chain(k.aliases().iter().copied()));
-                one_suggestion(label, names)
-            })
-            .unwrap_or(Key::OtherDimension)
+                (
+                    one_suggestion(label, names).unwrap_or(Key::OtherDimension),
+                    None,
+                )
+            }
+        }
     }
 
     fn unknown_dimension(&mut self, name: &str, span: Span, l1: Option<Key>) {
@@ -1615,7 +1655,12 @@ impl Cx<'_, '_> {
                     })
             }
         });
-        let msg = match (lang, l1) {
+        // 投入/过程 go by many names (项目决策, 项目管理): say the one written.
+        let shown: Option<String> = l1.map(|k| match k {
+            Key::Input | Key::Process if !self.l1_label.is_empty() => self.l1_label.clone(),
+            _ => k.name().to_owned(),
+        });
+        let msg = match (lang, shown) {
             (Lang::Zh, None) => format!("“{name}”不是{}体系中的一级指标", profile.name()),
             (Lang::Zh, Some(l1)) => format!("“{name}”不是“{l1}”下的二级指标（{}）", profile.name()),
             (Lang::En, None) => format!(
@@ -1651,4 +1696,79 @@ impl Cx<'_, '_> {
 /// Convenience for tests and embedders: load a text with default options.
 pub fn load_str(text: &str) -> Loaded {
     load_text(text, 0, &LoadOptions::default(), true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_lose_what_the_form_adds() {
+        let c = |s: &str| {
+            let (l, p) = clean_label(s);
+            (l, p.map(|d| d.to_string()))
+        };
+        let s = |x: &str| x.to_owned();
+        assert_eq!(c("产出指标(50分)"), (s("产出指标"), Some(s("50"))));
+        assert_eq!(c("效益指标 30分)"), (s("效益指标"), Some(s("30"))));
+        assert_eq!(c("产出指标（50）"), (s("产出指标"), Some(s("50"))));
+        assert_eq!(c("数量指标（必填硬性指标）"), (s("数量指标"), None));
+        assert_eq!(c("经济效\n益指标"), (s("经济效益指标"), None));
+        assert_eq!(c("服务对象满意度指标等："), (s("服务对象满意度指标"), None));
+        assert_eq!(c("(50分)"), (s(""), Some(s("50"))));
+        // odd input is left as it is, never a panic
+        for odd in [
+            "",
+            ")",
+            "（",
+            "）",
+            "分)",
+            "((",
+            "指标)(",
+            "（（）",
+            "a(b)c)",
+        ] {
+            let _ = clean_label(odd);
+        }
+        assert_eq!(c("x)"), (s("x)"), None));
+    }
+
+    #[test]
+    fn names_give_units_and_hints() {
+        assert_eq!(
+            name_hint("实施营造林总面积(亩)"),
+            Some((None, Some("亩".into())))
+        );
+        assert_eq!(
+            name_hint("苗木成活率(≥**%)"),
+            Some((Some(Cmp::Ge), Some("%".into())))
+        );
+        assert_eq!(
+            name_hint("补助成本（≤**元/株）"),
+            Some((Some(Cmp::Le), Some("元/株".into())))
+        );
+        assert_eq!(name_hint("资金(含2022年结转)"), None);
+        assert_eq!(name_hint("县(市、区)覆盖率"), None);
+        for odd in ["", "(", ")", "()", "（）", "(**)", "(≥)"] {
+            let _ = name_hint(odd);
+        }
+        assert_eq!(nature_cmp("═"), Some(Cmp::Eq));
+        assert_eq!(nature_cmp("反向"), Some(Cmp::Le));
+        assert_eq!(nature_cmp("定性"), None);
+        assert_eq!(unit_of("百分比").as_deref(), Some("%"));
+        assert_eq!(unit_of("%(百分比)").as_deref(), Some("%"));
+        assert_eq!(unit_of("44,561"), None);
+    }
+
+    #[test]
+    fn one_suggestion_only_when_it_is_unambiguous() {
+        let dims = ["数量指标", "质量指标", "时效指标", "成本指标"];
+        assert_eq!(one_suggestion("数量指票", dims), Some(Key::Quantity));
+        // 量指标 is one edit from both 数量指标 and 质量指标
+        assert_eq!(one_suggestion("量指标", dims), None);
+        assert_eq!(
+            one_suggestion("绩效指表", ["indicators", "绩效指标"]),
+            Some(Key::Indicators)
+        );
+    }
 }

@@ -119,10 +119,10 @@ impl Band {
     /// The score for weight `w`: `reported` when it lies in the band, else the
     /// band's lower bound.
     pub fn score(self, weight: Decimal, reported: Option<Decimal>) -> Option<Decimal> {
-        if let Some(r) = reported {
-            if self.contains(r, weight)? {
-                return Some(r);
-            }
+        if let Some(r) = reported
+            && self.contains(r, weight)?
+        {
+            return Some(r);
         }
         Some(self.lo.checked_mul(weight)?.normalize())
     }

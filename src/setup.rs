@@ -33,6 +33,9 @@ pub struct Setup {
     pub config: Config,
     /// The compiled rules.
     pub rules: RuleSet,
+    /// The rule files read besides the built-in ones (the command line
+    /// refuses to write over them).
+    pub rule_files: Vec<std::path::PathBuf>,
 }
 
 /// The built-in rule files.
@@ -102,6 +105,16 @@ pub fn build(
             .map(|(k, (s, _))| (k.clone(), *s))
             .collect(),
     };
+    // The params' own types, to check the config's overrides against.
+    let defaults = (!config.params.is_empty())
+        .then(|| {
+            let plain = Settings {
+                params: Vec::new(),
+                ..settings.clone()
+            };
+            RuleSet::build(sources.clone(), &plain).ok()
+        })
+        .flatten();
     let rules = RuleSet::build(sources, &settings).map_err(|(sources, errors)| {
         errors
             .into_iter()
@@ -114,7 +127,7 @@ pub fn build(
             .collect::<Vec<_>>()
     })?;
     if let Some((name, text)) = &config_file {
-        let errs = config_names(&config, &rules, lang);
+        let errs = config_names(&config, &rules, defaults.as_ref(), lang);
         if !errs.is_empty() {
             return Err(errs
                 .into_iter()
@@ -126,13 +139,30 @@ pub fn build(
         lang,
         config,
         rules,
+        rule_files: Vec::new(),
     })
 }
 
-/// The config's `params` and `severity` entries that name no param or rule.
-fn config_names(config: &Config, rules: &RuleSet, lang: Lang) -> Vec<ConfigError> {
+/// The config's `params` entries of the wrong type (against the param's
+/// default in `defaults`) and `params` and `severity` entries that name no
+/// param or rule.
+fn config_names(
+    config: &Config,
+    rules: &RuleSet,
+    defaults: Option<&RuleSet>,
+    lang: Lang,
+) -> Vec<ConfigError> {
     let mut errs = Vec::new();
-    for (name, _, span) in &config.params {
+    for (name, value, span) in &config.params {
+        if let Some(d) = defaults.and_then(|d| d.param(name))
+            && let Some(m) = config::param_type_error(name, d, value, lang)
+        {
+            errs.push(ConfigError {
+                span: *span,
+                message: m,
+                help: None,
+            });
+        }
         if rules.param(name).is_none() {
             let guess =
                 crate::load::did_you_mean(name, rules.params.iter().map(|p| p.name.as_str()));

@@ -166,8 +166,10 @@ fn memchr_newline(b: &[u8]) -> Option<usize> {
 /// a finding, a label or the review pack needs it) and what became of it.
 #[derive(Clone, Debug)]
 pub struct FileEntry {
-    /// Where the file sits.
+    /// The path as given.
     pub path: std::path::PathBuf,
+    /// Where the file sits, for relations (absolute on disk).
+    pub place: std::path::PathBuf,
     /// The name shown in diagnostics.
     pub name: Arc<str>,
     /// The decoded text, when it could be read and is needed.
@@ -176,6 +178,19 @@ pub struct FileEntry {
     pub reported: bool,
     /// A declaration was found in it (else it was skipped as other YAML).
     pub declaration: bool,
+    /// For a table read from a workbook: its sheet and the map from spans of
+    /// the YAML it was turned into (`text`) to cells.
+    pub table: Option<Arc<crate::workbook::Table>>,
+}
+
+impl FileEntry {
+    /// The sheet and cell (`F6`) a span of this file comes from, for a
+    /// table read from a workbook.
+    pub fn cell(&self, span: Span) -> Option<(&str, String)> {
+        let t = self.table.as_deref()?;
+        let c = t.cell_at(span.start as usize, span.end as usize)?;
+        Some((t.sheet.as_str(), crate::workbook::cell_name(&c)))
+    }
 }
 
 /// A path that could not be used at all (missing, an unreadable folder).
@@ -224,6 +239,24 @@ impl<'a> Locator<'a> {
 
     /// The lines and columns of `span` in `file` (1:1 for a file without text).
     pub fn region(&self, file: u32, span: Span) -> Region {
+        // A table read from a workbook: the cell's row and column.
+        if let Some(c) = self
+            .files
+            .get(file as usize)
+            .and_then(|f| f.table.as_deref())
+            .and_then(|t| t.cell_at(span.start as usize, span.end as usize))
+        {
+            return Region {
+                start: Position {
+                    line: c.row + 1,
+                    column: c.col + 1,
+                },
+                end: Position {
+                    line: c.last_row + 1,
+                    column: c.last_col + 2,
+                },
+            };
+        }
         let text = self
             .files
             .get(file as usize)
@@ -241,6 +274,29 @@ impl<'a> Locator<'a> {
     /// The file's name as shown.
     pub fn name(&self, file: u32) -> &'a str {
         self.files.get(file as usize).map_or("", |e| &e.name)
+    }
+}
+
+/// A path for display and for keys: as is when it is UTF-8, else each byte
+/// that is not UTF-8 written `\xFF`, so `a\xFF.yaml` and `a\xFE.yaml` stay
+/// two names (`to_string_lossy` makes both `a�.yaml`).
+pub fn escape_path(p: &std::path::Path) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let bytes = p.as_os_str().as_bytes();
+        let mut out = String::with_capacity(bytes.len());
+        for chunk in bytes.utf8_chunks() {
+            out.push_str(chunk.valid());
+            for b in chunk.invalid() {
+                out.push_str(&format!("\\x{b:02X}"));
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    {
+        p.to_string_lossy().into_owned()
     }
 }
 
@@ -263,17 +319,33 @@ pub enum Encoding {
     Utf8Bom,
     Utf16Le,
     Utf16Be,
+    /// UTF-16 without a byte order mark (told by where its NUL bytes fall).
+    Utf16LeNoBom,
+    Utf16BeNoBom,
+    /// UTF-32, with a byte order mark or without.
+    Utf32Le,
+    Utf32Be,
 }
 
 /// Decode a file's bytes. UTF-8 (with or without BOM) is borrowed as is; UTF-16
 /// with a BOM is transcoded; anything else is an error naming the first bad byte
 /// and, when the bytes decode cleanly as GBK/GB18030 or Big5, that encoding.
 pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), DecodeError> {
+    // UTF-32 first: its little-endian BOM starts with UTF-16's.
+    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE, 0, 0]) {
+        return decode_utf32(rest, false, 4).map(|s| (s, Encoding::Utf32Le));
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0, 0, 0xFE, 0xFF]) {
+        return decode_utf32(rest, true, 4).map(|s| (s, Encoding::Utf32Be));
+    }
     if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
         return decode_utf16(rest, encoding_rs::UTF_16LE).map(|s| (s, Encoding::Utf16Le));
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
         return decode_utf16(rest, encoding_rs::UTF_16BE).map(|s| (s, Encoding::Utf16Be));
+    }
+    if let Some(r) = guess_wide(bytes) {
+        return Ok(r);
     }
     match std::str::from_utf8(bytes) {
         Ok(s) => {
@@ -331,6 +403,78 @@ fn decode_utf16(rest: &[u8], enc: &'static encoding_rs::Encoding) -> Result<Stri
     Ok(text.into_owned())
 }
 
+fn decode_utf32(rest: &[u8], big: bool, skip: usize) -> Result<String, DecodeError> {
+    let mut out = String::with_capacity(rest.len() / 2);
+    for (i, c) in rest.chunks(4).enumerate() {
+        let unit = <[u8; 4]>::try_from(c).ok().and_then(|b| {
+            char::from_u32(if big {
+                u32::from_be_bytes(b)
+            } else {
+                u32::from_le_bytes(b)
+            })
+        });
+        match unit {
+            Some(ch) => out.push(ch),
+            None => {
+                return Err(DecodeError::NotUtf8 {
+                    offset: skip + i * 4,
+                    looks_like: Some("UTF-32"),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Text a person could have written: no control characters but white space.
+fn plausible_text(s: &str) -> bool {
+    !s.is_empty()
+        && !s
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+}
+
+/// UTF-32 or UTF-16 without a byte order mark. YAML keys are ASCII, so such
+/// a file has NUL bytes in fixed places: three of every four (UTF-32), or
+/// every other byte on one side only (UTF-16). It counts only when it then
+/// decodes cleanly to text without control characters (a binary file does not).
+fn guess_wide(bytes: &[u8]) -> Option<(String, Encoding)> {
+    let head = &bytes[..bytes.len().min(8192)];
+    if !head.contains(&0) {
+        return None;
+    }
+    if bytes.len().is_multiple_of(4) {
+        for (big, enc) in [(false, Encoding::Utf32Le), (true, Encoding::Utf32Be)] {
+            if let Ok(s) = decode_utf32(bytes, big, 0)
+                && plausible_text(&s)
+            {
+                return Some((s, enc));
+            }
+        }
+    }
+    if bytes.len() % 2 == 1 {
+        return None;
+    }
+    let zeros_at = |parity: usize| {
+        head.iter()
+            .enumerate()
+            .filter(|&(i, &b)| b == 0 && i % 2 == parity)
+            .count()
+    };
+    // At least one unit in eight is ASCII (keys, indentation, numbers): a
+    // stray NUL in UTF-8 text does not make it UTF-16.
+    let enough = (head.len() / 2 / 8).max(1);
+    // The other side has NULs only where a character's low byte is 0 (一 is
+    // U+4E00): far fewer.
+    let (enc, tag) = match (zeros_at(0), zeros_at(1)) {
+        (e, o) if o >= enough && e * 4 < o => (encoding_rs::UTF_16LE, Encoding::Utf16LeNoBom),
+        (e, o) if e >= enough && o * 4 < e => (encoding_rs::UTF_16BE, Encoding::Utf16BeNoBom),
+        _ => return None,
+    };
+    let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+    (!had_errors && plausible_text(&text)).then(|| (text.into_owned(), tag))
+}
+
 /// The legacy Chinese encoding the bytes decode as without errors, if any.
 fn legacy_encoding(bytes: &[u8]) -> Option<&'static str> {
     for (enc, name) in [
@@ -348,7 +492,13 @@ fn legacy_encoding(bytes: &[u8]) -> Option<&'static str> {
 
 /// Whether the bytes look binary (NUL bytes in the first 8 KB), not text at all.
 pub fn looks_binary(bytes: &[u8]) -> bool {
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+    if bytes.starts_with(&[0xFF, 0xFE])
+        || bytes.starts_with(&[0xFE, 0xFF])
+        || bytes.starts_with(&[0, 0, 0xFE, 0xFF])
+    {
+        return false;
+    }
+    if guess_wide(bytes).is_some() {
         return false;
     }
     bytes.iter().take(8192).any(|&b| b == 0)
@@ -447,6 +597,48 @@ mod tests {
         assert_eq!(m.byte(1), 1);
         assert_eq!(m.byte(5), 9);
         assert_eq!(m.byte(99), 9);
+    }
+
+    #[test]
+    fn utf16_without_bom_and_utf32_are_decoded() {
+        let text = "kind: target\nyear: 2023\n名称: 一绩效\n";
+        let le16: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be16: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let le32: Vec<u8> = text
+            .chars()
+            .flat_map(|c| (c as u32).to_le_bytes())
+            .collect();
+        let be32: Vec<u8> = text
+            .chars()
+            .flat_map(|c| (c as u32).to_be_bytes())
+            .collect();
+        assert!(!looks_binary(&le16) && !looks_binary(&be32));
+        assert_eq!(
+            decode(&le16).unwrap(),
+            (text.into(), Encoding::Utf16LeNoBom)
+        );
+        assert_eq!(
+            decode(&be16).unwrap(),
+            (text.into(), Encoding::Utf16BeNoBom)
+        );
+        assert_eq!(decode(&le32).unwrap(), (text.into(), Encoding::Utf32Le));
+        assert_eq!(decode(&be32).unwrap(), (text.into(), Encoding::Utf32Be));
+        let bom32: Vec<u8> = [0xFF, 0xFE, 0, 0].into_iter().chain(le32.clone()).collect();
+        assert_eq!(decode(&bom32).unwrap(), (text.into(), Encoding::Utf32Le));
+        // Binary stays binary.
+        let bin = [
+            0x7F, b'E', b'L', b'F', 2, 1, 1, 0, 0, 0, 0, 0, 3, 0, 0x3E, 0,
+        ];
+        assert!(looks_binary(&bin));
+        // A UTF-32 BOM with an invalid unit names UTF-32.
+        let bad = [0xFF, 0xFE, 0, 0, 0, 0, 0x11, 0];
+        assert_eq!(
+            decode(&bad).unwrap_err(),
+            DecodeError::NotUtf8 {
+                offset: 4,
+                looks_like: Some("UTF-32")
+            }
+        );
     }
 
     #[test]

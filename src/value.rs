@@ -498,6 +498,16 @@ mod published {
             cmp = cmp.or(Some(Cmp::Le));
         }
         let num = |n: &str| c.name(n).and_then(|m| m.as_str().parse::<u8>().ok());
+        // `≤ 3月` may be a duration (3 months) as well as March: a bare month
+        // after a comparator is left to the grammar (a number with unit 月).
+        if num("m").is_some()
+            && c.name("d").is_none()
+            && c.name("end").is_none()
+            && c.name("suf").is_none()
+            && c.name("cmp").is_some()
+        {
+            return None;
+        }
         let date = if let Some(m) = num("m") {
             match num("d") {
                 Some(d) => Date::new(year, m, d)?,
@@ -1247,6 +1257,112 @@ mod fast {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn published_forms_values() {
+        let q = |t: &str, y: Option<i32>| {
+            let v = parse_in(t, y).unwrap_or_else(|e| panic!("{t}: {e}"));
+            (v.cmp, v.quantity, v.unit.map(String::from))
+        };
+        let date = |y, m, d| Quantity::Date(Date::new(y, m, d).unwrap());
+        let dec = |s: &str| Decimal::from_str_exact(s).unwrap();
+        // yearless dates in the declaration's year
+        assert_eq!(
+            q("6月30日前", Some(2023)),
+            (Some(Cmp::Le), date(2023, 6, 30), None)
+        );
+        assert_eq!(
+            q("9月前", Some(2023)),
+            (Some(Cmp::Le), date(2023, 9, 30), None)
+        );
+        assert_eq!(q("10月底", Some(2023)), (None, date(2023, 10, 31), None));
+        assert_eq!(q("年底", Some(2023)), (None, date(2023, 12, 31), None));
+        assert_eq!(
+            q("年内", Some(2023)),
+            (Some(Cmp::Le), date(2023, 12, 31), None)
+        );
+        assert_eq!(
+            q("12月31日之前", Some(2024)),
+            (Some(Cmp::Le), date(2024, 12, 31), None)
+        );
+        assert_eq!(
+            q("上半年", Some(2023)),
+            (Some(Cmp::Le), date(2023, 6, 30), None)
+        );
+        assert_eq!(
+            q("第三季度", Some(2023)),
+            (Some(Cmp::Le), date(2023, 9, 30), None)
+        );
+        assert_eq!(q("2月", Some(2024)), (None, date(2024, 2, 29), None));
+        assert_eq!(q("≤ 3月", Some(2024)).1, Quantity::Number(dec("3")));
+        assert_eq!(
+            q("≤ 3月底", Some(2024)),
+            (Some(Cmp::Le), date(2024, 3, 31), None)
+        );
+        // without the year they stay what they were: an error, or a number
+        assert!(parse_in("6月30日前", None).is_err());
+        assert!(parse_in("2月30日", Some(2023)).is_err());
+        // periods are dates (their last day), never numbers
+        assert_eq!(q("2023.07-2024.01", None), (None, date(2024, 1, 31), None));
+        assert_eq!(
+            q("2022年3月-2023年11月", None),
+            (None, date(2023, 11, 30), None)
+        );
+        assert_eq!(q("2023.07", None), (None, date(2023, 7, 31), None));
+        assert_eq!(q("2023.7", None).1, Quantity::Number(dec("2023.7")));
+        // comparators and units of the forms
+        assert_eq!(
+            q("═ 100 %", None),
+            (
+                Some(Cmp::Eq),
+                Quantity::Percent(dec("1.00")),
+                Some("%".into())
+            )
+        );
+        assert_eq!(q("≥=95%", None).0, Some(Cmp::Ge));
+        assert_eq!(
+            q("98 百分比", None),
+            (None, Quantity::Percent(dec("0.98")), Some("%".into()))
+        );
+        assert_eq!(
+            q("≤28.40/株", None),
+            (
+                Some(Cmp::Le),
+                Quantity::Number(dec("28.40")),
+                Some("/株".into())
+            )
+        );
+        assert_eq!(q("≤ 50万元/公里", None).2, Some("万元/公里".into()));
+        assert_eq!(
+            q("每亩300", None),
+            (None, Quantity::Number(dec("300")), None)
+        );
+        assert_eq!(q("每人500元", None).2, Some("元/人".into()));
+        assert!(parse("1/2").is_err());
+    }
+
+    #[test]
+    fn complete_takes_the_other_cells() {
+        let mut v = parse("95").unwrap();
+        assert!(complete(&mut v, Some(Cmp::Ge), Some("%")));
+        assert_eq!(
+            (v.cmp, v.quantity.clone()),
+            (
+                Some(Cmp::Ge),
+                Quantity::Percent(Decimal::from_str_exact("0.95").unwrap())
+            )
+        );
+        // what is written wins; dates and wording are left alone
+        let mut v = parse("≤ 5 个").unwrap();
+        assert!(!complete(&mut v, Some(Cmp::Ge), Some("人")));
+        assert_eq!((v.cmp, v.unit.as_deref()), (Some(Cmp::Le), Some("个")));
+        let mut v = parse("明显提升").unwrap();
+        assert!(!complete(&mut v, Some(Cmp::Ge), Some("%")));
+        let mut v = parse("90-95").unwrap();
+        assert!(complete(&mut v, Some(Cmp::Ge), Some("%")));
+        assert_eq!(v.cmp, None);
+        assert!(v.is_percent());
+    }
 
     /// Expected quantity; decimals as strings so their scale is checked too.
     enum Q {

@@ -24,14 +24,26 @@ pub enum Content {
 pub struct File {
     /// The name shown in findings (`examples/chengde-2022/summary.yaml`).
     pub name: Arc<str>,
-    /// Where the file sits: relations between documents (a summary covers
-    /// the projects in its folder and below) follow it.
+    /// The path as given (read through the reader; shown in SARIF URIs and
+    /// baselines).
     pub path: PathBuf,
+    /// Where the file sits, for relations between documents (a summary
+    /// covers the projects in its folder and below): the disk workspace
+    /// makes it absolute, in memory it is the path.
+    pub place: PathBuf,
     /// What it holds.
     pub content: Content,
     /// Named by the user (checked strictly: a YAML file that is not a
     /// declaration is an error), rather than found in a folder.
     pub explicit: bool,
+}
+
+impl File {
+    /// Whether the file's name says it is a workbook (`.xlsx`, `.xls`,
+    /// `.et`, `.ods`).
+    pub fn is_workbook(&self) -> bool {
+        crate::workbook::is_workbook_name(&self.name)
+    }
 }
 
 /// Where files that are not in memory come from: the disk for the command
@@ -95,6 +107,7 @@ impl Workspace {
         let name = name.into();
         self.files.push(File {
             path: PathBuf::from(&*name),
+            place: PathBuf::from(&*name),
             name,
             content,
             explicit: true,

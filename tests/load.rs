@@ -263,3 +263,141 @@ fn a_syntax_error_is_jx001_at_the_fault() {
     assert!(l.doc.is_none());
     assert!(text.is_char_boundary(l.findings[0].span.start as usize));
 }
+
+/// The levels and text of every indicator, as rules see them.
+fn rows(root: &Node) -> Vec<(Key, Key, String, String, String)> {
+    root.indicators()
+        .map(|(l1, l2, n)| {
+            let t = |k: Key| n.get(k).and_then(Node::text).unwrap_or("").to_owned();
+            (l1, l2, t(Key::Name), t(Key::Level1), t(Key::Level2))
+        })
+        .collect()
+}
+
+#[test]
+fn labels_as_printed_keep_points_and_move_satisfaction() {
+    let text = "kind: target\nyear: 2023\nindicators:\n  产出指标（50分）:\n    数量指标(必填):\n      - { name: a, target: 1 个 }\n  \"效益\\n指标 30分)\":\n    社会公众或服务对象满意度指标:\n      - { name: b, target: ≥ 90% }\n    经济效益指标等：:\n      - { name: c, target: 2 个 }\n  满意度指标:\n    满意度指标:\n      - { name: d, target: ≥ 95% }\n";
+    let l = load(text);
+    assert!(l.findings.is_empty(), "{:?}", l.findings);
+    let root = &l.doc.unwrap().root;
+    let points = |k: Key| at(root, &[Key::Indicators, k, Key::Points]).num();
+    assert_eq!(points(Key::Output), Some(d("50")));
+    assert_eq!(points(Key::Benefit), Some(d("30")));
+    let got = rows(root);
+    let s = |x: &str| x.to_owned();
+    assert_eq!(
+        got,
+        vec![
+            (
+                Key::Output,
+                Key::Quantity,
+                s("a"),
+                s("产出指标"),
+                s("数量指标")
+            ),
+            (
+                Key::Benefit,
+                Key::Economic,
+                s("c"),
+                s("效益指标"),
+                s("经济效益指标")
+            ),
+            // 满意度 as a 二级, and satisfaction moved from under 效益 (merged)
+            (
+                Key::Satisfaction,
+                Key::ServiceSatisfaction,
+                s("d"),
+                s("满意度指标"),
+                s("服务对象满意度指标")
+            ),
+            (
+                Key::Satisfaction,
+                Key::ServiceSatisfaction,
+                s("b"),
+                s("满意度指标"),
+                s("服务对象满意度指标")
+            ),
+        ]
+    );
+}
+
+#[test]
+fn unknown_labels_are_one_finding_and_keep_their_indicators() {
+    let text = "kind: target\nyear: 2023\nindicators:\n  影响指标:\n    社会影响:\n      - { name: a, target: 1 个 }\n  产出指标:\n    服务指标:\n      - { name: b, target: 2 个 }\n    数量指票:\n      - { name: c, target: 3 个 }\n";
+    let l = load(text);
+    assert_eq!(codes(&l.findings), vec!["JX006", "JX006", "JX006"]);
+    let got = rows(&l.doc.unwrap().root);
+    let s = |x: &str| x.to_owned();
+    assert_eq!(
+        got,
+        vec![
+            (
+                Key::OtherDimension,
+                Key::OtherDimension,
+                s("a"),
+                s("影响指标"),
+                s("社会影响")
+            ),
+            (
+                Key::Output,
+                Key::OtherDimension,
+                s("b"),
+                s("产出指标"),
+                s("服务指标")
+            ),
+            (
+                Key::Output,
+                Key::Quantity,
+                s("c"),
+                s("产出指标"),
+                s("数量指标")
+            ),
+        ]
+    );
+}
+
+#[test]
+fn split_columns_name_hints_and_bare_actuals_complete_the_values() {
+    let text = "kind: self-evaluation\nyear: 2023\nindicators:\n  产出指标:\n    数量指标:\n      - { name: a, nature: ≧, target: \"735\", unit: 人次, actual: \"700\" }\n      - { name: b(≥**%), target: \"85\", actual: \"90\" }\n      - { name: c(亩), target: \"80000\" }\n      - { name: d, nature: 定性, target: 优良 }\n    时效指标:\n      - { name: e, target: 6月30日前, actual: 7月1日 }\n";
+    let l = load(text);
+    assert!(l.findings.is_empty(), "{:?}", l.findings);
+    let root = l.doc.unwrap().root;
+    let v = |i: usize, k: Key| {
+        let (_, _, n) = root.indicators().nth(i).unwrap();
+        match &n.get(k).unwrap().value {
+            Value::Ind(v) => format!("{}|{:?}|{:?}|{:?}", v.text, v.cmp, v.quantity, v.unit),
+            other => format!("{other:?}"),
+        }
+    };
+    assert_eq!(
+        v(0, Key::Target),
+        "≧ 735 人次|Some(Ge)|Number(735)|Some(\"人次\")"
+    );
+    assert_eq!(v(0, Key::Actual), "700|None|Number(700)|Some(\"人次\")");
+    assert_eq!(v(1, Key::Target), "85|Some(Ge)|Percent(0.85)|Some(\"%\")");
+    assert_eq!(v(1, Key::Actual), "90|None|Percent(0.90)|Some(\"%\")");
+    assert_eq!(v(2, Key::Target), "80000|None|Number(80000)|Some(\"亩\")");
+    assert_eq!(v(3, Key::Target), "优良|None|Qualitative|None");
+    assert!(
+        v(4, Key::Target)
+            .starts_with("6月30日前|Some(Le)|Date(Date { year: 2023, month: 6, day: 30 })")
+    );
+    assert!(
+        v(4, Key::Actual).starts_with("7月1日|None|Date(Date { year: 2023, month: 7, day: 1 })")
+    );
+}
+
+#[test]
+fn sources_are_rows_and_amounts_carry_their_unit() {
+    let text = "kind: self-evaluation\nyear: 2023\nbudget:\n  total: 250万\n  执行率: 80.45\n  sources:\n    fiscal: 2,000,000元\n    上级补助: { initial: 50, total: 50, executed: 40 }\n";
+    let l = load(text);
+    assert!(l.findings.is_empty(), "{:?}", l.findings);
+    let root = l.doc.unwrap().root;
+    let b = at(&root, &[Key::Budget]);
+    assert_eq!(b.get(Key::Total).and_then(Node::num), Some(d("250")));
+    let rate = b.get(Key::ExecutionRate).unwrap();
+    assert_eq!(rate.num(), Some(d("0.8045")));
+    let src = |k: Key, f: Key| at(b, &[Key::Sources, k, f]).num();
+    assert_eq!(src(Key::Fiscal, Key::Total), Some(d("200")));
+    assert_eq!(src(Key::HigherLevel, Key::Executed), Some(d("40")));
+}

@@ -4,7 +4,12 @@
 //! department, then one per project) and that the inline SVG chart renders
 //! as coloured bars, by rasterising it with poppler's `pdftoppm`.
 //!
-//! Skipped, with a message saying so, only when no Chromium is installed.
+//! Also: a long indicator table fills its pages, repeats its 一级/二级 labels
+//! after a page break, and the cover carries the pack's provenance (read back
+//! with `pdftotext`).
+//!
+//! Skipped only when no Chromium is installed, with a SKIP line written to
+//! the real stderr (not captured by the harness), so a skip never passes as ok.
 //! The PDFs are kept under the target folder for a person to look at.
 
 use jixiao::cli;
@@ -157,13 +162,134 @@ fn count_colour(data: &[u8], rgb: (u8, u8, u8)) -> usize {
         .count()
 }
 
+/// Say on the real stderr (the test harness captures `eprintln!` of a
+/// passing test) that a test did not run, so "ok" never hides a skip.
+fn skip(test: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIP {test}: no chromium on PATH (apt-get install chromium poppler-utils; \
+         .ci/run installs them when it can)"
+    );
+}
+
+/// A binary PGM (P5) as (width, height, grey bytes).
+fn read_pgm(path: &Path) -> (usize, usize, Vec<u8>) {
+    let bytes = std::fs::read(path).expect("read the PGM");
+    let mut fields = Vec::new();
+    let mut i = 0;
+    while fields.len() < 4 {
+        while bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let start = i;
+        while !bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        fields.push(String::from_utf8_lossy(&bytes[start..i]).into_owned());
+    }
+    assert_eq!(fields[0], "P5");
+    let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+    let data = bytes[i + 1..].to_vec();
+    assert_eq!(data.len(), w * h, "PGM size");
+    (w, h, data)
+}
+
+/// How far down page `page` of `pdf` the content reaches, as a fraction of
+/// the page above the footer (the page number sits in the bottom margin).
+fn filled(pdf: &Path, page: usize, dir: &Path) -> f64 {
+    let prefix = dir.join(format!("fill-{page}"));
+    let out = run(
+        Command::new("pdftoppm")
+            .args(["-r", "30", "-gray", "-singlefile"])
+            .args(["-f", &page.to_string(), "-l", &page.to_string()])
+            .arg(pdf)
+            .arg(&prefix),
+        Duration::from_secs(60),
+    );
+    assert!(out.status.success(), "pdftoppm failed");
+    let (w, h, data) = read_pgm(&prefix.with_extension("pgm"));
+    // A4 is 297 mm; the bottom margin (15 mm) holds the page number.
+    let body = h * 282 / 297;
+    let last = (0..body)
+        .rev()
+        .find(|&y| data[y * w..(y + 1) * w].iter().any(|&p| p < 160))
+        .unwrap_or(0);
+    last as f64 / body as f64
+}
+
+/// The text of one page of `pdf`, by poppler's `pdftotext`.
+fn page_text(pdf: &Path, page: usize) -> String {
+    let out = run(
+        Command::new("pdftotext")
+            .args(["-layout", "-f", &page.to_string(), "-l", &page.to_string()])
+            .arg(pdf)
+            .arg("-"),
+        Duration::from_secs(60),
+    );
+    assert!(out.status.success(), "pdftotext failed");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A target declaration with 40 more 数量指标 rows than the example: its
+/// indicator table runs over a page.
+fn big_target(dir: &Path) -> PathBuf {
+    let text = std::fs::read_to_string("examples/target-clean.yaml").expect("example");
+    let mut rows = String::new();
+    for i in 1..=40 {
+        rows.push_str(&format!(
+            "      - {{ name: 社区服务补充指标第{i}项, target: ≥ {i}0 人次, weight: 0 }}\n"
+        ));
+    }
+    let text = text.replacen("    质量指标:\n", &format!("{rows}    质量指标:\n"), 1);
+    let path = dir.join("big.yaml");
+    std::fs::write(&path, text).expect("write big.yaml");
+    path
+}
+
+#[test]
+fn printed_pages_are_full_and_keep_their_labels() {
+    let Some(chrome) = chromium() else {
+        skip("printed_pages_are_full_and_keep_their_labels");
+        return;
+    };
+    if which("pdftoppm").is_none() || which("pdftotext").is_none() {
+        skip("printed_pages_are_full_and_keep_their_labels (no poppler-utils)");
+        return;
+    }
+    let keep = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("report-e2e-big");
+    std::fs::create_dir_all(&keep).expect("target tmp dir");
+    let big = big_target(&keep);
+    let html = pack(big.to_str().expect("utf-8 path"), &keep, "big");
+    let pdf = keep.join("big.pdf");
+    print_to_pdf(&chrome, &html, &pdf);
+    let pages = page_count(&pdf);
+    eprintln!("big target: {pages} pages ({})", pdf.display());
+    assert!((3..=4).contains(&pages), "big target on {pages} pages");
+    // Page 1: cover and department. Page 2 starts the project: its facts and
+    // then its long indicator table, not the facts alone with the table
+    // pushed whole to the next page.
+    let second = filled(&pdf, 2, &keep);
+    assert!(second > 0.8, "page 2 is only {:.0}% filled", second * 100.0);
+    // The table goes on over the page: the continuation still names the
+    // 一级 and 二级 of its rows.
+    let third = page_text(&pdf, 3);
+    assert!(third.contains("社区服务补充指标"), "{third}");
+    assert!(
+        third.contains("产出指标") && third.contains("数量指标"),
+        "the continued rows lost their labels: {third}"
+    );
+    // The cover says what made the pack.
+    let first = page_text(&pdf, 1);
+    for label in ["生成日期", "生成工具", "指标体系", "规则文件"] {
+        assert!(first.contains(label), "no {label} on the cover: {first}");
+    }
+}
+
 #[test]
 fn chromium_prints_the_pack_with_its_chart() {
     let Some(chrome) = chromium() else {
-        eprintln!(
-            "SKIPPED chromium_prints_the_pack_with_its_chart: no chromium on PATH \
-             (apt-get install chromium poppler-utils; .ci/run installs them when it can)"
-        );
+        skip("chromium_prints_the_pack_with_its_chart");
         return;
     };
     let keep = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("report-e2e");
@@ -211,7 +337,9 @@ fn chromium_prints_the_pack_with_its_chart() {
     print_to_pdf(&chrome, &chart_html, &chart_pdf);
     assert_eq!(page_count(&chart_pdf), 1, "the chart fits on one page");
     if which("pdftoppm").is_none() {
-        eprintln!(
+        use std::io::Write as _;
+        let _ = writeln!(
+            std::io::stderr(),
             "NOTE: pdftoppm (poppler-utils) is not installed: the chart was printed \
              ({}) but not rasterised and checked",
             chart_pdf.display()

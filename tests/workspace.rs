@@ -113,6 +113,7 @@ impl Reader for Buffers {
             .map(|(n, _)| File {
                 name: n.as_str().into(),
                 path: dir.join(n),
+                place: dir.join(n),
                 content: Content::Unread,
                 explicit: false,
             })
@@ -132,6 +133,7 @@ fn a_reader_brings_in_the_projects_a_summary_covers() {
     ws.push(File {
         name: "summary.yaml".into(),
         path: PathBuf::from("/decl/summary.yaml"),
+        place: PathBuf::from("/decl/summary.yaml"),
         content: Content::Text(summary.into()),
         explicit: true,
     });
@@ -160,4 +162,77 @@ fn bytes_are_decoded_and_a_broken_file_does_not_hide_the_others() {
         got.contains(&("JX008".into(), "gbk.yaml".into(), false)),
         "{got:?}"
     );
+}
+
+#[test]
+fn workbooks_are_checked_and_findings_point_at_their_cells() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/chengde-2022-xlsx");
+    let rules = rules();
+    let opts = Options::new(LoadOptions {
+        profile: rules.profile,
+        ..LoadOptions::default()
+    });
+    let o = jixiao::disk::run(&[dir], None, &rules, &opts);
+    let mut got: Vec<(String, String, String, u32, u32)> = o
+        .findings
+        .iter()
+        .map(|f| {
+            let e = o.file(f.file).unwrap();
+            let (sheet, cell) = e.cell(f.span).expect("a cell");
+            let name = e.name.rsplit('/').next().unwrap().to_owned();
+            let r = jixiao::source::Locator::new(&o.files, vec![f.file]).region(f.file, f.span);
+            (
+                f.code.to_string(),
+                name,
+                format!("{sheet}!{cell}"),
+                r.start.line,
+                r.start.column,
+            )
+        })
+        .collect();
+    got.sort();
+    assert_eq!(got.len(), 6, "{got:?}");
+    assert_eq!(
+        got[0],
+        (
+            "JX304".into(),
+            "01-jujia-yanglao.xlsx".into(),
+            "自评表!E9".into(),
+            9,
+            5
+        )
+    );
+    assert_eq!(got.iter().filter(|g| g.0 == "JX304").count(), 5);
+    assert_eq!(
+        got[5],
+        (
+            "JX503".into(),
+            "summary.xlsx".into(),
+            "汇总!E3".into(),
+            3,
+            5
+        )
+    );
+}
+
+#[test]
+fn a_file_that_is_not_a_workbook_is_one_jx008_beside_the_others() {
+    let mut ws = Workspace::new();
+    ws.add_bytes(
+        "fake.xlsx",
+        b"<html><body>not a workbook</body></html>".to_vec(),
+    );
+    ws.add_bytes("empty.xls", Vec::<u8>::new());
+    let (name, text) = example().remove(0);
+    ws.add_text(name.as_str(), text);
+    let got = codes(&run(&ws));
+    assert!(
+        got.contains(&("JX008".into(), "fake.xlsx".into(), false)),
+        "{got:?}"
+    );
+    assert!(
+        got.contains(&("JX008".into(), "empty.xls".into(), false)),
+        "{got:?}"
+    );
+    assert!(got.contains(&("JX304".into(), name, false)), "{got:?}");
 }

@@ -130,7 +130,10 @@ impl Reader for Overlay {
 
     fn yaml_under(&self, dir: &Path) -> Vec<File> {
         let mut files = self.disk.yaml_under(dir);
-        let known: HashSet<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
+        let known: HashSet<PathBuf> = files
+            .iter()
+            .flat_map(|f| [f.path.clone(), f.place.clone()])
+            .collect();
         let mut extra: Vec<&PathBuf> = self
             .open
             .keys()
@@ -150,6 +153,7 @@ impl Reader for Overlay {
         files.extend(extra.into_iter().map(|p| File {
             name: p.to_string_lossy().into(),
             path: p.clone(),
+            place: p.clone(),
             content: Content::Unread,
             explicit: false,
         }));
@@ -618,6 +622,7 @@ impl Server {
             ws.push(File {
                 name: d.path.to_string_lossy().into(),
                 path: d.path.clone(),
+                place: d.path.clone(),
                 content: Content::Text(Arc::from(d.text.as_str())),
                 explicit: false,
             });
@@ -630,14 +635,14 @@ impl Server {
                 continue;
             }
             for f in reader.yaml_under(dir) {
-                if known.contains(&f.path) {
+                if known.contains(&f.path) || known.contains(&f.place) {
                     continue;
                 }
                 let Ok(bytes) = reader.read(&f.path, opts.load.max_file_size) else {
                     continue;
                 };
                 if kind_of(&String::from_utf8_lossy(&bytes)) == Some(Kind::Target) {
-                    known.insert(f.path.clone());
+                    known.insert(f.place.clone());
                     ws.push(File {
                         content: Content::Bytes(bytes.into()),
                         ..f

@@ -5,9 +5,9 @@
 //! Chinese character; `endColumn` is the column just after the span, as in
 //! SARIF and the JSON output.
 
-use super::{Positions, file_name};
+use super::{Positions, file_name, problem_path, visible};
 use crate::check::Outcome;
-use crate::diag::Severity;
+use crate::diag::{Lang, Severity};
 use std::io::{self, Write};
 
 /// Escape a property value (`%`, CR, LF, `:` and `,`).
@@ -26,7 +26,11 @@ fn data(s: &str) -> String {
         .replace('\n', "%0A")
 }
 
-pub fn write(o: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+/// Findings, then one `::error` per path that could not be used (a folder
+/// that cannot be read), so the log's annotations show the failed run. Text
+/// from declarations has its control and bidi characters made visible, and
+/// CR/LF escaped, so it cannot start a workflow command of its own.
+pub fn write(o: &Outcome, out: &mut dyn Write, lang: Lang) -> io::Result<()> {
     let pos = Positions::new(o);
     for f in o.findings.iter().filter(|f| !f.is_suppressed()) {
         let r = pos.of(f);
@@ -38,13 +42,21 @@ pub fn write(o: &Outcome, out: &mut dyn Write) -> io::Result<()> {
         writeln!(
             out,
             "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-            prop(file_name(o, f)),
+            prop(&visible(&file_name(o, f))),
             r.start.line,
             r.start.column,
             r.end.line,
             r.end.column,
             prop(&f.code),
-            data(&f.message),
+            data(&visible(&f.message)),
+        )?;
+    }
+    for p in &o.problems {
+        writeln!(
+            out,
+            "::error file={},title=JX008::{}",
+            prop(&visible(&problem_path(p))),
+            data(&visible(lang.pick(&p.zh, &p.en))),
         )?;
     }
     Ok(())

@@ -1,6 +1,12 @@
 //! Human output: miette's graphical renderer, labels under the exact span, a
 //! summary line at the end. No colour and a fixed width when the output is not
 //! a terminal, so CI logs and snapshots are stable.
+//!
+//! Nothing from a declaration reaches the terminal raw: in messages, labels,
+//! help and file names control and bidi characters are written `\u{1b}`; in
+//! snippets each becomes one visible character (␛ and the other control
+//! pictures, or �) and a lone CR a line break, so columns stay right and no
+//! escape sequence, hidden text or forged `::error` line can be printed.
 
 use crate::check::Outcome;
 use crate::diag::{Finding, Lang, Severity};
@@ -146,6 +152,107 @@ fn line_index(text: &Arc<str>) -> Arc<crate::source::LineIndex> {
     })
 }
 
+/// A text as snippets show it: each unsafe character replaced by one visible
+/// character, and where byte offsets moved, the shifts to map spans with.
+struct Shown {
+    text: Arc<str>,
+    /// (byte offset in the original just after a replaced character, total
+    /// shift from there on), ascending.
+    shifts: Vec<(u32, i64)>,
+}
+
+impl Shown {
+    fn map(&self, off: usize) -> usize {
+        let i = self.shifts.partition_point(|&(at, _)| at as usize <= off);
+        match i.checked_sub(1).and_then(|i| self.shifts.get(i)) {
+            Some(&(_, d)) => (off as i64 + d).max(0) as usize,
+            None => off,
+        }
+    }
+    fn span(&self, s: Span) -> Span {
+        Span::new(self.map(s.start as usize), self.map(s.end as usize))
+    }
+}
+
+/// The snippet stand-in for an unsafe character.
+fn picture(c: char, next: Option<char>) -> Option<char> {
+    match c {
+        '\r' if next == Some('\n') => None,
+        '\r' => Some('\n'),
+        c if (c as u32) < 0x20 && c != '\t' && c != '\n' => char::from_u32(0x2400 + c as u32),
+        '\u{7F}' => Some('\u{2421}'),
+        c if super::is_unsafe(c) => Some('\u{FFFD}'),
+        _ => None,
+    }
+}
+
+fn make_shown(text: &str) -> Option<Shown> {
+    if !text.chars().any(super::is_unsafe) {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut shifts = Vec::new();
+    let mut delta: i64 = 0;
+    let mut it = text.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        match picture(c, it.peek().map(|p| p.1)) {
+            Some(r) => {
+                out.push(r);
+                let d = r.len_utf8() as i64 - c.len_utf8() as i64;
+                if d != 0 {
+                    delta += d;
+                    shifts.push(((i + c.len_utf8()) as u32, delta));
+                }
+            }
+            None => out.push(c),
+        }
+    }
+    Some(Shown {
+        text: out.into(),
+        shifts,
+    })
+}
+
+/// The shown form of a text, computed once per text (per thread), as the
+/// line index is: a file with 100,000 findings is scanned once, not per finding.
+fn shown(text: &Arc<str>) -> Option<Arc<Shown>> {
+    use std::cell::RefCell;
+    const KEEP: usize = 8;
+    type Entry = (Arc<str>, Option<Arc<Shown>>);
+    thread_local! {
+        static CACHE: RefCell<Vec<Entry>> = const { RefCell::new(Vec::new()) };
+    }
+    CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(i) = cache.iter().position(|(t, _)| Arc::ptr_eq(t, text)) {
+            let hit = cache.remove(i);
+            let s = hit.1.clone();
+            cache.push(hit);
+            return s;
+        }
+        let s = make_shown(text).map(Arc::new);
+        if cache.len() >= KEEP {
+            cache.remove(0);
+        }
+        cache.push((text.clone(), s.clone()));
+        s
+    })
+}
+
+/// A source for miette, safe to print, and the span mapping into it.
+fn safe_source(name: &str, text: &Arc<str>) -> (Source, Option<Arc<Shown>>) {
+    let sh = shown(text);
+    let src = Source {
+        name: super::visible(name).into(),
+        text: sh.as_ref().map_or_else(|| text.clone(), |s| s.text.clone()),
+    };
+    (src, sh)
+}
+
+fn map_span(sh: Option<&Shown>, s: Span) -> Span {
+    sh.map_or(s, |sh| sh.span(s))
+}
+
 /// One rendered diagnostic.
 #[derive(Debug)]
 pub struct Diag {
@@ -220,18 +327,19 @@ fn span(s: Span) -> SourceSpan {
 
 /// Build the miette diagnostic of a finding.
 pub fn diag(o: &Outcome, f: &Finding, lang: Lang) -> Diag {
+    use super::visible;
     let file = o.file(f.file);
-    let source = file.and_then(|e| {
-        e.text.as_ref().map(|t| Source {
-            name: e.name.clone(),
-            text: t.clone(),
-        })
-    });
-    let name = file.map_or("", |e| &e.name);
+    let name = file.map(super::entry_name).unwrap_or_default();
+    let safe = file.and_then(|e| e.text.as_ref().map(|t| safe_source(&name, t)));
+    let (source, sh) = match safe {
+        Some((src, sh)) => (Some(src), sh),
+        None => (None, None),
+    };
+    let sh = sh.as_deref();
     let message = if source.is_none() {
-        format!("{} {name}: {}", f.code, f.message)
+        format!("{} {}: {}", f.code, visible(&name), visible(&f.message))
     } else {
-        format!("{} {}", f.code, f.message)
+        format!("{} {}", f.code, visible(&f.message))
     };
     let mut labels = Vec::new();
     let mut related = Vec::new();
@@ -239,8 +347,8 @@ pub fn diag(o: &Outcome, f: &Finding, lang: Lang) -> Diag {
     if source.is_some() {
         let text = f.label.clone().unwrap_or_else(|| f.title.to_string());
         labels.push(LabeledSpan::new_primary_with_span(
-            Some(text),
-            label_span(own_text, f.span),
+            Some(visible(&text).into_owned()),
+            label_span(own_text, map_span(sh, f.span)),
         ));
     }
     // Labels in other files (a summary's projects): one compact note listing
@@ -252,19 +360,17 @@ pub fn diag(o: &Outcome, f: &Finding, lang: Lang) -> Diag {
         let far = (l.span.start as usize).abs_diff(f.span.start as usize) > MAX_SNIPPET;
         if l.file == f.file && !far {
             labels.push(LabeledSpan::new_with_span(
-                Some(l.text.clone()),
-                label_span(own_text, l.span),
+                Some(visible(&l.text).into_owned()),
+                label_span(own_text, map_span(sh, l.span)),
             ));
         } else if let Some(e) = o.file(l.file) {
             let at = e
                 .text
                 .as_ref()
                 .map(|t| line_index(t).position(t, l.span.start as usize));
-            let loc = at.map_or_else(
-                || e.name.to_string(),
-                |p| format!("{}:{}:{}", e.name, p.line, p.column),
-            );
-            elsewhere.push(format!("{loc}  {}", l.text));
+            let en = visible(&super::entry_name(e)).into_owned();
+            let loc = at.map_or_else(|| en.clone(), |p| format!("{en}:{}:{}", p.line, p.column));
+            elsewhere.push(format!("{loc}  {}", visible(&l.text)));
         }
     }
     if !elsewhere.is_empty() {
@@ -287,7 +393,7 @@ pub fn diag(o: &Outcome, f: &Finding, lang: Lang) -> Diag {
         code: String::new(),
         severity: miette_severity(f.severity),
         message,
-        help: f.help.as_deref().map(str::to_owned),
+        help: f.help.as_deref().map(|h| visible(h).into_owned()),
         source,
         labels,
         related,
@@ -335,28 +441,22 @@ fn file_errors(
     h: &GraphicalReportHandler,
     (what_zh, what_en): (&str, &str),
 ) -> io::Result<()> {
-    if errors.iter().all(|e| e.text.is_none()) {
-        // Nothing to point into (a file that cannot be read): one line each.
-        for e in errors {
-            writeln!(out, "error: {}", e.message)?;
-        }
-        return Ok(());
-    }
     for e in errors {
         let (Some(name), Some(text)) = (&e.file, &e.text) else {
-            writeln!(out, "error: {}", e.message)?;
+            writeln!(out, "error: {}", super::visible(&e.message))?;
             continue;
         };
+        let (safe, sh) = safe_source(name, text);
         let d = Diag {
             code: String::new(),
             severity: miette::Severity::Error,
-            message: format!("{} {}", e.code, e.message),
-            help: e.help.clone(),
-            source: Some(Source {
-                name: name.clone(),
-                text: text.clone(),
-            }),
-            labels: vec![LabeledSpan::new_primary_with_span(None, span(e.span))],
+            message: format!("{} {}", e.code, super::visible(&e.message)),
+            help: e.help.as_deref().map(|h| super::visible(h).into_owned()),
+            source: Some(safe),
+            labels: vec![LabeledSpan::new_primary_with_span(
+                None,
+                span(map_span(sh.as_deref(), e.span)),
+            )],
             related: Vec::new(),
         };
         let mut s = String::new();

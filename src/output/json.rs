@@ -1,16 +1,20 @@
 //! `--format json`: a top-level array, one object per finding (SPEC §3), in
-//! the order of the human output. Suppressed findings stay, marked.
+//! the order of the human output. Suppressed findings stay, marked. A path
+//! that could not be used at all (a folder that cannot be read) follows as a
+//! JX008 error at 1:1 of that path, so a script never sees `[]` for a failed run.
 
-use super::{Positions, file_name};
+use super::{Positions, file_name, name_of, problem_path};
 use crate::check::Outcome;
-use crate::diag::{Finding, Suppression};
+use crate::diag::{Finding, Lang, Suppression};
+use crate::discover::PathProblem;
 use rayon::prelude::*;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 #[derive(Serialize)]
 struct Label<'a> {
-    file: &'a str,
+    file: Cow<'a, str>,
     line: u32,
     column: u32,
     end_line: u32,
@@ -26,7 +30,7 @@ struct Item<'a> {
     severity: &'a str,
     title: &'a str,
     message: &'a str,
-    file: &'a str,
+    file: Cow<'a, str>,
     line: u32,
     column: u32,
     end_line: u32,
@@ -41,17 +45,23 @@ struct Item<'a> {
     reason: Option<&'a str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     labels: Vec<Label<'a>>,
+    /// For a finding in a workbook: the sheet and the cell (`F6`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sheet: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cell: Option<String>,
 }
 
 fn item<'a>(o: &'a Outcome, pos: &Positions<'_>, f: &'a Finding) -> Item<'a> {
     let r = pos.of(f);
+    let cell = o.file(f.file).and_then(|e| e.cell(f.span));
     let labels = f
         .labels
         .iter()
         .map(|l| {
             let lr = pos.region(l.file, l.span);
             Label {
-                file: o.file(l.file).map_or("", |e| &e.name),
+                file: name_of(o, l.file),
                 line: lr.start.line,
                 column: lr.start.column,
                 end_line: lr.end.line,
@@ -83,19 +93,45 @@ fn item<'a>(o: &'a Outcome, pos: &Positions<'_>, f: &'a Finding) -> Item<'a> {
             None => None,
         },
         labels,
+        sheet: cell.as_ref().map(|c| c.0),
+        cell: cell.map(|c| c.1),
+    }
+}
+
+fn problem_item<'a>(p: &'a PathProblem, lang: Lang) -> Item<'a> {
+    let code = crate::load::loader_code("JX008");
+    Item {
+        code: "JX008",
+        severity: "error",
+        title: code.map_or("", |c| lang.pick(c.title_zh, c.title_en)),
+        message: lang.pick(&p.zh, &p.en),
+        file: Cow::Owned(problem_path(p)),
+        line: 1,
+        column: 1,
+        end_line: 1,
+        end_column: 1,
+        offset: 0,
+        length: 0,
+        help: None,
+        path: "",
+        suppressed: false,
+        reason: None,
+        labels: Vec::new(),
+        sheet: None,
+        cell: None,
     }
 }
 
 /// Write the array, one finding per line, streaming: findings are rendered in
 /// parallel a block at a time and written in order (no whole-document buffer).
-pub fn write(o: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(o: &Outcome, out: &mut dyn Write, lang: Lang) -> io::Result<()> {
     const BLOCK: usize = 1024;
     let pos = Positions::new(o);
-    if o.findings.is_empty() {
+    if o.findings.is_empty() && o.problems.is_empty() {
         return writeln!(out, "[]");
     }
     writeln!(out, "[")?;
-    let last = o.findings.len() - 1;
+    let last = (o.findings.len() + o.problems.len()).saturating_sub(1);
     for (b, block) in o.findings.chunks(BLOCK).enumerate() {
         let lines = block
             .par_iter()
@@ -105,6 +141,11 @@ pub fn write(o: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             let sep = if b * BLOCK + i < last { "," } else { "" };
             writeln!(out, "  {s}{sep}")?;
         }
+    }
+    for (i, p) in o.problems.iter().enumerate() {
+        let s = serde_json::to_string(&problem_item(p, lang)).map_err(io::Error::other)?;
+        let sep = if o.findings.len() + i < last { "," } else { "" };
+        writeln!(out, "  {s}{sep}")?;
     }
     writeln!(out, "]")
 }
@@ -126,10 +167,12 @@ mod tests {
         let o = Outcome {
             files: vec![FileEntry {
                 path: "f.yaml".into(),
+                place: "f.yaml".into(),
                 name: "f.yaml".into(),
                 text: Some(Arc::from(text)),
                 reported: true,
                 declaration: true,
+                table: None,
             }],
             findings: (0..n)
                 .map(|i| {
@@ -146,7 +189,7 @@ mod tests {
             ..Outcome::default()
         };
         let mut out = Vec::new();
-        write(&o, &mut out).unwrap();
+        write(&o, &mut out, Lang::Zh).unwrap();
         let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
         let items = v.as_array().unwrap();
         assert_eq!(items.len(), n);

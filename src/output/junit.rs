@@ -3,21 +3,31 @@
 //! finding of any severity, its `type` the code. `failures` counts the
 //! testcases that failed, as the JUnit schema says.
 
-use super::{Positions, file_name};
+use super::{Positions, file_name, problem_path, visible};
 use crate::check::Outcome;
+use crate::diag::Lang;
 use std::io::{self, Write};
 
-/// Escape for XML: the HTML escaping of the review pack, without the control
-/// characters XML 1.0 cannot hold.
+/// Escape for XML: the HTML escaping of the review pack; characters XML 1.0
+/// cannot hold (C0 controls but tab and line breaks, U+FFFE, U+FFFF) become
+/// U+FFFD, and other control and bidi characters are made visible as `\u{…}`,
+/// so one odd value cannot make the whole report unreadable or misleading.
 pub fn xml_escape(s: &str) -> String {
     let clean: String = s
         .chars()
-        .filter(|c| (*c as u32) >= 0x20 || matches!(c, '\n' | '\r' | '\t'))
+        .map(|c| {
+            let allowed = matches!(c, '\t' | '\n' | '\r')
+                || ((c as u32) >= 0x20 && !matches!(c, '\u{FFFE}' | '\u{FFFF}'));
+            if allowed { c } else { '\u{FFFD}' }
+        })
         .collect();
-    crate::report::html::escape(&clean).into_owned()
+    let shown = visible(&clean);
+    crate::escape::html(&shown).into_owned()
 }
 
-pub fn write(o: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+/// Path problems (a folder that cannot be read) are testcases with an
+/// `<error>`, counted in `errors`, so a test view does not show a clean run.
+pub fn write(o: &Outcome, out: &mut dyn Write, lang: Lang) -> io::Result<()> {
     let pos = Positions::new(o);
     let files: Vec<usize> = (0..o.files.len())
         .filter(|&i| o.files[i].reported && o.files[i].declaration)
@@ -30,19 +40,33 @@ pub fn write(o: &Outcome, out: &mut dyn Write) -> io::Result<()> {
                 .any(|f| f.file as usize == i && !f.is_suppressed())
         })
         .count();
+    let errors = o.problems.len();
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
         out,
-        r#"<testsuites name="jixiao" tests="{}" failures="{failures}">"#,
-        files.len()
+        r#"<testsuites name="jixiao" tests="{}" failures="{failures}" errors="{errors}">"#,
+        files.len() + errors
     )?;
     writeln!(
         out,
-        r#"  <testsuite name="jixiao" tests="{}" failures="{failures}" errors="0">"#,
-        files.len()
+        r#"  <testsuite name="jixiao" tests="{}" failures="{failures}" errors="{errors}">"#,
+        files.len() + errors
     )?;
+    for p in &o.problems {
+        let name = xml_escape(&problem_path(p));
+        let msg = xml_escape(lang.pick(&p.zh, &p.en));
+        writeln!(
+            out,
+            r#"    <testcase name="{name}" classname="{name}" file="{name}">"#
+        )?;
+        writeln!(
+            out,
+            r#"      <error message="{msg}" type="JX008">{name}: {msg}</error>"#
+        )?;
+        writeln!(out, "    </testcase>")?;
+    }
     for i in files {
-        let name = xml_escape(&o.files[i].name);
+        let name = xml_escape(&super::entry_name(&o.files[i]));
         let mine: Vec<_> = o
             .findings
             .iter()
@@ -67,7 +91,7 @@ pub fn write(o: &Outcome, out: &mut dyn Write) -> io::Result<()> {
                 xml_escape(&f.code),
                 xml_escape(&f.message),
                 xml_escape(&f.code),
-                xml_escape(file_name(o, f)),
+                xml_escape(&file_name(o, f)),
                 r.start.line,
                 r.start.column,
                 f.severity,

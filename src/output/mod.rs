@@ -8,9 +8,11 @@ pub mod json;
 pub mod junit;
 pub mod sarif;
 
-use crate::check::Outcome;
+use crate::check::{FileEntry, Outcome};
 use crate::diag::{FileId, Finding};
+use crate::discover::PathProblem;
 use crate::source::{Locator, Span};
+use std::borrow::Cow;
 
 /// `--format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -54,6 +56,52 @@ impl<'a> Positions<'a> {
 }
 
 /// The file name of a finding, as shown.
-pub fn file_name<'o>(outcome: &'o Outcome, f: &Finding) -> &'o str {
-    outcome.file(f.file).map_or("", |e| &e.name)
+pub fn file_name<'o>(outcome: &'o Outcome, f: &Finding) -> Cow<'o, str> {
+    outcome.file(f.file).map_or(Cow::Borrowed(""), entry_name)
+}
+
+/// A file's name as every format shows it: its display name, or, when the
+/// path is not UTF-8, the path with each undecodable byte written `\xFF`
+/// (so two such files never share a name).
+pub fn entry_name(e: &FileEntry) -> Cow<'_, str> {
+    if e.name.contains('\u{FFFD}') {
+        Cow::Owned(crate::baseline::name_of(&e.path))
+    } else {
+        Cow::Borrowed(&e.name)
+    }
+}
+
+/// The name of file `id` as shown ("" for none).
+pub fn name_of(o: &Outcome, id: FileId) -> Cow<'_, str> {
+    o.file(id).map_or(Cow::Borrowed(""), entry_name)
+}
+
+/// Characters that must not reach a terminal or a CI log raw: control
+/// characters but tab and line feed (ESC starts terminal sequences, a lone CR
+/// starts a GitHub workflow command), and the bidirectional controls that
+/// make text display in another order than it reads (Trojan Source).
+pub fn is_unsafe(c: char) -> bool {
+    (c.is_control() && c != '\t' && c != '\n')
+        || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Text with every [`is_unsafe`] character written as `\u{1b}`, as rustc does.
+pub fn visible(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(is_unsafe) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_unsafe(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// A path problem's location, as shown (undecodable bytes escaped).
+pub fn problem_path(p: &PathProblem) -> String {
+    crate::baseline::name_of(&p.path)
 }

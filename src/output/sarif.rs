@@ -9,9 +9,13 @@
 //!   region in *characters* (`run.columnKind` is `unicodeCodePoints`) plus
 //!   byte offset and length;
 //! - a finding silenced by a waiver carries `suppressions` (`inSource`, with
-//!   the waiver's reason); one silenced by a baseline, `external`.
+//!   the waiver's reason); one silenced by a baseline, `external`;
+//! - `artifactLocation.uri` is the path percent-encoded byte by byte (spaces,
+//!   `#`, `%`, Chinese and undecodable bytes alike), `/` kept;
+//! - `invocations[0]`: `executionSuccessful` false when a path could not be
+//!   used, each such path a `toolExecutionNotifications` entry.
 
-use super::{Positions, Region, file_name};
+use super::{Positions, Region};
 use crate::check::Outcome;
 use crate::diag::{Lang, Severity, Suppression};
 use crate::load::LOADER_CODES;
@@ -20,6 +24,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::collections::HashMap;
 use std::io::{self, Write};
+use std::path::Path;
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -35,8 +40,59 @@ pub struct Log<'a> {
 #[serde(rename_all = "camelCase")]
 pub struct Run<'a> {
     pub tool: Tool,
+    pub invocations: Vec<Invocation>,
     pub column_kind: &'static str,
     pub results: Vec<SarifResult<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Invocation {
+    pub execution_successful: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tool_execution_notifications: Vec<Notification>,
+}
+
+#[derive(Serialize)]
+pub struct Notification {
+    pub level: &'static str,
+    pub message: Text<String>,
+    pub locations: Vec<NotificationLocation>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NotificationLocation {
+    pub physical_location: ArtifactOnly,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ArtifactOnly {
+    pub artifact_location: ArtifactLocation,
+}
+
+/// A path as a URI reference: `./` dropped, `\` as `/`, and every byte but
+/// unreserved ASCII and `/` percent-encoded (SARIF §3.10 wants a valid URI;
+/// `a b#1%41?.yaml` must not read as a fragment or decode to `A`).
+pub fn uri(path: &Path) -> String {
+    #[cfg(unix)]
+    let bytes: Vec<u8> = {
+        use std::os::unix::ffi::OsStrExt;
+        path.as_os_str().as_bytes().to_vec()
+    };
+    #[cfg(not(unix))]
+    let bytes: Vec<u8> = path.to_string_lossy().replace('\\', "/").into_bytes();
+    let bytes = bytes.strip_prefix(b"./").unwrap_or(&bytes);
+    let mut out = String::with_capacity(bytes.len());
+    for &b in bytes {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 #[derive(Serialize)]
@@ -232,7 +288,7 @@ pub fn descriptors(rules: &RuleSet, lang: Lang) -> Vec<Descriptor> {
 fn physical(uri: &str, r: Region, offset: u32, length: u32) -> PhysicalLocation {
     PhysicalLocation {
         artifact_location: ArtifactLocation {
-            uri: uri.replace('\\', "/"),
+            uri: uri.to_owned(),
         },
         region: SarifRegion {
             start_line: r.start.line,
@@ -267,7 +323,7 @@ pub fn document<'a>(o: &'a Outcome, rules: &RuleSet, lang: Lang) -> Log<'a> {
                     id: i,
                     message: Text { text: &l.text },
                     physical_location: physical(
-                        o.file(l.file).map_or("", |e| &e.name),
+                        &o.file(l.file).map_or_else(String::new, |e| uri(&e.path)),
                         pos.region(l.file, l.span),
                         l.span.start,
                         l.span.end - l.span.start,
@@ -285,7 +341,7 @@ pub fn document<'a>(o: &'a Outcome, rules: &RuleSet, lang: Lang) -> Log<'a> {
                 message: Text { text: &f.message },
                 locations: vec![Location {
                     physical_location: physical(
-                        file_name(o, f),
+                        &o.file(f.file).map_or_else(String::new, |e| uri(&e.path)),
                         r,
                         f.span.start,
                         f.span.end - f.span.start,
@@ -319,6 +375,24 @@ pub fn document<'a>(o: &'a Outcome, rules: &RuleSet, lang: Lang) -> Log<'a> {
                     rules: descs,
                 },
             },
+            invocations: vec![Invocation {
+                execution_successful: o.problems.is_empty(),
+                tool_execution_notifications: o
+                    .problems
+                    .iter()
+                    .map(|p| Notification {
+                        level: "error",
+                        message: Text {
+                            text: lang.pick(&p.zh, &p.en).to_owned(),
+                        },
+                        locations: vec![NotificationLocation {
+                            physical_location: ArtifactOnly {
+                                artifact_location: ArtifactLocation { uri: uri(&p.path) },
+                            },
+                        }],
+                    })
+                    .collect(),
+            }],
             column_kind: "unicodeCodePoints",
             results,
         }],
@@ -333,7 +407,25 @@ pub fn write(o: &Outcome, rules: &RuleSet, out: &mut dyn Write, lang: Lang) -> i
 
 #[cfg(test)]
 mod tests {
-    use super::rule_name;
+    use super::{rule_name, uri};
+
+    #[test]
+    fn uris_are_percent_encoded() {
+        assert_eq!(
+            uri(std::path::Path::new("./a b#1%41?x.yaml")),
+            "a%20b%231%2541%3Fx.yaml"
+        );
+        assert_eq!(
+            uri(std::path::Path::new("项目/a.yaml")),
+            "%E9%A1%B9%E7%9B%AE/a.yaml"
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let p = std::path::Path::new(std::ffi::OsStr::from_bytes(b"a\xff.yaml"));
+            assert_eq!(uri(p), "a%FF.yaml");
+        }
+    }
 
     #[test]
     fn rule_names_are_ascii_pascal_case() {

@@ -10,11 +10,12 @@
 use super::Light;
 use crate::check::Outcome;
 use crate::diag::{FileId, Finding, Lang, Severity, Suppression, Tally};
-use crate::model::{Doc, Key, Kind, Node, Num, Value};
+use crate::model::{Doc, Key, Kind, Node, Num, Profile, Value};
 use crate::output::Positions;
 use crate::rules::RuleSet;
 use crate::rules::eval::agrees;
 use crate::score::{self, Grade};
+use crate::source::Span;
 use crate::value::IndValue;
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -22,12 +23,53 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 /// The whole pack.
 #[derive(Debug)]
 pub struct Pack {
+    /// Where the pack comes from, for its cover.
+    pub provenance: Provenance,
     pub departments: Vec<Department>,
     /// Findings no department shows: files that could not be loaded.
     pub other_findings: Vec<FindingRow>,
     /// Paths that could not be used at all.
     pub problems: Vec<String>,
     pub tally: Tally,
+}
+
+/// What made the pack: shown on its cover so a printed copy can be traced.
+#[derive(Clone, Debug)]
+pub struct Provenance {
+    /// `YYYY-MM-DD` (UTC), from `SOURCE_DATE_EPOCH` when set, else today.
+    pub date: String,
+    pub version: &'static str,
+    pub profile: Profile,
+    /// The rule files in force, by name.
+    pub rule_files: Vec<String>,
+}
+
+/// A sum that may not fit the decimal type: an overflow is shown, not a panic.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub enum Sum {
+    /// Nothing to add up.
+    #[default]
+    Empty,
+    Of(Decimal),
+    /// The exact sum is beyond the decimal type (about 7.9 × 10²⁸).
+    Overflow,
+}
+
+impl Sum {
+    /// Add up `values`, checked; `Empty` when there are none.
+    pub fn of(values: impl IntoIterator<Item = Decimal>) -> Sum {
+        values.into_iter().fold(Sum::Empty, |acc, v| match acc {
+            Sum::Empty => Sum::Of(v),
+            Sum::Of(a) => a.checked_add(v).map_or(Sum::Overflow, Sum::Of),
+            Sum::Overflow => Sum::Overflow,
+        })
+    }
+    pub fn value(self) -> Option<Decimal> {
+        match self {
+            Sum::Of(d) => Some(d),
+            _ => None,
+        }
+    }
 }
 
 /// One department in one year.
@@ -70,15 +112,17 @@ impl Shown {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Totals {
     pub count: usize,
-    pub total: Decimal,
-    /// Sum of `executed` over the projects that report it; `None` if none does.
-    pub executed: Option<Decimal>,
+    /// Sum of `total` over the projects (zero when none reports it).
+    pub total: Sum,
+    /// Sum of `executed` over the projects that report it; `Empty` if none does.
+    pub executed: Sum,
 }
 
 impl Totals {
-    /// Executed / total, exact; `None` without both or with a zero total.
+    /// Executed / total, exact; `None` without both, with a zero total or
+    /// when either sum overflowed.
     pub fn rate(&self) -> Option<Decimal> {
-        rate(self.executed?, self.total)
+        rate(self.executed.value()?, self.total.value()?)
     }
 }
 
@@ -132,6 +176,10 @@ pub struct Project {
     /// Checked in this run (false: loaded only for its summary's totals).
     pub checked: bool,
     pub goal: Option<String>,
+    /// 立项依据 (`project.basis`).
+    pub basis: Option<String>,
+    /// 资金来源 (`budget.sources`), in the order written: (source, amount as written).
+    pub sources: Vec<(Key, String)>,
     pub total: Option<Decimal>,
     pub executed: Option<Decimal>,
     /// `execution_rate` as written.
@@ -184,8 +232,13 @@ impl Project {
     }
     /// Share of quantitative indicators, as a fraction.
     pub fn quantitative_share(&self) -> Option<Decimal> {
-        let n = Decimal::from(self.indicators.len());
-        (!n.is_zero()).then(|| Decimal::from(self.quantitative) / n)
+        Decimal::from(self.quantitative).checked_div(Decimal::from(self.indicators.len()))
+    }
+    /// The weights plus the 10 points of the execution score, checked;
+    /// `None` when an indicator has no weight.
+    pub fn weight_sum(&self) -> Option<Sum> {
+        let weights: Option<Vec<Decimal>> = self.indicators.iter().map(|r| r.weight).collect();
+        Some(Sum::of(std::iter::once(Decimal::TEN).chain(weights?)))
     }
     /// Whether the reported total or grade differ from the computed ones.
     pub fn result_differs(&self) -> bool {
@@ -215,6 +268,11 @@ pub struct IndicatorRow {
     /// `score` as written.
     pub reported: Option<Decimal>,
     pub deviation: Option<String>,
+    /// 指标解释, 评分标准, 历史值 and 取值依据, as written.
+    pub explanation: Option<String>,
+    pub standard: Option<String>,
+    pub history: Option<String>,
+    pub basis: Option<String>,
     pub quantitative: bool,
 }
 
@@ -237,8 +295,24 @@ pub struct FindingRow {
     pub message: String,
     /// `file:line`.
     pub location: String,
+    pub file: String,
+    pub line: usize,
+    pub help: Option<String>,
     /// Why it is not counted (baseline), when it is not.
     pub suppressed: Option<String>,
+    /// Where in its project the finding points, for tables that mark cells.
+    pub place: Place,
+}
+
+/// The part of a project a finding points at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// Indicator `index` of the project, at one of its fields (`None`: the
+    /// indicator as a whole).
+    Indicator(usize, Option<Key>),
+    /// A field of `budget` (`total`, `executed`, …).
+    Budget(Key),
+    Elsewhere,
 }
 
 /// A `waivers` entry and what it silenced.
@@ -256,6 +330,12 @@ pub struct WaiverRow {
 /// Build the pack of a run (made with `keep_docs`; without documents it holds
 /// only the findings).
 pub fn build(outcome: &Outcome, rules: &RuleSet, lang: Lang) -> Pack {
+    let provenance = Provenance {
+        date: today(),
+        version: env!("CARGO_PKG_VERSION"),
+        profile: rules.profile,
+        rule_files: rules.sources.iter().map(|s| s.name.to_string()).collect(),
+    };
     let pos = Positions::new(outcome);
     let mut rows: Rows<'_> = BTreeMap::new();
     for f in &outcome.findings {
@@ -269,6 +349,10 @@ pub fn build(outcome: &Outcome, rules: &RuleSet, lang: Lang) -> Pack {
                 title: f.title.to_string(),
                 message: f.message.clone(),
                 location: format!("{name}:{}", r.start.line),
+                file: name.to_owned(),
+                line: r.start.line as usize,
+                help: f.help.as_deref().map(str::to_owned),
+                place: place_of(doc(outcome, f.file), f.span),
                 suppressed: match &f.suppressed {
                     Some(Suppression::Baseline) => {
                         Some(lang.pick("已记入基线", "in the baseline").to_owned())
@@ -334,6 +418,7 @@ pub fn build(outcome: &Outcome, rules: &RuleSet, lang: Lang) -> Pack {
         .map(|(_, r)| r.clone())
         .collect();
     Pack {
+        provenance,
         departments,
         other_findings,
         problems: outcome
@@ -413,11 +498,11 @@ fn department(
 
     let computed = Totals {
         count: projects.len(),
-        total: projects.iter().filter_map(|p| p.total).sum(),
-        executed: projects
-            .iter()
-            .filter_map(|p| p.executed)
-            .reduce(|a, b| a + b),
+        total: match Sum::of(projects.iter().filter_map(|p| p.total)) {
+            Sum::Empty => Sum::Of(Decimal::ZERO),
+            s => s,
+        },
+        executed: Sum::of(projects.iter().filter_map(|p| p.executed)),
     };
     let summary_doc = g
         .summaries
@@ -425,7 +510,7 @@ fn department(
         .and_then(|&id| doc(outcome, id).map(|d| (id, d)));
     let summary = summary_doc.map(|(id, d)| Summary {
         file: file_name(outcome, id),
-        checks: total_checks(d, &computed),
+        checks: total_checks(d, &computed, lang),
     });
     let rate = summary_doc.and_then(|(_, d)| summary_rate(d)).or_else(|| {
         computed.rate().map(|r| Shown {
@@ -475,7 +560,7 @@ fn summary_rate(d: &Doc) -> Option<Shown> {
 }
 
 /// Each figure the summary reports, against the projects' sum.
-fn total_checks(d: &Doc, computed: &Totals) -> Vec<TotalCheck> {
+fn total_checks(d: &Doc, computed: &Totals, lang: Lang) -> Vec<TotalCheck> {
     let b = d.root.get(Key::Budget);
     let num = |k: Key| b.and_then(|b| b.get(k)).and_then(as_num);
     let mut out = Vec::new();
@@ -488,21 +573,19 @@ fn total_checks(d: &Doc, computed: &Totals) -> Vec<TotalCheck> {
             agrees: n.value == c,
         });
     }
+    let sum_check = |figure: Figure, n: Num, sum: Sum| TotalCheck {
+        figure,
+        reported: n.to_string(),
+        computed: super::sum(sum, lang),
+        agrees: sum.value().is_some_and(|s| agrees(n.value, s)),
+    };
     if let Some(n) = num(Key::Total) {
-        out.push(TotalCheck {
-            figure: Figure::Total,
-            reported: n.to_string(),
-            computed: super::amount(computed.total),
-            agrees: agrees(n.value, computed.total),
-        });
+        out.push(sum_check(Figure::Total, n, computed.total));
     }
-    if let (Some(n), Some(e)) = (num(Key::Executed), computed.executed) {
-        out.push(TotalCheck {
-            figure: Figure::Executed,
-            reported: n.to_string(),
-            computed: super::amount(e),
-            agrees: agrees(n.value, e),
-        });
+    if let Some(n) = num(Key::Executed)
+        && computed.executed != Sum::Empty
+    {
+        out.push(sum_check(Figure::Executed, n, computed.executed));
     }
     if let (Some(n), Some(r)) = (num(Key::ExecutionRate), computed.rate()) {
         out.push(TotalCheck {
@@ -592,6 +675,10 @@ fn project(
                 score,
                 reported,
                 deviation: text(n.get(Key::Deviation)),
+                explanation: text(n.get(Key::Explanation)),
+                standard: text(n.get(Key::Standard)),
+                history: text(n.get(Key::History)),
+                basis: text(n.get(Key::Basis)),
                 quantitative: ind(n.get(Key::Target)).is_some_and(IndValue::is_quantitative),
             }
         })
@@ -670,6 +757,15 @@ fn project(
         files: ids.iter().map(|&id| file_name(outcome, id)).collect(),
         checked: outcome.file(main).is_some_and(|f| f.reported),
         goal: text(root.path(&[Key::Goals, Key::Annual])),
+        basis: text(root.path(&[Key::Project, Key::Basis])),
+        sources: budget
+            .and_then(|b| b.get(Key::Sources))
+            .map(Node::entries)
+            .unwrap_or_default()
+            .iter()
+            // A source is a row of the 10号 form: its 全年预算数 is shown.
+            .filter_map(|e| Some((e.key, node_text(e.node.get(Key::Total).unwrap_or(&e.node))?)))
+            .collect(),
         total,
         executed,
         reported_rate: budget
@@ -691,4 +787,94 @@ fn project(
         findings,
         waivers,
     })
+}
+
+/// A scalar as written (numbers in their written form).
+fn node_text(n: &Node) -> Option<String> {
+    match &n.value {
+        Value::Num(x) => Some(x.to_string()),
+        _ => text(Some(n)),
+    }
+}
+
+/// Where in a document a finding at `span` points: the indicator (and its
+/// field) or the budget field whose value holds the span's start.
+fn place_of(doc: Option<&Doc>, span: Span) -> Place {
+    let Some(doc) = doc else {
+        return Place::Elsewhere;
+    };
+    let within = |n: &Span| n.start <= span.start && span.start <= n.end.max(n.start);
+    for (i, (_, _, n)) in doc.root.indicators().enumerate() {
+        if !within(&n.span) {
+            continue;
+        }
+        let field = n
+            .entries()
+            .iter()
+            .find(|e| within(&e.node.span) || within(&e.key_span))
+            .map(|e| e.key);
+        return Place::Indicator(i, field);
+    }
+    if let Some(b) = doc.root.get(Key::Budget) {
+        for e in b.entries() {
+            if within(&e.node.span) || within(&e.key_span) {
+                return Place::Budget(e.key);
+            }
+        }
+    }
+    Place::Elsewhere
+}
+
+/// The date the pack is made, `YYYY-MM-DD` in UTC: `SOURCE_DATE_EPOCH` (the
+/// reproducible-builds convention) when it is set, else the clock.
+fn today() -> String {
+    let secs = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
+        });
+    let (y, m, d) = civil(secs.div_euclid(86_400));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Days since 1970-01-01 as a proleptic Gregorian date (H. Hinnant's algorithm).
+fn civil(days: i64) -> (i64, i64, i64) {
+    let z = days.clamp(-1_000_000_000, 1_000_000_000) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil(0), (1970, 1, 1));
+        assert_eq!(civil(19_358), (2023, 1, 1));
+        assert_eq!(civil(11_016), (2000, 2, 29));
+        assert_eq!(civil(-1), (1969, 12, 31));
+    }
+
+    #[test]
+    fn sums_overflow_without_panicking() {
+        let max = Decimal::MAX;
+        assert_eq!(Sum::of([]), Sum::Empty);
+        assert_eq!(
+            Sum::of([Decimal::ONE, Decimal::TWO]),
+            Sum::Of(Decimal::from(3))
+        );
+        assert_eq!(Sum::of([max, Decimal::ONE]), Sum::Overflow);
+        assert_eq!(Sum::of([max, Decimal::ONE, -max]), Sum::Overflow);
+    }
 }

@@ -6,8 +6,8 @@
 //! the same on every machine.
 
 use super::Light;
-use super::html::escape;
 use crate::diag::Lang;
+use crate::escape::html as escape;
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::fmt::Write as _;
 
@@ -27,15 +27,6 @@ const TOP: i64 = 30;
 const ROW: i64 = 24;
 const BAR: i64 = 14;
 const FONT: i64 = 12;
-
-/// Colours of the lights (also used by the HTML badges).
-pub fn colour(l: Light) -> &'static str {
-    match l {
-        Light::Red => "#c62828",
-        Light::Yellow => "#e0a100",
-        Light::Green => "#2e7d32",
-    }
-}
 
 /// x of a rate (clamped to 0–100 %), to one decimal of a pixel.
 fn x_of(rate: Decimal) -> Decimal {
@@ -114,7 +105,7 @@ pub fn bar_chart(bars: &[Bar<'_>], title: &str, lang: Lang) -> String {
             lx = X0 - 6,
             ty = y + BAR - 3,
             short = escape(&fit(bar.label, X0 - 12)),
-            fill = colour(light),
+            fill = light.colour(),
             vx = end + Decimal::from(4),
         );
     }

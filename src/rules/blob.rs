@@ -3,34 +3,49 @@
 //! the parser), and the binary loads them at start without pest. Both
 //! directions live here so they cannot drift; unit tests check the round trip.
 //!
-//! Format: a magic tag and version, then the file count and each file; numbers
-//! are LEB128 varints, strings length-prefixed UTF-8, decimals their 16-byte
-//! serialisation. Decoding checks every length and tag: a damaged blob is an
-//! error, never a panic.
+//! Format: a magic tag and version; a table of every distinct string (UTF-8,
+//! checked once when loading); then the file count and each file. Numbers are
+//! LEB128 varints, a string is its offset and length in the table, a decimal
+//! its 16-byte serialisation. Decoding checks every length, offset and tag: a
+//! damaged blob is an error, never a panic.
 
 use super::ast::{BinOp, Clause, Expr, ExprKind, File, Param, Part, Rule, Text, UnOp};
 use crate::source::Span;
 use rust_decimal::Decimal;
 
-const MAGIC: &[u8; 4] = b"JXR\x02";
+const MAGIC: &[u8; 4] = b"JXR\x03";
 
 /// Encode parsed rule files.
 pub fn encode(files: &[File]) -> Vec<u8> {
-    let mut w = Writer(Vec::with_capacity(64 * 1024));
-    w.0.extend_from_slice(MAGIC);
+    let mut w = Writer(Vec::with_capacity(64 * 1024), Strings::default());
     w.uint(files.len());
     for f in files {
         w.file(f);
     }
-    w.0
+    let Writer(body, strings) = w;
+    let mut head = Writer(
+        Vec::with_capacity(body.len() + strings.text.len() + 16),
+        Strings::default(),
+    );
+    head.0.extend_from_slice(MAGIC);
+    head.uint(strings.text.len());
+    head.0.extend_from_slice(strings.text.as_bytes());
+    head.0.extend_from_slice(&body);
+    head.0
 }
 
 /// Decode what [`encode`] wrote; `None` when the bytes are not such a blob.
 pub fn decode(bytes: &[u8]) -> Option<Vec<File>> {
-    let mut r = Reader { b: bytes, pos: 0 };
+    let mut r = Reader {
+        b: bytes,
+        pos: 0,
+        strs: "",
+    };
     if r.take(4)? != MAGIC {
         return None;
     }
+    let n = r.len()?;
+    r.strs = std::str::from_utf8(r.take(n)?).ok()?;
     let n = r.len()?;
     let mut files = Vec::with_capacity(n);
     for _ in 0..n {
@@ -39,7 +54,14 @@ pub fn decode(bytes: &[u8]) -> Option<Vec<File>> {
     (r.pos == bytes.len()).then_some(files)
 }
 
-struct Writer(Vec<u8>);
+/// The string table being written: each distinct string once.
+#[derive(Default)]
+struct Strings {
+    text: String,
+    at: std::collections::HashMap<String, usize>,
+}
+
+struct Writer(Vec<u8>, Strings);
 
 impl Writer {
     fn uint(&mut self, mut v: usize) {
@@ -57,8 +79,18 @@ impl Writer {
         self.0.push(u8::from(b));
     }
     fn str(&mut self, s: &str) {
+        let table = &mut self.1;
+        let at = match table.at.get(s) {
+            Some(at) => *at,
+            None => {
+                let at = table.text.len();
+                table.text.push_str(s);
+                table.at.insert(s.to_owned(), at);
+                at
+            }
+        };
+        self.uint(at);
         self.uint(s.len());
-        self.0.extend_from_slice(s.as_bytes());
     }
     fn span(&mut self, s: Span) {
         self.uint(s.start as usize);
@@ -279,7 +311,8 @@ impl Writer {
             }
             ExprKind::Binary(op, l, r) => {
                 self.0.push(11);
-                self.0.push(BINOPS.iter().position(|o| o == op).unwrap_or(0) as u8);
+                self.0
+                    .push(BINOPS.iter().position(|o| o == op).unwrap_or(0) as u8);
                 self.expr(l);
                 self.expr(r);
             }
@@ -310,6 +343,8 @@ const MAX_DEPTH: usize = 512;
 struct Reader<'b> {
     b: &'b [u8],
     pos: usize,
+    /// The string table.
+    strs: &'b str,
 }
 
 impl<'b> Reader<'b> {
@@ -345,8 +380,9 @@ impl<'b> Reader<'b> {
         }
     }
     fn str(&mut self) -> Option<String> {
-        let n = self.len()?;
-        std::str::from_utf8(self.take(n)?).ok().map(str::to_owned)
+        let at = self.uint()?;
+        let n = self.uint()?;
+        self.strs.get(at..at.checked_add(n)?).map(str::to_owned)
     }
     fn span(&mut self) -> Option<Span> {
         let start = self.uint()?;

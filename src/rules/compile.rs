@@ -4,8 +4,8 @@
 //! Every problem found here is a [`RuleError`] into the rule file.
 
 use super::RuleError;
-use super::functions::{self, FUNCTIONS, Function};
 use super::ast::{self, BinOp, Clause, ExprKind, UnOp};
+use super::functions::{self, FUNCTIONS, Function};
 use super::parse::parse_file;
 use crate::diag::{Lang, Severity};
 use crate::load::did_you_mean;
@@ -67,7 +67,7 @@ pub enum Ex {
     Index(Box<Ex>, Box<Ex>),
     Call(&'static Function, Vec<Ex>),
     /// `matches` with a pattern known at compile time.
-    Matches(Box<Ex>, Arc<Regex>),
+    Matches(Box<Ex>, Arc<Pattern>),
     /// A path from the document root (`indicators.*.*.*`): evaluated once per
     /// document and shared by every rule; the id indexes the evaluator's cache.
     Cached(usize, Box<Ex>),
@@ -85,6 +85,37 @@ pub enum Ex {
         strs: Arc<[Arc<str>]>,
         general: Box<Ex>,
     },
+}
+
+/// A constant `matches` pattern. Patterns of the user's rule files (and of
+/// params the config sets) are built, and so checked, when compiling; those
+/// of the default rules, known to be valid, on first use, so a run pays only
+/// for the patterns its documents reach.
+#[derive(Debug)]
+pub struct Pattern {
+    pub text: Arc<str>,
+    re: std::sync::OnceLock<Option<Regex>>,
+}
+
+impl Pattern {
+    fn lazy(text: Arc<str>) -> Pattern {
+        Pattern {
+            text,
+            re: std::sync::OnceLock::new(),
+        }
+    }
+    fn built(text: Arc<str>, re: Regex) -> Pattern {
+        Pattern {
+            text,
+            re: std::sync::OnceLock::from(Some(re)),
+        }
+    }
+    /// The regex (`None` if the pattern does not build).
+    pub fn get(&self) -> Option<&Regex> {
+        self.re
+            .get_or_init(|| build_regex(&self.text).ok())
+            .as_ref()
+    }
 }
 
 /// A message in Chinese and, optionally, English: literal text and `{expr}`s.
@@ -227,6 +258,7 @@ impl RuleSet {
         let mut files = Vec::new();
         // The default rule files were parsed when jixiao was built.
         let mut defaults: Option<Vec<Option<ast::File>>> = None;
+        let mut prebuilt = vec![false; sources.len()];
         for (i, s) in sources.iter().enumerate() {
             if let Some(d) = super::default_index(&s.text) {
                 let pre = defaults.get_or_insert_with(|| {
@@ -236,6 +268,7 @@ impl RuleSet {
                 });
                 if let Some(f) = pre.get_mut(d).and_then(Option::take) {
                     files.push(f);
+                    prebuilt[i] = true;
                     continue;
                 }
             }
@@ -292,8 +325,15 @@ impl RuleSet {
                 d.value = value.clone();
             }
         }
-        let mut paths: HashMap<String, usize> = HashMap::new();
+        let mut paths: HashMap<(usize, u16), usize> = HashMap::new();
         let mut regexes = HashMap::new();
+        // Params whose value is the default rules' own (not set by the config
+        // or redefined by a user file): their patterns need no check.
+        let trusted_params: Vec<bool> = set
+            .params
+            .iter()
+            .map(|p| prebuilt[p.source] && !settings.params.iter().any(|(n, _)| *n == p.name))
+            .collect();
         for (i, f) in files.iter().enumerate() {
             if let Some((title, basis)) = &f.ruleset {
                 set.headers.push((
@@ -312,6 +352,8 @@ impl RuleSet {
                     cross: false,
                     paths: &mut paths,
                     regexes: &mut regexes,
+                    trusted: prebuilt[i],
+                    trusted_params: &trusted_params,
                 };
                 let compiled = cx.rule(r, i);
                 errors.extend(cx.errors.into_iter().map(|e| (i, e)));
@@ -469,9 +511,13 @@ struct Cx<'a> {
     errors: Vec<RuleError>,
     cross: bool,
     /// Root paths seen so far in the rule set, by signature → cache id.
-    paths: &'a mut HashMap<String, usize>,
+    paths: &'a mut HashMap<(usize, u16), usize>,
     /// Patterns built so far (a param such as `placeholder` is used by several rules).
-    regexes: &'a mut HashMap<Arc<str>, Arc<Regex>>,
+    regexes: &'a mut HashMap<Arc<str>, Arc<Pattern>>,
+    /// This file is a default rule file, parsed at build time.
+    trusted: bool,
+    /// By param index: its value is the default rules' own.
+    trusted_params: &'a [bool],
 }
 
 impl Cx<'_> {
@@ -487,16 +533,21 @@ impl Cx<'_> {
 
     /// Wrap a path from the document root so it is evaluated once per document.
     fn cached(&mut self, ex: Ex) -> Ex {
-        fn signature(e: &Ex) -> Option<String> {
-            match e {
-                Ex::Root => Some(String::new()),
-                Ex::Get(b, k) => signature(b).map(|s| format!("{s}.{}", *k as u16)),
-                Ex::Star(b) => signature(b).map(|s| s + ".*"),
-                Ex::Cached(_, b) => signature(b),
+        // A root path's base is itself cached (paths compile inside out), so
+        // a path is known by its base's id and its last step.
+        fn base_id(b: &Ex) -> Option<usize> {
+            match b {
+                Ex::Root => Some(usize::MAX),
+                Ex::Cached(id, _) => Some(*id),
                 _ => None,
             }
         }
-        match signature(&ex) {
+        let sig = match &ex {
+            Ex::Get(b, k) => base_id(b).map(|id| (id, *k as u16)),
+            Ex::Star(b) => base_id(b).map(|id| (id, u16::MAX)),
+            _ => None,
+        };
+        match sig {
             Some(sig) => {
                 let next = self.paths.len();
                 let id = *self.paths.entry(sig).or_insert(next);
@@ -594,8 +645,11 @@ impl Cx<'_> {
                     ),
                 );
                 e.help = Some(
-                    lang.pick("与数字比较时去掉引号", "compare with a number: drop the quotes")
-                        .to_owned(),
+                    lang.pick(
+                        "与数字比较时去掉引号",
+                        "compare with a number: drop the quotes",
+                    )
+                    .to_owned(),
                 );
                 return;
             }
@@ -635,12 +689,8 @@ impl Cx<'_> {
         let err = self.err(
             "rule-kind",
             e.span,
-            format!(
-                "kind 的值总是 target、self-evaluation 或 summary，与“{s}”永远不相等"
-            ),
-            format!(
-                "kind is always target, self-evaluation or summary, never \"{s}\""
-            ),
+            format!("kind 的值总是 target、self-evaluation 或 summary，与“{s}”永远不相等"),
+            format!("kind is always target, self-evaluation or summary, never \"{s}\""),
         );
         err.help = Some(match guess {
             Some(g) => lang.suggest(g),
@@ -1088,7 +1138,11 @@ impl Cx<'_> {
                 None => format!(
                     "{}{}",
                     lang.pick("可用的函数：", "functions: "),
-                    FUNCTIONS.iter().map(|f| f.name).collect::<Vec<_>>().join(", ")
+                    FUNCTIONS
+                        .iter()
+                        .map(|f| f.name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             });
             return Ex::Lit(Lit::Bool(false));
@@ -1105,24 +1159,22 @@ impl Cx<'_> {
         let compiled: Vec<Ex> = args.iter().map(|a| self.expr(a)).collect();
         if func.name == "matches" && compiled.len() == 2 {
             let pattern = match &compiled[1] {
-                Ex::Lit(Lit::Str(s)) => Some(s.clone()),
+                Ex::Lit(Lit::Str(s)) => Some((s.clone(), self.trusted)),
                 Ex::Param(i) => match &self.params[*i].value {
-                    Lit::Str(s) => Some(s.clone()),
+                    Lit::Str(s) => Some((s.clone(), self.trusted_params[*i])),
                     _ => None,
                 },
                 _ => None,
             };
-            if let Some(p) = pattern {
+            if let Some((p, trusted)) = pattern {
                 let built = match self.regexes.get(&p) {
                     Some(re) => Ok(Arc::clone(re)),
-                    None => build_regex(&p).map(|re| {
-                        let re = Arc::new(re);
-                        self.regexes.insert(p.clone(), Arc::clone(&re));
-                        re
-                    }),
+                    None if trusted => Ok(Arc::new(Pattern::lazy(p.clone()))),
+                    None => build_regex(&p).map(|re| Arc::new(Pattern::built(p.clone(), re))),
                 };
                 match built {
                     Ok(re) => {
+                        self.regexes.entry(p).or_insert_with(|| Arc::clone(&re));
                         let mut it = compiled.into_iter();
                         if let Some(text) = it.next() {
                             return Ex::Matches(Box::new(text), re);
@@ -1218,14 +1270,11 @@ fn same_path(a: &Ex, b: &Ex) -> bool {
     match (a, b) {
         (Ex::Cached(x, _), Ex::Cached(y, _)) => x == y,
         (Ex::Local(x), Ex::Local(y)) => x == y,
-        (Ex::Root, Ex::Root) | (Ex::Projects, Ex::Projects) | (Ex::Declared, Ex::Declared) => {
-            true
-        }
+        (Ex::Root, Ex::Root) | (Ex::Projects, Ex::Projects) | (Ex::Declared, Ex::Declared) => true,
         (Ex::Get(x, k), Ex::Get(y, l)) => k == l && same_path(x, y),
         (Ex::Star(x), Ex::Star(y)) => same_path(x, y),
         (Ex::Index(x, i), Ex::Index(y, j)) => {
-            same_path(x, y)
-                && matches!((&**i, &**j), (Ex::Lit(p), Ex::Lit(q)) if p == q)
+            same_path(x, y) && matches!((&**i, &**j), (Ex::Lit(p), Ex::Lit(q)) if p == q)
         }
         _ => false,
     }

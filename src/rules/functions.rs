@@ -232,7 +232,7 @@ fn exists<'a>(_: &mut Eval<'a>, args: &[Val<'a>]) -> Val<'a> {
     })
 }
 
-fn len<'a>(_: &mut Eval<'a>, args: &[Val<'a>]) -> Val<'a> {
+fn len<'a>(ev: &mut Eval<'a>, args: &[Val<'a>]) -> Val<'a> {
     match arg(args, 0) {
         v @ (Val::Str(_)
         | Val::Node(NodeRef {
@@ -242,7 +242,10 @@ fn len<'a>(_: &mut Eval<'a>, args: &[Val<'a>]) -> Val<'a> {
                     ..
                 },
             ..
-        })) => as_text(v).map_or(Val::Undef, |s| num(Decimal::from(s.chars().count()))),
+        })) => as_text(v).map_or(Val::Undef, |s| {
+            ev.charge_text(&s);
+            num(Decimal::from(s.chars().count()))
+        }),
         v => iter_items(v).map_or(Val::Undef, |i| num(Decimal::from(i.len()))),
     }
 }
@@ -341,7 +344,10 @@ fn agrees_fn<'a>(_: &mut Eval<'a>, args: &[Val<'a>]) -> Val<'a> {
 fn matches<'a>(ev: &mut Eval<'a>, args: &[Val<'a>]) -> Val<'a> {
     match (as_text(arg(args, 0)), as_text(arg(args, 1))) {
         (Some(t), Some(p)) => match ev.regex(&p) {
-            Some(re) => Val::Bool(re.is_match(&t)),
+            Some(re) => {
+                ev.charge_text(&t);
+                Val::Bool(re.is_match(&t))
+            }
             None => Val::Undef,
         },
         _ => Val::Undef,
@@ -352,11 +358,10 @@ fn year<'a>(_: &mut Eval<'a>, args: &[Val<'a>]) -> Val<'a> {
     match arg(args, 0) {
         Val::Num(n) => Val::Num(*n),
         Val::Node(NodeRef {
-            node:
-                Node {
-                    value: Value::Num(n),
-                    ..
-                },
+            node: Node {
+                value: Value::Num(n),
+                ..
+            },
             ..
         }) => Val::Num(*n),
         v => match as_ind(v).as_deref().map(|i| &i.quantity) {
@@ -370,11 +375,10 @@ fn amount<'a>(_: &mut Eval<'a>, args: &[Val<'a>]) -> Val<'a> {
     match arg(args, 0) {
         v @ (Val::Num(_)
         | Val::Node(NodeRef {
-            node:
-                Node {
-                    value: Value::Num(_),
-                    ..
-                },
+            node: Node {
+                value: Value::Num(_),
+                ..
+            },
             ..
         })) => as_num(v).map_or(Val::Undef, |n| num(n.value)),
         Val::Str(s) => match crate::amount::parse_amount(s) {
@@ -425,9 +429,7 @@ fn unit<'a>(_: &mut Eval<'a>, args: &[Val<'a>]) -> Val<'a> {
 
 fn comparator<'a>(_: &mut Eval<'a>, args: &[Val<'a>]) -> Val<'a> {
     match as_ind(arg(args, 0)) {
-        Some(i) if i.is_quantitative() => {
-            Val::Str(Cow::Borrowed(i.cmp.map_or("", |c| c.symbol())))
-        }
+        Some(i) if i.is_quantitative() => Val::Str(Cow::Borrowed(i.cmp.map_or("", |c| c.symbol()))),
         _ => Val::Undef,
     }
 }

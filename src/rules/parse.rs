@@ -166,7 +166,9 @@ fn unclosed_rule(src: &str, pos: usize, at: usize, lang: Lang) -> Option<RuleErr
             Span::new(brace, brace + 1),
             match lang {
                 Lang::Zh => format!("规则 {code}（第 {line} 行）缺少 }}：{zh}时它还没有结束"),
-                Lang::En => format!("rule {code} (line {line}) is missing its `}}`: {en} before it is closed"),
+                Lang::En => format!(
+                    "rule {code} (line {line}) is missing its `}}`: {en} before it is closed"
+                ),
             },
         )
         .help(lang.pick(
@@ -338,11 +340,23 @@ fn syntax_error(src: &str, at: usize, e: &pest::error::Error<Rule>, lang: Lang) 
     // What other languages write for comparison and logic.
     let rest = &src[at..];
     let other: Option<(usize, &str, &str)> = if rest.starts_with("&&") {
-        Some((2, "逻辑与请用 and（不是 &&）", "use `and` for logical and, not `&&`"))
+        Some((
+            2,
+            "逻辑与请用 and（不是 &&）",
+            "use `and` for logical and, not `&&`",
+        ))
     } else if rest.starts_with("||") {
-        Some((2, "逻辑或请用 or（不是 ||）", "use `or` for logical or, not `||`"))
+        Some((
+            2,
+            "逻辑或请用 or（不是 ||）",
+            "use `or` for logical or, not `||`",
+        ))
     } else if rest.starts_with('!') && !rest.starts_with("!=") {
-        Some((1, "取反请用 not（不是 !）", "use `not` for negation, not `!`"))
+        Some((
+            1,
+            "取反请用 not（不是 !）",
+            "use `not` for negation, not `!`",
+        ))
     } else if rest.starts_with('=') && !rest.starts_with("==") {
         Some((
             1,

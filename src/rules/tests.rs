@@ -130,7 +130,10 @@ fn chengde_summary_executed_is_fixed_to_the_projects_sum() {
     );
     // Fixed, the summary is clean, and every other byte is as it was.
     let fixed = apply(SUMMARY, fix);
-    assert_eq!(fixed, SUMMARY.replacen("executed: 260.15", "executed: 260.16", 1));
+    assert_eq!(
+        fixed,
+        SUMMARY.replacen("executed: 260.15", "executed: 260.16", 1)
+    );
     assert!(check(&set, &fixed, &projects).is_empty());
 }
 
@@ -165,7 +168,10 @@ fn execution_rate_is_fixed_at_the_decimals_written() {
     assert_eq!(fix.replacement, "19.7%");
     let text = jujia("execution_rate: 19.7%", "execution_rate: 25%");
     let fix = fix_of(&check(&set, &text, &[]), "JX305").cloned().unwrap();
-    assert_eq!((fix.span, fix.replacement.as_str()), (span_of(&text, "25%", 0), "20%"));
+    assert_eq!(
+        (fix.span, fix.replacement.as_str()),
+        (span_of(&text, "25%", 0), "20%")
+    );
     let fixed = apply(&text, &fix);
     assert!(!check(&set, &fixed, &[]).iter().any(|f| &*f.code == "JX305"));
 }
@@ -304,7 +310,9 @@ fn fix_clauses_are_checked_when_compiling() {
     let e = errors(src);
     assert_eq!(e[0].code, "rule-fix");
     assert_eq!(e[0].span, span_of(src, "result.grade", 0));
-    let e = errors("rule X001 \"t\" {\n  assert count(indicators) > 0\n  fix count(indicators) = 1\n}\n");
+    let e = errors(
+        "rule X001 \"t\" {\n  assert count(indicators) > 0\n  fix count(indicators) = 1\n}\n",
+    );
     assert_eq!(e[0].code, "rule-path");
     assert!(e[0].message.contains("fix"), "{e:?}");
 }
@@ -388,7 +396,72 @@ rule X001 "t" {
         ),
         false,
     );
-    let e = errors("rule X001 \"t\" {\n  let rate = budget.execution_rate\n  assert rate >= 60\n}\n");
+    let e =
+        errors("rule X001 \"t\" {\n  let rate = budget.execution_rate\n  assert rate >= 60\n}\n");
     assert_eq!(e.len(), 1);
     assert_eq!(e[0].code, "rule-type");
+}
+
+#[test]
+fn default_patterns_are_built_on_first_use_and_user_patterns_when_compiling() {
+    use super::compile::{Ex, Pattern, Step};
+    fn ex<'s>(e: &'s Ex, out: &mut Vec<&'s Pattern>) {
+        match e {
+            Ex::Matches(t, p) => {
+                out.push(p);
+                ex(t, out);
+            }
+            Ex::List(items) | Ex::Call(_, items) => items.iter().for_each(|i| ex(i, out)),
+            Ex::Comp {
+                expr, iter, cond, ..
+            } => {
+                ex(expr, out);
+                ex(iter, out);
+                if let Some(c) = cond {
+                    ex(c, out);
+                }
+            }
+            Ex::Get(x, _) | Ex::Star(x) | Ex::Cached(_, x) | Ex::Not(x) | Ex::Neg(x) => ex(x, out),
+            Ex::Index(a, b) | Ex::Bin(_, a, b) => {
+                ex(a, out);
+                ex(b, out);
+            }
+            Ex::InStrs { general, .. } => ex(general, out),
+            _ => {}
+        }
+    }
+    fn steps<'s>(ss: &'s [Step], out: &mut Vec<&'s Pattern>) {
+        for s in ss {
+            match s {
+                Step::Let(_, e) | Step::When(e) => ex(e, out),
+                Step::Assert(c) => ex(&c.expr, out),
+                Step::For(_, e, body) => {
+                    ex(e, out);
+                    steps(body, out);
+                }
+            }
+        }
+    }
+    let set = set(
+        Some("rule X001 \"t\" {\n  assert not matches(project.name, \"^x+$\")\n}\n"),
+        true,
+    );
+    let mut found = Vec::new();
+    for r in &set.rules {
+        steps(&r.steps, &mut found);
+    }
+    // Every pattern the default rules use (non_reason, placeholder, …) builds.
+    assert!(found.len() >= 10, "{}", found.len());
+    for p in found {
+        assert!(p.get().is_some(), "{}", p.text);
+    }
+    // A param set by the config is checked when compiling, though a default rule uses it.
+    let settings = Settings {
+        params: vec![("placeholder".into(), super::Lit::Str("((".into()))],
+        ..Settings::default()
+    };
+    let Err((_, errs)) = RuleSet::build(sources(None, true), &settings) else {
+        panic!("an invalid pattern from the config compiled")
+    };
+    assert!(errs.iter().all(|(_, e)| e.code == "rule-regex"), "{errs:?}");
 }

@@ -1,0 +1,242 @@
+//! `jixiao import` and `jixiao export` from the command line: files written
+//! atomically, several tables to a folder, the input workbook never touched,
+//! and bad workbooks reported with exit status 1, never a crash.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn jixiao(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn example(name: &str) -> String {
+    format!(
+        "{}/examples/chengde-2022/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+#[test]
+fn export_then_import_gives_the_declaration_back() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let o = jixiao(
+        &["export", &example("01-jujia-yanglao.yaml"), "-o", "01.xlsx"],
+        d,
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let book = std::fs::read(d.join("01.xlsx")).unwrap();
+    assert!(book.starts_with(b"PK"));
+    let o = jixiao(&["import", "01.xlsx", "-o", "01.yaml"], d);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let yaml = std::fs::read_to_string(d.join("01.yaml")).unwrap();
+    assert!(yaml.contains("executed: 29.5896  # 自评表!E9\n"), "{yaml}");
+    // the workbook is untouched and no temporary file is left behind
+    assert_eq!(std::fs::read(d.join("01.xlsx")).unwrap(), book);
+    let names: Vec<String> = std::fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    // the imported YAML checks like the original: the same findings
+    let a = jixiao(&["check", "--no-config", "--format", "json", "01.yaml"], d);
+    let b = jixiao(
+        &[
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            &example("01-jujia-yanglao.yaml"),
+        ],
+        d,
+    );
+    let codes = |o: &Output| {
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let mut c: Vec<String> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["code"].as_str().unwrap().to_string())
+            .collect();
+        c.sort();
+        c
+    };
+    assert_eq!(codes(&a), codes(&b));
+    assert_eq!(a.status.code(), b.status.code());
+    // standard output when -o is not given
+    let o = jixiao(&["import", "01.xlsx"], d);
+    assert_eq!(String::from_utf8(o.stdout).unwrap(), yaml);
+}
+
+#[test]
+fn several_tables_go_to_a_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    // a workbook with two table sheets
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    for (sheet, file) in [
+        ("居家养老", "01-jujia-yanglao.yaml"),
+        ("汇总", "summary.yaml"),
+    ] {
+        let one =
+            jixiao::workbook::export(&std::fs::read_to_string(example(file)).unwrap()).unwrap();
+        let book = jixiao::workbook::read(&one, "x.xlsx").unwrap();
+        let ws = wb.add_worksheet().set_name(sheet).unwrap();
+        let g = &book.sheets[0];
+        for (r, row) in g.rows.iter().enumerate() {
+            for (c, t) in row.iter().enumerate() {
+                if !t.is_empty() {
+                    ws.write_string(r as u32, c as u16, t).unwrap();
+                }
+            }
+        }
+        for &(r0, c0, r1, c1) in &g.merges {
+            let t = g.rows[r0 as usize][c0 as usize].clone();
+            ws.merge_range(
+                r0,
+                c0 as u16,
+                r1,
+                c1 as u16,
+                &t,
+                &rust_xlsxwriter::Format::new(),
+            )
+            .unwrap();
+        }
+    }
+    wb.save(d.join("两表.xlsx")).unwrap();
+    let o = jixiao(&["import", "两表.xlsx"], d);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("-o"));
+    let o = jixiao(&["import", "两表.xlsx", "-o", "decl.yaml"], d);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!d.join("decl.yaml").exists());
+    let o = jixiao(&["import", "两表.xlsx", "-o", "decl/"], d);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let a = std::fs::read_to_string(d.join("decl/两表-居家养老.yaml")).unwrap();
+    let b = std::fs::read_to_string(d.join("decl/两表-汇总.yaml")).unwrap();
+    assert!(
+        a.contains("kind: self-evaluation\n") && a.contains("# 居家养老!"),
+        "{a}"
+    );
+    assert!(
+        b.contains("kind: summary\n") && b.contains("executed: 260.15  # 汇总!E3"),
+        "{b}"
+    );
+}
+
+#[test]
+fn bad_workbooks_exit_1_with_one_message() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    std::fs::write(d.join("empty.xlsx"), b"").unwrap();
+    std::fs::write(
+        d.join("page.xls"),
+        b"<html><body><table><tr><td>x</td></tr></table></body></html>",
+    )
+    .unwrap();
+    std::fs::write(d.join("broken.xlsx"), b"PK\x03\x04 not really a zip").unwrap();
+    for (f, want) in [
+        ("empty.xlsx", "文件为空"),
+        ("page.xls", "网页（HTML）"),
+        ("broken.xlsx", "工作簿已损坏"),
+    ] {
+        let o = jixiao(&["import", f, "-o", "out.yaml"], d);
+        assert_eq!(o.status.code(), Some(1), "{f}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(want) && err.contains("JX008"), "{f}: {err}");
+        assert!(!d.join("out.yaml").exists());
+    }
+    let o = jixiao(&["import", "page.xls", "--lang", "en"], d);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("web page (HTML)"));
+}
+
+#[test]
+fn export_refuses_a_file_that_is_not_a_declaration() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    std::fs::write(d.join("ci.yaml"), "on: push\n").unwrap();
+    let o = jixiao(&["export", "ci.yaml", "-o", "ci.xlsx"], d);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!d.join("ci.xlsx").exists());
+    let o = jixiao(&["export", "ci.yaml", "-o", "ci.yaml"], d);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        std::fs::read_to_string(d.join("ci.yaml")).unwrap(),
+        "on: push\n"
+    );
+}
+
+#[test]
+fn the_chengde_workbooks_give_the_yaml_findings_at_their_cells() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/chengde-2022-xlsx");
+    let mut tables = std::collections::HashMap::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        let book = jixiao::workbook::read(&std::fs::read(&p).unwrap(), "x.xlsx").unwrap();
+        let name = format!("{}.yaml", p.file_stem().unwrap().to_string_lossy());
+        std::fs::write(d.join(&name), &book.tables[0].yaml).unwrap();
+        tables.insert(name, book);
+    }
+    assert_eq!(tables.len(), 11);
+    let run = |path: &str| {
+        let o = jixiao(&["check", "--no-config", "--format", "json", path], d);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        v.as_array().unwrap().clone()
+    };
+    let got = run(".");
+    let want = run(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/chengde-2022"
+    ));
+    let key = |f: &serde_json::Value| {
+        let file = f["file"].as_str().unwrap();
+        let file = file.rsplit('/').next().unwrap().to_string();
+        (f["code"].as_str().unwrap().to_string(), file)
+    };
+    let mut g: Vec<_> = got.iter().map(key).collect();
+    let mut w: Vec<_> = want.iter().map(key).collect();
+    g.sort();
+    w.sort();
+    assert_eq!(g, w);
+    // each finding at its cell: JX503 at the summary's 全年执行数, JX304 at 执行率
+    for f in &got {
+        let (code, file) = key(f);
+        let book = &tables[&file];
+        let off = f["offset"].as_u64().unwrap() as usize;
+        let len = f["length"].as_u64().unwrap() as usize;
+        let cell = book.tables[0].cell_at(off, off + len).expect("a cell");
+        let name = jixiao::workbook::cell_name(&cell);
+        let shown = &book.sheets[0].rows[cell.row as usize][cell.col as usize];
+        match code.as_str() {
+            "JX503" => assert_eq!((name.as_str(), shown.as_str()), ("E3", "260.15")),
+            // 全年执行数 is column E of the 10号 funds row
+            "JX304" => assert!(
+                name.starts_with('E') && shown.parse::<f64>().is_ok(),
+                "{file}: {name} {shown}"
+            ),
+            _ => panic!("unexpected {code}"),
+        }
+    }
+}

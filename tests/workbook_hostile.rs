@@ -1,0 +1,151 @@
+//! Hostile workbooks: each is one `BookError` (or a table read within the
+//! caps), bounded in time, never a panic.
+
+use jixiao::workbook::{self, BookError};
+use std::io::{Read, Write};
+use std::time::{Duration, Instant};
+
+fn exported() -> Vec<u8> {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/chengde-2022/01-jujia-yanglao.yaml"
+    ))
+    .unwrap();
+    workbook::export(&text).unwrap()
+}
+
+/// The same workbook with `sheet1.xml` rewritten by `f`.
+fn with_sheet(bytes: &[u8], f: impl Fn(&str) -> String) -> Vec<u8> {
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..z.len() {
+        let mut e = z.by_index(i).unwrap();
+        let name = e.name().unwrap().to_string();
+        let mut data = Vec::new();
+        e.read_to_end(&mut data).unwrap();
+        if name == "xl/worksheets/sheet1.xml" {
+            data = f(&String::from_utf8(data).unwrap()).into_bytes();
+        }
+        out.start_file(name, opts).unwrap();
+        out.write_all(&data).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+    let t = Instant::now();
+    let v = f();
+    (v, t.elapsed())
+}
+
+#[test]
+fn a_million_empty_rows_and_a_far_cell_are_cheap() {
+    let bytes = with_sheet(&exported(), |xml| {
+        let mut rows = String::with_capacity(24 * 1_048_576);
+        for r in 100..1_048_576u32 {
+            rows.push_str(&format!("<row r=\"{r}\"/>"));
+        }
+        rows.push_str(
+            r#"<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>far</t></is></c></row>"#,
+        );
+        xml.replace("</sheetData>", &format!("{rows}</sheetData>"))
+    });
+    let (book, took) = timed(|| workbook::read(&bytes, "big.xlsx"));
+    let book = book.unwrap();
+    assert_eq!(book.tables.len(), 1);
+    assert!(book.tables[0].yaml.contains("executed: 29.5896"));
+    // the grid stops at the caps
+    assert!(book.sheets[0].rows.len() <= workbook::grid::MAX_ROWS as usize);
+    assert!(took < Duration::from_secs(20), "{took:?}");
+}
+
+#[test]
+fn too_many_cells_is_too_large() {
+    let bytes = with_sheet(&exported(), |xml| {
+        let mut rows = String::new();
+        for r in 100..900u32 {
+            rows.push_str(&format!("<row r=\"{r}\">"));
+            for c in 0..255u32 {
+                rows.push_str(&format!(
+                    "<c r=\"{}{r}\"><v>1</v></c>",
+                    workbook::col_name(c)
+                ));
+            }
+            rows.push_str("</row>");
+        }
+        xml.replace("</sheetData>", &format!("{rows}</sheetData>"))
+    });
+    assert!(matches!(
+        workbook::read(&bytes, "cells.xlsx"),
+        Err(BookError::TooLarge(_))
+    ));
+}
+
+#[test]
+fn every_truncation_is_an_error_or_a_book() {
+    let bytes = exported();
+    for n in (0..bytes.len()).step_by(61) {
+        let _ = workbook::read(&bytes[..n], "cut.xlsx");
+    }
+    let xls = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/workbooks/01-jujia-yanglao.xls"
+    ))
+    .unwrap();
+    for n in (0..xls.len()).step_by(97) {
+        let _ = workbook::read(&xls[..n], "cut.xls");
+    }
+    let ods = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/workbooks/01-jujia-yanglao.ods"
+    ))
+    .unwrap();
+    for n in (0..ods.len()).step_by(251) {
+        let _ = workbook::read(&ods[..n], "cut.ods");
+    }
+}
+
+#[test]
+fn flipped_bytes_never_panic() {
+    let bytes = exported();
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    for _ in 0..300 {
+        let mut b = bytes.clone();
+        for _ in 0..4 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let i = (seed as usize) % b.len();
+            b[i] ^= (seed >> 32) as u8 | 1;
+        }
+        let _ = workbook::read(&b, "flip.xlsx");
+    }
+}
+
+#[test]
+fn an_encrypted_workbook_is_said_to_be_encrypted() {
+    // the CFB container Office writes around an encrypted .xlsx names its
+    // streams EncryptionInfo and EncryptedPackage (UTF-16)
+    let mut b = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    b.extend_from_slice(&[0u8; 504]);
+    for s in ["EncryptionInfo", "EncryptedPackage"] {
+        b.extend(s.encode_utf16().flat_map(|u| u.to_le_bytes()));
+        b.extend_from_slice(&[0u8; 64]);
+    }
+    assert_eq!(
+        workbook::read(&b, "secret.xlsx").unwrap_err(),
+        BookError::Encrypted
+    );
+}
+
+#[test]
+fn huge_files_are_refused_before_reading() {
+    let mut b = exported();
+    b.resize(workbook::grid::MAX_BYTES + 1, 0);
+    assert!(matches!(
+        workbook::read(&b, "huge.xlsx"),
+        Err(BookError::TooLarge(_))
+    ));
+}
