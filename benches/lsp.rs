@@ -59,6 +59,16 @@ fn lsp(c: &mut Criterion) {
     let texts = [declaration(0), declaration(1)];
     let rules = common::default_rules();
     let opts = Options::new(LoadOptions::default());
+    // The generated text is a declaration that the rules look at.
+    let mut ws = Workspace::new();
+    ws.add_text("/bench/target.yaml", texts[0].as_str());
+    let once = check::check(&ws, &rules, &opts);
+    assert_eq!(once.tally().files, 1, "{:?}", once.findings);
+    eprintln!(
+        "200-indicator declaration: {} bytes, {} findings",
+        texts[0].len(),
+        once.findings.len()
+    );
     let mut k = 0;
     c.bench_function("lsp/check 200-indicator declaration", |b| {
         b.iter(|| {

@@ -130,7 +130,10 @@ impl Reader for Overlay {
 
     fn yaml_under(&self, dir: &Path) -> Vec<File> {
         let mut files = self.disk.yaml_under(dir);
-        let known: HashSet<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
+        let known: HashSet<PathBuf> = files
+            .iter()
+            .flat_map(|f| [f.path.clone(), f.place.clone()])
+            .collect();
         let mut extra: Vec<&PathBuf> = self
             .open
             .keys()
@@ -632,14 +635,14 @@ impl Server {
                 continue;
             }
             for f in reader.yaml_under(dir) {
-                if known.contains(&f.path) {
+                if known.contains(&f.path) || known.contains(&f.place) {
                     continue;
                 }
                 let Ok(bytes) = reader.read(&f.path, opts.load.max_file_size) else {
                     continue;
                 };
                 if kind_of(&String::from_utf8_lossy(&bytes)) == Some(Kind::Target) {
-                    known.insert(f.path.clone());
+                    known.insert(f.place.clone());
                     ws.push(File {
                         content: Content::Bytes(bytes.into()),
                         ..f
