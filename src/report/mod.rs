@@ -174,6 +174,12 @@ mod tests {
         assert_eq!(percent(d("0.197264")), "19.73%");
         assert_eq!(percent(d("1")), "100.00%");
         assert_eq!(amount(d("260.1623330")), "260.162333");
+        // At the ends of the decimal type: shown, never a panic.
+        assert_eq!(two_dp(Decimal::MAX), "79228162514264337593543950335");
+        assert_eq!(percent(Decimal::MAX), "—");
+        assert_eq!(sum(model::Sum::Overflow, Lang::Zh), "溢出");
+        assert_eq!(sum(model::Sum::Overflow, Lang::En), "overflow");
+        assert_eq!(sum(model::Sum::Empty, Lang::Zh), "—");
     }
 
     #[test]

@@ -28,7 +28,8 @@ const ROW: i64 = 24;
 const BAR: i64 = 14;
 const FONT: i64 = 12;
 
-/// x of a rate (clamped to 0–100 %), to one decimal of a pixel.
+/// x of a rate (clamped to 0–100 %, so the arithmetic stays within a few
+/// hundred and cannot overflow), to one decimal of a pixel.
 fn x_of(rate: Decimal) -> Decimal {
     let r = rate.clamp(Decimal::ZERO, Decimal::ONE);
     (Decimal::from(X0) + r * Decimal::from(SPAN))
@@ -140,6 +141,10 @@ mod tests {
             Bar {
                 label: "<script>x</script>",
                 rate: Decimal::from_str("1.2").unwrap(),
+            },
+            Bar {
+                label: "溢出",
+                rate: Decimal::MAX,
             },
         ];
         let svg = bar_chart(&bars, "执行率", Lang::Zh);
