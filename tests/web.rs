@@ -189,13 +189,18 @@ fn b64(bytes: &[u8]) -> String {
     s
 }
 
-/// The files of a folder as a JS array of `{name, bytes}` (names as dropped: bare).
+/// The YAML files of a folder as a JS array of `{name, bytes}` (names as dropped: bare).
 fn files_js(dir: &Path, extra: &[(&str, &[u8])]) -> String {
+    files_of(dir, ".yaml", extra)
+}
+
+/// The files of a folder ending in `ext`, and `extra`, as a JS array of `{name, bytes}`.
+fn files_of(dir: &Path, ext: &str, extra: &[(&str, &[u8])]) -> String {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .filter_map(Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".yaml"))
+        .filter(|n| n.ends_with(ext))
         .collect();
     names.sort();
     let mut items: Vec<String> = names
@@ -325,6 +330,22 @@ fn review_room_page_in_chromium() {
     let broken = cdp
         .eval("document.querySelector('details[data-name=\"broken.yaml\"] pre.term').textContent");
     assert!(broken.as_str().unwrap().contains("JX001"), "{broken}");
+
+    // The same example as workbooks: the same findings, each at its cell.
+    let books = root.join("examples/chengde-2022-xlsx");
+    let found = cdp.eval(&format!("jixiao.check({})", files_of(&books, ".xlsx", &[])));
+    let c = codes(&found);
+    assert_eq!(c.iter().filter(|(k, _)| k == "JX304").count(), 5, "{c:?}");
+    let jx503: Vec<&Value> = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "JX503")
+        .collect();
+    assert_eq!(jx503.len(), 1, "{found}");
+    assert_eq!(jx503[0]["file"], "summary.xlsx", "{found}");
+    assert_eq!(jx503[0]["sheet"], "汇总", "{found}");
+    assert_eq!(jx503[0]["cell"], "E3", "{found}");
 
     // The language switch checks again in English.
     let en = cdp.eval(
