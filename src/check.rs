@@ -402,24 +402,9 @@ fn expand_workbooks(ws: &Workspace, opts: &Options) -> Expanded {
                 let finding = code_finding("JX008", lang, msg, 0, Span::at(0));
                 vec![(f.clone(), None, Some(finding))]
             };
-            let bytes: Vec<u8> = match &f.content {
-                Content::Bytes(b) => b.to_vec(),
-                Content::Text(t) => t.as_bytes().to_vec(),
-                Content::Unread => match ws.reader() {
-                    Some(r) => match r.read(&f.path, crate::workbook::grid::MAX_BYTES as u64) {
-                        Ok(b) => b,
-                        Err(e) => return fail(lang.pick(&e.zh, &e.en).to_owned()),
-                    },
-                    None => {
-                        return fail(
-                            lang.pick(
-                                "工作区中没有这个文件的内容",
-                                "the workspace holds no content for this file",
-                            )
-                            .to_owned(),
-                        );
-                    }
-                },
+            let bytes = match bytes_of(ws, f, crate::workbook::grid::MAX_BYTES as u64) {
+                Ok(b) => b,
+                Err(e) => return fail(lang.pick(&e.zh, &e.en).to_owned()),
             };
             match crate::workbook::read(&bytes, &f.name) {
                 Err(e) => fail(e.message(lang)),
@@ -470,6 +455,28 @@ fn workspace_file(given: &[File], files: &[FileEntry], i: usize) -> File {
     })
 }
 
+/// A workspace file's bytes: given ones as they are, others through the
+/// reader (at most `limit` bytes plus one).
+fn bytes_of<'f>(
+    ws: &Workspace,
+    f: &'f File,
+    limit: u64,
+) -> Result<std::borrow::Cow<'f, [u8]>, crate::workspace::ReadError> {
+    use std::borrow::Cow;
+    match &f.content {
+        Content::Text(t) => Ok(Cow::Borrowed(t.as_bytes())),
+        Content::Bytes(b) => Ok(Cow::Borrowed(b)),
+        Content::Unread => match ws.reader() {
+            Some(r) => r.read(&f.path, limit).map(Cow::Owned),
+            None => Err(crate::workspace::ReadError {
+                zh: "工作区中没有这个文件的内容".to_owned(),
+                en: "the workspace holds no content for this file".to_owned(),
+                head: None,
+            }),
+        },
+    }
+}
+
 /// Why a file's text could not be had, and a prefix of its bytes when some
 /// were read (to tell, in a scanned folder, whether it meant to be a declaration).
 struct Unread {
@@ -503,27 +510,14 @@ fn text_of(ws: &Workspace, f: &File, file: FileId, opts: &Options) -> Result<Str
             Some(head[..head.len().min(SNIFF_BYTES)].to_vec()),
         )
     };
-    let mut bytes: Vec<u8> = match &f.content {
-        Content::Text(t) if t.len() as u64 > limit => return Err(too_big(t.len(), t.as_bytes())),
-        Content::Text(t) => return Ok(t.to_string()),
-        Content::Bytes(b) if b.len() as u64 > limit => return Err(too_big(b.len(), b)),
-        Content::Bytes(b) => b.to_vec(),
-        Content::Unread => match ws.reader() {
-            Some(r) => r
-                .read(&f.path, limit)
-                .map_err(|e| fail(e.zh, e.en, e.head))?,
-            None => {
-                return Err(fail(
-                    "工作区中没有这个文件的内容".to_owned(),
-                    "the workspace holds no content for this file".to_owned(),
-                    None,
-                ));
-            }
-        },
-    };
+    let bytes = bytes_of(ws, f, limit).map_err(|e| fail(e.zh, e.en, e.head))?;
     if bytes.len() as u64 > limit {
         return Err(too_big(bytes.len(), &bytes));
     }
+    if let Content::Text(t) = &f.content {
+        return Ok(t.to_string());
+    }
+    let mut bytes = bytes.into_owned();
     load::decode(&bytes, file, lang).map_err(|finding| {
         bytes.truncate(SNIFF_BYTES);
         Unread {
