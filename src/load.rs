@@ -1254,6 +1254,25 @@ impl Cx<'_, '_> {
                     if fault.is_some_and(|c| "XxＸｘ×*＊".contains(c)) {
                         return Some(Node::new(span, Value::Text(text.into())));
                     }
+                    match numberless(text) {
+                        // `= 合格`, `≥ 良好`: graded wording behind the
+                        // comparator, as the split forms print it.
+                        Some(Numberless::Wording) => {
+                            let iv = value::IndValue {
+                                text: text.trim().into(),
+                                cmp: None,
+                                quantity: value::Quantity::Qualitative,
+                                unit: None,
+                            };
+                            return Some(Node::new(span, Value::Ind(Box::new(iv))));
+                        }
+                        // `≧ %`, `≥ 人次`: the number of the template was never
+                        // filled in; JX203 reports the placeholder.
+                        Some(Numberless::UnitOnly) => {
+                            return Some(Node::new(span, Value::Text(text.into())));
+                        }
+                        None => {}
+                    }
                     let inner = self.inner_span(v, text);
                     let at = match inner {
                         Some(start) => {
@@ -1698,9 +1717,67 @@ pub fn load_str(text: &str) -> Loaded {
     load_text(text, 0, &LoadOptions::default(), true)
 }
 
+/// What follows a comparator that has no number behind it.
+enum Numberless {
+    /// Graded wording of the qualitative vocabulary (`= 合格`).
+    Wording,
+    /// A unit alone (`≧ %`): an unfilled template.
+    UnitOnly,
+}
+
+/// The units that JX203's `placeholder` pattern (rules/structure.rules)
+/// recognises after a bare comparator; kept in step with it by the test
+/// `comparator_without_number_is_one_finding`.
+const PLACEHOLDER_UNITS: &[&str] = &[
+    "%", "％", "个", "人", "人次", "户", "次", "项", "万元", "元", "万人", "亩", "万亩", "公里",
+    "千米", "米", "平方米", "吨", "台", "辆", "座", "所", "家", "天",
+];
+
+/// A value that is a comparator symbol followed by no digit at all.
+fn numberless(text: &str) -> Option<Numberless> {
+    let t = text.trim();
+    let rest = ["≥=", ">=", "<=", "≥", "≧", "⩾", "≤", "≦", "⩽", "=", "＝", "═", "﹦", ">", "<"]
+        .iter()
+        .find_map(|c| t.strip_prefix(c))?
+        .trim();
+    if rest.chars().any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c)) {
+        return None;
+    }
+    if crate::score::qualitative_band(rest).is_some() {
+        Some(Numberless::Wording)
+    } else if PLACEHOLDER_UNITS.contains(&rest) {
+        Some(Numberless::UnitOnly)
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn comparator_without_number_is_one_finding() {
+        // Every unit the loader lets through as a placeholder must be one that
+        // JX203's pattern catches, or the value would go unreported.
+        let rules = include_str!("../rules/structure.rules");
+        let line = rules
+            .lines()
+            .find(|l| l.starts_with("param placeholder = "))
+            .expect("JX203's placeholder pattern");
+        let pattern = line["param placeholder = ".len()..].trim().trim_matches('"');
+        let re = regex::Regex::new(&pattern.replace("\\\\", "\\")).expect("a regex");
+        for unit in PLACEHOLDER_UNITS {
+            let v = format!("≥ {unit}");
+            assert!(matches!(numberless(&v), Some(Numberless::UnitOnly)), "{v}");
+            assert!(re.is_match(&v), "JX203 must catch {v}");
+        }
+        assert!(matches!(numberless("= 合格"), Some(Numberless::Wording)));
+        assert!(matches!(numberless("≥良好"), Some(Numberless::Wording)));
+        assert!(numberless("≥ 公顷").is_none()); // JX007 stays
+        assert!(numberless("≥ 95%").is_none());
+        assert!(numberless("合格").is_none());
+    }
 
     #[test]
     fn labels_lose_what_the_form_adds() {
