@@ -108,6 +108,9 @@ pub struct Eval<'a> {
     regexes: HashMap<String, Option<Rc<regex::Regex>>>,
     /// While a fix is checked: the value it would write ([`Ex::Fixed`]).
     fixed: Option<Val<'a>>,
+    /// A sum, difference, product or quotient left Decimal's range during the
+    /// current rule: its asserts may be undefined for that reason alone.
+    pub(super) overflowed: bool,
 }
 
 impl<'a> Eval<'a> {
@@ -121,6 +124,7 @@ impl<'a> Eval<'a> {
             cache: vec![None; set.cached_paths],
             regexes: HashMap::new(),
             fixed: None,
+            overflowed: false,
         }
     }
 
@@ -136,8 +140,38 @@ impl<'a> Eval<'a> {
         self.locals.clear();
         self.locals.resize(rule.slots, Val::Undef);
         self.work = 0;
+        self.overflowed = false;
         let before = out.len();
         self.steps(rule, &rule.steps, out);
+        if self.overflowed && self.work <= WORK_LIMIT {
+            // An overflow makes a sum undefined, and an undefined assert does
+            // not fire: say so rather than pass silently.
+            let lang = self.cx.lang;
+            let msg = match lang {
+                Lang::Zh => format!(
+                    "规则 {} 在本文件上的计算超出数值范围（数字过大），无法完成检查",
+                    rule.code
+                ),
+                Lang::En => format!(
+                    "rule {} could not check this file: a computation overflowed (the numbers are too large)",
+                    rule.code
+                ),
+            };
+            out.push(
+                Finding::new(
+                    rule.code.clone(),
+                    rule.severity,
+                    rule.title(lang),
+                    msg,
+                    self.cx.file,
+                    self.doc_span(),
+                )
+                .with_help(lang.pick(
+                    "检查金额、分值是否误填（如多写了位数）",
+                    "check the amounts and weights for typing errors (extra digits)",
+                )),
+            );
+        }
         if self.work > WORK_LIMIT {
             out.truncate(before);
             let lang = self.cx.lang;
@@ -633,7 +667,13 @@ impl<'a> Eval<'a> {
                 Some(x) => Val::Bool(if op == BinOp::In { x } else { !x }),
                 None => Val::Undef,
             },
-            _ => arith(op, &a, &b),
+            _ => {
+                let r = arith(op, &a, &b);
+                if matches!(r, Val::Undef) && overflows(op, &a, &b) {
+                    self.overflowed = true;
+                }
+                r
+            }
         }
     }
 
@@ -1081,6 +1121,20 @@ fn contains(hay: &Val<'_>, needle: &Val<'_>) -> Option<bool> {
     let h = as_text(hay)?;
     let n = as_text(needle)?;
     Some(h.contains(&*n))
+}
+
+/// Whether `a op b` has two numbers and leaves Decimal's range (a division
+/// by zero is undefined on purpose, not an overflow).
+fn overflows(op: BinOp, a: &Val<'_>, b: &Val<'_>) -> bool {
+    let (Some(x), Some(y)) = (as_num(a), as_num(b)) else {
+        return false;
+    };
+    match op {
+        BinOp::Add => x.value.checked_add(y.value).is_none(),
+        BinOp::Sub => x.value.checked_sub(y.value).is_none(),
+        BinOp::Mul => x.value.checked_mul(y.value).is_none(),
+        _ => !y.value.is_zero() && x.value.checked_div(y.value).is_none(),
+    }
 }
 
 fn arith<'a>(op: BinOp, a: &Val<'a>, b: &Val<'a>) -> Val<'a> {

@@ -174,7 +174,7 @@ fn count<'a>(_: &mut Eval<'a>, args: &[Val<'a>]) -> Val<'a> {
     }
 }
 
-fn sum<'a>(_: &mut Eval<'a>, args: &[Val<'a>]) -> Val<'a> {
+fn sum<'a>(ev: &mut Eval<'a>, args: &[Val<'a>]) -> Val<'a> {
     let first = arg(args, 0);
     let Some(items) = iter_items(first) else {
         return if matches!(first, Val::Undef) {
@@ -188,9 +188,15 @@ fn sum<'a>(_: &mut Eval<'a>, args: &[Val<'a>]) -> Val<'a> {
         if matches!(it, Val::Undef) {
             continue;
         }
-        match as_num(&it).and_then(|n| total.checked_add(n.value)) {
+        let Some(n) = as_num(&it) else {
+            return Val::Undef;
+        };
+        match total.checked_add(n.value) {
             Some(t) => total = t,
-            None => return Val::Undef,
+            None => {
+                ev.overflowed = true;
+                return Val::Undef;
+            }
         }
     }
     num(total.normalize())
@@ -322,11 +328,12 @@ fn round<'a>(_: &mut Eval<'a>, args: &[Val<'a>]) -> Val<'a> {
     })
 }
 
-fn percent<'a>(_: &mut Eval<'a>, args: &[Val<'a>]) -> Val<'a> {
+fn percent<'a>(ev: &mut Eval<'a>, args: &[Val<'a>]) -> Val<'a> {
     let (Some(n), Some(dp)) = (as_num(arg(args, 0)), decimals(args)) else {
         return Val::Undef;
     };
     let Some(p) = n.value.checked_mul(Decimal::ONE_HUNDRED) else {
+        ev.overflowed = true;
         return Val::Undef;
     };
     let mut p = p.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
