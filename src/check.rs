@@ -153,6 +153,8 @@ struct Loaded {
     /// Findings of the cross-document rules with no related document; replaced
     /// in the second phase when the document turns out to have relations.
     cross: Vec<Finding>,
+    /// Findings past the per-file cap, counted by the loader and the rules.
+    dropped: crate::diag::Dropped,
     declaration: bool,
 }
 
@@ -252,6 +254,7 @@ pub fn check(ws: &Workspace, rules: &RuleSet, opts: &Options) -> Outcome {
         }
         let mut fs = std::mem::take(&mut l.findings);
         fs.append(&mut l.cross);
+        l.dropped.cap(&mut fs, i as FileId, lang);
         apply_waivers(&l.waivers, i as FileId, &mut fs, rules, lang);
         all.append(&mut fs);
     }
@@ -559,6 +562,7 @@ fn load_and_check(
     }
     let mut out = Loaded {
         findings: l.findings,
+        dropped: l.dropped,
         declaration: true,
         ..Loaded::default()
     };
@@ -572,8 +576,9 @@ fn load_and_check(
         };
         // Cross-document rules run as if nothing were related; a summary
         // always has relations and is evaluated again in phase 2.
-        let (local, cross) = eval::run_split(rules, &cx);
+        let (local, cross, dropped) = eval::run_split(rules, &cx);
         out.findings.extend(local);
+        out.dropped.merge(dropped);
         if doc.kind != Kind::Summary {
             out.cross = cross;
         }

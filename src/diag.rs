@@ -277,3 +277,65 @@ mod tests {
         );
     }
 }
+
+/// At most this many findings are listed per file; the rest are counted in
+/// one JX010 finding, as rustc and clippy do, so that a file with a million
+/// faults neither fills memory nor buries the others' findings.
+pub const MAX_FINDINGS_PER_FILE: usize = 10_000;
+
+/// Findings not kept because a file reached [`MAX_FINDINGS_PER_FILE`].
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Dropped {
+    pub count: usize,
+    /// The most severe of them, so that the exit status stays right.
+    pub worst: Option<Severity>,
+}
+
+impl Dropped {
+    pub fn note(&mut self, severity: Severity) {
+        self.count += 1;
+        self.worst = Some(match self.worst {
+            Some(w) if (w as u8) <= (severity as u8) => w,
+            _ => severity,
+        });
+    }
+
+    pub fn merge(&mut self, other: Dropped) {
+        self.count += other.count;
+        if let Some(s) = other.worst {
+            self.count -= 1;
+            self.note(s);
+        }
+    }
+
+    /// Keep the first [`MAX_FINDINGS_PER_FILE`] of `findings` (in the order
+    /// of the file) and add one finding that counts what was dropped.
+    pub fn cap(mut self, findings: &mut Vec<Finding>, file: FileId, lang: Lang) {
+        if findings.len() > MAX_FINDINGS_PER_FILE {
+            findings.sort_by_key(|f| f.span.start);
+            for f in findings.drain(MAX_FINDINGS_PER_FILE..) {
+                self.note(f.severity);
+            }
+        }
+        let Some(worst) = self.worst else {
+            return;
+        };
+        let n = self.count;
+        let max = MAX_FINDINGS_PER_FILE;
+        findings.push(Finding::new(
+            "JX010",
+            worst,
+            lang.pick("发现过多", "too many findings"),
+            match lang {
+                Lang::Zh => format!("本文件另有 {n} 条发现未列出（每个文件最多列出 {max} 条）"),
+                Lang::En => format!("{n} more findings in this file are not listed (at most {max} per file)"),
+            },
+            file,
+            crate::source::Span::new(0, 0),
+        )
+        .with_help(lang.pick(
+            "先修正列出的问题再检查；这么多发现通常是同一个错误在每行重复（如字段名写错）。",
+            "fix the listed findings and check again; so many usually repeat one mistake on every row (a misspelt key, say).",
+        )));
+    }
+}

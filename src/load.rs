@@ -94,6 +94,14 @@ pub const LOADER_CODES: &[LoaderCode] = &[
         help_zh: "豁免须写明 rule（存在的规则编号）和 reason（理由），并且确实豁免了一条发现。",
         help_en: "A waiver names an existing rule and gives a reason, and must silence a finding.",
     },
+    LoaderCode {
+        code: "JX010",
+        severity: Severity::Error,
+        title_zh: "发现过多",
+        title_en: "too many findings",
+        help_zh: "每个文件最多列出 10000 条发现，其余计数；先修正列出的问题再检查（这么多发现通常是同一个错误在每行重复）。",
+        help_en: "At most 10,000 findings are listed per file and the rest counted; fix the listed ones and check again (so many usually repeat one mistake on every row).",
+    },
 ];
 
 pub fn loader_code(code: &str) -> Option<&'static LoaderCode> {
@@ -126,6 +134,8 @@ impl Default for LoadOptions {
 pub struct Loaded {
     pub doc: Option<Doc>,
     pub findings: Vec<Finding>,
+    /// Findings beyond [`crate::diag::MAX_FINDINGS_PER_FILE`], counted, not kept.
+    pub dropped: crate::diag::Dropped,
     /// Found by folder discovery and not a declaration: skip it silently.
     pub not_a_declaration: bool,
 }
@@ -216,6 +226,7 @@ pub fn load_text(text: &str, file: FileId, opts: &LoadOptions, explicit: bool) -
         file,
         opts,
         findings: Vec::new(),
+        dropped: Default::default(),
         year: None,
         l1_label: String::new(),
         lines: std::cell::OnceCell::new(),
@@ -248,6 +259,7 @@ pub fn load_text(text: &str, file: FileId, opts: &LoadOptions, explicit: bool) -
         if !explicit && !mentions_kind(text) {
             return Loaded {
                 not_a_declaration: true,
+                dropped: Default::default(),
                 ..Loaded::default()
             };
         }
@@ -293,6 +305,7 @@ pub fn load_text(text: &str, file: FileId, opts: &LoadOptions, explicit: bool) -
         if !explicit {
             return Loaded {
                 not_a_declaration: true,
+                dropped: Default::default(),
                 ..Loaded::default()
             };
         }
@@ -307,6 +320,7 @@ pub fn load_text(text: &str, file: FileId, opts: &LoadOptions, explicit: bool) -
         if !explicit {
             return Loaded {
                 not_a_declaration: true,
+                dropped: Default::default(),
                 ..Loaded::default()
             };
         }
@@ -339,6 +353,7 @@ pub fn load_text(text: &str, file: FileId, opts: &LoadOptions, explicit: bool) -
     if kind.is_none() && !explicit && !misspelt {
         return Loaded {
             not_a_declaration: true,
+                dropped: Default::default(),
             ..Loaded::default()
         };
     }
@@ -839,6 +854,7 @@ struct Cx<'t, 'o> {
     file: FileId,
     opts: &'o LoadOptions,
     findings: Vec<Finding>,
+    dropped: crate::diag::Dropped,
     /// The declaration's year, for dates written without one (`6月30日前`).
     year: Option<i32>,
     /// The 一级 label being read, as written (for messages about its 二级).
@@ -853,6 +869,11 @@ impl Cx<'_, '_> {
     }
 
     fn push(&mut self, code: &str, span: Span, message: String, help: Option<String>) {
+        if self.findings.len() >= crate::diag::MAX_FINDINGS_PER_FILE {
+            let severity = loader_code(code).map_or(Severity::Error, |c| c.severity);
+            self.dropped.note(severity);
+            return;
+        }
         let mut f = code_finding(code, self.lang(), message, self.file, span);
         if let Some(h) = help {
             f.help = Some(h.into());
@@ -865,6 +886,7 @@ impl Cx<'_, '_> {
         Loaded {
             doc,
             findings: self.findings,
+            dropped: self.dropped,
             not_a_declaration: false,
         }
     }

@@ -86,7 +86,12 @@ pub fn run(set: &RuleSet, cx: &Context<'_>, cross: bool) -> Vec<Finding> {
 /// Every rule that applies, in one pass sharing one evaluator (and its cache
 /// of root paths): the findings of the single-document rules and those of the
 /// cross-document rules, apart.
-pub fn run_split(set: &RuleSet, cx: &Context<'_>) -> (Vec<Finding>, Vec<Finding>) {
+/// Findings past [`crate::diag::MAX_FINDINGS_PER_FILE`] are counted in the
+/// third part.
+pub fn run_split(
+    set: &RuleSet,
+    cx: &Context<'_>,
+) -> (Vec<Finding>, Vec<Finding>, crate::diag::Dropped) {
     let mut ev = Eval::new(set, cx);
     let (mut local, mut cross) = (Vec::new(), Vec::new());
     for rule in &set.rules {
@@ -94,7 +99,7 @@ pub fn run_split(set: &RuleSet, cx: &Context<'_>) -> (Vec<Finding>, Vec<Finding>
             ev.rule(rule, if rule.cross { &mut cross } else { &mut local });
         }
     }
-    (local, cross)
+    (local, cross, ev.dropped)
 }
 
 pub struct Eval<'a> {
@@ -111,6 +116,8 @@ pub struct Eval<'a> {
     /// A sum, difference, product or quotient left Decimal's range during the
     /// current rule: its asserts may be undefined for that reason alone.
     pub(super) overflowed: bool,
+    /// Findings past the per-file cap: counted, not built.
+    dropped: crate::diag::Dropped,
 }
 
 impl<'a> Eval<'a> {
@@ -125,6 +132,7 @@ impl<'a> Eval<'a> {
             regexes: HashMap::new(),
             fixed: None,
             overflowed: false,
+            dropped: Default::default(),
         }
     }
 
@@ -260,6 +268,10 @@ impl<'a> Eval<'a> {
                 }
                 Step::Assert(check) => {
                     if matches!(self.truth(&check.expr), Some(false)) {
+                        if out.len() >= crate::diag::MAX_FINDINGS_PER_FILE {
+                            self.dropped.note(rule.severity);
+                            continue;
+                        }
                         let f = self.finding(rule, check);
                         out.push(f);
                     }

@@ -66,7 +66,7 @@ fn check(set: &RuleSet, text: &str, projects: &[Doc]) -> Vec<Finding> {
         declared: None,
         lang: Lang::Zh,
     };
-    let (mut local, cross) = run_split(set, &cx);
+    let (mut local, cross, _) = run_split(set, &cx);
     local.extend(cross);
     local
 }
