@@ -595,7 +595,9 @@ rule JX903 "division by zero is undefined" {
 /// output grow with findings × line length), and its first occurrence as a location.
 #[test]
 fn many_findings_on_one_long_line_render_briefly() {
-    let n = 20_000;
+    // Below the per-file cap of 10,000 listed findings (one more is JX106's
+    // neighbour, in its own file).
+    let n = 9_000;
     let g = good();
     let goals_at = g.find("goals:\n").expect("goals");
     let annual_end = goals_at + g[goals_at..].find("\nindicators:").expect("indicators");
