@@ -353,7 +353,7 @@ pub fn load_text(text: &str, file: FileId, opts: &LoadOptions, explicit: bool) -
     if kind.is_none() && !explicit && !misspelt {
         return Loaded {
             not_a_declaration: true,
-                dropped: Default::default(),
+            dropped: Default::default(),
             ..Loaded::default()
         };
     }
@@ -1751,18 +1751,45 @@ enum Numberless {
 /// recognises after a bare comparator; kept in step with it by the test
 /// `comparator_without_number_is_one_finding`.
 const PLACEHOLDER_UNITS: &[&str] = &[
-    "%", "％", "个", "人", "人次", "户", "次", "项", "万元", "元", "万人", "亩", "万亩", "公里",
-    "千米", "米", "平方米", "吨", "台", "辆", "座", "所", "家", "天",
+    "%",
+    "％",
+    "个",
+    "人",
+    "人次",
+    "户",
+    "次",
+    "项",
+    "万元",
+    "元",
+    "万人",
+    "亩",
+    "万亩",
+    "公里",
+    "千米",
+    "米",
+    "平方米",
+    "吨",
+    "台",
+    "辆",
+    "座",
+    "所",
+    "家",
+    "天",
 ];
 
 /// A value that is a comparator symbol followed by no digit at all.
 fn numberless(text: &str) -> Option<Numberless> {
     let t = text.trim();
-    let rest = ["≥=", ">=", "<=", "≥", "≧", "⩾", "≤", "≦", "⩽", "=", "＝", "═", "﹦", ">", "<"]
-        .iter()
-        .find_map(|c| t.strip_prefix(c))?
-        .trim();
-    if rest.chars().any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c)) {
+    let rest = [
+        "≥=", ">=", "<=", "≥", "≧", "⩾", "≤", "≦", "⩽", "=", "＝", "═", "﹦", ">", "<",
+    ]
+    .iter()
+    .find_map(|c| t.strip_prefix(c))?
+    .trim();
+    if rest
+        .chars()
+        .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+    {
         return None;
     }
     if crate::score::qualitative_band(rest).is_some() {
@@ -1787,7 +1814,9 @@ mod tests {
             .lines()
             .find(|l| l.starts_with("param placeholder = "))
             .expect("JX203's placeholder pattern");
-        let pattern = line["param placeholder = ".len()..].trim().trim_matches('"');
+        let pattern = line["param placeholder = ".len()..]
+            .trim()
+            .trim_matches('"');
         let re = regex::Regex::new(&pattern.replace("\\\\", "\\")).expect("a regex");
         for unit in PLACEHOLDER_UNITS {
             let v = format!("≥ {unit}");

@@ -318,7 +318,7 @@ fn a_2mb_scalar_is_read_and_quoted_briefly() {
 }
 
 #[test]
-fn a_hundred_thousand_indicators_are_listed_up_to_the_cap_and_counted() {
+fn d5_a_hundred_thousand_indicators_are_listed_up_to_the_cap_and_counted() {
     let mut text = String::from(
         "kind: target\nyear: 2023\nproject:\n  name: 大项目\n  department: 某部门\nbudget:\n  total: 120\nindicators:\n  产出指标:\n    数量指标:\n",
     );
@@ -1728,4 +1728,30 @@ fn d3_d14_unreadable_file_and_folder_as_another_user() {
         .expect("sarif");
     assert_eq!(v["runs"][0]["invocations"][0]["executionSuccessful"], false);
     mode("sub", 0o755);
+}
+
+/// D16: weights of 28 digits made a sum overflow, and the undefined assert
+/// passed: JX211 was silent. Now the overflow is the rule's own finding.
+#[test]
+fn d16_an_overflowing_sum_is_reported_not_passed() {
+    let src = include_str!("../examples/chengde-2022/01-jujia-yanglao.yaml");
+    let mut text = String::new();
+    for line in src.split_inclusive('\n') {
+        match line.find("weight: ") {
+            Some(at) => {
+                let digits = line[at + 8..]
+                    .chars()
+                    .take_while(char::is_ascii_digit)
+                    .count();
+                text.push_str(&line[..at + 8]);
+                text.push_str("9999999999999999999999999999");
+                text.push_str(&line[at + 8 + digits..]);
+            }
+            None => text.push_str(line),
+        }
+    }
+    assert!(text.matches("9999999999999999999999999999").count() >= 8);
+    let (_d, out, items) = case("w.yaml", text.as_bytes());
+    expect(&items, "JX211", "w.yaml", "a computation overflowed");
+    assert_eq!(out.status, 1);
 }
