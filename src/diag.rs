@@ -28,15 +28,21 @@ pub fn clip(mut s: String) -> String {
     s
 }
 
+/// How much a finding matters: errors fail the run (exit 1), warnings and
+/// infos are shown but do not.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// 错误: the declaration would be sent back.
     Error,
+    /// 警告: a reviewer would ask about it.
     Warning,
+    /// 提示: worth knowing.
     Info,
 }
 
 impl Severity {
+    /// `error`, `warning` or `info`, as in configs and machine formats.
     pub fn name(self) -> &'static str {
         match self {
             Severity::Error => "error",
@@ -44,6 +50,7 @@ impl Severity {
             Severity::Info => "info",
         }
     }
+    /// The severity named `s` (`error`, `warning`, `info`).
     pub fn parse(s: &str) -> Option<Severity> {
         match s {
             "error" => Some(Severity::Error),
@@ -63,12 +70,15 @@ impl fmt::Display for Severity {
 /// The language of built-in messages.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Lang {
+    /// 中文, the default.
     #[default]
     Zh,
+    /// English (`--lang en`).
     En,
 }
 
 impl Lang {
+    /// The language named `s` (`zh`, `zh-CN`, `cn`, `en`, `en-US`).
     pub fn parse(s: &str) -> Option<Lang> {
         match s {
             "zh" | "zh-CN" | "zh_CN" | "cn" => Some(Lang::Zh),
@@ -98,8 +108,11 @@ pub type FileId = u32;
 /// A secondary label, in the finding's own file or another one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Label {
+    /// The file the label points into.
     pub file: FileId,
+    /// Where in that file (bytes of its text; a cell for a workbook table).
     pub span: Span,
+    /// What the label says there.
     pub text: String,
 }
 
@@ -112,21 +125,32 @@ pub enum Suppression {
     Baseline,
 }
 
+/// One finding: a rule (or the loader) says something about a place in a file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
+    /// The rule's code, `JX304`.
     pub code: Arc<str>,
+    /// Its severity after configuration.
     pub severity: Severity,
+    /// The rule's title in the run's language.
     pub title: Arc<str>,
+    /// What is wrong here, in the run's language.
     pub message: String,
+    /// The file, an index into [`crate::check::Outcome::files`].
     pub file: FileId,
+    /// The primary location: bytes of the file's text (for a workbook table,
+    /// of the text it reads as; [`crate::source::FileEntry::cell`] gives the cell).
     pub span: Span,
     /// Text under the primary span (defaults to the message in renderers).
     pub label: Option<String>,
+    /// Secondary labels (the other side of a sum, the summary's row).
     pub labels: Vec<Label>,
+    /// How to fix it.
     pub help: Option<Arc<str>>,
     /// The offending node's path in the document (`indicators.产出指标.数量指标[服务人次]`),
     /// for baselines: stable when other lines move.
     pub path: String,
+    /// Set when a waiver or the baseline silences the finding.
     pub suppressed: Option<Suppression>,
     /// The edit a rule's `fix` proposes (SPEC §3.1).
     pub fix: Option<Fix>,
@@ -137,12 +161,16 @@ pub struct Finding {
 /// unsafe ones change a judgement (`--unsafe-fixes`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fix {
+    /// The bytes replaced.
     pub span: Span,
+    /// What they are replaced with.
     pub replacement: String,
+    /// Applied by `--fix`; an unsafe fix needs `--unsafe-fixes`.
     pub safe: bool,
 }
 
 impl Finding {
+    /// A finding with no labels, help, path, suppression or fix.
     pub fn new(
         code: impl Into<Arc<str>>,
         severity: Severity,
@@ -166,6 +194,7 @@ impl Finding {
             fix: None,
         }
     }
+    /// The finding with this help text.
     pub fn with_help(mut self, help: impl Into<Arc<str>>) -> Finding {
         let help: Arc<str> = help.into();
         self.help = Some(if help.len() > MAX_MESSAGE {
@@ -175,19 +204,23 @@ impl Finding {
         });
         self
     }
+    /// The finding with this text under its primary span.
     pub fn with_label(mut self, label: impl Into<String>) -> Finding {
         self.label = Some(clip(label.into()));
         self
     }
     /// The same finding in file `file`.
+    /// The finding moved to another file of the run.
     pub fn in_file(mut self, file: FileId) -> Finding {
         self.file = file;
         self
     }
+    /// The finding with the node path of what it is about.
     pub fn with_path(mut self, path: impl Into<String>) -> Finding {
         self.path = path.into();
         self
     }
+    /// The finding with one more secondary label.
     pub fn also(mut self, file: FileId, span: Span, text: impl Into<String>) -> Finding {
         if self.labels.len() < MAX_LABELS {
             self.labels.push(Label {
@@ -198,6 +231,7 @@ impl Finding {
         }
         self
     }
+    /// Whether a waiver or the baseline silences it.
     pub fn is_suppressed(&self) -> bool {
         self.suppressed.is_some()
     }
@@ -206,14 +240,20 @@ impl Finding {
 /// Counts for the summary line.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Tally {
+    /// Unsuppressed errors.
     pub errors: usize,
+    /// Unsuppressed warnings.
     pub warnings: usize,
+    /// Unsuppressed infos.
     pub infos: usize,
+    /// Findings silenced by a waiver or the baseline.
     pub suppressed: usize,
+    /// Files checked.
     pub files: usize,
 }
 
 impl Tally {
+    /// Count one finding.
     pub fn add(&mut self, f: &Finding) {
         if f.is_suppressed() {
             self.suppressed += 1;
@@ -227,6 +267,7 @@ impl Tally {
     }
 
     /// `2 errors, 1 warning in 11 files`, and in Chinese before it for `zh`.
+    /// The summary line (`2 个错误，1 个警告，共 3 个文件（2 errors, …）`).
     pub fn line(&self, lang: Lang) -> String {
         fn n(k: usize, one: &str) -> String {
             if k == 1 {
@@ -286,12 +327,14 @@ pub const MAX_FINDINGS_PER_FILE: usize = 10_000;
 /// Findings not kept because a file reached [`MAX_FINDINGS_PER_FILE`].
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Dropped {
+    /// How many.
     pub count: usize,
     /// The most severe of them, so that the exit status stays right.
     pub worst: Option<Severity>,
 }
 
 impl Dropped {
+    /// Count one more, of this severity.
     pub fn note(&mut self, severity: Severity) {
         self.count += 1;
         self.worst = Some(match self.worst {
@@ -300,6 +343,7 @@ impl Dropped {
         });
     }
 
+    /// Add the counts of `other`.
     pub fn merge(&mut self, other: Dropped) {
         self.count += other.count;
         if let Some(s) = other.worst {
@@ -337,5 +381,39 @@ impl Dropped {
             "先修正列出的问题再检查；这么多发现通常是同一个错误在每行重复（如字段名写错）。",
             "fix the listed findings and check again; so many usually repeat one mistake on every row (a misspelt key, say).",
         )));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cap_keeps_the_first_and_counts_the_rest_at_their_worst() {
+        let f = |start: usize, severity| {
+            Finding::new("JX201", severity, "t", "m", 0, Span::new(start, start + 1))
+        };
+        let mut fs: Vec<Finding> = (0..MAX_FINDINGS_PER_FILE + 5)
+            .rev()
+            .map(|i| f(i, if i == 10_003 { Severity::Error } else { Severity::Info }))
+            .collect();
+        let mut loader = Dropped::default();
+        loader.note(Severity::Warning);
+        let mut rules = Dropped::default();
+        rules.note(Severity::Info);
+        rules.note(Severity::Info);
+        loader.merge(rules);
+        assert_eq!((loader.count, loader.worst), (3, Some(Severity::Warning)));
+        loader.cap(&mut fs, 0, Lang::En);
+        assert_eq!(fs.len(), MAX_FINDINGS_PER_FILE + 1);
+        assert_eq!(fs[0].span.start, 0); // the first in the file are kept
+        let more = fs.last().unwrap();
+        assert_eq!(&*more.code, "JX010");
+        assert_eq!(more.severity, Severity::Error); // the dropped error counts
+        assert!(more.message.starts_with("8 more findings"), "{}", more.message);
+        // under the cap nothing is added
+        let mut few = vec![f(1, Severity::Info)];
+        Dropped::default().cap(&mut few, 0, Lang::Zh);
+        assert_eq!(few.len(), 1);
     }
 }
