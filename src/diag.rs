@@ -385,7 +385,7 @@ impl Dropped {
 }
 
 #[cfg(test)]
-mod tests {
+mod cap_tests {
     use super::*;
 
     #[test]
