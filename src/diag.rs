@@ -298,27 +298,6 @@ impl Tally {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn summary_line_reads_like_the_spec() {
-        let t = Tally {
-            errors: 2,
-            warnings: 1,
-            infos: 0,
-            suppressed: 0,
-            files: 11,
-        };
-        assert_eq!(t.line(Lang::En), "2 errors, 1 warning in 11 files");
-        assert_eq!(
-            t.line(Lang::Zh),
-            "2 个错误，1 个警告，共 11 个文件（2 errors, 1 warning in 11 files）"
-        );
-    }
-}
-
 /// At most this many findings are listed per file; the rest are counted in
 /// one JX010 finding, as rustc and clippy do, so that a file with a million
 /// faults neither fills memory nor buries the others' findings.
@@ -385,6 +364,27 @@ impl Dropped {
 }
 
 #[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_line_reads_like_the_spec() {
+        let t = Tally {
+            errors: 2,
+            warnings: 1,
+            infos: 0,
+            suppressed: 0,
+            files: 11,
+        };
+        assert_eq!(t.line(Lang::En), "2 errors, 1 warning in 11 files");
+        assert_eq!(
+            t.line(Lang::Zh),
+            "2 个错误，1 个警告，共 11 个文件（2 errors, 1 warning in 11 files）"
+        );
+    }
+}
+
+#[cfg(test)]
 mod cap_tests {
     use super::*;
 
@@ -395,7 +395,16 @@ mod cap_tests {
         };
         let mut fs: Vec<Finding> = (0..MAX_FINDINGS_PER_FILE + 5)
             .rev()
-            .map(|i| f(i, if i == 10_003 { Severity::Error } else { Severity::Info }))
+            .map(|i| {
+                f(
+                    i,
+                    if i == 10_003 {
+                        Severity::Error
+                    } else {
+                        Severity::Info
+                    },
+                )
+            })
             .collect();
         let mut loader = Dropped::default();
         loader.note(Severity::Warning);
@@ -410,7 +419,11 @@ mod cap_tests {
         let more = fs.last().unwrap();
         assert_eq!(&*more.code, "JX010");
         assert_eq!(more.severity, Severity::Error); // the dropped error counts
-        assert!(more.message.starts_with("8 more findings"), "{}", more.message);
+        assert!(
+            more.message.starts_with("8 more findings"),
+            "{}",
+            more.message
+        );
         // under the cap nothing is added
         let mut few = vec![f(1, Severity::Info)];
         Dropped::default().cap(&mut few, 0, Lang::Zh);
