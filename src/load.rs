@@ -1340,7 +1340,12 @@ impl Cx<'_, '_> {
                     return None;
                 }
             },
-            Ty::Number => match amount::parse_decimal(text) {
+            // Points (分值, 得分) as the forms print them: `10分` is 10.
+            Ty::Number => match amount::parse_decimal(
+                text.trim()
+                    .strip_suffix('分')
+                    .map_or(text, str::trim_end),
+            ) {
                 Ok(d) => Value::Num(Num {
                     value: d,
                     percent: false,
