@@ -183,8 +183,7 @@ fn files_out(o: &Outcome, lang: Lang) -> Vec<FileOut<'_>> {
                     Severity::Warning => out.warnings += 1,
                     Severity::Info => out.infos += 1,
                 }
-                let mut s = String::new();
-                if h.render_report(&mut s, &human::diag(o, f, lang)).is_ok() {
+                if let Ok(s) = human::render(o, f, lang, &h) {
                     out.human.push_str(s.trim_end());
                     out.human.push_str("\n\n");
                 }
