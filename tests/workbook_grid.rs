@@ -286,6 +286,15 @@ fn sarif_gives_the_cell_as_a_logical_location_and_github_the_cell_in_the_title()
     let dir = chengde_xlsx();
     let o = jixiao(&["check", "--no-config", "--format", "sarif", "."], &dir);
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    // valid against the 2.1.0 schema (the same escape of its `run.language`
+    // pattern as tests/formats.rs)
+    let schema = std::fs::read_to_string(root().join("tests/sarif-schema-2.1.0.json"))
+        .unwrap()
+        .replace("[a-zA-Z]{2}]?$", "[a-zA-Z]{2}\\\\]?$");
+    let schema: Value = serde_json::from_str(&schema).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&v).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
     let results = v["runs"][0]["results"].as_array().unwrap();
     let jx503 = results.iter().find(|r| r["ruleId"] == "JX503").unwrap();
     let loc = &jx503["locations"][0];
