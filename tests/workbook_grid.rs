@@ -52,6 +52,23 @@ fn n(ws: &mut Worksheet, r: u32, c: u16, v: f64) {
 /// A 10号 self-evaluation whose labels are merged cells (分散对齐 项 目 名 称
 /// over A:B, 年度资金总额 over B:C) and whose funds are barely spent.
 fn merged_labels_book() -> Vec<u8> {
+    let mut wb = merged_labels_workbook();
+    wb.save_to_buffer().unwrap()
+}
+
+fn merged_labels_book_with_waivers() -> Vec<u8> {
+    let mut wb = merged_labels_workbook();
+    let ws = wb.add_worksheet().set_name("豁免").unwrap();
+    t(ws, 0, 0, "规则");
+    t(ws, 0, 1, "理由");
+    t(ws, 0, 2, "批准");
+    t(ws, 1, 0, "JX304");
+    t(ws, 2, 0, "JX999");
+    t(ws, 2, 1, "试试");
+    wb.save_to_buffer().unwrap()
+}
+
+fn merged_labels_workbook() -> Workbook {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet().set_name("自评表").unwrap();
     m(ws, 0, 0, 0, 8, "2022年度项目支出绩效自评表");
@@ -119,7 +136,7 @@ fn merged_labels_book() -> Vec<u8> {
     m(ws, 11, 0, 11, 5, "总分");
     n(ws, 11, 6, 100.0);
     n(ws, 11, 7, 80.0);
-    wb.save_to_buffer().unwrap()
+    wb
 }
 
 fn chengde_xlsx() -> std::path::PathBuf {
@@ -348,4 +365,48 @@ fn yaml_findings_keep_their_byte_offsets_and_yaml_snippet() {
     let out = stdout(&o);
     assert!(out.contains("╭─[01-jujia-yanglao.yaml:"), "{out}");
     assert!(!out.contains("自评表!"), "{out}");
+}
+
+/// A finding on a row of the 豁免 sheet is drawn on that sheet and named
+/// by it (not by the table's sheet), in the human output and in JSON.
+#[test]
+fn waiver_rows_are_drawn_on_the_waivers_sheet() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("w.xlsx"), merged_labels_book_with_waivers()).unwrap();
+    let o = jixiao(&["check", "--no-config", "w.xlsx"], tmp.path());
+    let out = stdout(&o);
+    let want = "  × JX009 豁免的规则“JX999”不存在
+   ╭─[w.xlsx:豁免!A3]
+   │ A      B     C
+ 2 │ JX304
+ 3 │ JX999  试试
+   · ^^^^^ 豁免无效
+   ╰────
+";
+    assert!(block(&out, "“JX999”不存在").starts_with(want), "\n{out}");
+    let o = jixiao(
+        &["check", "--no-config", "--format", "json", "w.xlsx"],
+        tmp.path(),
+    );
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let at: Vec<(String, String)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "JX009")
+        .map(|f| {
+            (
+                f["sheet"].as_str().unwrap().to_owned(),
+                f["cell"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        at,
+        [
+            ("豁免".to_owned(), "A2".to_owned()),
+            ("豁免".to_owned(), "A3".to_owned())
+        ],
+        "{v}"
+    );
 }
