@@ -1,6 +1,8 @@
 //! Human output: miette's graphical renderer, labels under the exact span, a
 //! summary line at the end. No colour and a fixed width when the output is not
-//! a terminal, so CI logs and snapshots are stable.
+//! a terminal, so CI logs and snapshots are stable. A finding in a table read
+//! from a workbook is drawn on its sheet instead (`book.xlsx:自评表!E9`, the
+//! grid of `workbook::snippet` between miette's message and help).
 //!
 //! Nothing from a declaration reaches the terminal raw: in messages, labels,
 //! help and file names control and bidi characters are written `\u{1b}`; in
