@@ -2,7 +2,9 @@
 //! `web/jixiao.html`, given as names and bytes, checked exactly as the command
 //! line checks them, answered as one JSON document the page lays out — the
 //! findings as `--format json`, each file's terminal snippets, the summary
-//! line and the review pack as `report --format html`. A dropped
+//! line and the review pack as `report --format html`; for a table read from
+//! a workbook, the part of its sheet around its cells with the findings'
+//! cells marked (the page draws it as the sheet instead of the YAML). A dropped
 //! `.jixiao.yaml` is the config and dropped `.rules` files add rules, as with
 //! `--config` and `--rules`. Platform independent (tested natively); the
 //! WebAssembly entry points are in `wasm`.
@@ -31,8 +33,13 @@ pub struct PageFile {
 #[derive(Serialize)]
 struct FileOut<'a> {
     name: &'a str,
-    /// The decoded text, when a finding points into it.
+    /// The decoded text, when a finding points into it (not for a table
+    /// read from a workbook: its grid is shown instead).
     text: Option<&'a str>,
+    /// For a table read from a workbook: the parts of its sheets around its
+    /// cells, with the findings' cells marked.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    grid: Vec<SheetOut<'a>>,
     /// A declaration was found in it.
     declaration: bool,
     /// Its unsuppressed findings as the terminal shows them (no colour).
@@ -41,6 +48,34 @@ struct FileOut<'a> {
     warnings: usize,
     infos: usize,
     suppressed: usize,
+}
+
+/// A part of a sheet as the page draws it: rows of cell texts from
+/// (`row0`, `col0`) (0-based; rows may be shorter than others), the merged
+/// ranges `[first_row, first_col, last_row, last_col]` and the marked cells.
+#[derive(Serialize)]
+struct SheetOut<'a> {
+    name: &'a str,
+    row0: u32,
+    col0: u32,
+    rows: &'a [Vec<String>],
+    merges: Vec<[u32; 4]>,
+    marks: Vec<MarkOut<'a>>,
+}
+
+/// A cell with a finding (`primary`) or one of its labels: `finding` is
+/// the finding's index in the answer's `findings`; rows and columns are
+/// 0-based, the last ones those of a merged range.
+#[derive(Serialize)]
+struct MarkOut<'a> {
+    finding: usize,
+    primary: bool,
+    row: u32,
+    col: u32,
+    last_row: u32,
+    last_col: u32,
+    cell: String,
+    text: &'a str,
 }
 
 #[derive(Serialize)]
@@ -165,7 +200,8 @@ fn files_out(o: &Outcome, lang: Lang) -> Vec<FileOut<'_>> {
         .map(|(id, e)| {
             let mut out = FileOut {
                 name: &e.name,
-                text: e.text.as_deref(),
+                text: e.text.as_deref().filter(|_| e.table.is_none()),
+                grid: grid_of(o, id),
                 declaration: e.declaration,
                 human: String::new(),
                 errors: 0,
@@ -183,13 +219,74 @@ fn files_out(o: &Outcome, lang: Lang) -> Vec<FileOut<'_>> {
                     Severity::Warning => out.warnings += 1,
                     Severity::Info => out.infos += 1,
                 }
-                let mut s = String::new();
-                if h.render_report(&mut s, &human::diag(o, f, lang)).is_ok() {
+                if let Ok(s) = human::render(o, f, lang, &h) {
                     out.human.push_str(s.trim_end());
                     out.human.push_str("\n\n");
                 }
             }
             out
+        })
+        .collect()
+}
+
+/// The sheets of the table behind file `id`, each with the cells its
+/// findings (suppressed ones too) and their labels point at.
+fn grid_of(o: &Outcome, id: usize) -> Vec<SheetOut<'_>> {
+    let Some(t) = o.files.get(id).and_then(|e| e.table.as_deref()) else {
+        return Vec::new();
+    };
+    fn mark<'o>(
+        t: &crate::workbook::Table,
+        finding: usize,
+        primary: bool,
+        at: crate::source::Span,
+        text: &'o str,
+    ) -> Option<(u32, MarkOut<'o>)> {
+        let c = t.anchor(at.start as usize, at.end as usize)?;
+        Some((
+            c.sheet,
+            MarkOut {
+                finding,
+                primary,
+                row: c.row,
+                col: c.col,
+                last_row: c.last_row,
+                last_col: c.last_col,
+                cell: crate::workbook::cell_name(&c),
+                text,
+            },
+        ))
+    }
+    let mut marks: Vec<(u32, MarkOut<'_>)> = Vec::new();
+    for (i, f) in o.findings.iter().enumerate() {
+        if f.file as usize == id {
+            let text = f.label.as_deref().unwrap_or(&f.title);
+            marks.extend(mark(t, i, true, f.span, text));
+        }
+        for l in f.labels.iter().filter(|l| l.file as usize == id) {
+            marks.extend(mark(t, i, false, l.span, &l.text));
+        }
+    }
+    t.excerpts
+        .iter()
+        .map(|x| SheetOut {
+            name: &x.name,
+            row0: x.row0,
+            col0: x.col0,
+            rows: &x.rows,
+            merges: x
+                .merges
+                .iter()
+                .map(|m| [m.range.0, m.range.1, m.range.2, m.range.3])
+                .collect(),
+            marks: marks
+                .iter()
+                .filter(|(s, _)| *s == x.sheet)
+                .map(|(_, m)| MarkOut {
+                    cell: m.cell.clone(),
+                    ..*m
+                })
+                .collect(),
         })
         .collect()
 }
@@ -308,6 +405,81 @@ mod tests {
         let err = v["setup_errors"].as_str().unwrap();
         assert!(err.contains("JX999"), "{err}");
         assert!(err.contains(".jixiao.yaml"), "{err}");
+    }
+
+    /// The Chengde workbooks: the summary's table comes with its sheet, the
+    /// JX503 cell marked at 汇总!E3, and no YAML text.
+    #[test]
+    fn workbooks_come_with_their_grids() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/chengde-2022-xlsx");
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        let files: Vec<PageFile> = names
+            .into_iter()
+            .map(|n| PageFile {
+                bytes: std::fs::read(dir.join(&n)).unwrap(),
+                name: n,
+            })
+            .collect();
+        let v: Value = serde_json::from_str(&check_json(&files, Lang::Zh)).unwrap();
+        let findings = v["findings"].as_array().unwrap();
+        let summary = v["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == "summary.xlsx")
+            .unwrap();
+        assert!(summary["text"].is_null(), "{summary}");
+        let sheet = &summary["grid"][0];
+        assert_eq!(sheet["name"], "汇总");
+        let marks = sheet["marks"].as_array().unwrap();
+        let m = marks.iter().find(|m| m["primary"] == true).unwrap();
+        assert_eq!(
+            findings[m["finding"].as_u64().unwrap() as usize]["code"],
+            "JX503"
+        );
+        assert_eq!(
+            (&m["row"], &m["col"], &m["cell"]),
+            (&json(2), &json(4), &json("E3"))
+        );
+        let (r0, c0) = (
+            sheet["row0"].as_u64().unwrap(),
+            sheet["col0"].as_u64().unwrap(),
+        );
+        let row = &sheet["rows"][(2 - r0) as usize];
+        assert_eq!(row[(4 - c0) as usize], "260.15", "{sheet}");
+        assert!(
+            summary["human"]
+                .as_str()
+                .unwrap()
+                .contains("╭─[summary.xlsx:汇总!E3]")
+        );
+        // a project's JX304 and the JX503 label on its executed amount
+        let p1 = v["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == "01-jujia-yanglao.xlsx")
+            .unwrap();
+        let marks = p1["grid"][0]["marks"].as_array().unwrap();
+        let at: Vec<(String, bool)> = marks
+            .iter()
+            .map(|m| (m["cell"].as_str().unwrap().to_owned(), m["primary"] == true))
+            .collect();
+        assert!(at.contains(&("E9".into(), true)), "{at:?}");
+        assert!(at.contains(&("E9".into(), false)), "{at:?}");
+        // YAML files keep their text and have no grid
+        let v: Value = serde_json::from_str(&check_json(&chengde(), Lang::Zh)).unwrap();
+        let f = &v["files"][0];
+        assert!(f["text"].is_string() && f.get("grid").is_none(), "{f}");
+    }
+
+    fn json<T: Into<Value>>(v: T) -> Value {
+        v.into()
     }
 
     #[test]

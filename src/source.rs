@@ -184,12 +184,13 @@ pub struct FileEntry {
 }
 
 impl FileEntry {
-    /// The sheet and cell (`F6`) a span of this file comes from, for a
-    /// table read from a workbook.
+    /// The sheet and cell (`F6`) a span of this file comes from (or, for a
+    /// structural line, where that part of the table begins), for a table
+    /// read from a workbook.
     pub fn cell(&self, span: Span) -> Option<(&str, String)> {
         let t = self.table.as_deref()?;
-        let c = t.cell_at(span.start as usize, span.end as usize)?;
-        Some((t.sheet.as_str(), crate::workbook::cell_name(&c)))
+        let c = t.anchor(span.start as usize, span.end as usize)?;
+        Some((t.sheet_name(c.sheet), crate::workbook::cell_name(&c)))
     }
 }
 
@@ -244,7 +245,7 @@ impl<'a> Locator<'a> {
             .files
             .get(file as usize)
             .and_then(|f| f.table.as_deref())
-            .and_then(|t| t.cell_at(span.start as usize, span.end as usize))
+            .and_then(|t| t.anchor(span.start as usize, span.end as usize))
         {
             return Region {
                 start: Position {

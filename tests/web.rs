@@ -346,6 +346,44 @@ fn review_room_page_in_chromium() {
     assert_eq!(jx503[0]["file"], "summary.xlsx", "{found}");
     assert_eq!(jx503[0]["sheet"], "汇总", "{found}");
     assert_eq!(jx503[0]["cell"], "E3", "{found}");
+    // Shown as the sheet, not as YAML: the JX503 cell highlighted at 汇总!E3
+    // with its message, and a click on the finding flashes it.
+    let grid = cdp.eval(
+        "(() => { const s = document.querySelector('details[data-name=\"summary.xlsx\"]'); \
+         const t = s.querySelector('table.grid'); \
+         const hits = [...s.querySelectorAll('td.hit.error')].map(td => ({cell: td.dataset.cell, \
+           row: td.dataset.row, col: td.dataset.col, text: td.querySelector('.v').textContent, \
+           note: td.querySelector('.note').textContent})); \
+         const letters = [...t.querySelectorAll('thead th')].map(th => th.textContent); \
+         const e3 = [...t.querySelectorAll('tbody tr')].find(tr => tr.firstChild.textContent === '3'); \
+         const col = letters.indexOf('E'); \
+         const at = e3 && [...e3.children][col]; \
+         s.querySelector('.finding.error').click(); \
+         return {sheet: t.dataset.sheet, hits, letters, at: at && at.dataset.cell, \
+           flashed: [...s.querySelectorAll('td.flash')].map(td => td.dataset.cell), \
+           yaml: !!s.querySelector('.src'), \
+           term: s.querySelector('pre.term').textContent, \
+           labels: [...document.querySelectorAll('details[data-name=\"01-jujia-yanglao.xlsx\"] td.hit')].map(td => td.dataset.cell)}; })()",
+    );
+    assert_eq!(grid["sheet"], "汇总", "{grid}");
+    assert_eq!(
+        grid["hits"],
+        json!([{"cell": "E3", "row": "3", "col": "5", "text": "260.15",
+                "note": "JX503汇总执行数 260.15 万元，各项目合计 260.162333 万元"}]),
+        "{grid}"
+    );
+    // the cell under the letter E on the row numbered 3 is the one marked
+    assert_eq!(grid["at"], "E3", "{grid}");
+    assert_eq!(grid["flashed"], json!(["E3"]), "{grid}");
+    assert_eq!(grid["yaml"], false, "{grid}");
+    assert!(
+        grid["term"]
+            .as_str()
+            .unwrap()
+            .contains("╭─[summary.xlsx:汇总!E3]"),
+        "{grid}"
+    );
+    assert_eq!(grid["labels"], json!(["E9"]), "{grid}");
 
     // The language switch checks again in English.
     let en = cdp.eval(

@@ -3,7 +3,9 @@
 //! (`::warning` for warnings, `::notice` for infos). Lines and columns are
 //! 1-based and columns count characters, so an annotation lands on the right
 //! Chinese character; `endColumn` is the column just after the span, as in
-//! SARIF and the JSON output.
+//! SARIF and the JSON output. A finding in a workbook is annotated on the
+//! workbook at the cell's row and column, the cell in the title
+//! (`title=JX304 自评表!E9`).
 
 use super::{Positions, file_name, problem_path, visible};
 use crate::check::Outcome;
@@ -34,6 +36,15 @@ pub fn write(o: &Outcome, out: &mut dyn Write, lang: Lang) -> io::Result<()> {
     let pos = Positions::new(o);
     for f in o.findings.iter().filter(|f| !f.is_suppressed()) {
         let r = pos.of(f);
+        // In a workbook: the workbook's name, the cell in the title.
+        let entry = o.file(f.file);
+        let cell = entry.and_then(|e| Some((e.table.as_deref()?, e.cell(f.span)?)));
+        let (file, title) = match (entry, cell) {
+            (Some(e), Some((t, (sheet, cell)))) => {
+                (super::book_name(e, t), format!("{} {sheet}!{cell}", f.code))
+            }
+            _ => (file_name(o, f), f.code.to_string()),
+        };
         let level = match f.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -42,12 +53,12 @@ pub fn write(o: &Outcome, out: &mut dyn Write, lang: Lang) -> io::Result<()> {
         writeln!(
             out,
             "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-            prop(&visible(&file_name(o, f))),
+            prop(&visible(&file)),
             r.start.line,
             r.start.column,
             r.end.line,
             r.end.column,
-            prop(&f.code),
+            prop(&visible(&title)),
             data(&visible(&f.message)),
         )?;
     }

@@ -1,6 +1,8 @@
 //! Human output: miette's graphical renderer, labels under the exact span, a
 //! summary line at the end. No colour and a fixed width when the output is not
-//! a terminal, so CI logs and snapshots are stable.
+//! a terminal, so CI logs and snapshots are stable. A finding in a table read
+//! from a workbook is drawn on its sheet instead (`book.xlsx:自评表!E9`, the
+//! grid of `workbook::snippet` between miette's message and help).
 //!
 //! Nothing from a declaration reaches the terminal raw: in messages, labels,
 //! help and file names control and bidi characters are written `\u{1b}`; in
@@ -363,31 +365,11 @@ pub fn diag(o: &Outcome, f: &Finding, lang: Lang) -> Diag {
                 Some(visible(&l.text).into_owned()),
                 label_span(own_text, map_span(sh, l.span)),
             ));
-        } else if let Some(e) = o.file(l.file) {
-            let at = e
-                .text
-                .as_ref()
-                .map(|t| line_index(t).position(t, l.span.start as usize));
-            let en = visible(&super::entry_name(e)).into_owned();
-            let loc = at.map_or_else(|| en.clone(), |p| format!("{en}:{}:{}", p.line, p.column));
+        } else if let Some(loc) = location(o, l.file, l.span) {
             elsewhere.push(format!("{loc}  {}", visible(&l.text)));
         }
     }
-    if !elsewhere.is_empty() {
-        related.push(Diag {
-            code: String::new(),
-            severity: miette::Severity::Advice,
-            message: format!(
-                "{}\n{}",
-                lang.pick("相关位置：", "related:"),
-                elsewhere.join("\n")
-            ),
-            help: None,
-            source: None,
-            labels: Vec::new(),
-            related: Vec::new(),
-        });
-    }
+    related.extend(related_note(&elsewhere, lang));
     Diag {
         // The code leads the message (`JX503 汇总执行数…`), as in ruff and rustc.
         code: String::new(),
@@ -400,6 +382,154 @@ pub fn diag(o: &Outcome, f: &Finding, lang: Lang) -> Diag {
     }
 }
 
+/// Where a label in another file is, as the note listing such labels shows
+/// it: `file:line:column`, or `book.xlsx:自评表!F6` in a workbook.
+fn location(o: &Outcome, file: crate::diag::FileId, at: Span) -> Option<String> {
+    use super::visible;
+    let e = o.file(file)?;
+    if let (Some(t), Some((sheet, cell))) = (e.table.as_deref(), e.cell(at)) {
+        return Some(visible(&format!("{}:{sheet}!{cell}", super::book_name(e, t))).into_owned());
+    }
+    let en = visible(&super::entry_name(e)).into_owned();
+    let pos = e
+        .text
+        .as_ref()
+        .map(|t| line_index(t).position(t, at.start as usize));
+    Some(pos.map_or_else(|| en.clone(), |p| format!("{en}:{}:{}", p.line, p.column)))
+}
+
+/// The note listing labels that are not drawn in the snippet.
+fn related_note(elsewhere: &[String], lang: Lang) -> Option<Diag> {
+    (!elsewhere.is_empty()).then(|| Diag {
+        code: String::new(),
+        severity: miette::Severity::Advice,
+        message: format!(
+            "{}\n{}",
+            lang.pick("相关位置：", "related:"),
+            elsewhere.join("\n")
+        ),
+        help: None,
+        source: None,
+        labels: Vec::new(),
+        related: Vec::new(),
+    })
+}
+
+/// The widest line of a grid snippet (miette's default width).
+const GRID_WIDTH: usize = 100;
+
+/// A finding in a table read from a workbook, when its span is a cell: the
+/// message, then the grid around the cell (`book.xlsx:自评表!F6`, column
+/// letters, row numbers, the cell underlined with its label, labels on
+/// nearby cells underlined too), then the help and the note listing the
+/// labels drawn elsewhere — miette renders all but the grid.
+fn grid_report(
+    o: &Outcome,
+    f: &Finding,
+    lang: Lang,
+    h: &GraphicalReportHandler,
+) -> Option<Result<String, fmt::Error>> {
+    use super::visible;
+    use crate::workbook::{cell_name, snippet};
+    let e = o.file(f.file)?;
+    let t = e.table.as_deref()?;
+    let cell = t.anchor(f.span.start as usize, f.span.end as usize)?;
+    let x = t.excerpt(cell.sheet)?;
+    let book = super::book_name(e, t);
+    let at = |c: &crate::workbook::CellRef| {
+        visible(&format!(
+            "{book}:{}!{}",
+            t.sheet_name(c.sheet),
+            cell_name(c)
+        ))
+        .into_owned()
+    };
+    let text = f.label.clone().unwrap_or_else(|| f.title.to_string());
+    let mut marks = vec![snippet::Mark {
+        cell,
+        text: visible(&text).into_owned(),
+        primary: true,
+    }];
+    // Each label: drawn on its cell (the index of its mark) or listed.
+    let mut places: Vec<Result<usize, String>> = Vec::new();
+    for l in &f.labels {
+        let own = (l.file == f.file)
+            .then(|| t.anchor(l.span.start as usize, l.span.end as usize))
+            .flatten();
+        match own {
+            Some(c) => {
+                places.push(Ok(marks.len()));
+                marks.push(snippet::Mark {
+                    cell: c,
+                    text: visible(&l.text).into_owned(),
+                    primary: false,
+                });
+            }
+            None => {
+                if let Some(loc) = location(o, l.file, l.span) {
+                    places.push(Err(format!("{loc}  {}", visible(&l.text))));
+                }
+            }
+        }
+    }
+    let (grid, left_out) = snippet::draw(&at(&cell), x, &marks, GRID_WIDTH);
+    let elsewhere: Vec<String> = places
+        .into_iter()
+        .filter_map(|p| match p {
+            Ok(i) if left_out.contains(&i) => {
+                Some(format!("{}  {}", at(&marks[i].cell), marks[i].text))
+            }
+            Ok(_) => None,
+            Err(s) => Some(s),
+        })
+        .collect();
+    let head = Diag {
+        code: String::new(),
+        severity: miette_severity(f.severity),
+        message: format!("{} {}", f.code, visible(&f.message)),
+        help: None,
+        source: None,
+        labels: Vec::new(),
+        related: Vec::new(),
+    };
+    let mut first = String::new();
+    if let Err(e) = h.render_report(&mut first, &head) {
+        return Some(Err(e));
+    }
+    let full = Diag {
+        help: f.help.as_deref().map(|h| visible(h).into_owned()),
+        related: related_note(&elsewhere, lang).into_iter().collect(),
+        ..head
+    };
+    let mut all = String::new();
+    if let Err(e) = h.render_report(&mut all, &full) {
+        return Some(Err(e));
+    }
+    // miette ends the message with a blank line; the grid goes there.
+    let rest = all.strip_prefix(first.as_str()).unwrap_or("");
+    let mut out = first.trim_end().to_owned();
+    out.push('\n');
+    out.push_str(&grid);
+    out.push_str(rest);
+    Some(Ok(out))
+}
+
+/// One finding as the terminal shows it: its snippet in the YAML, or the
+/// grid around its cell for a finding in a workbook.
+pub fn render(
+    o: &Outcome,
+    f: &Finding,
+    lang: Lang,
+    h: &GraphicalReportHandler,
+) -> Result<String, fmt::Error> {
+    if let Some(r) = grid_report(o, f, lang, h) {
+        return r;
+    }
+    let mut s = String::new();
+    h.render_report(&mut s, &diag(o, f, lang))?;
+    Ok(s)
+}
+
 /// Render every unsuppressed finding, then the summary line.
 pub fn write(
     o: &Outcome,
@@ -408,9 +538,7 @@ pub fn write(
     h: &GraphicalReportHandler,
 ) -> io::Result<()> {
     for f in o.findings.iter().filter(|f| !f.is_suppressed()) {
-        let d = diag(o, f, lang);
-        let mut s = String::new();
-        h.render_report(&mut s, &d).map_err(io::Error::other)?;
+        let s = render(o, f, lang, h).map_err(io::Error::other)?;
         out.write_all(s.trim_end().as_bytes())?;
         writeln!(out, "\n")?;
     }

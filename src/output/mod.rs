@@ -105,3 +105,14 @@ pub fn visible(s: &str) -> Cow<'_, str> {
 pub fn problem_path(p: &PathProblem) -> String {
     crate::baseline::name_of(&p.path)
 }
+
+/// The workbook a table was read from, as named in a run: the file's name
+/// without the `:Sheet` a workbook of several tables adds.
+pub fn book_name<'e>(e: &'e FileEntry, t: &crate::workbook::Table) -> Cow<'e, str> {
+    let name = entry_name(e);
+    let suffix = format!(":{}", t.sheet);
+    match name.strip_suffix(suffix.as_str()) {
+        Some(book) if !book.is_empty() => Cow::Owned(book.to_owned()),
+        _ => name,
+    }
+}

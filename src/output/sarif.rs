@@ -7,7 +7,9 @@
 //!   help, default level and the rule's `basis` citations as a property;
 //! - results with `ruleId` and the matching `ruleIndex`, level, message and a
 //!   region in *characters* (`run.columnKind` is `unicodeCodePoints`) plus
-//!   byte offset and length;
+//!   byte offset and length; for a finding in a workbook, the region is the
+//!   cell's row and column and the cell a logical location
+//!   (`{"name": "F6", "fullyQualifiedName": "自评表!F6", "kind": "cell"}`);
 //! - a finding silenced by a waiver carries `suppressions` (`inSource`, with
 //!   the waiver's reason); one silenced by a baseline, `external`;
 //! - `artifactLocation.uri` is the path percent-encoded byte by byte (spaces,
@@ -158,6 +160,18 @@ pub struct SarifResult<'a> {
 #[serde(rename_all = "camelCase")]
 pub struct Location {
     pub physical_location: PhysicalLocation,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub logical_locations: Vec<LogicalLocation>,
+}
+
+/// A cell of a workbook: `{"name": "F6", "fullyQualifiedName": "自评表!F6",
+/// "kind": "cell"}`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LogicalLocation {
+    pub name: String,
+    pub fully_qualified_name: String,
+    pub kind: &'static str,
 }
 
 #[derive(Serialize)]
@@ -166,6 +180,8 @@ pub struct RelatedLocation<'a> {
     pub id: usize,
     pub message: Text<&'a str>,
     pub physical_location: PhysicalLocation,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub logical_locations: Vec<LogicalLocation>,
 }
 
 #[derive(Serialize)]
@@ -187,8 +203,12 @@ pub struct SarifRegion {
     pub start_column: u32,
     pub end_line: u32,
     pub end_column: u32,
-    pub byte_offset: u32,
-    pub byte_length: u32,
+    /// Offsets into the file's text; none for a cell of a workbook (the
+    /// region is the cell's row and column).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub byte_offset: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub byte_length: Option<u32>,
 }
 
 #[derive(Serialize)]
@@ -285,7 +305,24 @@ pub fn descriptors(rules: &RuleSet, lang: Lang) -> Vec<Descriptor> {
     out
 }
 
-fn physical(uri: &str, r: Region, offset: u32, length: u32) -> PhysicalLocation {
+/// The cell of a span in a workbook's table, as a logical location.
+fn cell_location(
+    o: &Outcome,
+    file: crate::diag::FileId,
+    at: crate::source::Span,
+) -> Vec<LogicalLocation> {
+    o.file(file)
+        .and_then(|e| e.cell(at))
+        .map(|(sheet, cell)| LogicalLocation {
+            fully_qualified_name: format!("{sheet}!{cell}"),
+            name: cell,
+            kind: "cell",
+        })
+        .into_iter()
+        .collect()
+}
+
+fn physical(uri: &str, r: Region, offset: Option<u32>, length: Option<u32>) -> PhysicalLocation {
     PhysicalLocation {
         artifact_location: ArtifactLocation {
             uri: uri.to_owned(),
@@ -319,21 +356,28 @@ pub fn document<'a>(o: &'a Outcome, rules: &RuleSet, lang: Lang) -> Log<'a> {
                 .labels
                 .iter()
                 .enumerate()
-                .map(|(i, l)| RelatedLocation {
-                    id: i,
-                    message: Text { text: &l.text },
-                    physical_location: physical(
-                        &o.file(l.file).map_or_else(String::new, |e| uri(&e.path)),
-                        pos.region(l.file, l.span),
-                        l.span.start,
-                        l.span.end - l.span.start,
-                    ),
+                .map(|(i, l)| {
+                    let logical_locations = cell_location(o, l.file, l.span);
+                    let bytes = logical_locations.is_empty();
+                    RelatedLocation {
+                        id: i,
+                        message: Text { text: &l.text },
+                        physical_location: physical(
+                            &o.file(l.file).map_or_else(String::new, |e| uri(&e.path)),
+                            pos.region(l.file, l.span),
+                            bytes.then_some(l.span.start),
+                            bytes.then_some(l.span.end - l.span.start),
+                        ),
+                        logical_locations,
+                    }
                 })
                 .collect();
             let mut partial_fingerprints = BTreeMap::new();
             if !f.path.is_empty() {
                 partial_fingerprints.insert("nodePath/v1", f.path.as_str());
             }
+            let logical_locations = cell_location(o, f.file, f.span);
+            let bytes = logical_locations.is_empty();
             SarifResult {
                 rule_id: &f.code,
                 rule_index: index.get(&*f.code).copied(),
@@ -343,9 +387,10 @@ pub fn document<'a>(o: &'a Outcome, rules: &RuleSet, lang: Lang) -> Log<'a> {
                     physical_location: physical(
                         &o.file(f.file).map_or_else(String::new, |e| uri(&e.path)),
                         r,
-                        f.span.start,
-                        f.span.end - f.span.start,
+                        bytes.then_some(f.span.start),
+                        bytes.then_some(f.span.end - f.span.start),
                     ),
+                    logical_locations,
                 }],
                 partial_fingerprints,
                 suppressions: match &f.suppressed {

@@ -19,6 +19,7 @@ pub mod export;
 pub mod extract;
 pub mod grid;
 pub mod layout;
+pub mod snippet;
 
 use crate::diag::Lang;
 
@@ -37,9 +38,35 @@ pub struct Table {
     pub cells: Vec<CellSpan>,
     /// The layout that matched (its id, the file name in `layouts/` without `.yaml`).
     pub layout: &'static str,
+    /// The parts of the sheets its cells come from (its own sheet first,
+    /// then the 豁免 sheet when its waivers come from one), for snippets
+    /// and the page's grid.
+    pub excerpts: Vec<snippet::Excerpt>,
 }
 
 impl Table {
+    /// The excerpt of sheet number `sheet`, when the table's cells use it.
+    pub fn excerpt(&self, sheet: u32) -> Option<&snippet::Excerpt> {
+        self.excerpts.iter().find(|x| x.sheet == sheet)
+    }
+
+    /// The cell a finding at a byte range of `yaml` points at: the one
+    /// [`Table::cell_at`] finds, else, for a structural line (`indicators:`,
+    /// `产出指标:`), the first cell written after it — where that part of
+    /// the table begins. `None` only past the last cell.
+    pub fn anchor(&self, start: usize, end: usize) -> Option<CellRef> {
+        self.cell_at(start, end).or_else(|| {
+            let s = u32::try_from(start).ok()?;
+            let i = self.cells.partition_point(|c| c.start < s);
+            self.cells.get(i).map(|c| c.cell)
+        })
+    }
+
+    /// The name of sheet number `sheet` (the table's own when unknown).
+    pub fn sheet_name(&self, sheet: u32) -> &str {
+        self.excerpt(sheet).map_or(&self.sheet, |x| &x.name)
+    }
+
     /// The cell of the value at or around a byte range of `yaml`: the value
     /// overlapping it, else the value on the same line (a key's span finds
     /// its value), else `None` (structural lines such as `indicators:`).
@@ -231,12 +258,24 @@ pub fn read(bytes: &[u8], file_name: &str) -> Result<Book, BookError> {
             emit::fraction_indicators(&mut decl);
         }
         let (yaml, cells) = emit::emit(&decl, &g.name, &book.sheets, &book.waivers);
+        let mut used: Vec<u32> = cells.iter().map(|c| c.cell.sheet).collect();
+        used.sort_unstable();
+        used.dedup();
+        used.sort_by_key(|&s| s != i as u32);
+        let excerpts = used
+            .into_iter()
+            .filter_map(|s| {
+                let grid = book.sheets.get(s as usize)?;
+                snippet::Excerpt::of(grid, s, cells.iter().map(|c| &c.cell))
+            })
+            .collect();
         book.tables.push(Table {
             sheet: g.name.clone(),
             sheet_index: i as u32,
             yaml,
             cells,
             layout: leak_id(&l.id),
+            excerpts,
         });
     }
     if book.tables.is_empty() {
