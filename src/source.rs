@@ -10,26 +10,33 @@ use std::sync::Arc;
 /// A byte range `start..end` in one source text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Span {
+    /// The first byte.
     pub start: u32,
+    /// Just after the last byte.
     pub end: u32,
 }
 
 impl Span {
+    /// The bytes `start..end`.
     pub const fn new(start: usize, end: usize) -> Span {
         Span {
             start: start as u32,
             end: end as u32,
         }
     }
+    /// An empty span at `pos`.
     pub const fn at(pos: usize) -> Span {
         Span::new(pos, pos)
     }
+    /// Its length in bytes.
     pub fn len(self) -> usize {
         (self.end - self.start) as usize
     }
+    /// Whether it covers no byte.
     pub fn is_empty(self) -> bool {
         self.end == self.start
     }
+    /// As a range, to index the text.
     pub fn range(self) -> std::ops::Range<usize> {
         self.start as usize..self.end as usize
     }
@@ -51,7 +58,9 @@ impl From<Span> for miette::SourceSpan {
 /// 1-based line and character column of a byte offset, for people and tools.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Position {
+    /// 1-based line.
     pub line: u32,
+    /// 1-based column in characters.
     pub column: u32,
 }
 
@@ -80,6 +89,7 @@ fn count_chars(bytes: &[u8]) -> usize {
 }
 
 impl LineIndex {
+    /// The index of `text`.
     pub fn new(text: &str) -> LineIndex {
         let mut starts = vec![0u32];
         let bytes = text.as_bytes();
@@ -153,6 +163,7 @@ impl LineIndex {
         self.starts.get(line.checked_sub(1)?).map(|&s| s as usize)
     }
 
+    /// How many lines the text has.
     pub fn line_count(&self) -> usize {
         self.starts.len()
     }
@@ -306,25 +317,36 @@ pub fn escape_path(p: &std::path::Path) -> String {
 pub enum DecodeError {
     /// Not UTF-8: the first invalid byte, and the legacy encoding it decodes as, if any.
     NotUtf8 {
+        /// The first byte that is not UTF-8.
         offset: usize,
+        /// `GBK`, `GB18030` or `Big5` when the bytes decode cleanly as that.
         looks_like: Option<&'static str>,
     },
     /// A UTF-16 BOM, but the rest is not valid UTF-16.
-    BadUtf16 { offset: usize },
+    BadUtf16 {
+        /// The first byte that is not UTF-16.
+        offset: usize,
+    },
 }
 
 /// How the text was stored on disk (reported when it was not plain UTF-8).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Encoding {
+    /// UTF-8.
     Utf8,
+    /// UTF-8 with a byte order mark.
     Utf8Bom,
+    /// UTF-16 little-endian with a byte order mark.
     Utf16Le,
+    /// UTF-16 big-endian with a byte order mark.
     Utf16Be,
-    /// UTF-16 without a byte order mark (told by where its NUL bytes fall).
+    /// UTF-16 little-endian without a byte order mark (told by where its NUL bytes fall).
     Utf16LeNoBom,
+    /// UTF-16 big-endian without a byte order mark.
     Utf16BeNoBom,
-    /// UTF-32, with a byte order mark or without.
+    /// UTF-32 little-endian, with a byte order mark or without.
     Utf32Le,
+    /// UTF-32 big-endian, with a byte order mark or without.
     Utf32Be,
 }
 
@@ -515,6 +537,7 @@ pub struct CharToByte<'a> {
 }
 
 impl<'a> CharToByte<'a> {
+    /// A cursor at the start of `text`.
     pub fn new(text: &'a str) -> Self {
         CharToByte {
             text,
@@ -524,6 +547,7 @@ impl<'a> CharToByte<'a> {
         }
     }
 
+    /// The byte offset of character `char_index`.
     pub fn byte(&mut self, char_index: usize) -> usize {
         if self.ascii {
             return char_index.min(self.text.len());

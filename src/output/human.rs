@@ -25,7 +25,9 @@ use std::sync::Arc;
 /// A named source whose header column counts characters, not bytes.
 #[derive(Debug, Clone)]
 pub struct Source {
+    /// The name shown in the header (`01-jujia-yanglao.yaml`).
     pub name: Arc<str>,
+    /// The whole text.
     pub text: Arc<str>,
 }
 
@@ -257,7 +259,7 @@ fn map_span(sh: Option<&Shown>, s: Span) -> Span {
 
 /// One rendered diagnostic.
 #[derive(Debug)]
-pub struct Diag {
+pub(crate) struct Diag {
     pub code: String,
     pub severity: miette::Severity,
     pub message: String,
@@ -302,7 +304,7 @@ impl Diagnostic for Diag {
     }
 }
 
-pub fn miette_severity(s: Severity) -> miette::Severity {
+pub(crate) fn miette_severity(s: Severity) -> miette::Severity {
     match s {
         Severity::Error => miette::Severity::Error,
         Severity::Warning => miette::Severity::Warning,
@@ -328,7 +330,7 @@ fn span(s: Span) -> SourceSpan {
 }
 
 /// Build the miette diagnostic of a finding.
-pub fn diag(o: &Outcome, f: &Finding, lang: Lang) -> Diag {
+pub(crate) fn diag(o: &Outcome, f: &Finding, lang: Lang) -> Diag {
     use super::visible;
     let file = o.file(f.file);
     let name = file.map(super::entry_name).unwrap_or_default();

@@ -17,10 +17,15 @@ use std::borrow::Cow;
 /// `--format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    /// rustc-style diagnostics with snippets (or the grid around a cell).
     Human,
+    /// One JSON array of findings.
     Json,
+    /// SARIF 2.1.0, for code scanning.
     Sarif,
+    /// GitHub Actions workflow commands (`::error file=…`).
     Github,
+    /// JUnit XML, a test case per file.
     Junit,
 }
 

@@ -28,10 +28,10 @@ use std::collections::HashMap;
 use std::io::{self, Write};
 use std::path::Path;
 
-pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+pub(crate) const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 #[derive(Serialize)]
-pub struct Log<'a> {
+pub(crate) struct Log<'a> {
     #[serde(rename = "$schema")]
     pub schema: &'static str,
     pub version: &'static str,
@@ -40,7 +40,7 @@ pub struct Log<'a> {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Run<'a> {
+pub(crate) struct Run<'a> {
     pub tool: Tool,
     pub invocations: Vec<Invocation>,
     pub column_kind: &'static str,
@@ -49,14 +49,14 @@ pub struct Run<'a> {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Invocation {
+pub(crate) struct Invocation {
     pub execution_successful: bool,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tool_execution_notifications: Vec<Notification>,
 }
 
 #[derive(Serialize)]
-pub struct Notification {
+pub(crate) struct Notification {
     pub level: &'static str,
     pub message: Text<String>,
     pub locations: Vec<NotificationLocation>,
@@ -64,20 +64,20 @@ pub struct Notification {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct NotificationLocation {
+pub(crate) struct NotificationLocation {
     pub physical_location: ArtifactOnly,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ArtifactOnly {
+pub(crate) struct ArtifactOnly {
     pub artifact_location: ArtifactLocation,
 }
 
 /// A path as a URI reference: `./` dropped, `\` as `/`, and every byte but
 /// unreserved ASCII and `/` percent-encoded (SARIF §3.10 wants a valid URI;
 /// `a b#1%41?.yaml` must not read as a fragment or decode to `A`).
-pub fn uri(path: &Path) -> String {
+pub(crate) fn uri(path: &Path) -> String {
     #[cfg(unix)]
     let bytes: Vec<u8> = {
         use std::os::unix::ffi::OsStrExt;
@@ -98,13 +98,13 @@ pub fn uri(path: &Path) -> String {
 }
 
 #[derive(Serialize)]
-pub struct Tool {
+pub(crate) struct Tool {
     pub driver: Driver,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Driver {
+pub(crate) struct Driver {
     pub name: &'static str,
     pub version: &'static str,
     pub information_uri: &'static str,
@@ -113,7 +113,7 @@ pub struct Driver {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Descriptor {
+pub(crate) struct Descriptor {
     pub id: String,
     pub name: String,
     pub short_description: Text<String>,
@@ -125,23 +125,23 @@ pub struct Descriptor {
 }
 
 #[derive(Serialize)]
-pub struct Text<T> {
+pub(crate) struct Text<T> {
     pub text: T,
 }
 
 #[derive(Serialize)]
-pub struct Configuration {
+pub(crate) struct Configuration {
     pub level: &'static str,
 }
 
 #[derive(Serialize)]
-pub struct RuleProperties {
+pub(crate) struct RuleProperties {
     pub basis: Vec<String>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct SarifResult<'a> {
+pub(crate) struct SarifResult<'a> {
     pub rule_id: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rule_index: Option<usize>,
@@ -158,7 +158,7 @@ pub struct SarifResult<'a> {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Location {
+pub(crate) struct Location {
     pub physical_location: PhysicalLocation,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub logical_locations: Vec<LogicalLocation>,
@@ -168,7 +168,7 @@ pub struct Location {
 /// "kind": "cell"}`.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct LogicalLocation {
+pub(crate) struct LogicalLocation {
     pub name: String,
     pub fully_qualified_name: String,
     pub kind: &'static str,
@@ -176,7 +176,7 @@ pub struct LogicalLocation {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct RelatedLocation<'a> {
+pub(crate) struct RelatedLocation<'a> {
     pub id: usize,
     pub message: Text<&'a str>,
     pub physical_location: PhysicalLocation,
@@ -186,19 +186,19 @@ pub struct RelatedLocation<'a> {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PhysicalLocation {
+pub(crate) struct PhysicalLocation {
     pub artifact_location: ArtifactLocation,
     pub region: SarifRegion,
 }
 
 #[derive(Serialize)]
-pub struct ArtifactLocation {
+pub(crate) struct ArtifactLocation {
     pub uri: String,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct SarifRegion {
+pub(crate) struct SarifRegion {
     pub start_line: u32,
     pub start_column: u32,
     pub end_line: u32,
@@ -212,7 +212,7 @@ pub struct SarifRegion {
 }
 
 #[derive(Serialize)]
-pub struct SarifSuppression<'a> {
+pub(crate) struct SarifSuppression<'a> {
     pub kind: &'static str,
     pub justification: &'a str,
 }
@@ -227,7 +227,7 @@ fn level(s: Severity) -> &'static str {
 
 /// A rule's `name`: its English title in PascalCase, ASCII only
 /// (`low budget execution` → `LowBudgetExecution`), else the code.
-pub fn rule_name(title_en: Option<&str>, code: &str) -> String {
+pub(crate) fn rule_name(title_en: Option<&str>, code: &str) -> String {
     let name: String = title_en
         .unwrap_or("")
         .split(|c: char| !c.is_ascii_alphanumeric())
@@ -247,7 +247,7 @@ pub fn rule_name(title_en: Option<&str>, code: &str) -> String {
 }
 
 /// The rule descriptors: the loader's codes, then the rule set's.
-pub fn descriptors(rules: &RuleSet, lang: Lang) -> Vec<Descriptor> {
+pub(crate) fn descriptors(rules: &RuleSet, lang: Lang) -> Vec<Descriptor> {
     let mut out: Vec<Descriptor> = LOADER_CODES
         .iter()
         .map(|c| Descriptor {
@@ -339,7 +339,7 @@ fn physical(uri: &str, r: Region, offset: Option<u32>, length: Option<u32>) -> P
 }
 
 /// The whole SARIF log of a run.
-pub fn document<'a>(o: &'a Outcome, rules: &RuleSet, lang: Lang) -> Log<'a> {
+pub(crate) fn document<'a>(o: &'a Outcome, rules: &RuleSet, lang: Lang) -> Log<'a> {
     let descs = descriptors(rules, lang);
     let index: HashMap<&str, usize> = descs
         .iter()
@@ -444,6 +444,7 @@ pub fn document<'a>(o: &'a Outcome, rules: &RuleSet, lang: Lang) -> Log<'a> {
     }
 }
 
+/// The run as one SARIF 2.1.0 log, the rules of `rules` as its rule descriptors.
 pub fn write(o: &Outcome, rules: &RuleSet, out: &mut dyn Write, lang: Lang) -> io::Result<()> {
     let doc = document(o, rules, lang);
     serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
