@@ -264,12 +264,6 @@ pub fn load_text(text: &str, file: FileId, opts: &LoadOptions, explicit: bool) -
             };
         }
         let lang = opts.lang;
-        // Faults of structure (a key without its colon, a tab, a value where
-        // a key belongs), not of quoting, nesting or size.
-        let structural = matches!(&err.kind, yaml::ErrorKind::Syntax(info)
-            if ["simple key", "mapping values", "expected key", "expected ':'", "tab", "cannot start any token", "block mapping", "node content"]
-                .iter()
-                .any(|k| info.contains(k)));
         let msg = match err.kind {
             yaml::ErrorKind::Syntax(info) => match lang {
                 Lang::Zh => format!("YAML 语法错误：{}", syntax_zh(&info)),
@@ -297,23 +291,6 @@ pub fn load_text(text: &str, file: FileId, opts: &LoadOptions, explicit: bool) -
                 .pick("别名引用了未定义的锚点", "alias to an undefined anchor")
                 .to_owned(),
         };
-        // The parser stops a line after (or before) the fault people
-        // actually make: name the fault itself, at its character.
-        if let Some(t) = typo_near(text, err.span).filter(|_| structural) {
-            let (zh, en, help_zh, help_en) = t.words();
-            let span = Span::new(t.at, t.at + t.len);
-            let msg = lang.pick(&zh, &en).to_owned();
-            cx.push(
-                "JX001",
-                span,
-                msg,
-                Some(lang.pick(help_zh, help_en).to_owned()),
-            );
-            if let Some(f) = cx.findings.last_mut() {
-                f.label = Some(t.label(lang).to_owned());
-            }
-            return cx.finish(None);
-        }
         cx.push("JX001", err.span, msg, None);
         return cx.finish(None);
     }
@@ -481,126 +458,6 @@ fn first_line(text: &str, span: Span) -> Span {
         .find(['\n', '\r'])
         .map_or(text.len(), |e| start + e);
     Span::new(start, end)
-}
-
-/// A typing slip that a YAML syntax error is most likely about.
-struct Typo {
-    what: TypoKind,
-    /// Byte offset and length of the offending character(s).
-    at: usize,
-    len: usize,
-    /// 1-based line.
-    line: usize,
-}
-
-enum TypoKind {
-    FullWidthColon,
-    NoSpaceAfterColon,
-    Tab,
-}
-
-impl Typo {
-    fn label(&self, lang: Lang) -> &'static str {
-        match self.what {
-            TypoKind::FullWidthColon => lang.pick("全角冒号", "full-width colon"),
-            TypoKind::NoSpaceAfterColon => lang.pick("冒号后缺空格", "no space after the colon"),
-            TypoKind::Tab => lang.pick("制表符（Tab）", "a tab"),
-        }
-    }
-
-    fn words(&self) -> (String, String, &'static str, &'static str) {
-        let n = self.line;
-        match self.what {
-            TypoKind::FullWidthColon => (
-                format!("YAML 语法错误：第 {n} 行用了全角冒号“：”，请改成半角冒号加空格（: ）"),
-                format!(
-                    "YAML syntax error: line {n} has a full-width colon “：”; write an ASCII colon and a space (`: `)"
-                ),
-                "中文输入法下输入的冒号是全角的“：”；字段名后要用英文冒号“:”，再空一格。",
-                "A Chinese input method types the full-width “：”; a key needs the ASCII `:` followed by a space.",
-            ),
-            TypoKind::NoSpaceAfterColon => (
-                format!("YAML 语法错误：第 {n} 行冒号后须有空格"),
-                format!("YAML syntax error: line {n} needs a space after the colon"),
-                "字段名和值之间写成“字段: 值”，冒号后空一格（如 total: 150）。",
-                "Write `key: value` with a space after the colon (`total: 150`).",
-            ),
-            TypoKind::Tab => (
-                format!("YAML 语法错误：第 {n} 行用了制表符（Tab）缩进，请改用空格"),
-                format!("YAML syntax error: line {n} is indented with a tab; indent with spaces"),
-                "YAML 只能用空格缩进；把这一行开头的 Tab 换成空格（编辑器里可设置“Tab 转空格”）。",
-                "YAML indents with spaces only: replace the tab at the start of the line (most editors can insert spaces for Tab).",
-            ),
-        }
-    }
-}
-
-/// The slip a syntax error at `span` is about: a tab in the indentation, a
-/// full-width colon after a key, or a key glued to its value (`total:150`),
-/// on the error's line or the two before it (or, for a tab, the next one).
-fn typo_near(text: &str, span: Span) -> Option<Typo> {
-    let err = (span.start as usize).min(text.len());
-    let err_line = text[..err].matches('\n').count();
-    let lines: Vec<(usize, &str)> = {
-        let mut at = 0;
-        text.split_inclusive('\n')
-            .map(|l| {
-                let start = at;
-                at += l.len();
-                (start, l.trim_end_matches(['\n', '\r']))
-            })
-            .collect()
-    };
-    let window = err_line.saturating_sub(2)..(err_line + 2).min(lines.len());
-    // A tab in the indentation (the parser points at the line above it).
-    for i in window.clone() {
-        let (start, line) = lines[i];
-        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
-        if let Some(t) = line[..indent].find('\t') {
-            return Some(Typo {
-                what: TypoKind::Tab,
-                at: start + t,
-                len: 1,
-                line: i + 1,
-            });
-        }
-    }
-    // A slip in a key, on the error's line or before it (never after).
-    for i in window.rev().filter(|&i| i <= err_line) {
-        let (start, line) = lines[i];
-        let body = line.trim_start();
-        let body = body.strip_prefix("- ").unwrap_or(body).trim_start();
-        let lead = line.len() - body.len();
-        if body.is_empty() || body.starts_with(['#', '"', '\'', '{', '[', '|', '>']) {
-            continue;
-        }
-        let ascii = body.find(':');
-        let full = body.find('：');
-        match (ascii, full) {
-            (_, Some(f)) if ascii.is_none_or(|a| f < a) => {
-                return Some(Typo {
-                    what: TypoKind::FullWidthColon,
-                    at: start + lead + f,
-                    len: '：'.len_utf8(),
-                    line: i + 1,
-                });
-            }
-            (Some(a), _) => {
-                let next = body[a + 1..].chars().next();
-                if next.is_some_and(|c| !c.is_whitespace() && c != '/') && !body[..a].contains(' ')
-                {
-                    return Some(Typo {
-                        what: TypoKind::NoSpaceAfterColon,
-                        at: start + lead + a,
-                        len: 1,
-                        line: i + 1,
-                    });
-                }
-            }
-            _ => {}
-        }
-    }
-    None
 }
 
 fn syntax_zh(info: &str) -> String {

@@ -373,8 +373,7 @@ fn tabs_crlf_and_control_characters() {
 
     let tab = CLEAN.replacen("  name: 滨河", "\tname: 滨河", 1);
     let (_d, _o, items) = case("tab.yaml", tab.as_bytes());
-    let f = expect(&items, "JX001", "tab.yaml", "line 9 is indented with a tab");
-    assert_eq!((f["line"].as_u64(), f["column"].as_u64()), (Some(9), Some(1)));
+    expect(&items, "JX001", "tab.yaml", "tabs disallowed");
 }
 
 #[test]
