@@ -1,6 +1,7 @@
 //! `.jixiao.yaml`: found from the current folder upwards (or `--config`).
 //! `profile`, extra `rules`, `params` overrides, per-rule `severity`
-//! (`off` included), `exclude` globs and `lang`. Every problem is a diagnostic
+//! (`off` included), `exclude` globs, `lang`, `limits` and the rule
+//! selection (`select`, `ignore`: [`Selection`]). Every problem is a diagnostic
 //! into the config file, and a bad config stops the run (exit 2).
 
 use crate::diag::{Lang, Severity};
@@ -29,6 +30,10 @@ pub struct Config {
     pub lang: Option<Lang>,
     /// `limits`: overrides of the input limits (see [`Limits`]).
     pub limits: Limits,
+    /// `select`: only the rules of these codes or prefixes (`JX3`).
+    pub select: Option<Vec<(String, Span)>>,
+    /// `ignore`: not the rules of these codes or prefixes.
+    pub ignore: Vec<(String, Span)>,
 }
 
 /// `limits:` in the config — each one optional; unset keeps the default.
@@ -57,6 +62,65 @@ impl Limits {
             o.yaml.max_alias_nodes = v;
         }
         o
+    }
+}
+
+/// Which rules a run reports (`select`/`ignore`, in the config and on the
+/// command line): a finding is kept when its code matches a `select` entry
+/// (or there is none) and no `ignore` entry, an entry matching as a prefix
+/// (`JX3` is JX300–JX399). When both match, the longer entry wins, so
+/// `ignore: [JX3]` with `select: [JX304]` keeps JX304, as ruff does.
+/// JX001 (the file is not YAML) and JX008 (not a declaration) are always
+/// reported: without them an unreadable file would pass any selection.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Selection {
+    /// `None`: every rule.
+    pub select: Option<Vec<String>>,
+    pub ignore: Vec<String>,
+}
+
+impl Selection {
+    fn longest(entries: &[String], code: &str) -> Option<usize> {
+        entries
+            .iter()
+            .filter(|e| {
+                code.get(..e.len())
+                    .is_some_and(|p| p.eq_ignore_ascii_case(e))
+            })
+            .map(String::len)
+            .max()
+    }
+
+    /// Whether findings of `code` are reported.
+    pub fn keeps(&self, code: &str) -> bool {
+        if matches!(code, "JX001" | "JX008") {
+            return true;
+        }
+        let sel = match &self.select {
+            Some(s) => match Self::longest(s, code) {
+                Some(n) => n,
+                None => return false,
+            },
+            None => 0,
+        };
+        Self::longest(&self.ignore, code).is_none_or(|n| n < sel)
+    }
+
+    /// The entries that name no known code of `rules` (nor start one).
+    pub fn unknown(&self, rules: &crate::rules::RuleSet) -> Vec<String> {
+        let codes: Vec<&str> = rules.codes().collect();
+        self.select
+            .iter()
+            .flatten()
+            .chain(&self.ignore)
+            .filter(|e| {
+                !e.is_empty()
+                    && !codes
+                        .iter()
+                        .any(|c| c.get(..e.len()).is_some_and(|p| p.eq_ignore_ascii_case(e)))
+            })
+            .cloned()
+            .collect()
     }
 }
 
@@ -192,8 +256,8 @@ pub fn find(start: &Path) -> Option<PathBuf> {
     None
 }
 
-const KEYS: [&str; 7] = [
-    "profile", "rules", "params", "severity", "exclude", "lang", "limits",
+const KEYS: [&str; 9] = [
+    "profile", "rules", "params", "severity", "exclude", "lang", "limits", "select", "ignore",
 ];
 
 /// Parse a config text. `lang` is the language of the messages.
@@ -283,6 +347,42 @@ pub fn parse(text: &str, path: Option<&Path>, lang: Lang) -> Result<Config, Vec<
                     ..err(v.span, "未知的语言".into(), "unknown language".into())
                 }),
             },
+            "select" | "ignore" => {
+                let items: Vec<&yaml::Node<'_>> = match &v.yaml {
+                    Yaml::Seq(items) => items.iter().collect(),
+                    Yaml::Scalar { .. } if !v.is_null() => vec![v],
+                    _ if v.is_null() => Vec::new(),
+                    _ => {
+                        errors.push(err(
+                            v.span,
+                            format!("“{key}”应为规则编号或前缀的列表，如 [JX3, JX101]"),
+                            format!("`{key}` must be a list of rule codes or prefixes, e.g. [JX3, JX101]"),
+                        ));
+                        continue;
+                    }
+                };
+                let mut codes = Vec::new();
+                for it in items {
+                    // `select: JX3, JX101` (one text) is a list too.
+                    for c in it.as_str().unwrap_or("").split(',') {
+                        let c = c.trim();
+                        if c.is_empty() {
+                            errors.push(err(
+                                it.span,
+                                "应为规则编号或前缀".into(),
+                                "expected a rule code or prefix".into(),
+                            ));
+                        } else {
+                            codes.push((c.to_ascii_uppercase(), it.span));
+                        }
+                    }
+                }
+                if key == "select" {
+                    cfg.select = Some(codes);
+                } else {
+                    cfg.ignore = codes;
+                }
+            }
             "rules" | "exclude" => {
                 let items: Vec<&yaml::Node<'_>> = match &v.yaml {
                     Yaml::Seq(items) => items.iter().collect(),

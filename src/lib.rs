@@ -7,6 +7,7 @@
 
 pub mod amount;
 pub mod baseline;
+pub mod cases;
 pub mod catalogue;
 pub mod check;
 pub mod cli;
@@ -17,6 +18,7 @@ pub mod disk;
 pub mod docs;
 pub mod error;
 pub mod escape;
+pub mod fix;
 pub mod fsio;
 pub mod load;
 pub mod lsp;

@@ -9,7 +9,7 @@ pub mod junit;
 pub mod sarif;
 
 use crate::check::{FileEntry, Outcome};
-use crate::diag::{FileId, Finding};
+use crate::diag::{FileId, Finding, Lang};
 use crate::discover::PathProblem;
 use crate::source::{Locator, Span};
 use std::borrow::Cow;
@@ -104,4 +104,149 @@ pub fn visible(s: &str) -> Cow<'_, str> {
 /// A path problem's location, as shown (undecodable bytes escaped).
 pub fn problem_path(p: &PathProblem) -> String {
     crate::baseline::name_of(&p.path)
+}
+
+/// `[*] ` before the message of a finding `--fix` would fix (a safe fix),
+/// as ruff marks them; empty otherwise.
+pub fn fix_mark(f: &Finding) -> &'static str {
+    if crate::fix::applies(f, false) {
+        "[*] "
+    } else {
+        ""
+    }
+}
+
+/// How many unsuppressed findings have a safe fix, and how many only an
+/// unsafe one.
+pub fn fixable(o: &Outcome) -> (usize, usize) {
+    let safe = o
+        .findings
+        .iter()
+        .filter(|f| crate::fix::applies(f, false))
+        .count();
+    let all = o
+        .findings
+        .iter()
+        .filter(|f| crate::fix::applies(f, true))
+        .count();
+    (safe, all - safe)
+}
+
+/// The human summary: the tally line, then how many findings were fixed
+/// (`--fix`) or how many `--fix` (and `--unsafe-fixes`) would fix.
+pub fn summary(
+    o: &Outcome,
+    out: &mut dyn std::io::Write,
+    lang: Lang,
+    fixed: usize,
+    fixing: bool,
+) -> std::io::Result<()> {
+    writeln!(out, "{}", o.tally().line(lang))?;
+    if fixing {
+        return writeln!(
+            out,
+            "{}",
+            match lang {
+                Lang::Zh => format!("已修复 {fixed} 处"),
+                Lang::En => format!("fixed {fixed} finding{}", plural(fixed)),
+            }
+        );
+    }
+    let (safe, unsafe_only) = fixable(o);
+    if safe + unsafe_only == 0 {
+        return Ok(());
+    }
+    let line = match lang {
+        Lang::Zh => {
+            let mut s = format!("[*] {safe} 处可用 --fix 自动修复");
+            if unsafe_only > 0 {
+                s += &format!("（另有 {unsafe_only} 处须加 --unsafe-fixes）");
+            }
+            s
+        }
+        Lang::En => {
+            let mut s = format!("[*] {safe} fixable with --fix");
+            if unsafe_only > 0 {
+                s += &format!(" ({unsafe_only} more with --unsafe-fixes)");
+            }
+            s
+        }
+    };
+    writeln!(out, "{line}")
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// `--statistics`: a count per rule (unsuppressed findings), most frequent
+/// first, `[*]` when some of them `--fix` can fix. JSON for `--format json`
+/// (`[{code, title, count, fixable}]`), else a table, and the tally line
+/// unless `tally` is false (`--quiet`).
+pub fn statistics(
+    o: &Outcome,
+    out: &mut dyn std::io::Write,
+    lang: Lang,
+    format: Format,
+    tally: bool,
+) -> std::io::Result<()> {
+    struct Row<'a> {
+        code: &'a str,
+        title: &'a str,
+        count: usize,
+        fixable: usize,
+    }
+    let mut rows: Vec<Row<'_>> = Vec::new();
+    for f in o.findings.iter().filter(|f| !f.is_suppressed()) {
+        let fix = usize::from(crate::fix::applies(f, false));
+        match rows.iter_mut().find(|r| r.code == &*f.code) {
+            Some(r) => {
+                r.count += 1;
+                r.fixable += fix;
+            }
+            None => rows.push(Row {
+                code: &f.code,
+                title: &f.title,
+                count: 1,
+                fixable: fix,
+            }),
+        }
+    }
+    rows.sort_by(|a, b| b.count.cmp(&a.count).then(a.code.cmp(b.code)));
+    if format == Format::Json {
+        let v: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "code": r.code, "title": r.title, "count": r.count, "fixable": r.fixable,
+                })
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &v)?;
+        return writeln!(out);
+    }
+    let w = rows
+        .iter()
+        .map(|r| r.count.to_string().len())
+        .max()
+        .unwrap_or(1);
+    let cw = rows
+        .iter()
+        .map(|r| r.code.chars().count())
+        .max()
+        .unwrap_or(5);
+    for r in &rows {
+        let mark = if r.fixable > 0 { "[*]" } else { "[ ]" };
+        writeln!(
+            out,
+            "{:>w$}  {:<cw$}  {mark} {}",
+            r.count,
+            visible(r.code),
+            visible(r.title)
+        )?;
+    }
+    if tally {
+        writeln!(out, "{}", o.tally().line(lang))?;
+    }
+    Ok(())
 }
