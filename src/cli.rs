@@ -881,11 +881,10 @@ fn show_settings(s: &Setup, sel: &config::Selection, a: &CheckArgs) -> String {
     };
     let mut o = String::new();
     let mut line = |k: (&str, &str), v: String| {
-        o.push_str(&format!(
-            "{:<12} {}\n",
-            l.pick(k.0, k.1),
-            output::visible(&v)
-        ));
+        // Padded to a display width of 12 (a Chinese character is two columns).
+        let k = l.pick(k.0, k.1);
+        let pad = 12usize.saturating_sub(unicode_width::UnicodeWidthStr::width(k));
+        o.push_str(&format!("{k}{} {}\n", " ".repeat(pad), output::visible(&v)));
     };
     line(
         ("配置文件", "config"),
