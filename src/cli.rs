@@ -753,7 +753,9 @@ fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
     let mut buf: Vec<u8> = Vec::new();
     let to_file = a.output_file.is_some();
     let color = use_color(a.color, !to_file && std::io::stdout().is_terminal());
-    let written = if a.write_baseline.is_some() {
+    // `--write-baseline` in human output says only how many it recorded;
+    // the machine formats still carry the findings.
+    let written = if a.write_baseline.is_some() && a.format == Format::Human {
         Ok(())
     } else if a.statistics {
         output::statistics(&outcome, &mut buf, lang, a.format, !a.quiet)
@@ -794,27 +796,6 @@ fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
             status = 2;
         }
     }
-    if let Some(p) = &a.write_baseline {
-        if let Err(e) = write_baseline(p, a, &s, &opts, &outcome) {
-            eprintln!("error: {e}");
-            return 2;
-        }
-        let n = outcome
-            .findings
-            .iter()
-            .filter(|f| f.suppressed.is_none())
-            .count();
-        let line = match lang {
-            Lang::Zh => format!("已记录 {n} 条到基线 {}", p.display()),
-            Lang::En => format!(
-                "recorded {n} finding{} in the baseline {}",
-                if n == 1 { "" } else { "s" },
-                p.display()
-            ),
-        };
-        let _ = writeln!(buf, "{}", output::visible(&line));
-        status = if outcome.problems.is_empty() { 0 } else { 2 };
-    }
     let sink: &mut dyn Write = if stdin_fixed {
         // The fixed text went to standard output: the report goes to stderr.
         &mut std::io::stderr()
@@ -840,6 +821,31 @@ fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
     if let Err(e) = result {
         eprintln!("error: {e}");
         return 2;
+    }
+    if let Some(p) = &a.write_baseline {
+        if let Err(e) = write_baseline(p, a, &s, &opts, &outcome) {
+            eprintln!("error: {e}");
+            return 2;
+        }
+        let n = outcome
+            .findings
+            .iter()
+            .filter(|f| f.suppressed.is_none())
+            .count();
+        let line = match lang {
+            Lang::Zh => format!("已记录 {n} 条到基线 {}", p.display()),
+            Lang::En => format!(
+                "recorded {n} finding{} in the baseline {}",
+                if n == 1 { "" } else { "s" },
+                p.display()
+            ),
+        };
+        if a.format == Format::Human && a.output_file.is_none() {
+            let _ = writeln!(sink, "{}", output::visible(&line));
+        } else if !a.quiet {
+            eprintln!("{}", output::visible(&line));
+        }
+        return if outcome.problems.is_empty() { 0 } else { 2 };
     }
     if a.exit_zero && status == 1 {
         0

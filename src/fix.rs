@@ -72,7 +72,7 @@ mod tests {
     #[test]
     fn only_the_spans_change() {
         let t = "a: 1.5\nb: 二十\nc: 3\n";
-        let (out, n) = apply(t, &[fix(18, 19, "4"), fix(3, 6, "2.0")]);
+        let (out, n) = apply(t, &[fix(20, 21, "4"), fix(3, 6, "2.0")]);
         assert_eq!(out, "a: 2.0\nb: 二十\nc: 4\n");
         assert_eq!(n, 2);
     }

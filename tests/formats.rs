@@ -534,7 +534,7 @@ fn english_output_has_no_chinese_but_the_users_data() {
     assert!(
         human
             .trim_end()
-            .ends_with("1 error, 5 warnings in 11 files")
+            .ends_with("1 error, 5 warnings in 11 files\n[*] 1 fixable with --fix")
     );
 }
 
