@@ -965,7 +965,23 @@ fn cmd_rules(a: &RuleArgs, out: &mut dyn Write) -> i32 {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let _ = writeln!(out, "{}", crate::docs::rules_table(&s.rules, s.lang));
+    // Rules turned off by the config are listed too, as `off`.
+    let all = (!s.rules.off.is_empty())
+        .then(|| {
+            let settings = crate::rules::compile::Settings {
+                profile: s.rules.profile,
+                lang: s.lang,
+                params: Vec::new(),
+                severity: Default::default(),
+            };
+            crate::rules::RuleSet::build(s.rules.sources.clone(), &settings).ok()
+        })
+        .flatten();
+    let _ = writeln!(
+        out,
+        "{}",
+        crate::docs::rules_table_with_off(&s.rules, all.as_ref(), s.lang)
+    );
     0
 }
 
@@ -973,6 +989,13 @@ fn cmd_explain(code: &str, a: &RuleArgs, out: &mut dyn Write) -> i32 {
     let s = match setup(a) {
         Ok(s) => s,
         Err(c) => return c,
+    };
+    // `jx304` is JX304 when that is a code: codes are matched case-insensitively.
+    let upper = code.to_uppercase();
+    let code = if crate::docs::explain(&s.rules, code, s.lang).is_none() && s.rules.knows(&upper) {
+        upper.as_str()
+    } else {
+        code
     };
     match crate::docs::explain(&s.rules, code, s.lang) {
         Some(text) => {

@@ -1040,3 +1040,103 @@ fn show_files_and_show_settings() {
     assert!(out.contains("忽略规则     JX304\n"), "{out}");
     assert!(out.contains("排除         0*.yaml\n"), "{out}");
 }
+
+#[test]
+fn near_miss_declarations_are_reported_in_folders() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        "a.yaml",
+        &CLEAN.replace("\nkind: target\n", "\nKind: target\n"),
+    );
+    write(
+        d.path(),
+        "b.yaml",
+        &CLEAN.replace("\nkind: target\n", "\n类型: 目标\n"),
+    );
+    write(
+        d.path(),
+        "deploy.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n",
+    );
+    for args in [
+        vec!["check", "--format", "json", "--select", "JX008"],
+        vec![
+            "check",
+            "--format",
+            "json",
+            "--select",
+            "JX008",
+            "--skip-non-declarations",
+            "a.yaml",
+            "b.yaml",
+            "deploy.yaml",
+        ],
+    ] {
+        let (code, out, _) = run_in(d.path(), &args);
+        assert_eq!(code, 1, "{out}");
+        let items = json(out.as_bytes());
+        let got: Vec<(&str, &str)> = items
+            .iter()
+            .map(|i| {
+                (
+                    i["file"].as_str().unwrap(),
+                    i["help"].as_str().unwrap_or(""),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "a.yaml",
+                    "是不是 kind？（“Kind”不是 kind：键名须为小写的 kind）"
+                ),
+                ("b.yaml", "是不是“target”？"),
+            ],
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn explain_takes_lower_case_codes_and_rules_lists_those_turned_off() {
+    let out = jixiao()
+        .args(["explain", "jx304"])
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("JX304 预算执行率偏低"));
+    jixiao().args(["explain", "jx3o4"]).assert().code(2);
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        ".jixiao.yaml",
+        "severity:\n  JX212: off\n  JX304: error\n",
+    );
+    let (code, out, _) = run_in(d.path(), &["rules"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("\nJX212  off "), "{out}");
+    assert!(out.contains("\nJX304  error "), "{out}");
+}
+
+#[test]
+fn github_titles_carry_the_rule_title_and_the_message_the_help() {
+    let out = jixiao()
+        .args(["check", "examples/chengde-2022", "--format", "github"])
+        .output()
+        .unwrap();
+    let s = String::from_utf8(out.stdout).unwrap();
+    let first = s.lines().next().unwrap();
+    assert!(
+        first.contains(",title=JX304 预算执行率偏低::预算执行率 19.73%25"),
+        "{first}"
+    );
+    assert!(
+        first.ends_with(
+            "%0A说明资金未支出的原因和整改措施；确有正当理由的，可在 waivers 中写明并经批准。"
+        ),
+        "{first}"
+    );
+}

@@ -1,5 +1,5 @@
 //! `--format github`: GitHub Actions workflow commands, one per unsuppressed
-//! finding: `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=CODE::message`
+//! finding: `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=CODE title::message` (the help on a second line)
 //! (`::warning` for warnings, `::notice` for infos). Lines and columns are
 //! 1-based and columns count characters, so an annotation lands on the right
 //! Chinese character; `endColumn` is the column just after the span, as in
@@ -47,8 +47,13 @@ pub fn write(o: &Outcome, out: &mut dyn Write, lang: Lang) -> io::Result<()> {
             r.start.column,
             r.end.line,
             r.end.column,
-            prop(&f.code),
-            data(&visible(&f.message)),
+            // `JX304 预算执行率偏低`, as ruff writes `ruff (F401)` with a name;
+            // the help follows the message.
+            prop(&visible(&format!("{} {}", f.code, f.title))),
+            data(&visible(&match &f.help {
+                Some(h) => format!("{}\n{h}", f.message),
+                None => f.message.clone(),
+            })),
         )?;
     }
     for p in &o.problems {
