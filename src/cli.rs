@@ -294,7 +294,7 @@ pub fn setup_in(a: &RuleArgs, start: &Path) -> Result<Setup, i32> {
                     Ok(t) => t.into(),
                     Err(e) => {
                         print_errors(
-                            &[Error::new(ErrorKind::Read, "config", e.pick(lang0))],
+                            &[Error::new(ErrorKind::Config, "config", e.pick(lang0))],
                             lang0,
                         );
                         return Err(2);
@@ -316,7 +316,7 @@ pub fn setup_in(a: &RuleArgs, start: &Path) -> Result<Setup, i32> {
     let mut paths: Vec<PathBuf> = config.rules.clone();
     paths.extend(a.rules.iter().cloned());
     for p in &paths {
-        match read_rule_sources(p) {
+        match read_rule_sources_in(p, lang) {
             Ok(s) => {
                 rule_files.extend(s.iter().map(|r| PathBuf::from(&*r.name)));
                 sources.extend(s);
@@ -340,10 +340,19 @@ pub const MAX_RULE_FILE_SIZE: u64 = 10 * 1024 * 1024;
 
 /// A rule file, or every `*.rules` file under a folder (sorted).
 pub fn read_rule_sources(p: &Path) -> Result<Vec<RuleSource>, String> {
-    let meta = std::fs::metadata(p).map_err(|e| format!("{}: {e}", p.display()))?;
+    read_rule_sources_in(p, Lang::En)
+}
+
+/// [`read_rule_sources`] with the reason a file cannot be had in `lang`.
+pub fn read_rule_sources_in(p: &Path, lang: Lang) -> Result<Vec<RuleSource>, String> {
+    let io = |f: &Path, e: std::io::Error| match lang {
+        Lang::Zh => format!("无法读取规则文件 {}：{}", f.display(), discover::io_zh(&e)),
+        Lang::En => format!("cannot read the rule file {}: {e}", f.display()),
+    };
+    let meta = std::fs::metadata(p).map_err(|e| io(p, e))?;
     let files: Vec<PathBuf> = if meta.is_dir() {
         let mut v: Vec<PathBuf> = std::fs::read_dir(p)
-            .map_err(|e| format!("{}: {e}", p.display()))?
+            .map_err(|e| io(p, e))?
             .flatten()
             .map(|e| e.path())
             .filter(|f| f.extension().is_some_and(|x| x == "rules"))
@@ -358,21 +367,31 @@ pub fn read_rule_sources(p: &Path) -> Result<Vec<RuleSource>, String> {
         .map(|f| {
             // A FIFO or device would block or never end: only regular files,
             // and not beyond the size limit.
-            let meta = std::fs::metadata(&f).map_err(|e| format!("{}: {e}", f.display()))?;
+            let meta = std::fs::metadata(&f).map_err(|e| io(&f, e))?;
             if !meta.is_file() {
-                return Err(format!("{}: not a regular file", f.display()));
+                return Err(match lang {
+                    Lang::Zh => format!("规则文件 {} 不是普通文件，未读取", f.display()),
+                    Lang::En => format!("{}: not a regular file", f.display()),
+                });
             }
             if meta.len() > MAX_RULE_FILE_SIZE {
-                return Err(format!(
-                    "{}: {} bytes, over the limit of {MAX_RULE_FILE_SIZE} for a rule file",
-                    f.display(),
-                    meta.len()
-                ));
+                return Err(match lang {
+                    Lang::Zh => format!(
+                        "规则文件 {} 有 {} 字节，超过上限 {MAX_RULE_FILE_SIZE} 字节",
+                        f.display(),
+                        meta.len()
+                    ),
+                    Lang::En => format!(
+                        "{}: {} bytes, over the limit of {MAX_RULE_FILE_SIZE} for a rule file",
+                        f.display(),
+                        meta.len()
+                    ),
+                });
             }
             // Opened without blocking and checked on the descriptor: a file
             // that blocks on read (`/proc/kmsg`) is refused, not waited for.
             let text = fsio::read_capped(&f, MAX_RULE_FILE_SIZE, "规则文件", "rule file")
-                .map_err(|e| e.en)?;
+                .map_err(|e| e.pick(lang).to_owned())?;
             config::not_rule_text(&text)
                 .map_or(Ok(()), |why| Err(format!("{}: {why}", f.display())))?;
             Ok(RuleSource {
@@ -1046,6 +1065,8 @@ fn cmd_report(a: &ReportArgs, out: &mut dyn Write) -> i32 {
         }
     };
     let written = match &a.output {
+        // A run with a path problem (exit 2) leaves no pack behind.
+        Some(_) if !outcome.problems.is_empty() => Ok(()),
         Some(p) => fsio::refuse_inputs(
             p,
             inputs_of(&s, None, &outcome).iter().map(PathBuf::as_path),

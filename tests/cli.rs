@@ -1140,3 +1140,46 @@ fn github_titles_carry_the_rule_title_and_the_message_the_help() {
         "{first}"
     );
 }
+
+#[test]
+fn missing_input_files_are_named_in_chinese_and_no_output_is_written() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "t.yaml", CLEAN);
+    let cases: [(&[&str], &str); 3] = [
+        (
+            &["--rules", "nope.rules"],
+            "error: 无法读取规则文件 nope.rules：不存在\n规则文件有 1 个错误",
+        ),
+        (
+            &["--config", "nope.yaml"],
+            "error: 无法读取配置文件 nope.yaml：不存在\n配置文件有 1 个错误",
+        ),
+        (
+            &["--baseline", "nope.json"],
+            "错误：无法读取基线文件 nope.json：不存在",
+        ),
+    ];
+    for (flags, want) in cases {
+        let mut args = vec!["check", "t.yaml", "-o", "out.txt"];
+        args.extend(flags);
+        let (code, _, err) = run_in(d.path(), &args);
+        assert_eq!(code, 2, "{flags:?}");
+        assert!(err.starts_with(want), "{flags:?}: {err}");
+        assert!(!d.path().join("out.txt").exists(), "{flags:?}");
+    }
+    let (_, _, err) = run_in(
+        d.path(),
+        &["check", "t.yaml", "--rules", "nope.rules", "--lang", "en"],
+    );
+    assert!(
+        err.starts_with("error: cannot read the rule file nope.rules: "),
+        "{err}"
+    );
+    // a report of a run with a missing path is not written
+    let (code, _, _) = run_in(d.path(), &["report", "t.yaml", "nope", "-o", "pack.html"]);
+    assert_eq!(code, 2);
+    assert!(!d.path().join("pack.html").exists());
+    let (code, _, err) = run_in(d.path(), &["report", "t.yaml", "-o", "no/dir/pack.html"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no/dir/pack.html"), "{err}");
+}
