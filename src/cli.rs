@@ -684,6 +684,11 @@ fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
         for c in &mut candidates {
             c.explicit = false;
         }
+        // pre-commit names the changed files: a changed project brings in
+        // the summaries of its folder and the folders above (SPEC §3.1), so a
+        // change that breaks the 汇总 totals is caught in its own commit.
+        let more = summaries_above(&candidates, exclude.as_ref());
+        candidates.extend(more);
     }
     let ws = disk::workspace_of(candidates, problems, exclude.as_ref());
     let mut files = ws.files().to_vec();
@@ -871,6 +876,99 @@ fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
     } else {
         status
     }
+}
+
+/// Whether `text` is a summary: a top-level `kind: summary` (or `汇总`,
+/// also under the key `类型`).
+fn is_summary_text(text: &str) -> bool {
+    text.lines().any(|l| {
+        let Some((k, v)) = l.trim_start_matches('\u{FEFF}').split_once(':') else {
+            return false;
+        };
+        let v = v
+            .split(" #")
+            .next()
+            .unwrap_or("")
+            .trim()
+            .trim_matches(['"', '\'']);
+        matches!(k, "kind" | "类型") && matches!(v, "summary" | "汇总")
+    })
+}
+
+/// The summaries in the folders of `named` files and the folders above
+/// them, up to the current folder (only the named file's own folder when it
+/// lies outside), that are not among the candidates already and not
+/// excluded: found, not named, so they are checked as a folder scan would.
+fn summaries_above(
+    named: &[discover::Candidate],
+    exclude: Option<&Exclude>,
+) -> Vec<discover::Candidate> {
+    let cwd = std::env::current_dir()
+        .ok()
+        .and_then(|d| std::fs::canonicalize(d).ok());
+    let mut seen: std::collections::HashSet<PathBuf> = named
+        .iter()
+        .filter_map(|c| std::fs::canonicalize(&c.path).ok())
+        .collect();
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    for c in named {
+        let Some(parent) = c.path.parent() else {
+            continue;
+        };
+        let mut dir = parent.to_path_buf();
+        loop {
+            if !dirs.contains(&dir) {
+                dirs.push(dir.clone());
+            }
+            let abs = std::fs::canonicalize(if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                &dir
+            });
+            let inside = matches!((&abs, &cwd), (Ok(a), Some(c)) if a != c && a.starts_with(c));
+            if !inside {
+                break;
+            }
+            dir = match dir.parent() {
+                Some(p) => p.to_path_buf(),
+                None => break,
+            };
+        }
+    }
+    let mut out = Vec::new();
+    for dir in dirs {
+        let read = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            &dir
+        };
+        let Ok(rd) = std::fs::read_dir(read) else {
+            continue;
+        };
+        let mut found: Vec<PathBuf> = rd
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .map(|e| dir.join(e.file_name()))
+            .filter(|p| discover::is_yaml(p))
+            .filter(|p| {
+                !p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+            })
+            .filter(|p| !exclude.is_some_and(|ex| ex.matches(p, Path::new("."))))
+            .collect();
+        found.sort();
+        for p in found {
+            let small = std::fs::metadata(&p).is_ok_and(|m| m.len() <= 1 << 20);
+            let summary = small && std::fs::read_to_string(&p).is_ok_and(|t| is_summary_text(&t));
+            if summary && std::fs::canonicalize(&p).is_ok_and(|c| seen.insert(c)) {
+                out.push(discover::Candidate {
+                    path: p,
+                    explicit: false,
+                });
+            }
+        }
+    }
+    out
 }
 
 /// Write the fixed text of `path` in place, if the file still holds the

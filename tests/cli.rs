@@ -1183,3 +1183,45 @@ fn missing_input_files_are_named_in_chinese_and_no_output_is_written() {
     assert_eq!(code, 2);
     assert!(err.contains("no/dir/pack.html"), "{err}");
 }
+
+#[test]
+fn a_changed_project_brings_in_its_folders_summary_in_pre_commit_runs() {
+    let d = chengde();
+    let p = d.path().join("08-aixiao-jiangli.yaml");
+    let t = std::fs::read_to_string(&p).unwrap();
+    let t = t
+        .replace("\n  total: 10\n", "\n  total: 12\n")
+        .replace("\n    general_public: 10\n", "\n    general_public: 12\n")
+        .replace("\n  executed: 10\n", "\n  executed: 12\n");
+    std::fs::write(&p, t).unwrap();
+    // what the hook runs (from a folder above) when only that file is committed
+    let top = d.path().parent().unwrap();
+    let name = d.path().file_name().unwrap().to_string_lossy().into_owned();
+    let rel = format!("{name}/08-aixiao-jiangli.yaml");
+    let (code, out, _) = run_in(
+        top,
+        &[
+            "check",
+            "--force-exclude",
+            "--skip-non-declarations",
+            "--no-config",
+            "--format",
+            "json",
+            &rel,
+        ],
+    );
+    assert_eq!(code, 1, "{out}");
+    let items = json(out.as_bytes());
+    let got: Vec<(&str, &str)> = items
+        .iter()
+        .map(|i| (i["code"].as_str().unwrap(), i["file"].as_str().unwrap()))
+        .collect();
+    let summary = format!("{name}/summary.yaml");
+    assert_eq!(
+        got,
+        [("JX502", summary.as_str()), ("JX503", summary.as_str())]
+    );
+    // a plain run of the file checks that file only
+    let (code, _, _) = run_in(d.path(), &["check", "08-aixiao-jiangli.yaml"]);
+    assert_eq!(code, 0);
+}
