@@ -639,7 +639,18 @@ fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
         .and_then(Path::parent)
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let (s, mut opts, exclude) = match prepare_in(&a.rules, start) {
+    // Rule files named among the paths (pre-commit passes a changed
+    // `.rules` file) are compiled with the rules: a broken one fails the run.
+    let is_rules = |p: &PathBuf| {
+        p.extension()
+            .is_some_and(|x| x.eq_ignore_ascii_case("rules"))
+    };
+    let mut rule_args = a.rules.clone();
+    rule_args
+        .rules
+        .extend(a.paths.iter().filter(|p| is_rules(p)).cloned());
+    let only_rules = !a.paths.is_empty() && a.paths.iter().all(is_rules);
+    let (s, mut opts, exclude) = match prepare_in(&rule_args, start) {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -664,10 +675,10 @@ fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
     let mut paths: Vec<PathBuf> = a
         .paths
         .iter()
-        .filter(|p| p.as_os_str() != "-")
+        .filter(|p| p.as_os_str() != "-" && !is_rules(p))
         .cloned()
         .collect();
-    if paths.is_empty() && !stdin {
+    if paths.is_empty() && !stdin && !only_rules {
         paths.push(PathBuf::from("."));
     }
     let (mut candidates, problems) = if paths.is_empty() {
@@ -806,7 +817,7 @@ fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
     }
     let mut status = exit_status(&outcome, a.deny_warnings);
     let found = outcome.files.iter().any(|f| f.reported && f.declaration);
-    if !found && outcome.problems.is_empty() {
+    if !found && outcome.problems.is_empty() && !only_rules {
         if !a.quiet || a.strict {
             eprintln!(
                 "{}",

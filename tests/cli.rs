@@ -1225,3 +1225,38 @@ fn a_changed_project_brings_in_its_folders_summary_in_pre_commit_runs() {
     let (code, _, _) = run_in(d.path(), &["check", "08-aixiao-jiangli.yaml"]);
     assert_eq!(code, 0);
 }
+
+#[test]
+fn rule_files_named_on_the_command_line_are_compiled() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        "bad.rules",
+        "rule X1 \"t\" {\n  assert count(indicators.*.*.*) > 0 &&\n}\n",
+    );
+    write(
+        d.path(),
+        "good.rules",
+        "rule XY1 \"t\" {\n  assert count(indicators.*.*.*) > 0\n}\n",
+    );
+    write(d.path(), "t.yaml", CLEAN);
+    let (code, _, err) = run_in(d.path(), &["check", "--skip-non-declarations", "bad.rules"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("bad.rules:2:38") && err.contains("逻辑与请用 and"),
+        "{err}"
+    );
+    // only rule files named: nothing else is checked, no "no declarations" warning
+    let (code, out, err) = run_in(
+        d.path(),
+        &["check", "--skip-non-declarations", "good.rules"],
+    );
+    assert_eq!((code, err.as_str()), (0, ""), "{out}");
+    assert!(out.contains("共 0 个文件"), "{out}");
+    // beside declarations, the rule applies to them
+    let (code, _, _) = run_in(
+        d.path(),
+        &["check", "good.rules", "t.yaml", "--select", "XY1"],
+    );
+    assert_eq!(code, 0);
+}
