@@ -199,11 +199,24 @@ fn parse_limits(v: &yaml::Node<'_>, lang: Lang, errors: &mut Vec<ConfigError>) -
                 "max_nodes" => out.max_nodes = Some(n as usize),
                 _ => out.max_alias_nodes = Some(n as usize),
             },
+            // A size is said in the units it may be written in.
+            _ if key == "max_file_size" => errors.push(err(
+                val.span,
+                format!(
+                    "限制 {key} 的值“{text}”无效：最大 {}MB（可写 20MB、512KB 或字节数）",
+                    max >> 20
+                ),
+                format!(
+                    "bad value `{text}` for {key}: a whole number from 1 to {max} bytes, at most {}MB (write 20MB, 512KB or a number of bytes)",
+                    max >> 20
+                ),
+                Some(lang.pick("例如 20MB、512KB、1048576", "e.g. 20MB, 512KB, 1048576").to_owned()),
+            )),
             _ => errors.push(err(
                 val.span,
                 format!("限制 {key} 的值“{text}”无效：须为 1 到 {max} 之间的整数"),
                 format!("bad value `{text}` for {key}: a whole number from 1 to {max}"),
-                (key == "max_file_size").then(|| "e.g. 20MB, 512KB, 1048576".to_owned()),
+                None,
             )),
         }
     }
@@ -712,6 +725,36 @@ pub fn lit(v: &yaml::Node<'_>) -> Option<Lit> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bad_file_size_says_the_units_it_accepts() {
+        let errs = parse("limits:\n  max_file_size: 2GB\n", None, Lang::Zh).unwrap_err();
+        assert_eq!(
+            errs[0].message,
+            "限制 max_file_size 的值“2GB”无效：最大 100MB（可写 20MB、512KB 或字节数）"
+        );
+        assert!(parse("limits:\n  max_file_size: 20MB\n", None, Lang::Zh).is_ok());
+    }
+
+    #[test]
+    fn select_and_ignore_are_lists_of_codes() {
+        let c = parse(
+            "select: [jx3, JX501]\nignore: JX304, JX305\n",
+            None,
+            Lang::Zh,
+        )
+        .unwrap();
+        let codes = |v: &[(String, Span)]| v.iter().map(|x| x.0.clone()).collect::<Vec<_>>();
+        assert_eq!(codes(c.select.as_deref().unwrap()), ["JX3", "JX501"]);
+        assert_eq!(codes(&c.ignore), ["JX304", "JX305"]);
+        assert!(parse("select: {a: 1}\n", None, Lang::Zh).is_err());
+        let sel = Selection {
+            select: Some(vec!["JX3".into()]),
+            ignore: vec!["JX30".into(), "JX305".into()],
+        };
+        assert!(sel.keeps("JX310") && !sel.keeps("JX304") && !sel.keeps("JX101"));
+        assert!(sel.keeps("JX001") && sel.keeps("JX008"), "never filtered");
+    }
 
     #[test]
     fn yaml_limit_errors_are_sentences_not_debug_text() {
