@@ -681,7 +681,7 @@ fn a_baseline_reports_only_new_findings() {
     );
     assert_eq!(code(&o), 0, "{}", out(&o));
     assert!(
-        out(&o).contains("0 errors, 0 warnings, 6 suppressed in 11 files"),
+        out(&o).contains("0 errors, 0 warnings, 6 baselined in 11 files"),
         "{}",
         out(&o)
     );
@@ -742,7 +742,7 @@ fn a_baseline_reports_only_new_findings() {
     assert!(!h.contains("JX304") && !h.contains("JX503"), "{h}");
     assert!(
         h.trim_end()
-            .ends_with("1 error, 0 warnings, 6 suppressed in 11 files\n[*] 1 fixable with --fix")
+            .ends_with("1 error, 0 warnings, 6 baselined in 11 files\n[*] 1 fixable with --fix")
     );
 
     // Rewriting the baseline while using it keeps what it knew.
@@ -768,7 +768,7 @@ fn a_baseline_reports_only_new_findings() {
         ],
     );
     assert_eq!(code(&o), 0, "{}", out(&o));
-    assert!(out(&o).contains("7 suppressed"), "{}", out(&o));
+    assert!(out(&o).contains("7 baselined"), "{}", out(&o));
 }
 
 #[test]
