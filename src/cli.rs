@@ -272,6 +272,14 @@ pub fn setup(a: &RuleArgs) -> Result<Setup, i32> {
 
 /// [`setup`] with the config searched from `start` upwards.
 pub fn setup_in(a: &RuleArgs, start: &Path) -> Result<Setup, i32> {
+    setup_or_errors(a, start).map_err(|(errs, lang)| {
+        print_errors(&errs, lang);
+        2
+    })
+}
+
+/// The setup, or the errors that stop the run and the language to say them in.
+fn setup_or_errors(a: &RuleArgs, start: &Path) -> Result<Setup, (Vec<Error>, Lang)> {
     let flags = Flags {
         lang: a.lang.as_deref().and_then(Lang::parse),
         profile: a.profile.as_deref().and_then(crate::model::Profile::parse),
@@ -293,20 +301,16 @@ pub fn setup_in(a: &RuleArgs, start: &Path) -> Result<Setup, i32> {
                 match fsio::read_capped(p, config::MAX_CONFIG_SIZE, "配置文件", "config") {
                     Ok(t) => t.into(),
                     Err(e) => {
-                        print_errors(
-                            &[Error::new(ErrorKind::Config, "config", e.pick(lang0))],
+                        return Err((
+                            vec![Error::new(ErrorKind::Config, "config", e.pick(lang0))],
                             lang0,
-                        );
-                        return Err(2);
+                        ));
                     }
                 };
             let name: Arc<str> = p.to_string_lossy().into();
             match crate::setup::parse_config(name.clone(), text.clone(), Some(p), lang0) {
                 Ok(c) => (c, Some((name, text))),
-                Err(errs) => {
-                    print_errors(&errs, lang0);
-                    return Err(2);
-                }
+                Err(errs) => return Err((errs, lang0)),
             }
         }
     };
@@ -322,15 +326,12 @@ pub fn setup_in(a: &RuleArgs, start: &Path) -> Result<Setup, i32> {
                 sources.extend(s);
             }
             Err(msg) => {
-                print_errors(&[Error::new(ErrorKind::Read, "rule-file", msg)], lang);
-                return Err(2);
+                return Err((vec![Error::new(ErrorKind::Read, "rule-file", msg)], lang));
             }
         }
     }
-    let mut s = crate::setup::build(config, config_file, sources, &flags).map_err(|errs| {
-        print_errors(&errs, lang);
-        2
-    })?;
+    let mut s =
+        crate::setup::build(config, config_file, sources, &flags).map_err(|errs| (errs, lang))?;
     s.rule_files = rule_files;
     Ok(s)
 }
@@ -650,9 +651,22 @@ fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
         .rules
         .extend(a.paths.iter().filter(|p| is_rules(p)).cloned());
     let only_rules = !a.paths.is_empty() && a.paths.iter().all(is_rules);
-    let (s, mut opts, exclude) = match prepare_in(&rule_args, start) {
+    // A bad config or rule file still gives a machine format something to
+    // read: a SARIF log with `executionSuccessful: false`, `::error` lines.
+    let s = match setup_or_errors(&rule_args, start) {
+        Ok(s) => s,
+        Err((errs, lang)) => {
+            print_errors(&errs, lang);
+            let _ = output::setup_failure(&errs, a.format, out, lang);
+            return 2;
+        }
+    };
+    let (mut opts, exclude) = match check_options(&s) {
         Ok(x) => x,
-        Err(code) => return code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
     };
     let lang = s.lang;
     let sel = match selection(a, &s) {

@@ -1265,3 +1265,51 @@ fn rule_files_named_on_the_command_line_are_compiled() {
     );
     assert_eq!(code, 0);
 }
+
+/// The official SARIF 2.1.0 schema, as tests/formats.rs reads it.
+fn sarif_validator() -> jsonschema::Validator {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sarif-schema-2.1.0.json"),
+    )
+    .unwrap();
+    let text = text.replace("[a-zA-Z]{2}]?$", "[a-zA-Z]{2}\\\\]?$");
+    jsonschema::validator_for(&serde_json::from_str(&text).unwrap()).unwrap()
+}
+
+#[test]
+fn a_bad_config_still_gives_a_sarif_log_and_a_github_annotation() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "t.yaml", CLEAN);
+    write(d.path(), ".jixiao.yaml", "profile: legacy\nseverty: x\n");
+    let (code, out, err) = run_in(d.path(), &["check", "--format", "sarif"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("未知的配置项“severty”"), "{err}");
+    let log: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let errors: Vec<String> = sarif_validator()
+        .iter_errors(&log)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let inv = &log["runs"][0]["invocations"][0];
+    assert_eq!(inv["executionSuccessful"], false);
+    let n = &inv["toolConfigurationNotifications"][0];
+    assert_eq!(n["message"]["text"], "未知的配置项“severty”");
+    let loc = &n["locations"][0]["physicalLocation"];
+    assert_eq!(loc["artifactLocation"]["uri"], ".jixiao.yaml");
+    assert_eq!(loc["region"]["startLine"], 2);
+    let (code, out, _) = run_in(d.path(), &["check", "--format", "github"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        out,
+        "::error file=.jixiao.yaml,line=2,col=1,title=config::未知的配置项“severty”\n"
+    );
+    // a broken rule file too
+    std::fs::remove_file(d.path().join(".jixiao.yaml")).unwrap();
+    write(d.path(), "x.rules", "rule X1 \"t\" {\n  assert 1 = 1\n}\n");
+    let (code, out, _) = run_in(
+        d.path(),
+        &["check", "--rules", "x.rules", "--format", "github"],
+    );
+    assert_eq!(code, 2);
+    assert!(out.starts_with("::error file=x.rules,line=2,"), "{out}");
+}

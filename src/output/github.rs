@@ -11,7 +11,7 @@ use crate::diag::{Lang, Severity};
 use std::io::{self, Write};
 
 /// Escape a property value (`%`, CR, LF, `:` and `,`).
-fn prop(s: &str) -> String {
+pub(crate) fn prop(s: &str) -> String {
     s.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
@@ -20,7 +20,7 @@ fn prop(s: &str) -> String {
 }
 
 /// Escape a message (`%`, CR, LF).
-fn data(s: &str) -> String {
+pub(crate) fn data(s: &str) -> String {
     s.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")

@@ -250,3 +250,86 @@ pub fn statistics(
     }
     Ok(())
 }
+
+/// What a machine format says when the config or a rule file stops the run
+/// (exit 2): SARIF, a log whose invocation failed (`executionSuccessful:
+/// false`) with each error as a tool configuration notification at its
+/// place; GitHub, an `::error` annotation per error. The other formats
+/// have the errors on stderr only.
+pub fn setup_failure(
+    errors: &[crate::error::Error],
+    format: Format,
+    out: &mut dyn std::io::Write,
+    _lang: Lang,
+) -> std::io::Result<()> {
+    // A found config has an absolute path: shown below the current folder.
+    let cwd = std::env::current_dir()
+        .ok()
+        .and_then(|d| std::fs::canonicalize(d).ok());
+    let place = |e: &crate::error::Error| -> Option<(String, u32, u32)> {
+        let (file, text) = (e.file.as_deref()?, e.text.as_deref()?);
+        let p = crate::source::LineIndex::new(text).position(text, e.span.start as usize);
+        let rel = cwd
+            .as_deref()
+            .and_then(|c| std::path::Path::new(file).strip_prefix(c).ok())
+            .map_or_else(|| file.to_owned(), |r| r.to_string_lossy().into_owned());
+        Some((rel, p.line, p.column))
+    };
+    match format {
+        Format::Sarif => {
+            let notes: Vec<serde_json::Value> = errors
+                .iter()
+                .map(|e| {
+                    let mut n = serde_json::json!({
+                        "level": "error",
+                        "message": { "text": visible(&e.message) },
+                        "descriptor": { "id": e.code },
+                    });
+                    if let Some((file, line, column)) = place(e) {
+                        n["locations"] = serde_json::json!([{
+                            "physicalLocation": {
+                                "artifactLocation": { "uri": sarif::uri(std::path::Path::new(&file)) },
+                                "region": { "startLine": line, "startColumn": column },
+                            }
+                        }]);
+                    }
+                    n
+                })
+                .collect();
+            let log = serde_json::json!({
+                "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+                "version": "2.1.0",
+                "runs": [{
+                    "tool": { "driver": {
+                        "name": "jixiao",
+                        "version": env!("CARGO_PKG_VERSION"),
+                        "informationUri": "https://github.com/jixiao-lint/jixiao",
+                    }},
+                    "invocations": [{
+                        "executionSuccessful": false,
+                        "toolConfigurationNotifications": notes,
+                    }],
+                    "results": [],
+                }],
+            });
+            serde_json::to_writer_pretty(&mut *out, &log)?;
+            writeln!(out)
+        }
+        Format::Github => {
+            for e in errors {
+                let msg = github::data(&visible(&e.message));
+                match place(e) {
+                    Some((file, line, col)) => writeln!(
+                        out,
+                        "::error file={},line={line},col={col},title={}::{msg}",
+                        github::prop(&visible(&file)),
+                        github::prop(e.code),
+                    )?,
+                    None => writeln!(out, "::error title={}::{msg}", github::prop(e.code))?,
+                }
+            }
+            Ok(())
+        }
+        Format::Human | Format::Json | Format::Junit => Ok(()),
+    }
+}
