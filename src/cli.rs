@@ -782,11 +782,26 @@ fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
             };
         }
         let mut failed = false;
+        // Standard input: its text goes to standard output, fixed or not
+        // (as ruff does), and the report to stderr.
+        if stdin
+            && a.fix
+            && let Some((i, f)) = run
+                .files
+                .iter()
+                .enumerate()
+                .find(|(_, f)| !matches!(f.content, crate::workspace::Content::Unread))
+        {
+            let _ = match (edits.iter().find(|e| e.0 == i), &f.content) {
+                (Some((_, _, new)), _) => out.write_all(new.as_bytes()),
+                (None, crate::workspace::Content::Bytes(b)) => out.write_all(b),
+                (None, crate::workspace::Content::Text(t)) => out.write_all(t.as_bytes()),
+                (None, crate::workspace::Content::Unread) => Ok(()),
+            };
+        }
         for (i, old, new) in &edits {
             let f = &run.files[*i];
             if !matches!(f.content, crate::workspace::Content::Unread) {
-                // Standard input: the fixed text goes to standard output.
-                let _ = out.write_all(new.as_bytes());
                 continue;
             }
             if let Err(e) = write_fixed(&f.path, old, new, lang) {

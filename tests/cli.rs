@@ -696,6 +696,15 @@ fn stdin_is_checked_under_its_stdin_filename() {
             .replace("executed: 260.15", "executed: 260.16")
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("已修复 1 处"));
+    // nothing to fix: the text comes back unchanged
+    let clean = std::fs::read("examples/target-clean.yaml").unwrap();
+    let out = jixiao()
+        .args(["check", "-", "--fix"])
+        .stdin(clean.clone())
+        .output()
+        .unwrap();
+    assert_eq!(out.stdout, clean);
+    assert_eq!(out.status.code(), Some(0));
 }
 
 #[test]
@@ -1312,4 +1321,22 @@ fn a_bad_config_still_gives_a_sarif_log_and_a_github_annotation() {
     );
     assert_eq!(code, 2);
     assert!(out.starts_with("::error file=x.rules,line=2,"), "{out}");
+}
+
+#[test]
+fn exclude_matches_a_folder_at_any_depth_however_jixiao_is_run() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "declarations/a.yaml", CLEAN);
+    write(d.path(), "declarations/sub/drafts/x.yaml", CLEAN);
+    write(d.path(), "drafts/y.yaml", CLEAN);
+    write(d.path(), "target/T.YAML", CLEAN);
+    write(d.path(), ".jixiao.yaml", "exclude: [drafts/]\n");
+    let (code, out, _) = run_in(d.path(), &["check", "--show-files"]);
+    assert_eq!(code, 0);
+    // folders named `target` are searched, extensions in any case
+    assert_eq!(out, "declarations/a.yaml\ntarget/T.YAML\n");
+    let (_, out, _) = run_in(&d.path().join("declarations"), &["check", "--show-files"]);
+    assert_eq!(out, "a.yaml\n");
+    let (_, out, _) = run_in(d.path(), &["check", "--show-files", "declarations"]);
+    assert_eq!(out, "declarations/a.yaml\n");
 }
