@@ -168,6 +168,9 @@ pub struct CheckArgs {
     /// Print the settings that apply (config, rules, selection), and stop.
     #[arg(long)]
     pub show_settings: bool,
+    /// With --format junit: warnings and infos as failures (default) or skipped.
+    #[arg(long, value_name = "AS", value_parser = ["failure", "skipped"], default_value = "failure")]
+    pub junit_warnings: String,
 }
 
 /// `--color`.
@@ -837,7 +840,9 @@ fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
             Format::Json => output::json::write(&outcome, &mut buf, lang),
             Format::Sarif => output::sarif::write(&outcome, &s.rules, &mut buf, lang),
             Format::Github => output::github::write(&outcome, &mut buf, lang),
-            Format::Junit => output::junit::write(&outcome, &mut buf, lang),
+            Format::Junit => {
+                output::junit::write_with(&outcome, &mut buf, lang, a.junit_warnings == "skipped")
+            }
         }
     };
     if let Err(e) = written {

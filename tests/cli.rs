@@ -1340,3 +1340,42 @@ fn exclude_matches_a_folder_at_any_depth_however_jixiao_is_run() {
     let (_, out, _) = run_in(d.path(), &["check", "--show-files", "declarations"]);
     assert_eq!(out, "declarations/a.yaml\n");
 }
+
+#[test]
+fn junit_can_give_warnings_as_skipped_testcases() {
+    let run = |extra: &[&str]| -> String {
+        let mut a = vec!["check", "examples/chengde-2022", "--format", "junit"];
+        a.extend(extra);
+        String::from_utf8(jixiao().args(&a).output().unwrap().stdout).unwrap()
+    };
+    let default = run(&[]);
+    assert!(default.contains(r#"<testsuite name="jixiao" tests="11" failures="6" errors="0">"#));
+    let xml = run(&["--junit-warnings", "skipped"]);
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let suite = doc
+        .descendants()
+        .find(|n| n.has_tag_name("testsuite"))
+        .unwrap();
+    assert_eq!(suite.attribute("failures"), Some("1"));
+    assert_eq!(suite.attribute("skipped"), Some("5"));
+    let cases: Vec<_> = suite
+        .children()
+        .filter(|n| n.has_tag_name("testcase"))
+        .collect();
+    assert_eq!(cases.len(), 11);
+    let with = |tag: &str| {
+        cases
+            .iter()
+            .filter(|c| c.children().any(|n| n.has_tag_name(tag)))
+            .count()
+    };
+    assert_eq!(
+        (with("failure"), with("skipped"), with("system-out")),
+        (1, 5, 5)
+    );
+    let failure = doc
+        .descendants()
+        .find(|n| n.has_tag_name("failure"))
+        .unwrap();
+    assert_eq!(failure.attribute("type"), Some("JX503"));
+}

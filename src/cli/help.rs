@@ -135,6 +135,10 @@ const ARG_ZH: &[(&str, &str)] = &[
         "显示本次运行适用的设置（配置、规则、选用），然后停止",
     ),
     ("verbose", "每个用例都输出一行（默认只输出失败的用例）"),
+    (
+        "junit_warnings",
+        "--format junit 时警告和提示写成失败（failure）还是跳过（skipped）",
+    ),
 ];
 
 fn arg_zh(cmd: &str, id: &str) -> Option<&'static str> {
