@@ -30,6 +30,7 @@ pub mod rules;
 pub mod score;
 pub mod setup;
 pub mod source;
+pub mod typing;
 pub mod value;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -279,7 +279,11 @@ pub fn load_text(text: &str, file: FileId, opts: &LoadOptions, explicit: bool) -
                 .pick("别名引用了未定义的锚点", "alias to an undefined anchor")
                 .to_owned(),
         };
-        cx.push("JX001", err.span, msg, None);
+        // What Chinese typing does (`：`, `key:value`, a tab): said on the character.
+        match crate::typing::hint(text, err.span, lang) {
+            Some(h) => cx.push("JX001", h.span, h.message, Some(h.help)),
+            None => cx.push("JX001", err.span, msg, None),
+        }
         return cx.finish(None);
     }
     for extra in &parsed.extra_documents {

@@ -1379,3 +1379,60 @@ fn junit_can_give_warnings_as_skipped_testcases() {
         .unwrap();
     assert_eq!(failure.attribute("type"), Some("JX503"));
 }
+
+#[test]
+fn chinese_typing_in_yaml_is_reported_on_the_character() {
+    let src = include_str!("../examples/chengde-2022/01-jujia-yanglao.yaml");
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        "fw.yaml",
+        &src.replace("\n  total: 150\n", "\n  total：150\n"),
+    );
+    write(
+        d.path(),
+        "sp.yaml",
+        &src.replace("\n  total: 150\n", "\n  total:150\n"),
+    );
+    write(
+        d.path(),
+        "tab.yaml",
+        &src.replace("\n  total: 150\n", "\n\ttotal: 150\n"),
+    );
+    let (_, out, _) = run_in(d.path(), &["check", "--format", "json", "."]);
+    let got: Vec<(String, u64, u64, String)> = json(out.as_bytes())
+        .iter()
+        .filter(|i| i["code"] == "JX001")
+        .map(|i| {
+            (
+                i["file"].as_str().unwrap().to_owned(),
+                i["line"].as_u64().unwrap(),
+                i["column"].as_u64().unwrap(),
+                i["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "fw.yaml".to_owned(),
+                16,
+                8,
+                "这里用了全角冒号“：”，请改成半角冒号加空格“: ”".to_owned()
+            ),
+            (
+                "sp.yaml".to_owned(),
+                16,
+                8,
+                "冒号后须有空格（写成“键: 值”）".to_owned()
+            ),
+            (
+                "tab.yaml".to_owned(),
+                16,
+                1,
+                "第 16 行用了制表符（Tab）缩进，YAML 只能用空格缩进".to_owned()
+            ),
+        ]
+    );
+}

@@ -353,7 +353,7 @@ fn tabs_crlf_and_control_characters() {
 
     let tab = CLEAN.replacen("  name: 滨河", "\tname: 滨河", 1);
     let (_d, _o, items) = case("tab.yaml", tab.as_bytes());
-    expect(&items, "JX001", "tab.yaml", "tabs disallowed");
+    expect(&items, "JX001", "tab.yaml", "is indented with a tab");
 }
 
 #[test]
