@@ -275,10 +275,14 @@ pub fn setup(a: &RuleArgs) -> Result<Setup, i32> {
 
 /// [`setup`] with the config searched from `start` upwards.
 pub fn setup_in(a: &RuleArgs, start: &Path) -> Result<Setup, i32> {
-    setup_or_errors(a, start).map_err(|(errs, lang)| {
+    let s = setup_or_errors(a, start).map_err(|(errs, lang)| {
         print_errors(&errs, lang);
         2
-    })
+    })?;
+    for n in &s.notes {
+        eprintln!("{}", output::visible(n));
+    }
+    Ok(s)
 }
 
 /// The setup, or the errors that stop the run and the language to say them in.
@@ -657,7 +661,13 @@ fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
     // A bad config or rule file still gives a machine format something to
     // read: a SARIF log with `executionSuccessful: false`, `::error` lines.
     let s = match setup_or_errors(&rule_args, start) {
-        Ok(s) => s,
+        Ok(s) if a.quiet => s,
+        Ok(s) => {
+            for n in &s.notes {
+                eprintln!("{}", output::visible(n));
+            }
+            s
+        }
         Err((errs, lang)) => {
             print_errors(&errs, lang);
             let _ = output::setup_failure(&errs, a.format, out, lang);

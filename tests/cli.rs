@@ -1436,3 +1436,31 @@ fn chinese_typing_in_yaml_is_reported_on_the_character() {
         ]
     );
 }
+
+#[test]
+fn a_bare_number_for_a_percentage_param_is_read_as_percent_points_with_a_note() {
+    let d = chengde();
+    write(d.path(), ".jixiao.yaml", "params:\n  low_execution: 20\n");
+    let (code, out, err) = run_in(d.path(), &["check", "--statistics"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        err,
+        "注意：参数 low_execution 写成 20，按 20% 读取（百分比请写 20%）\n"
+    );
+    // below 20 %: 01 (19.73 %), 02 (16.10 %), 03 (19.98 %)
+    assert!(out.starts_with("3  JX304"), "{out}");
+    let (_, _, err) = run_in(d.path(), &["check", "-q"]);
+    assert_eq!(err, "", "--quiet has no notes");
+    write(d.path(), ".jixiao.yaml", "params:\n  low_execution: 0.2\n");
+    let (_, out, err) = run_in(d.path(), &["check", "--statistics"]);
+    assert_eq!(err, "");
+    assert!(out.starts_with("3  JX304"), "{out}");
+    write(
+        d.path(),
+        ".jixiao.yaml",
+        "params:\n  low_execution: \"20\"\n",
+    );
+    let (code, _, err) = run_in(d.path(), &["check"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("应为百分比（默认 60%），这里是文字"), "{err}");
+}
