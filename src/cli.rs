@@ -565,6 +565,14 @@ impl Run<'_> {
         }
         let mut o = check::check(&ws, &self.setup.rules, self.opts);
         o.findings.retain(|f| self.sel.keeps(&f.code));
+        // A table read from a workbook is never rewritten: its findings
+        // offer no fix (no `[*]`, no `fix` in JSON).
+        let tables: Vec<bool> = o.files.iter().map(|e| e.table.is_some()).collect();
+        for f in &mut o.findings {
+            if tables.get(f.file as usize).copied().unwrap_or(false) {
+                f.fix = None;
+            }
+        }
         o
     }
 

@@ -1464,3 +1464,14 @@ fn a_bare_number_for_a_percentage_param_is_read_as_percent_points_with_a_note() 
     assert_eq!(code, 2);
     assert!(err.contains("应为百分比（默认 60%），这里是文字"), "{err}");
 }
+
+#[test]
+fn workbook_findings_offer_no_fix() {
+    let (_, out, _) = run_in(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        &["check", "examples/chengde-2022-xlsx", "--format", "json"],
+    );
+    let items = json(out.as_bytes());
+    assert!(items.iter().any(|i| i["code"] == "JX503"));
+    assert!(items.iter().all(|i| i["fix"].is_null()), "{items:?}");
+}
