@@ -41,14 +41,27 @@ const MAX_CASE: u64 = 16 << 20;
 
 /// The case files under `p`: `p` itself, or every `*.yaml` below it (sorted).
 pub fn collect(p: &Path) -> Result<Vec<PathBuf>, String> {
-    let meta = std::fs::metadata(p).map_err(|e| format!("{}: {e}", p.display()))?;
+    collect_in(p, Lang::En)
+}
+
+/// [`collect`] with the reason a path cannot be read in `lang`.
+pub fn collect_in(p: &Path, lang: Lang) -> Result<Vec<PathBuf>, String> {
+    let fail = |p: &Path, e: std::io::Error| match lang {
+        Lang::Zh => format!(
+            "无法读取用例 {}：{}",
+            p.display(),
+            crate::discover::io_zh(&e)
+        ),
+        Lang::En => format!("cannot read the cases at {}: {e}", p.display()),
+    };
+    let meta = std::fs::metadata(p).map_err(|e| fail(p, e))?;
     if !meta.is_dir() {
         return Ok(vec![p.to_path_buf()]);
     }
     let mut out = Vec::new();
     let mut stack = vec![p.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let rd = std::fs::read_dir(&d).map_err(|e| format!("{}: {e}", d.display()))?;
+        let rd = std::fs::read_dir(&d).map_err(|e| fail(&d, e))?;
         for e in rd.flatten() {
             let path = e.path();
             let hidden = e.file_name().to_string_lossy().starts_with('.');

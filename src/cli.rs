@@ -1492,7 +1492,7 @@ fn cmd_test(a: &TestArgs, out: &mut dyn Write) -> i32 {
     };
     let mut files = Vec::new();
     for p in &paths {
-        match crate::cases::collect(p) {
+        match crate::cases::collect_in(p, lang) {
             Ok(f) => files.extend(f),
             Err(e) => return fail2(lang, &e, &e),
         }

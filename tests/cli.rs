@@ -1008,6 +1008,11 @@ fn jixiao_test_runs_the_projects_cases_and_reports_failures() {
     assert!(out.ends_with("2 个用例：1 个通过，1 个失败\n"), "{out}");
     let (code, out, _) = run_in(d.path(), &["test", "ok.yaml"]);
     assert_eq!((code, out.as_str()), (0, "1 个用例：1 个通过，0 个失败\n"));
+    let (code, _, err) = run_in(d.path(), &["test", "nope"]);
+    assert_eq!(
+        (code, err.as_str()),
+        (2, "错误：无法读取用例 nope：不存在\n")
+    );
 }
 
 #[test]
