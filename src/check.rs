@@ -111,6 +111,8 @@ struct Waiver {
     at: Span,
     /// The waiver's first entry.
     whole: Span,
+    /// The `reason` value, when the key is there (blank or not).
+    reason_at: Option<Span>,
 }
 
 fn waivers_of(doc: &Doc) -> Vec<Waiver> {
@@ -135,6 +137,7 @@ fn waivers_of(doc: &Doc) -> Vec<Waiver> {
                     .map(str::to_owned),
                 at: rule.map_or_else(|| waiver_span(w), |e| e.node.span),
                 whole: waiver_span(w),
+                reason_at: w.entry(Key::Reason).map(|e| e.node.span),
             }
         })
         .collect()
@@ -813,12 +816,17 @@ fn apply_waivers(
                 .map(|r| &*r.code)
                 .chain(rules.off.iter().map(|c| &**c))
                 .chain(load::LOADER_CODES.iter().map(|c| c.code));
-            if let Some(g) = load::did_you_mean(code, codes) {
-                f = f.with_help(match lang {
-                    Lang::Zh => format!("是不是 {g}？"),
-                    Lang::En => format!("did you mean {g}?"),
-                });
-            }
+            // Each case its own help (first contact #28).
+            f = f.with_help(match (load::did_you_mean(code, codes), lang) {
+                (Some(g), Lang::Zh) => format!("是不是 {g}？"),
+                (Some(g), Lang::En) => format!("did you mean {g}?"),
+                (None, _) => lang
+                    .pick(
+                        "rule 须为存在的规则编号（jixiao rules 列出全部编号）",
+                        "`rule` must be a rule's code (jixiao rules lists them)",
+                    )
+                    .to_owned(),
+            });
             extra.push(f);
             continue;
         }
@@ -827,7 +835,15 @@ fn apply_waivers(
                 Lang::Zh => format!("豁免 {code} 没有写明理由，未生效"),
                 Lang::En => format!("the waiver of {code} gives no reason and has no effect"),
             };
-            extra.push(code_finding("JX009", lang, msg, file, w.whole));
+            // On the blank reason when there is one, else on the waiver.
+            let help = lang.pick(
+                "在 reason 中写明为什么可以豁免（如“财政资金未拨付到位，经专家评审会同意”）",
+                "say in `reason` why the finding may stand (e.g. who approved it)",
+            );
+            extra.push(
+                code_finding("JX009", lang, msg, file, w.reason_at.unwrap_or(w.whole))
+                    .with_help(help),
+            );
             continue;
         };
         let mut used = false;
@@ -844,7 +860,10 @@ fn apply_waivers(
                 Lang::Zh => format!("豁免 {code} 没有豁免任何发现，可以删除"),
                 Lang::En => format!("the waiver of {code} silences nothing; remove it"),
             };
-            let mut f = code_finding("JX009", lang, msg, file, w.at);
+            let mut f = code_finding("JX009", lang, msg, file, w.at).with_help(lang.pick(
+                "本文件没有这条规则的发现：问题已改正，或编号写错；删除这条豁免",
+                "this file has no finding of that rule: it was fixed, or the code is wrong; remove the waiver",
+            ));
             f.severity = Severity::Warning;
             extra.push(f);
         }

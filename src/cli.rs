@@ -1,7 +1,9 @@
-//! The command line: `jixiao check | rules | explain | report`. Parses
-//! arguments (clap), reads the config and rule files, runs the library and
-//! chooses the exit status: 0 clean, 1 errors (or warnings with
-//! `--deny-warnings`), 2 bad usage, config or rule file.
+//! The command line: `jixiao check | rules | explain | report | import |
+//! export | lsp | test | completions`. Parses arguments (clap, help and
+//! usage errors in the run's language: `help`), reads the config and rule
+//! files, runs the library, applies fixes (`--fix`, `--diff`) and chooses
+//! the exit status: 0 clean, 1 errors (or warnings with `--deny-warnings`),
+//! 2 bad usage, config or rule file.
 
 use crate::baseline::Baseline;
 use crate::check::{self, Options, Outcome};
@@ -15,10 +17,12 @@ use crate::load::LoadOptions;
 use crate::output::{self, Format, human};
 use crate::rules::compile::RuleSource;
 use crate::setup::Flags;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+mod help;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -52,6 +56,26 @@ pub enum Cmd {
     Export(ExportArgs),
     /// Serve editors over the Language Server Protocol on stdin/stdout.
     Lsp,
+    /// Run rule test cases (for rule authors).
+    Test(TestArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct TestArgs {
+    /// Case files or folders (default: tests/cases).
+    pub paths: Vec<PathBuf>,
+    /// A line for every case (default: only the failures).
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// Language of messages.
+    #[arg(long, value_parser = parse_lang)]
+    pub lang: Option<String>,
 }
 
 #[derive(Args, Debug, Clone, Default)]
@@ -68,8 +92,8 @@ pub struct RuleArgs {
     /// Ignore any .jixiao.yaml.
     #[arg(long, conflicts_with = "config")]
     pub no_config: bool,
-    /// Language of built-in messages.
-    #[arg(long, value_parser = ["zh", "en"])]
+    /// Language of built-in messages (zh, en; also cn, zh-CN, en-US).
+    #[arg(long, value_parser = parse_lang)]
     pub lang: Option<String>,
     /// Indicator system: legacy or mof2021 (overrides the config).
     #[arg(long, value_parser = ["legacy", "mof2021"])]
@@ -101,6 +125,68 @@ pub struct CheckArgs {
     /// folder discovery does, instead of reporting them (for pre-commit).
     #[arg(long)]
     pub skip_non_declarations: bool,
+    /// The name of the declaration read from standard input (`-`): used in
+    /// messages, to find the config and to relate it to other files.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
+    /// Only these rules: codes or prefixes, comma-separated (JX3 = JX300–JX399).
+    #[arg(long, value_name = "CODE,...", value_delimiter = ',')]
+    pub select: Option<Vec<String>>,
+    /// All rules but these: codes or prefixes, comma-separated.
+    #[arg(long, value_name = "CODE,...", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Print a count per rule instead of the findings.
+    #[arg(long)]
+    pub statistics: bool,
+    /// Print the findings only: no summary line, no notes.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Write the report to FILE (atomically) instead of standard output.
+    #[arg(short = 'o', long = "output-file", value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// Colour: auto (a terminal, unless NO_COLOR is set or FORCE_COLOR is), always, never.
+    #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
+    pub color: ColorWhen,
+    /// Exit 0 even when there are errors (for reporting jobs).
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Apply the safe fixes of the findings to the files, in place.
+    #[arg(long)]
+    pub fix: bool,
+    /// Also apply the unsafe fixes (those that change a judgement).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print the fixes as a unified diff and write nothing.
+    #[arg(long)]
+    pub diff: bool,
+    /// Fail (exit 2) when no declaration was found.
+    #[arg(long)]
+    pub strict: bool,
+    /// List the files that would be checked, and stop.
+    #[arg(long)]
+    pub show_files: bool,
+    /// Print the settings that apply (config, rules, selection), and stop.
+    #[arg(long)]
+    pub show_settings: bool,
+    /// With --format junit: warnings and infos as failures (default) or skipped.
+    #[arg(long, value_name = "AS", value_parser = ["failure", "skipped"], default_value = "failure")]
+    pub junit_warnings: String,
+}
+
+/// `--color`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorWhen {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// `--lang`: the values the config's `lang:` accepts.
+fn parse_lang(s: &str) -> Result<String, String> {
+    Lang::parse(s)
+        .map(|l| l.pick("zh", "en").to_owned())
+        .ok_or_else(|| "zh, en (cn, zh-CN, en-US)".to_owned())
 }
 
 #[derive(Args, Debug)]
@@ -122,9 +208,20 @@ where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
+    let args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
+    let lang = help::lang_of(args.get(1..).unwrap_or_default());
+    let parsed = help::localize(Cli::command(), lang)
+        .try_get_matches_from(&args)
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(c) => c,
         Err(e) => {
+            if lang == Lang::Zh
+                && let Some(m) = help::usage_error_zh(&e, &help::command_path(&args))
+            {
+                eprint!("{m}");
+                return 2;
+            }
             let _ = e.print();
             return if e.use_stderr() { 2 } else { 0 };
         }
@@ -140,6 +237,12 @@ where
         Cmd::Import(a) => cmd_import(&a, &mut out),
         Cmd::Export(a) => cmd_export(&a),
         Cmd::Lsp => crate::lsp::run(),
+        Cmd::Test(a) => cmd_test(&a, &mut out),
+        Cmd::Completions { shell } => {
+            let mut cmd = help::localize(Cli::command(), lang);
+            clap_complete::generate(shell, &mut cmd, "jixiao", &mut out);
+            0
+        }
     };
     match out.flush() {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
@@ -148,10 +251,6 @@ where
         }
         _ => status,
     }
-}
-
-fn color() -> bool {
-    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
 fn err_handler() -> miette::GraphicalReportHandler {
@@ -171,6 +270,23 @@ fn print_errors(errors: &[Error], lang: Lang) {
 /// Read the config and the rule files and compile; on failure the errors
 /// are printed to stderr and `Err(2)` returned.
 pub fn setup(a: &RuleArgs) -> Result<Setup, i32> {
+    setup_in(a, Path::new("."))
+}
+
+/// [`setup`] with the config searched from `start` upwards.
+pub fn setup_in(a: &RuleArgs, start: &Path) -> Result<Setup, i32> {
+    let s = setup_or_errors(a, start).map_err(|(errs, lang)| {
+        print_errors(&errs, lang);
+        2
+    })?;
+    for n in &s.notes {
+        eprintln!("{}", output::visible(n));
+    }
+    Ok(s)
+}
+
+/// The setup, or the errors that stop the run and the language to say them in.
+fn setup_or_errors(a: &RuleArgs, start: &Path) -> Result<Setup, (Vec<Error>, Lang)> {
     let flags = Flags {
         lang: a.lang.as_deref().and_then(Lang::parse),
         profile: a.profile.as_deref().and_then(crate::model::Profile::parse),
@@ -182,7 +298,7 @@ pub fn setup(a: &RuleArgs) -> Result<Setup, i32> {
     } else {
         match &a.config {
             Some(p) => Some(p.clone()),
-            None => config::find(Path::new(".")),
+            None => config::find(start),
         }
     };
     let (config, config_file) = match &config_path {
@@ -192,20 +308,16 @@ pub fn setup(a: &RuleArgs) -> Result<Setup, i32> {
                 match fsio::read_capped(p, config::MAX_CONFIG_SIZE, "配置文件", "config") {
                     Ok(t) => t.into(),
                     Err(e) => {
-                        print_errors(
-                            &[Error::new(ErrorKind::Read, "config", e.pick(lang0))],
+                        return Err((
+                            vec![Error::new(ErrorKind::Config, "config", e.pick(lang0))],
                             lang0,
-                        );
-                        return Err(2);
+                        ));
                     }
                 };
             let name: Arc<str> = p.to_string_lossy().into();
             match crate::setup::parse_config(name.clone(), text.clone(), Some(p), lang0) {
                 Ok(c) => (c, Some((name, text))),
-                Err(errs) => {
-                    print_errors(&errs, lang0);
-                    return Err(2);
-                }
+                Err(errs) => return Err((errs, lang0)),
             }
         }
     };
@@ -215,21 +327,18 @@ pub fn setup(a: &RuleArgs) -> Result<Setup, i32> {
     let mut paths: Vec<PathBuf> = config.rules.clone();
     paths.extend(a.rules.iter().cloned());
     for p in &paths {
-        match read_rule_sources(p) {
+        match read_rule_sources_in(p, lang) {
             Ok(s) => {
                 rule_files.extend(s.iter().map(|r| PathBuf::from(&*r.name)));
                 sources.extend(s);
             }
             Err(msg) => {
-                print_errors(&[Error::new(ErrorKind::Read, "rule-file", msg)], lang);
-                return Err(2);
+                return Err((vec![Error::new(ErrorKind::Read, "rule-file", msg)], lang));
             }
         }
     }
-    let mut s = crate::setup::build(config, config_file, sources, &flags).map_err(|errs| {
-        print_errors(&errs, lang);
-        2
-    })?;
+    let mut s =
+        crate::setup::build(config, config_file, sources, &flags).map_err(|errs| (errs, lang))?;
     s.rule_files = rule_files;
     Ok(s)
 }
@@ -239,10 +348,19 @@ pub const MAX_RULE_FILE_SIZE: u64 = 10 * 1024 * 1024;
 
 /// A rule file, or every `*.rules` file under a folder (sorted).
 pub fn read_rule_sources(p: &Path) -> Result<Vec<RuleSource>, String> {
-    let meta = std::fs::metadata(p).map_err(|e| format!("{}: {e}", p.display()))?;
+    read_rule_sources_in(p, Lang::En)
+}
+
+/// [`read_rule_sources`] with the reason a file cannot be had in `lang`.
+pub fn read_rule_sources_in(p: &Path, lang: Lang) -> Result<Vec<RuleSource>, String> {
+    let io = |f: &Path, e: std::io::Error| match lang {
+        Lang::Zh => format!("无法读取规则文件 {}：{}", f.display(), discover::io_zh(&e)),
+        Lang::En => format!("cannot read the rule file {}: {e}", f.display()),
+    };
+    let meta = std::fs::metadata(p).map_err(|e| io(p, e))?;
     let files: Vec<PathBuf> = if meta.is_dir() {
         let mut v: Vec<PathBuf> = std::fs::read_dir(p)
-            .map_err(|e| format!("{}: {e}", p.display()))?
+            .map_err(|e| io(p, e))?
             .flatten()
             .map(|e| e.path())
             .filter(|f| f.extension().is_some_and(|x| x == "rules"))
@@ -257,21 +375,31 @@ pub fn read_rule_sources(p: &Path) -> Result<Vec<RuleSource>, String> {
         .map(|f| {
             // A FIFO or device would block or never end: only regular files,
             // and not beyond the size limit.
-            let meta = std::fs::metadata(&f).map_err(|e| format!("{}: {e}", f.display()))?;
+            let meta = std::fs::metadata(&f).map_err(|e| io(&f, e))?;
             if !meta.is_file() {
-                return Err(format!("{}: not a regular file", f.display()));
+                return Err(match lang {
+                    Lang::Zh => format!("规则文件 {} 不是普通文件，未读取", f.display()),
+                    Lang::En => format!("{}: not a regular file", f.display()),
+                });
             }
             if meta.len() > MAX_RULE_FILE_SIZE {
-                return Err(format!(
-                    "{}: {} bytes, over the limit of {MAX_RULE_FILE_SIZE} for a rule file",
-                    f.display(),
-                    meta.len()
-                ));
+                return Err(match lang {
+                    Lang::Zh => format!(
+                        "规则文件 {} 有 {} 字节，超过上限 {MAX_RULE_FILE_SIZE} 字节",
+                        f.display(),
+                        meta.len()
+                    ),
+                    Lang::En => format!(
+                        "{}: {} bytes, over the limit of {MAX_RULE_FILE_SIZE} for a rule file",
+                        f.display(),
+                        meta.len()
+                    ),
+                });
             }
             // Opened without blocking and checked on the descriptor: a file
             // that blocks on read (`/proc/kmsg`) is refused, not waited for.
             let text = fsio::read_capped(&f, MAX_RULE_FILE_SIZE, "规则文件", "rule file")
-                .map_err(|e| e.en)?;
+                .map_err(|e| e.pick(lang).to_owned())?;
             config::not_rule_text(&text)
                 .map_or(Ok(()), |why| Err(format!("{}: {why}", f.display())))?;
             Ok(RuleSource {
@@ -298,7 +426,12 @@ fn check_options(s: &Setup) -> Result<(Options, Option<Exclude>), String> {
 
 /// Config, rules, check options and `exclude`, or the exit status when they are bad.
 fn prepare(rules: &RuleArgs) -> Result<(Setup, Options, Option<Exclude>), i32> {
-    let s = setup(rules)?;
+    prepare_in(rules, Path::new("."))
+}
+
+/// [`prepare`] with the config searched from `start` upwards.
+fn prepare_in(rules: &RuleArgs, start: &Path) -> Result<(Setup, Options, Option<Exclude>), i32> {
+    let s = setup_in(rules, start)?;
     match check_options(&s) {
         Ok((o, ex)) => Ok((s, o, ex)),
         Err(e) => {
@@ -308,29 +441,286 @@ fn prepare(rules: &RuleArgs) -> Result<(Setup, Options, Option<Exclude>), i32> {
     }
 }
 
-fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
-    let (s, mut opts, exclude) = match prepare(&a.rules) {
-        Ok(x) => x,
-        Err(code) => return code,
+/// Whether to colour: `--color always|never`, else not with `NO_COLOR`
+/// set (and not empty), else with `FORCE_COLOR` set (not empty, not `0`),
+/// else when writing to a terminal.
+pub fn use_color(when: ColorWhen, terminal: bool) -> bool {
+    let set = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty());
+    match when {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto if set("NO_COLOR") => false,
+        ColorWhen::Auto if set("FORCE_COLOR") => {
+            std::env::var_os("FORCE_COLOR").is_none_or(|v| v != "0" && v != "false")
+        }
+        ColorWhen::Auto => terminal,
+    }
+}
+
+/// Print a usage-like error of a run (a bad `--select`, an unreadable
+/// stdin) and give exit status 2.
+fn fail2(lang: Lang, zh: &str, en: &str) -> i32 {
+    eprintln!("{}{}", lang.pick("错误：", "error: "), lang.pick(zh, en));
+    2
+}
+
+/// The run's selection: `--select` over the config's `select`, and the
+/// config's `ignore` with `--ignore`; an unknown code or prefix is an error.
+fn selection(a: &CheckArgs, s: &Setup) -> Result<config::Selection, String> {
+    let select = match &a.select {
+        Some(v) => Some(v.iter().map(|c| c.trim().to_ascii_uppercase()).collect()),
+        None => s
+            .config
+            .select
+            .as_ref()
+            .map(|v| v.iter().map(|(c, _)| c.clone()).collect()),
     };
+    let mut ignore: Vec<String> = s.config.ignore.iter().map(|(c, _)| c.clone()).collect();
+    ignore.extend(a.ignore.iter().map(|c| c.trim().to_ascii_uppercase()));
+    let sel = config::Selection { select, ignore };
+    if let Some(bad) = sel.unknown(&s.rules).into_iter().next() {
+        let guess = s
+            .rules
+            .guess_code(&bad)
+            .map(|g| {
+                s.lang.pick("（是不是 ", " (did you mean ").to_owned()
+                    + g
+                    + s.lang.pick("？）", "?)")
+            })
+            .unwrap_or_default();
+        return Err(match s.lang {
+            Lang::Zh => format!("没有编号为 {bad} 或以它开头的规则{guess}"),
+            Lang::En => format!("no rule code is or starts with {bad}{guess}"),
+        });
+    }
+    Ok(sel)
+}
+
+/// The declaration read from standard input (`-`), as an in-memory file
+/// named `--stdin-filename` (or `-`), placed there for relations.
+fn stdin_file(a: &CheckArgs, limit: u64, lang: Lang) -> Result<crate::workspace::File, String> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| {
+            format!(
+                "{}{e}",
+                lang.pick("无法读取标准输入：", "cannot read standard input: ")
+            )
+        })?;
+    if bytes.len() as u64 > limit {
+        return Err(match lang {
+            Lang::Zh => format!("标准输入超过上限 {limit} 字节，未检查"),
+            Lang::En => format!("standard input is over the limit of {limit} bytes; not checked"),
+        });
+    }
+    let path = a
+        .stdin_filename
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("-"));
+    let place = std::env::current_dir()
+        .map(|d| d.join(&path))
+        .unwrap_or_else(|_| path.clone());
+    let shown = path.to_string_lossy();
+    Ok(crate::workspace::File {
+        name: shown.strip_prefix("./").unwrap_or(&shown).into(),
+        path,
+        place,
+        content: crate::workspace::Content::Bytes(bytes.into()),
+        explicit: true,
+    })
+}
+
+/// A file changed by fixes: its index in the run, its text before and after.
+type Edit = (usize, Arc<str>, String);
+
+/// The files of a run and how to check them again (after fixes in memory).
+struct Run<'a> {
+    files: Vec<crate::workspace::File>,
+    problems: Vec<crate::source::PathProblem>,
+    exclude: Option<Exclude>,
+    setup: &'a Setup,
+    opts: &'a Options,
+    sel: &'a config::Selection,
+}
+
+impl Run<'_> {
+    /// Check the files, the texts in `over` (by index) in place of theirs.
+    fn check(&self, over: &std::collections::HashMap<usize, String>) -> Outcome {
+        let mut ws = crate::workspace::Workspace::with_reader(Arc::new(disk::DiskReader {
+            exclude: self.exclude.clone(),
+        }));
+        for (i, f) in self.files.iter().enumerate() {
+            let mut f = f.clone();
+            if let Some(t) = over.get(&i) {
+                f.content = crate::workspace::Content::Text(t.as_str().into());
+            }
+            ws.push(f);
+        }
+        for p in &self.problems {
+            ws.problem(p.clone());
+        }
+        let mut o = check::check(&ws, &self.setup.rules, self.opts);
+        o.findings.retain(|f| self.sel.keeps(&f.code));
+        // A table read from a workbook is never rewritten: its findings
+        // offer no fix (no `[*]`, no `fix` in JSON).
+        let tables: Vec<bool> = o.files.iter().map(|e| e.table.is_some()).collect();
+        for f in &mut o.findings {
+            if tables.get(f.file as usize).copied().unwrap_or(false) {
+                f.fix = None;
+            }
+        }
+        o
+    }
+
+    /// The index of the file a finding of `o` is in, when its text is the
+    /// file's own (not a table read from a workbook).
+    fn index_of(&self, o: &Outcome, f: &crate::diag::Finding) -> Option<usize> {
+        let e = o.file(f.file)?;
+        if e.table.is_some() || e.text.is_none() {
+            return None;
+        }
+        self.files.iter().position(|x| x.place == e.place)
+    }
+
+    /// Apply the fixes, check again and repeat until nothing changes (a fix
+    /// of a total can make a rate fixable). Returns the last outcome, the
+    /// original and fixed text of each changed file, and how many findings
+    /// were fixed.
+    fn fix(&self, mut o: Outcome, unsafe_ok: bool) -> (Outcome, Vec<Edit>, usize) {
+        const PASSES: usize = 10;
+        let mut over: std::collections::HashMap<usize, String> = Default::default();
+        let mut orig: std::collections::HashMap<usize, Arc<str>> = Default::default();
+        let mut fixed: std::collections::HashSet<(usize, Arc<str>, String)> = Default::default();
+        for _ in 0..PASSES {
+            let mut by_file: std::collections::BTreeMap<usize, Vec<&crate::diag::Finding>> =
+                Default::default();
+            for f in o
+                .findings
+                .iter()
+                .filter(|f| crate::fix::applies(f, unsafe_ok))
+            {
+                if let Some(i) = self.index_of(&o, f) {
+                    by_file.entry(i).or_default().push(f);
+                }
+            }
+            let mut changed = false;
+            for (i, fs) in by_file {
+                let Some(text) = fs
+                    .first()
+                    .and_then(|f| o.file(f.file))
+                    .and_then(|e| e.text.clone())
+                else {
+                    continue;
+                };
+                let (new, n) = crate::fix::apply(&text, fs.iter().filter_map(|f| f.fix.as_ref()));
+                if n == 0 {
+                    continue;
+                }
+                changed = true;
+                for f in &fs {
+                    fixed.insert((i, f.code.clone(), f.path.clone()));
+                }
+                orig.entry(i).or_insert(text);
+                over.insert(i, new);
+            }
+            if !changed {
+                break;
+            }
+            o = self.check(&over);
+        }
+        let mut edits: Vec<Edit> = over
+            .into_iter()
+            .filter_map(|(i, new)| {
+                let old = orig.remove(&i)?;
+                (*old != *new).then_some((i, old, new))
+            })
+            .collect();
+        edits.sort_by_key(|e| e.0);
+        (o, edits, fixed.len())
+    }
+}
+
+fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
+    let stdin = a.paths.iter().any(|p| p.as_os_str() == "-")
+        || (a.paths.is_empty() && a.stdin_filename.is_some());
+    // The config is found from where the stdin file says it is.
+    let start = a
+        .stdin_filename
+        .as_deref()
+        .filter(|_| stdin)
+        .and_then(Path::parent)
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    // Rule files named among the paths (pre-commit passes a changed
+    // `.rules` file) are compiled with the rules: a broken one fails the run.
+    let is_rules = |p: &PathBuf| {
+        p.extension()
+            .is_some_and(|x| x.eq_ignore_ascii_case("rules"))
+    };
+    let mut rule_args = a.rules.clone();
+    rule_args
+        .rules
+        .extend(a.paths.iter().filter(|p| is_rules(p)).cloned());
+    let only_rules = !a.paths.is_empty() && a.paths.iter().all(is_rules);
+    // A bad config or rule file still gives a machine format something to
+    // read: a SARIF log with `executionSuccessful: false`, `::error` lines.
+    let s = match setup_or_errors(&rule_args, start) {
+        Ok(s) if a.quiet => s,
+        Ok(s) => {
+            for n in &s.notes {
+                eprintln!("{}", output::visible(n));
+            }
+            s
+        }
+        Err((errs, lang)) => {
+            print_errors(&errs, lang);
+            let _ = output::setup_failure(&errs, a.format, out, lang);
+            return 2;
+        }
+    };
+    let (mut opts, exclude) = match check_options(&s) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let lang = s.lang;
+    let sel = match selection(a, &s) {
+        Ok(x) => x,
+        Err(e) => return fail2(lang, &e, &e),
+    };
+    if a.show_settings {
+        let _ = write!(out, "{}", show_settings(&s, &sel, a));
+        return 0;
+    }
     if let Some(b) = &a.baseline {
         match fsio::read_capped(b, crate::baseline::MAX_SIZE, "基线文件", "baseline")
             .map_err(|e| e.pick(s.lang).to_owned())
             .and_then(|t| Baseline::parse(&t).map_err(|e| format!("{}: {e}", b.display())))
         {
             Ok(bl) => opts.baseline = Some(bl),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return 2;
-            }
+            Err(e) => return fail2(lang, &e, &e),
         }
     }
-    let paths = if a.paths.is_empty() {
-        vec![PathBuf::from(".")]
+    let mut paths: Vec<PathBuf> = a
+        .paths
+        .iter()
+        .filter(|p| p.as_os_str() != "-" && !is_rules(p))
+        .cloned()
+        .collect();
+    if paths.is_empty() && !stdin && !only_rules {
+        paths.push(PathBuf::from("."));
+    }
+    let (mut candidates, problems) = if paths.is_empty() {
+        (Vec::new(), Vec::new())
     } else {
-        a.paths.clone()
+        discover::discover(&paths, exclude.as_ref())
     };
-    let (mut candidates, problems) = discover::discover(&paths, exclude.as_ref());
     if a.force_exclude
         && let Some(ex) = &exclude
     {
@@ -340,32 +730,401 @@ fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
         for c in &mut candidates {
             c.explicit = false;
         }
+        // pre-commit names the changed files: a changed project brings in
+        // the summaries of its folder and the folders above (SPEC §3.1), so a
+        // change that breaks the 汇总 totals is caught in its own commit.
+        let more = summaries_above(&candidates, exclude.as_ref());
+        candidates.extend(more);
     }
     let ws = disk::workspace_of(candidates, problems, exclude.as_ref());
-    let outcome = check::check(&ws, &s.rules, &opts);
+    let mut files = ws.files().to_vec();
+    let problems = ws.problems().to_vec();
+    if stdin {
+        match stdin_file(a, opts.load.max_file_size, lang) {
+            Ok(f) => files.push(f),
+            Err(e) => return fail2(lang, &e, &e),
+        }
+    }
+    if a.show_files {
+        for f in &files {
+            let _ = writeln!(out, "{}", output::visible(&f.name));
+        }
+        for p in &problems {
+            eprintln!(
+                "error: {}: {}",
+                output::problem_path(p),
+                lang.pick(&p.zh, &p.en)
+            );
+        }
+        return if problems.is_empty() { 0 } else { 2 };
+    }
+    let run = Run {
+        files,
+        problems,
+        exclude,
+        setup: &s,
+        opts: &opts,
+        sel: &sel,
+    };
+    let mut outcome = run.check(&Default::default());
     for p in &outcome.problems {
         eprintln!("error: {}", s.lang.pick(&p.zh, &p.en));
     }
-    let written = match a.format {
-        Format::Human => human::write(&outcome, out, s.lang, &human::handler(color(), None)),
-        Format::Json => output::json::write(&outcome, out, s.lang),
-        Format::Sarif => output::sarif::write(&outcome, &s.rules, out, s.lang),
-        Format::Github => output::github::write(&outcome, out, s.lang),
-        Format::Junit => output::junit::write(&outcome, out, s.lang),
+    let mut fixed = 0;
+    if a.fix || a.diff {
+        let (o, edits, n) = run.fix(outcome, a.unsafe_fixes);
+        outcome = o;
+        fixed = n;
+        if a.diff {
+            for (i, old, new) in &edits {
+                let name = &run.files[*i].name;
+                let _ = write!(out, "{}", crate::fix::unified_diff(name, old, new));
+            }
+            if !a.quiet {
+                eprintln!(
+                    "{}",
+                    match lang {
+                        Lang::Zh => format!("将修复 {n} 处，涉及 {} 个文件（未写入）", edits.len()),
+                        Lang::En => format!(
+                            "would fix {n} finding{}, in {} file{} (nothing written)",
+                            if n == 1 { "" } else { "s" },
+                            edits.len(),
+                            if edits.len() == 1 { "" } else { "s" }
+                        ),
+                    }
+                );
+            }
+            return if !outcome.problems.is_empty() {
+                2
+            } else if edits.is_empty() {
+                0
+            } else {
+                1
+            };
+        }
+        let mut failed = false;
+        // Standard input: its text goes to standard output, fixed or not
+        // (as ruff does), and the report to stderr.
+        if stdin
+            && a.fix
+            && let Some((i, f)) = run
+                .files
+                .iter()
+                .enumerate()
+                .find(|(_, f)| !matches!(f.content, crate::workspace::Content::Unread))
+        {
+            let _ = match (edits.iter().find(|e| e.0 == i), &f.content) {
+                (Some((_, _, new)), _) => out.write_all(new.as_bytes()),
+                (None, crate::workspace::Content::Bytes(b)) => out.write_all(b),
+                (None, crate::workspace::Content::Text(t)) => out.write_all(t.as_bytes()),
+                (None, crate::workspace::Content::Unread) => Ok(()),
+            };
+        }
+        for (i, old, new) in &edits {
+            let f = &run.files[*i];
+            if !matches!(f.content, crate::workspace::Content::Unread) {
+                continue;
+            }
+            if let Err(e) = write_fixed(&f.path, old, new, lang) {
+                eprintln!("{}{e}", lang.pick("错误：", "error: "));
+                failed = true;
+            }
+        }
+        if failed {
+            return 2;
+        }
+    }
+    let stdin_fixed = stdin && a.fix;
+    let mut buf: Vec<u8> = Vec::new();
+    let to_file = a.output_file.is_some();
+    let color = use_color(a.color, !to_file && std::io::stdout().is_terminal());
+    // `--write-baseline` in human output says only how many it recorded;
+    // the machine formats still carry the findings.
+    let written = if a.write_baseline.is_some() && a.format == Format::Human {
+        Ok(())
+    } else if a.statistics {
+        output::statistics(&outcome, &mut buf, lang, a.format, !a.quiet)
+    } else {
+        match a.format {
+            Format::Human => {
+                human::write_findings(&outcome, &mut buf, lang, &human::handler(color, None))
+                    .and_then(|()| {
+                        if a.quiet {
+                            return Ok(());
+                        }
+                        output::summary(&outcome, &mut buf, lang, fixed, a.fix)
+                    })
+            }
+            Format::Json => output::json::write(&outcome, &mut buf, lang),
+            Format::Sarif => output::sarif::write(&outcome, &s.rules, &mut buf, lang),
+            Format::Github => output::github::write(&outcome, &mut buf, lang),
+            Format::Junit => {
+                output::junit::write_with(&outcome, &mut buf, lang, a.junit_warnings == "skipped")
+            }
+        }
     };
-    if let Err(e) = written
-        && e.kind() != std::io::ErrorKind::BrokenPipe
-    {
+    if let Err(e) = written {
         eprintln!("error: {e}");
         return 2;
     }
-    if let Some(p) = &a.write_baseline
-        && let Err(e) = write_baseline(p, a, &s, &opts, &outcome)
-    {
+    let mut status = exit_status(&outcome, a.deny_warnings);
+    let found = outcome.files.iter().any(|f| f.reported && f.declaration);
+    if !found && outcome.problems.is_empty() && !only_rules {
+        if !a.quiet || a.strict {
+            eprintln!(
+                "{}",
+                lang.pick(
+                    "警告：没有找到申报文件（请检查路径，或文件的 kind 字段）",
+                    "warning: no declarations found (check the paths, or the files' `kind`)"
+                )
+            );
+        }
+        if a.strict {
+            status = 2;
+        }
+    }
+    let sink: &mut dyn Write = if stdin_fixed {
+        // The fixed text went to standard output: the report goes to stderr.
+        &mut std::io::stderr()
+    } else {
+        out
+    };
+    let result = match &a.output_file {
+        // A run that failed (exit 2) leaves no report behind.
+        Some(_) if status == 2 => Ok(()),
+        Some(p) => fsio::refuse_inputs(
+            p,
+            inputs_of(&s, a.baseline.as_deref(), &outcome)
+                .iter()
+                .map(PathBuf::as_path),
+        )
+        .and_then(|()| fsio::write_atomic(p, &buf))
+        .map_err(|e| e.pick(lang).to_owned()),
+        None => match sink.write_all(&buf) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.to_string()),
+            _ => Ok(()),
+        },
+    };
+    if let Err(e) = result {
         eprintln!("error: {e}");
         return 2;
     }
-    exit_status(&outcome, a.deny_warnings)
+    if let Some(p) = &a.write_baseline {
+        if let Err(e) = write_baseline(p, a, &s, &opts, &outcome) {
+            eprintln!("error: {e}");
+            return 2;
+        }
+        let n = outcome
+            .findings
+            .iter()
+            .filter(|f| f.suppressed.is_none())
+            .count();
+        let line = match lang {
+            Lang::Zh => format!("已记录 {n} 条到基线 {}", p.display()),
+            Lang::En => format!(
+                "recorded {n} finding{} in the baseline {}",
+                if n == 1 { "" } else { "s" },
+                p.display()
+            ),
+        };
+        if a.format == Format::Human && a.output_file.is_none() {
+            let _ = writeln!(sink, "{}", output::visible(&line));
+        } else if !a.quiet {
+            eprintln!("{}", output::visible(&line));
+        }
+        return if outcome.problems.is_empty() { 0 } else { 2 };
+    }
+    if a.exit_zero && status == 1 {
+        0
+    } else {
+        status
+    }
+}
+
+/// Whether `text` is a summary: a top-level `kind: summary` (or `汇总`,
+/// also under the key `类型`).
+fn is_summary_text(text: &str) -> bool {
+    text.lines().any(|l| {
+        let Some((k, v)) = l.trim_start_matches('\u{FEFF}').split_once(':') else {
+            return false;
+        };
+        let v = v
+            .split(" #")
+            .next()
+            .unwrap_or("")
+            .trim()
+            .trim_matches(['"', '\'']);
+        matches!(k, "kind" | "类型") && matches!(v, "summary" | "汇总")
+    })
+}
+
+/// The summaries in the folders of `named` files and the folders above
+/// them, up to the current folder (only the named file's own folder when it
+/// lies outside), that are not among the candidates already and not
+/// excluded: found, not named, so they are checked as a folder scan would.
+fn summaries_above(
+    named: &[discover::Candidate],
+    exclude: Option<&Exclude>,
+) -> Vec<discover::Candidate> {
+    let cwd = std::env::current_dir()
+        .ok()
+        .and_then(|d| std::fs::canonicalize(d).ok());
+    let mut seen: std::collections::HashSet<PathBuf> = named
+        .iter()
+        .filter_map(|c| std::fs::canonicalize(&c.path).ok())
+        .collect();
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    for c in named {
+        let Some(parent) = c.path.parent() else {
+            continue;
+        };
+        let mut dir = parent.to_path_buf();
+        loop {
+            if !dirs.contains(&dir) {
+                dirs.push(dir.clone());
+            }
+            let abs = std::fs::canonicalize(if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                &dir
+            });
+            let inside = matches!((&abs, &cwd), (Ok(a), Some(c)) if a != c && a.starts_with(c));
+            if !inside {
+                break;
+            }
+            dir = match dir.parent() {
+                Some(p) => p.to_path_buf(),
+                None => break,
+            };
+        }
+    }
+    let mut out = Vec::new();
+    for dir in dirs {
+        let read = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            &dir
+        };
+        let Ok(rd) = std::fs::read_dir(read) else {
+            continue;
+        };
+        let mut found: Vec<PathBuf> = rd
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .map(|e| dir.join(e.file_name()))
+            .filter(|p| discover::is_yaml(p))
+            .filter(|p| {
+                !p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+            })
+            .filter(|p| !exclude.is_some_and(|ex| ex.matches(p, Path::new("."))))
+            .collect();
+        found.sort();
+        for p in found {
+            let small = std::fs::metadata(&p).is_ok_and(|m| m.len() <= 1 << 20);
+            let summary = small && std::fs::read_to_string(&p).is_ok_and(|t| is_summary_text(&t));
+            if summary && std::fs::canonicalize(&p).is_ok_and(|c| seen.insert(c)) {
+                out.push(discover::Candidate {
+                    path: p,
+                    explicit: false,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Write the fixed text of `path` in place, if the file still holds the
+/// text that was checked (a file in another encoding, or changed since, is
+/// left alone).
+fn write_fixed(path: &Path, old: &str, new: &str, lang: Lang) -> Result<(), String> {
+    let now = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    if now != old.as_bytes() {
+        return Err(match lang {
+            Lang::Zh => format!(
+                "{}：文件不是 UTF-8 编码，或在检查后被改动，未写入修复",
+                path.display()
+            ),
+            Lang::En => format!(
+                "{}: not UTF-8, or changed since it was checked; the fixes were not written",
+                path.display()
+            ),
+        });
+    }
+    fsio::write_atomic(path, new.as_bytes()).map_err(|e| e.pick(lang).to_owned())
+}
+
+/// `--show-settings`: what applies to this run.
+fn show_settings(s: &Setup, sel: &config::Selection, a: &CheckArgs) -> String {
+    let l = s.lang;
+    let none = l.pick("（无）", "(none)");
+    let list = |v: &[String]| {
+        if v.is_empty() {
+            none.to_owned()
+        } else {
+            v.join(", ")
+        }
+    };
+    let mut o = String::new();
+    let mut line = |k: (&str, &str), v: String| {
+        // Padded to a display width of 12 (a Chinese character is two columns).
+        let k = l.pick(k.0, k.1);
+        let pad = 12usize.saturating_sub(unicode_width::UnicodeWidthStr::width(k));
+        o.push_str(&format!("{k}{} {}\n", " ".repeat(pad), output::visible(&v)));
+    };
+    line(
+        ("配置文件", "config"),
+        s.config
+            .path
+            .as_ref()
+            .map_or(none.to_owned(), |p| p.display().to_string()),
+    );
+    line(("语言", "lang"), l.pick("zh", "en").to_owned());
+    line(("指标体系", "profile"), s.rules.profile.name().to_owned());
+    let mut rule_files: Vec<String> = s.rules.sources.iter().map(|r| r.name.to_string()).collect();
+    rule_files.dedup();
+    line(("规则文件", "rule files"), list(&rule_files));
+    line(
+        ("选用规则", "select"),
+        sel.select
+            .as_ref()
+            .map_or(l.pick("全部", "all").to_owned(), |v| list(v)),
+    );
+    line(("忽略规则", "ignore"), list(&sel.ignore));
+    let off: Vec<String> = s.rules.off.iter().map(|c| c.to_string()).collect();
+    line(("关闭的规则", "rules off"), list(&off));
+    let params: Vec<String> = s
+        .config
+        .params
+        .iter()
+        .map(|(n, v, _)| format!("{n}={v}"))
+        .collect();
+    line(("参数", "params"), list(&params));
+    line(("排除", "exclude"), list(&s.config.exclude));
+    let lim = s.config.limits.apply(LoadOptions::default());
+    line(
+        ("限制", "limits"),
+        format!(
+            "max_file_size={} max_depth={} max_nodes={} max_alias_nodes={}",
+            lim.max_file_size, lim.yaml.max_depth, lim.yaml.max_nodes, lim.yaml.max_alias_nodes
+        ),
+    );
+    let flags: Vec<&str> = [
+        (a.deny_warnings, "--deny-warnings"),
+        (a.exit_zero, "--exit-zero"),
+        (a.strict, "--strict"),
+        (a.force_exclude, "--force-exclude"),
+        (a.skip_non_declarations, "--skip-non-declarations"),
+    ]
+    .iter()
+    .filter(|x| x.0)
+    .map(|x| x.1)
+    .collect();
+    line(
+        ("选项", "flags"),
+        list(&flags.iter().map(|f| f.to_string()).collect::<Vec<_>>()),
+    );
+    o
 }
 
 /// 2 for unusable paths, 1 for errors (or warnings when denied), else 0.
@@ -386,7 +1145,23 @@ fn cmd_rules(a: &RuleArgs, out: &mut dyn Write) -> i32 {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let _ = writeln!(out, "{}", crate::docs::rules_table(&s.rules, s.lang));
+    // Rules turned off by the config are listed too, as `off`.
+    let all = (!s.rules.off.is_empty())
+        .then(|| {
+            let settings = crate::rules::compile::Settings {
+                profile: s.rules.profile,
+                lang: s.lang,
+                params: Vec::new(),
+                severity: Default::default(),
+            };
+            crate::rules::RuleSet::build(s.rules.sources.clone(), &settings).ok()
+        })
+        .flatten();
+    let _ = writeln!(
+        out,
+        "{}",
+        crate::docs::rules_table_with_off(&s.rules, all.as_ref(), s.lang)
+    );
     0
 }
 
@@ -394,6 +1169,13 @@ fn cmd_explain(code: &str, a: &RuleArgs, out: &mut dyn Write) -> i32 {
     let s = match setup(a) {
         Ok(s) => s,
         Err(c) => return c,
+    };
+    // `jx304` is JX304 when that is a code: codes are matched case-insensitively.
+    let upper = code.to_uppercase();
+    let code = if crate::docs::explain(&s.rules, code, s.lang).is_none() && s.rules.knows(&upper) {
+        upper.as_str()
+    } else {
+        code
     };
     match crate::docs::explain(&s.rules, code, s.lang) {
         Some(text) => {
@@ -444,6 +1226,8 @@ fn cmd_report(a: &ReportArgs, out: &mut dyn Write) -> i32 {
         }
     };
     let written = match &a.output {
+        // A run with a path problem (exit 2) leaves no pack behind.
+        Some(_) if !outcome.problems.is_empty() => Ok(()),
         Some(p) => fsio::refuse_inputs(
             p,
             inputs_of(&s, None, &outcome).iter().map(PathBuf::as_path),
@@ -532,7 +1316,7 @@ pub struct ImportArgs {
     #[arg(short = 'o', long = "output", value_name = "FILE|DIR")]
     pub output: Option<PathBuf>,
     /// Language of messages.
-    #[arg(long, value_parser = ["zh", "en"])]
+    #[arg(long, value_parser = parse_lang)]
     pub lang: Option<String>,
 }
 
@@ -544,7 +1328,7 @@ pub struct ExportArgs {
     #[arg(short = 'o', long = "output", value_name = "BOOK.xlsx")]
     pub output: PathBuf,
     /// Language of messages.
-    #[arg(long, value_parser = ["zh", "en"])]
+    #[arg(long, value_parser = parse_lang)]
     pub lang: Option<String>,
 }
 
@@ -693,5 +1477,70 @@ fn cmd_export(a: &ExportArgs) -> i32 {
             eprintln!("error: {}", e.pick(lang));
             2
         }
+    }
+}
+
+/// `jixiao test`: run the rule cases under the paths (default
+/// `tests/cases`); one line per failing case (every case with
+/// `--verbose`), exit 1 when one fails, 2 when a case file is unusable.
+fn cmd_test(a: &TestArgs, out: &mut dyn Write) -> i32 {
+    let lang = a.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
+    let paths = if a.paths.is_empty() {
+        vec![PathBuf::from("tests/cases")]
+    } else {
+        a.paths.clone()
+    };
+    let mut files = Vec::new();
+    for p in &paths {
+        match crate::cases::collect_in(p, lang) {
+            Ok(f) => files.extend(f),
+            Err(e) => return fail2(lang, &e, &e),
+        }
+    }
+    let (mut pass, mut fail, mut bad) = (0, 0, 0);
+    for f in &files {
+        let name = f.display().to_string();
+        let r = crate::cases::run_file(f, lang);
+        let line = match &r {
+            Ok(r) if r.passed() => {
+                pass += 1;
+                if !a.verbose {
+                    continue;
+                }
+                format!("✓ {name}: {}", r.note)
+            }
+            Ok(r) => {
+                fail += 1;
+                format!("✗ {name}: {}\n{}", r.note, r.explain(lang))
+            }
+            Err(e) => {
+                bad += 1;
+                format!("✗ {name}: {e}")
+            }
+        };
+        let _ = writeln!(out, "{}", output::visible(&line));
+    }
+    let _ = writeln!(
+        out,
+        "{}",
+        match lang {
+            Lang::Zh => format!(
+                "{} 个用例：{pass} 个通过，{} 个失败",
+                files.len(),
+                fail + bad
+            ),
+            Lang::En => format!(
+                "{} cases: {pass} passed, {} failed",
+                files.len(),
+                fail + bad
+            ),
+        }
+    );
+    if bad > 0 && fail == 0 {
+        2
+    } else if fail + bad > 0 {
+        1
+    } else {
+        0
     }
 }

@@ -1,6 +1,7 @@
 //! `.jixiao.yaml`: found from the current folder upwards (or `--config`).
 //! `profile`, extra `rules`, `params` overrides, per-rule `severity`
-//! (`off` included), `exclude` globs and `lang`. Every problem is a diagnostic
+//! (`off` included), `exclude` globs, `lang`, `limits` and the rule
+//! selection (`select`, `ignore`: [`Selection`]). Every problem is a diagnostic
 //! into the config file, and a bad config stops the run (exit 2).
 
 use crate::diag::{Lang, Severity};
@@ -29,6 +30,10 @@ pub struct Config {
     pub lang: Option<Lang>,
     /// `limits`: overrides of the input limits (see [`Limits`]).
     pub limits: Limits,
+    /// `select`: only the rules of these codes or prefixes (`JX3`).
+    pub select: Option<Vec<(String, Span)>>,
+    /// `ignore`: not the rules of these codes or prefixes.
+    pub ignore: Vec<(String, Span)>,
 }
 
 /// `limits:` in the config — each one optional; unset keeps the default.
@@ -57,6 +62,65 @@ impl Limits {
             o.yaml.max_alias_nodes = v;
         }
         o
+    }
+}
+
+/// Which rules a run reports (`select`/`ignore`, in the config and on the
+/// command line): a finding is kept when its code matches a `select` entry
+/// (or there is none) and no `ignore` entry, an entry matching as a prefix
+/// (`JX3` is JX300–JX399). When both match, the longer entry wins, so
+/// `ignore: [JX3]` with `select: [JX304]` keeps JX304, as ruff does.
+/// JX001 (the file is not YAML) and JX008 (not a declaration) are always
+/// reported: without them an unreadable file would pass any selection.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Selection {
+    /// `None`: every rule.
+    pub select: Option<Vec<String>>,
+    pub ignore: Vec<String>,
+}
+
+impl Selection {
+    fn longest(entries: &[String], code: &str) -> Option<usize> {
+        entries
+            .iter()
+            .filter(|e| {
+                code.get(..e.len())
+                    .is_some_and(|p| p.eq_ignore_ascii_case(e))
+            })
+            .map(String::len)
+            .max()
+    }
+
+    /// Whether findings of `code` are reported.
+    pub fn keeps(&self, code: &str) -> bool {
+        if matches!(code, "JX001" | "JX008") {
+            return true;
+        }
+        let sel = match &self.select {
+            Some(s) => match Self::longest(s, code) {
+                Some(n) => n,
+                None => return false,
+            },
+            None => 0,
+        };
+        Self::longest(&self.ignore, code).is_none_or(|n| n < sel)
+    }
+
+    /// The entries that name no known code of `rules` (nor start one).
+    pub fn unknown(&self, rules: &crate::rules::RuleSet) -> Vec<String> {
+        let codes: Vec<&str> = rules.codes().collect();
+        self.select
+            .iter()
+            .flatten()
+            .chain(&self.ignore)
+            .filter(|e| {
+                !e.is_empty()
+                    && !codes
+                        .iter()
+                        .any(|c| c.get(..e.len()).is_some_and(|p| p.eq_ignore_ascii_case(e)))
+            })
+            .cloned()
+            .collect()
     }
 }
 
@@ -135,11 +199,24 @@ fn parse_limits(v: &yaml::Node<'_>, lang: Lang, errors: &mut Vec<ConfigError>) -
                 "max_nodes" => out.max_nodes = Some(n as usize),
                 _ => out.max_alias_nodes = Some(n as usize),
             },
+            // A size is said in the units it may be written in.
+            _ if key == "max_file_size" => errors.push(err(
+                val.span,
+                format!(
+                    "限制 {key} 的值“{text}”无效：最大 {}MB（可写 20MB、512KB 或字节数）",
+                    max >> 20
+                ),
+                format!(
+                    "bad value `{text}` for {key}: a whole number from 1 to {max} bytes, at most {}MB (write 20MB, 512KB or a number of bytes)",
+                    max >> 20
+                ),
+                Some(lang.pick("例如 20MB、512KB、1048576", "e.g. 20MB, 512KB, 1048576").to_owned()),
+            )),
             _ => errors.push(err(
                 val.span,
                 format!("限制 {key} 的值“{text}”无效：须为 1 到 {max} 之间的整数"),
                 format!("bad value `{text}` for {key}: a whole number from 1 to {max}"),
-                (key == "max_file_size").then(|| "e.g. 20MB, 512KB, 1048576".to_owned()),
+                None,
             )),
         }
     }
@@ -192,8 +269,8 @@ pub fn find(start: &Path) -> Option<PathBuf> {
     None
 }
 
-const KEYS: [&str; 7] = [
-    "profile", "rules", "params", "severity", "exclude", "lang", "limits",
+const KEYS: [&str; 9] = [
+    "profile", "rules", "params", "severity", "exclude", "lang", "limits", "select", "ignore",
 ];
 
 /// Parse a config text. `lang` is the language of the messages.
@@ -283,6 +360,42 @@ pub fn parse(text: &str, path: Option<&Path>, lang: Lang) -> Result<Config, Vec<
                     ..err(v.span, "未知的语言".into(), "unknown language".into())
                 }),
             },
+            "select" | "ignore" => {
+                let items: Vec<&yaml::Node<'_>> = match &v.yaml {
+                    Yaml::Seq(items) => items.iter().collect(),
+                    Yaml::Scalar { .. } if !v.is_null() => vec![v],
+                    _ if v.is_null() => Vec::new(),
+                    _ => {
+                        errors.push(err(
+                            v.span,
+                            format!("“{key}”应为规则编号或前缀的列表，如 [JX3, JX101]"),
+                            format!("`{key}` must be a list of rule codes or prefixes, e.g. [JX3, JX101]"),
+                        ));
+                        continue;
+                    }
+                };
+                let mut codes = Vec::new();
+                for it in items {
+                    // `select: JX3, JX101` (one text) is a list too.
+                    for c in it.as_str().unwrap_or("").split(',') {
+                        let c = c.trim();
+                        if c.is_empty() {
+                            errors.push(err(
+                                it.span,
+                                "应为规则编号或前缀".into(),
+                                "expected a rule code or prefix".into(),
+                            ));
+                        } else {
+                            codes.push((c.to_ascii_uppercase(), it.span));
+                        }
+                    }
+                }
+                if key == "select" {
+                    cfg.select = Some(codes);
+                } else {
+                    cfg.ignore = codes;
+                }
+            }
             "rules" | "exclude" => {
                 let items: Vec<&yaml::Node<'_>> = match &v.yaml {
                     Yaml::Seq(items) => items.iter().collect(),
@@ -612,6 +725,36 @@ pub fn lit(v: &yaml::Node<'_>) -> Option<Lit> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bad_file_size_says_the_units_it_accepts() {
+        let errs = parse("limits:\n  max_file_size: 2GB\n", None, Lang::Zh).unwrap_err();
+        assert_eq!(
+            errs[0].message,
+            "限制 max_file_size 的值“2GB”无效：最大 100MB（可写 20MB、512KB 或字节数）"
+        );
+        assert!(parse("limits:\n  max_file_size: 20MB\n", None, Lang::Zh).is_ok());
+    }
+
+    #[test]
+    fn select_and_ignore_are_lists_of_codes() {
+        let c = parse(
+            "select: [jx3, JX501]\nignore: JX304, JX305\n",
+            None,
+            Lang::Zh,
+        )
+        .unwrap();
+        let codes = |v: &[(String, Span)]| v.iter().map(|x| x.0.clone()).collect::<Vec<_>>();
+        assert_eq!(codes(c.select.as_deref().unwrap()), ["JX3", "JX501"]);
+        assert_eq!(codes(&c.ignore), ["JX304", "JX305"]);
+        assert!(parse("select: {a: 1}\n", None, Lang::Zh).is_err());
+        let sel = Selection {
+            select: Some(vec!["JX3".into()]),
+            ignore: vec!["JX30".into(), "JX305".into()],
+        };
+        assert!(sel.keeps("JX310") && !sel.keeps("JX304") && !sel.keeps("JX101"));
+        assert!(sel.keeps("JX001") && sel.keeps("JX008"), "never filtered");
+    }
 
     #[test]
     fn yaml_limit_errors_are_sentences_not_debug_text() {

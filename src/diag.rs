@@ -250,6 +250,8 @@ pub struct Tally {
     pub suppressed: usize,
     /// Files checked.
     pub files: usize,
+    /// Of `suppressed`, those in the baseline (the rest are waived).
+    pub baselined: usize,
 }
 
 impl Tally {
@@ -257,6 +259,7 @@ impl Tally {
     pub fn add(&mut self, f: &Finding) {
         if f.is_suppressed() {
             self.suppressed += 1;
+            self.baselined += usize::from(f.suppressed == Some(Suppression::Baseline));
             return;
         }
         match f.severity {
@@ -286,9 +289,15 @@ impl Tally {
             en += &format!(", {} info", self.infos);
             zh += &format!("，{} 条提示", self.infos);
         }
-        if self.suppressed > 0 {
-            en += &format!(", {} suppressed", self.suppressed);
-            zh += &format!("，{} 条已豁免", self.suppressed);
+        // Waived (豁免) and baselined (基线) are told apart (first contact #27).
+        let waived = self.suppressed - self.baselined;
+        if waived > 0 {
+            en += &format!(", {waived} suppressed");
+            zh += &format!("，{waived} 条已豁免");
+        }
+        if self.baselined > 0 {
+            en += &format!(", {} baselined", self.baselined);
+            zh += &format!("，{} 条在基线中", self.baselined);
         }
         en += &format!(" in {}", n(self.files, "file"));
         match lang {
@@ -375,11 +384,25 @@ mod tests {
             infos: 0,
             suppressed: 0,
             files: 11,
+            baselined: 0,
         };
         assert_eq!(t.line(Lang::En), "2 errors, 1 warning in 11 files");
         assert_eq!(
             t.line(Lang::Zh),
             "2 个错误，1 个警告，共 11 个文件（2 errors, 1 warning in 11 files）"
+        );
+        let t = Tally {
+            suppressed: 3,
+            baselined: 2,
+            ..t
+        };
+        assert_eq!(
+            t.line(Lang::En),
+            "2 errors, 1 warning, 1 suppressed, 2 baselined in 11 files"
+        );
+        assert!(
+            t.line(Lang::Zh)
+                .starts_with("2 个错误，1 个警告，1 条已豁免，2 条在基线中，")
         );
     }
 }

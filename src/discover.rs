@@ -26,7 +26,8 @@ pub use crate::source::PathProblem;
 /// The config's `exclude` globs. A path is excluded when a glob matches it as
 /// found (`examples/drafts/a.yaml`), relative to the folder being scanned
 /// (`drafts/a.yaml` when scanning `examples`), or relative to the config's
-/// folder. `dir` and `dir/` also exclude everything under `dir`.
+/// folder. `dir` and `dir/` also exclude everything under `dir`, and a
+/// pattern without a `/` inside (`drafts/`, `*.bak`) matches at any depth.
 #[derive(Clone, Debug)]
 pub struct Exclude {
     set: GlobSet,
@@ -43,6 +44,12 @@ impl Exclude {
             let dir = g.trim_end_matches('/');
             if !dir.ends_with("**") {
                 b.add(Glob::new(&format!("{dir}/**"))?);
+            }
+            // As in .gitignore: a pattern with no `/` but a trailing one
+            // (`drafts/`, `*.bak`) matches at any depth, however jixiao is run.
+            if !dir.contains('/') && !dir.starts_with("**") {
+                b.add(Glob::new(&format!("**/{dir}"))?);
+                b.add(Glob::new(&format!("**/{dir}/**"))?);
             }
         }
         Ok(Exclude {

@@ -23,6 +23,13 @@ fn origin(set: &RuleSet, r: &Compiled) -> String {
 
 /// `jixiao rules`: code, severity, title, source file.
 pub fn rules_table(set: &RuleSet, lang: Lang) -> String {
+    rules_table_with_off(set, None, lang)
+}
+
+/// [`rules_table`], listing also the rules the config turned `off` (with
+/// severity `off`), their titles and sources taken from `all` (the same
+/// rules compiled without the config's severities).
+pub fn rules_table_with_off(set: &RuleSet, all: Option<&RuleSet>, lang: Lang) -> String {
     let mut rows: Vec<[String; 4]> = LOADER_CODES
         .iter()
         .map(|c| {
@@ -40,6 +47,18 @@ pub fn rules_table(set: &RuleSet, lang: Lang) -> String {
             r.severity.name().to_owned(),
             r.title(lang).to_owned(),
             origin(set, r),
+        ]);
+    }
+    for r in all
+        .iter()
+        .flat_map(|a| &a.rules)
+        .filter(|r| set.off.contains(&r.code))
+    {
+        rows.push([
+            r.code.to_string(),
+            "off".to_owned(),
+            r.title(lang).to_owned(),
+            origin(all.unwrap_or(set), r),
         ]);
     }
     let head = match lang {

@@ -28,6 +28,8 @@
 #[doc(hidden)]
 pub mod amount;
 mod baseline;
+#[doc(hidden)]
+pub mod cases;
 mod catalogue;
 pub mod check;
 #[doc(hidden)]
@@ -42,6 +44,7 @@ pub mod disk;
 pub mod docs;
 pub mod error;
 mod escape;
+mod fix;
 mod fsio;
 #[doc(hidden)]
 pub mod load;
@@ -60,6 +63,7 @@ pub mod rules;
 pub mod score;
 pub mod setup;
 pub mod source;
+mod typing;
 #[doc(hidden)]
 pub mod value;
 #[cfg(target_arch = "wasm32")]

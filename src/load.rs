@@ -291,7 +291,11 @@ pub fn load_text(text: &str, file: FileId, opts: &LoadOptions, explicit: bool) -
                 .pick("别名引用了未定义的锚点", "alias to an undefined anchor")
                 .to_owned(),
         };
-        cx.push("JX001", err.span, msg, None);
+        // What Chinese typing does (`：`, `key:value`, a tab): said on the character.
+        match crate::typing::hint(text, err.span, lang) {
+            Some(h) => cx.push("JX001", h.span, h.message, Some(h.help)),
+            None => cx.push("JX001", err.span, msg, None),
+        }
         return cx.finish(None);
     }
     for extra in &parsed.extra_documents {
@@ -350,7 +354,20 @@ pub fn load_text(text: &str, file: FileId, opts: &LoadOptions, explicit: bool) -
             .and_then(|(_, v)| v.as_str())
             .and_then(|v| did_you_mean(v.trim(), Kind::ALL.iter().flat_map(|k| [k.name(), k.zh()])))
             .is_some();
-    if kind.is_none() && !explicit && !misspelt {
+    // A near miss (`Kind:`, `种类:`, or `类型: 目标`) on a file that has a
+    // declaration's fields is a declaration with a typo, not other YAML.
+    let near_key = entries.iter().find_map(|(k, _)| {
+        k.as_str().filter(|s| {
+            Key::lookup(s).is_none() && (s.eq_ignore_ascii_case("kind") || *s == "种类")
+        })
+    });
+    let fields = entries
+        .iter()
+        .filter_map(|(k, _)| k.as_str().and_then(Key::lookup))
+        .filter(|k| matches!(k, Key::Year | Key::Project | Key::Budget | Key::Indicators))
+        .count();
+    let near_miss = fields >= 2 && (near_key.is_some() || kind_node.is_some());
+    if kind.is_none() && !explicit && !misspelt && !near_miss {
         return Loaded {
             not_a_declaration: true,
             dropped: Default::default(),
@@ -388,7 +405,11 @@ pub fn load_text(text: &str, file: FileId, opts: &LoadOptions, explicit: bool) -
             "缺少 kind：须写明 target（绩效目标）、self-evaluation（绩效自评）或 summary（汇总）",
             "`kind` is missing: say target, self-evaluation or summary",
         );
-        cx.push("JX008", first_line(text, root.span), msg.into(), None);
+        let help = near_key.map(|k| match cx.opts.lang {
+            Lang::Zh => format!("是不是 kind？（“{k}”不是 kind：键名须为小写的 kind）"),
+            Lang::En => format!("did you mean `kind`? (`{k}` is not `kind`: keys are lower case)"),
+        });
+        cx.push("JX008", first_line(text, root.span), msg.into(), help);
     }
     let year = node
         .get(Key::Year)
@@ -1129,7 +1150,12 @@ impl Cx<'_, '_> {
                 Some(k) => Value::Text(k.name().into()),
                 None => {
                     let names = Kind::ALL.iter().flat_map(|k| [k.name(), k.zh()]);
-                    let help = did_you_mean(text, names).map(|s| {
+                    // `目标` is part of 绩效目标: a guess too.
+                    let part = Kind::ALL
+                        .iter()
+                        .find(|k| !text.trim().is_empty() && k.zh().contains(text.trim()))
+                        .map(|k| k.name());
+                    let help = did_you_mean(text, names).or(part).map(|s| {
                         lang.pick("是不是“", "did you mean `").to_owned()
                             + s
                             + lang.pick("”？", "`?")

@@ -7,7 +7,9 @@
 use crate::config::{self, Config, ConfigError};
 use crate::diag::Lang;
 use crate::error::{Error, ErrorKind};
+use crate::model::Num;
 use crate::model::Profile;
+use crate::rules::Lit;
 use crate::rules::compile::{RuleSource, Settings};
 use crate::rules::{DEFAULT_RULES, RuleSet};
 use std::path::Path;
@@ -36,6 +38,9 @@ pub struct Setup {
     /// The rule files read besides the built-in ones (the command line
     /// refuses to write over them).
     pub rule_files: Vec<std::path::PathBuf>,
+    /// Notes on how the config was read (a bare `70` for a percentage
+    /// param is read as `70%`), for stderr.
+    pub notes: Vec<String>,
 }
 
 /// The built-in rule files.
@@ -79,7 +84,7 @@ pub fn lang(flags: &Flags, config: &Config) -> Lang {
 /// and text) with the `extra` rule files, and check that the config's params
 /// and severities name real params and rules.
 pub fn build(
-    config: Config,
+    mut config: Config,
     config_file: Option<(Arc<str>, Arc<str>)>,
     extra: Vec<RuleSource>,
     flags: &Flags,
@@ -91,6 +96,23 @@ pub fn build(
         sources.extend(default_sources());
     }
     sources.extend(extra);
+    // The params' own types, to check the config's overrides against.
+    let defaults = (!config.params.is_empty())
+        .then(|| {
+            let plain = Settings {
+                profile,
+                lang,
+                params: Vec::new(),
+                severity: config
+                    .severity
+                    .iter()
+                    .map(|(k, (s, _))| (k.clone(), *s))
+                    .collect(),
+            };
+            RuleSet::build(sources.clone(), &plain).ok()
+        })
+        .flatten();
+    let notes = percent_points(&mut config, defaults.as_ref(), lang);
     let settings = Settings {
         profile,
         lang,
@@ -105,16 +127,6 @@ pub fn build(
             .map(|(k, (s, _))| (k.clone(), *s))
             .collect(),
     };
-    // The params' own types, to check the config's overrides against.
-    let defaults = (!config.params.is_empty())
-        .then(|| {
-            let plain = Settings {
-                params: Vec::new(),
-                ..settings.clone()
-            };
-            RuleSet::build(sources.clone(), &plain).ok()
-        })
-        .flatten();
     let rules = RuleSet::build(sources, &settings).map_err(|(sources, errors)| {
         errors
             .into_iter()
@@ -140,7 +152,41 @@ pub fn build(
         config,
         rules,
         rule_files: Vec::new(),
+        notes,
     })
+}
+
+/// A percentage param given as a bare number (SPEC §3.1): above 1 it is
+/// read as percent points (`70` → 70%) and said so in a note; at most 1 as
+/// the fraction it is (`0.7` → 70%).
+fn percent_points(config: &mut Config, defaults: Option<&RuleSet>, lang: Lang) -> Vec<String> {
+    let mut notes = Vec::new();
+    for (name, value, _) in &mut config.params {
+        let Some(Lit::Num(d)) = defaults.and_then(|d| d.param(name)) else {
+            continue;
+        };
+        let Lit::Num(g) = &*value else { continue };
+        if !d.percent || g.percent {
+            continue;
+        }
+        let points = g.value > rust_decimal::Decimal::ONE;
+        let n = Num {
+            value: if points {
+                g.value / rust_decimal::Decimal::ONE_HUNDRED
+            } else {
+                g.value
+            },
+            percent: true,
+        };
+        if points {
+            notes.push(match lang {
+                Lang::Zh => format!("注意：参数 {name} 写成 {g}，按 {n} 读取（百分比请写 {n}）"),
+                Lang::En => format!("note: param {name} is given as {g}, read as {n} (write {n})"),
+            });
+        }
+        *value = Lit::Num(n);
+    }
+    notes
 }
 
 /// The config's `params` entries of the wrong type (against the param's

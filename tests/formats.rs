@@ -181,7 +181,8 @@ fn from_github(out: &str) -> BTreeSet<Key> {
         .iter()
         .map(|a| {
             (
-                a.prop("title").to_owned(),
+                // the title is `CODE rule title`
+                a.prop("title").split(' ').next().unwrap_or("").to_owned(),
                 a.prop("file").to_owned(),
                 a.num("line"),
                 a.num("col"),
@@ -404,7 +405,7 @@ fn github_annotations_point_at_the_right_chinese_character() {
     let anns = annotations(&stdout(&o));
     let a = anns
         .iter()
-        .find(|a| a.prop("title") == "JX203")
+        .find(|a| a.prop("title").starts_with("JX203 "))
         .expect("JX203 for the placeholder");
     assert_eq!(a.level, "error");
     assert_eq!(a.prop("file"), "decl.yaml");
@@ -534,7 +535,7 @@ fn english_output_has_no_chinese_but_the_users_data() {
     assert!(
         human
             .trim_end()
-            .ends_with("1 error, 5 warnings in 11 files")
+            .ends_with("1 error, 5 warnings in 11 files\n[*] 1 fixable with --fix")
     );
 }
 

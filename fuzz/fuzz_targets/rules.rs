@@ -3,6 +3,7 @@
 #![no_main]
 
 use jixiao::diag::Lang;
+use jixiao::error::{Error, ErrorKind};
 use jixiao::output::human;
 use jixiao::rules::compile::{RuleSource, Settings};
 use jixiao::rules::{Context, RuleSet, eval};
@@ -36,7 +37,7 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         Err((sources, errors)) => {
-            let errs: Vec<(human::Source, _)> = errors
+            let errs: Vec<Error> = errors
                 .into_iter()
                 .map(|(i, e)| {
                     let s = &sources[i];
@@ -46,18 +47,13 @@ fuzz_target!(|data: &[u8]| {
                         s.text.is_char_boundary(a) && s.text.is_char_boundary(b),
                         "{e:?}"
                     );
-                    (
-                        human::Source {
-                            name: s.name.clone(),
-                            text: s.text.clone(),
-                        },
-                        e,
-                    )
+                    Error::new(ErrorKind::RuleFile, e.code, e.message)
+                        .at(s.name.clone(), s.text.clone(), e.span)
+                        .help(e.help)
                 })
                 .collect();
             let mut sink = Vec::new();
-            let _ =
-                human::rule_errors(&errs, &mut sink, Lang::En, &human::handler(false, Some(80)));
+            let _ = human::setup_errors(&errs, &mut sink, Lang::En, &human::handler(false, Some(80)));
         }
     }
 });

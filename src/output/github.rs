@@ -1,5 +1,5 @@
 //! `--format github`: GitHub Actions workflow commands, one per unsuppressed
-//! finding: `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=CODE::message`
+//! finding: `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=CODE title::message` (the help on a second line)
 //! (`::warning` for warnings, `::notice` for infos). Lines and columns are
 //! 1-based and columns count characters, so an annotation lands on the right
 //! Chinese character; `endColumn` is the column just after the span, as in
@@ -13,7 +13,7 @@ use crate::diag::{Lang, Severity};
 use std::io::{self, Write};
 
 /// Escape a property value (`%`, CR, LF, `:` and `,`).
-fn prop(s: &str) -> String {
+pub(crate) fn prop(s: &str) -> String {
     s.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
@@ -22,7 +22,7 @@ fn prop(s: &str) -> String {
 }
 
 /// Escape a message (`%`, CR, LF).
-fn data(s: &str) -> String {
+pub(crate) fn data(s: &str) -> String {
     s.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
@@ -40,10 +40,12 @@ pub fn write(o: &Outcome, out: &mut dyn Write, lang: Lang) -> io::Result<()> {
         let entry = o.file(f.file);
         let cell = entry.and_then(|e| Some((e.table.as_deref()?, e.cell(f.span)?)));
         let (file, title) = match (entry, cell) {
-            (Some(e), Some((t, (sheet, cell)))) => {
-                (super::book_name(e, t), format!("{} {sheet}!{cell}", f.code))
-            }
-            _ => (file_name(o, f), f.code.to_string()),
+            (Some(e), Some((table, (sheet, cell)))) => (
+                super::book_name(e, table),
+                format!("{} {} {sheet}!{cell}", f.code, f.title),
+            ),
+            // `JX304 预算执行率偏低`, as ruff writes `ruff (F401)` with a name.
+            _ => (file_name(o, f), format!("{} {}", f.code, f.title)),
         };
         let level = match f.severity {
             Severity::Error => "error",
@@ -58,8 +60,12 @@ pub fn write(o: &Outcome, out: &mut dyn Write, lang: Lang) -> io::Result<()> {
             r.start.column,
             r.end.line,
             r.end.column,
+            // the help follows the message.
             prop(&visible(&title)),
-            data(&visible(&f.message)),
+            data(&visible(&match &f.help {
+                Some(h) => format!("{}\n{h}", f.message),
+                None => f.message.clone(),
+            })),
         )?;
     }
     for p in &o.problems {

@@ -341,9 +341,15 @@ pub(crate) fn diag(o: &Outcome, f: &Finding, lang: Lang) -> Diag {
     };
     let sh = sh.as_deref();
     let message = if source.is_none() {
-        format!("{} {}: {}", f.code, visible(&name), visible(&f.message))
+        format!(
+            "{} {}{}: {}",
+            f.code,
+            super::fix_mark(f),
+            visible(&name),
+            visible(&f.message)
+        )
     } else {
-        format!("{} {}", f.code, visible(&f.message))
+        format!("{} {}{}", f.code, super::fix_mark(f), visible(&f.message))
     };
     let mut labels = Vec::new();
     let mut related = Vec::new();
@@ -539,12 +545,23 @@ pub fn write(
     lang: Lang,
     h: &GraphicalReportHandler,
 ) -> io::Result<()> {
+    write_findings(o, out, lang, h)?;
+    writeln!(out, "{}", o.tally().line(lang))
+}
+
+/// Render every unsuppressed finding (`--quiet`: no summary line after).
+pub fn write_findings(
+    o: &Outcome,
+    out: &mut dyn Write,
+    lang: Lang,
+    h: &GraphicalReportHandler,
+) -> io::Result<()> {
     for f in o.findings.iter().filter(|f| !f.is_suppressed()) {
         let s = render(o, f, lang, h).map_err(io::Error::other)?;
         out.write_all(s.trim_end().as_bytes())?;
         writeln!(out, "\n")?;
     }
-    writeln!(out, "{}", o.tally().line(lang))
+    Ok(())
 }
 
 /// Render the errors that stop a run (config, rule files, unreadable files),

@@ -50,6 +50,18 @@ struct Item<'a> {
     sheet: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     cell: Option<String>,
+    /// The rule's fix, when it has one: the bytes to replace and the new
+    /// text; `safe: false` is applied only with `--unsafe-fixes`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<FixItem<'a>>,
+}
+
+#[derive(Serialize)]
+struct FixItem<'a> {
+    offset: u32,
+    length: u32,
+    replacement: &'a str,
+    safe: bool,
 }
 
 fn item<'a>(o: &'a Outcome, pos: &Positions<'_>, f: &'a Finding) -> Item<'a> {
@@ -95,6 +107,12 @@ fn item<'a>(o: &'a Outcome, pos: &Positions<'_>, f: &'a Finding) -> Item<'a> {
         labels,
         sheet: cell.as_ref().map(|c| c.0),
         cell: cell.map(|c| c.1),
+        fix: f.fix.as_ref().map(|x| FixItem {
+            offset: x.span.start,
+            length: x.span.end - x.span.start,
+            replacement: &x.replacement,
+            safe: x.safe,
+        }),
     }
 }
 
@@ -119,6 +137,7 @@ fn problem_item<'a>(p: &'a PathProblem, lang: Lang) -> Item<'a> {
         labels: Vec::new(),
         sheet: None,
         cell: None,
+        fix: None,
     }
 }
 

@@ -28,18 +28,50 @@ pub fn xml_escape(s: &str) -> String {
 /// Path problems (a folder that cannot be read) are testcases with an
 /// `<error>`, counted in `errors`, so a test view does not show a clean run.
 pub fn write(o: &Outcome, out: &mut dyn Write, lang: Lang) -> io::Result<()> {
+    write_with(o, out, lang, false)
+}
+
+/// [`write`]; with `warnings_skipped` (`--junit-warnings skipped`) only
+/// errors are `<failure>`s: a file with warnings or infos alone is a
+/// `<skipped>` testcase (counted in the suite's `skipped`), and the
+/// warnings of a failed file go to its `<system-out>`, so a test view shows
+/// as failed only what fails the run.
+pub fn write_with(
+    o: &Outcome,
+    out: &mut dyn Write,
+    lang: Lang,
+    warnings_skipped: bool,
+) -> io::Result<()> {
+    use crate::diag::Severity;
     let pos = Positions::new(o);
     let files: Vec<usize> = (0..o.files.len())
         .filter(|&i| o.files[i].reported && o.files[i].declaration)
         .collect();
+    let fails = |f: &crate::diag::Finding| !warnings_skipped || f.severity == Severity::Error;
     let failures = files
         .iter()
         .filter(|&&i| {
             o.findings
                 .iter()
-                .any(|f| f.file as usize == i && !f.is_suppressed())
+                .any(|f| f.file as usize == i && !f.is_suppressed() && fails(f))
         })
         .count();
+    let skipped = files
+        .iter()
+        .filter(|&&i| {
+            let mut mine = o
+                .findings
+                .iter()
+                .filter(|f| f.file as usize == i && !f.is_suppressed());
+            let first = mine.next();
+            first.is_some_and(|f| !fails(f)) && mine.all(|f| !fails(f))
+        })
+        .count();
+    let skipped_attr = if warnings_skipped {
+        format!(r#" skipped="{skipped}""#)
+    } else {
+        String::new()
+    };
     let errors = o.problems.len();
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
@@ -49,7 +81,7 @@ pub fn write(o: &Outcome, out: &mut dyn Write, lang: Lang) -> io::Result<()> {
     )?;
     writeln!(
         out,
-        r#"  <testsuite name="jixiao" tests="{}" failures="{failures}" errors="{errors}">"#,
+        r#"  <testsuite name="jixiao" tests="{}" failures="{failures}" errors="{errors}"{skipped_attr}>"#,
         files.len() + errors
     )?;
     for p in &o.problems {
@@ -83,7 +115,29 @@ pub fn write(o: &Outcome, out: &mut dyn Write, lang: Lang) -> io::Result<()> {
             out,
             r#"    <testcase name="{name}" classname="{name}" file="{name}">"#
         )?;
-        for f in mine {
+        let line = |f: &crate::diag::Finding| {
+            let r = pos.of(f);
+            format!(
+                "{}:{}:{}: {} [{}] {}",
+                xml_escape(&file_name(o, f)),
+                r.start.line,
+                r.start.column,
+                f.severity,
+                xml_escape(&f.code),
+                xml_escape(&f.message),
+            )
+        };
+        let (failing, other): (Vec<&crate::diag::Finding>, Vec<&crate::diag::Finding>) =
+            mine.iter().partition(|f| fails(f));
+        if failing.is_empty() {
+            let codes: Vec<&str> = other.iter().map(|f| &*f.code).collect();
+            writeln!(
+                out,
+                r#"      <skipped message="{}"/>"#,
+                xml_escape(&codes.join(" "))
+            )?;
+        }
+        for f in failing {
             let r = pos.of(f);
             writeln!(
                 out,
@@ -98,6 +152,10 @@ pub fn write(o: &Outcome, out: &mut dyn Write, lang: Lang) -> io::Result<()> {
                 xml_escape(&f.code),
                 xml_escape(&f.message),
             )?;
+        }
+        if !other.is_empty() {
+            let text: Vec<String> = other.iter().map(|f| line(f)).collect();
+            writeln!(out, "      <system-out>{}</system-out>", text.join("\n"))?;
         }
         writeln!(out, "    </testcase>")?;
     }
