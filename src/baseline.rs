@@ -113,11 +113,21 @@ fn unread(files: &[FileEntry], findings: &[Finding]) -> Vec<bool> {
 fn key(f: &Finding, files: &[FileEntry]) -> Key {
     let file = files.get(f.file as usize);
     let name = file.map_or_else(String::new, |e| file_key(&name_of(&e.path)));
-    let content = file
-        .and_then(|e| e.text.as_deref())
-        .and_then(|t| t.get(f.span.range()))
-        .unwrap_or("");
-    (f.code.to_string(), name, fingerprint(&f.path, content))
+    let text_at = |id: u32, span: crate::source::Span| {
+        files
+            .get(id as usize)
+            .and_then(|e| e.text.as_deref())
+            .and_then(|t| t.get(span.range()))
+            .unwrap_or("")
+    };
+    let mut content = text_at(f.file, f.span).to_owned();
+    // A finding about other files (a summary's total against its projects)
+    // also depends on their figures: a discrepancy that grows is a new one.
+    for l in f.labels.iter().filter(|l| l.file != f.file) {
+        content.push('\0');
+        content.push_str(text_at(l.file, l.span));
+    }
+    (f.code.to_string(), name, fingerprint(&f.path, &content))
 }
 
 impl Baseline {
@@ -241,8 +251,10 @@ impl Baseline {
         Ok(b)
     }
 
-    /// Mark the findings the baseline already knows as suppressed.
-    pub fn apply(&self, findings: &mut [Finding], files: &[FileEntry]) {
+    /// Mark the findings the baseline already knows as suppressed, and say
+    /// how many of its entries for the files of this run no finding matched
+    /// any more (fixed since: the baseline can be rewritten).
+    pub fn apply(&self, findings: &mut [Finding], files: &[FileEntry]) -> usize {
         let mut left: HashMap<Key, usize> = HashMap::new();
         for e in &self.findings {
             *left
@@ -264,6 +276,16 @@ impl Baseline {
                 f.suppressed = Some(Suppression::Baseline);
             }
         }
+        let checked: std::collections::HashSet<String> = files
+            .iter()
+            .zip(&skip)
+            .filter(|(e, unread)| e.reported && !**unread)
+            .map(|(e, _)| file_key(&name_of(&e.path)))
+            .collect();
+        left.iter()
+            .filter(|((_, file, _), _)| checked.contains(file))
+            .map(|(_, n)| n)
+            .sum()
     }
 }
 

@@ -54,6 +54,9 @@ pub struct Outcome {
     pub problems: Vec<PathProblem>,
     /// Loaded documents by file id (only with `keep_docs`).
     pub docs: Vec<Option<Doc>>,
+    /// Entries of the baseline for the files of this run that no finding
+    /// matched any more: fixed since, the baseline can be rewritten.
+    pub stale_baseline: usize,
 }
 
 impl Outcome {
@@ -290,9 +293,10 @@ pub fn check(ws: &Workspace, rules: &RuleSet, opts: &Options) -> Outcome {
         }
     }
     // The baseline matches findings by the text at their spans.
-    if let Some(b) = &opts.baseline {
-        b.apply(&mut all, &files);
-    }
+    let stale_baseline = opts
+        .baseline
+        .as_ref()
+        .map_or(0, |b| b.apply(&mut all, &files));
     let docs = if opts.keep_docs {
         loaded.into_iter().map(|l| l.doc).collect()
     } else {
@@ -303,6 +307,7 @@ pub fn check(ws: &Workspace, rules: &RuleSet, opts: &Options) -> Outcome {
         findings: all,
         problems: ws.problems().to_vec(),
         docs,
+        stale_baseline,
     }
 }
 

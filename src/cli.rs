@@ -883,6 +883,21 @@ fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
             status = 2;
         }
     }
+    if outcome.stale_baseline > 0 && !a.quiet && a.write_baseline.is_none() {
+        let n = outcome.stale_baseline;
+        eprintln!(
+            "{}",
+            match lang {
+                Lang::Zh => format!(
+                    "注意：基线中有 {n} 条记录已不再出现（问题已修正），可用 --write-baseline 更新基线"
+                ),
+                Lang::En => format!(
+                    "note: {n} baseline entr{} no longer match a finding (fixed since); rewrite the baseline with --write-baseline",
+                    if n == 1 { "y" } else { "ies" }
+                ),
+            }
+        );
+    }
     let sink: &mut dyn Write = if stdin_fixed {
         // The fixed text went to standard output: the report goes to stderr.
         &mut std::io::stderr()

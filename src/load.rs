@@ -1225,9 +1225,7 @@ impl Cx<'_, '_> {
             },
             // Points (分值, 得分) as the forms print them: `10分` is 10.
             Ty::Number => match amount::parse_decimal(
-                text.trim()
-                    .strip_suffix('分')
-                    .map_or(text, str::trim_end),
+                text.trim().strip_suffix('分').map_or(text, str::trim_end),
             ) {
                 Ok(d) => Value::Num(Num {
                     value: d,

@@ -545,7 +545,12 @@ mod published {
     /// A period `2023.07-2024.01` (or one month `2023.07`): its last day.
     pub(super) fn period(src: &str) -> Option<Date> {
         let b = src.as_bytes();
-        if b.len() < 7 || !(b.starts_with(b"19") || b.starts_with(b"20")) || b[4].is_ascii_digit() {
+        // After the year comes `.` or `年` (an ISO date `2022-06-30` is not a
+        // period, and is common: the pattern is not even built for it).
+        if b.len() < 7
+            || !(b.starts_with(b"19") || b.starts_with(b"20"))
+            || !(b[4] == b'.' || src.get(4..).is_some_and(|r| r.starts_with('年')))
+        {
             return None;
         }
         let c = period_re().captures(src)?;

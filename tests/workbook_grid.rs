@@ -339,11 +339,11 @@ fn sarif_gives_the_cell_as_a_logical_location_and_github_the_cell_in_the_title()
     let o = jixiao(&["check", "--no-config", "--format", "github", "."], &dir);
     let out = stdout(&o);
     assert!(
-        out.contains("::error file=summary.xlsx,line=3,col=5,endLine=3,endColumn=6,title=JX503 汇总!E3::汇总执行数"),
+        out.contains("::error file=summary.xlsx,line=3,col=5,endLine=3,endColumn=6,title=JX503 汇总执行数与各项目合计一致 汇总!E3::汇总执行数"),
         "{out}"
     );
     assert!(
-        out.contains("::warning file=01-jujia-yanglao.xlsx,line=9,col=5,endLine=9,endColumn=6,title=JX304 自评表!E9::"),
+        out.contains("::warning file=01-jujia-yanglao.xlsx,line=9,col=5,endLine=9,endColumn=6,title=JX304 预算执行率偏低 自评表!E9::"),
         "{out}"
     );
 }

@@ -911,3 +911,83 @@ fn pre_commit_hook_definition() {
     assert!(cs.contains(&"JX008".to_owned()), "{cs:?}");
     assert_eq!(code(&o), 1);
 }
+
+/// First contact, row 9: a summary's discrepancy that grows after the
+/// baseline was written is new (its fingerprint covers the projects'
+/// figures it was computed from), and the entries no finding matches any more
+/// are counted.
+#[test]
+fn a_growing_summary_discrepancy_is_not_hidden_by_the_baseline() {
+    let dir = tmp();
+    copy_seed(dir.path());
+    let w = run_in(
+        dir.path(),
+        &[
+            "check",
+            "chengde-2022",
+            "--write-baseline",
+            "b.json",
+            "--lang",
+            "en",
+        ],
+    );
+    assert_eq!(code(&w), 0, "{}", err(&w));
+    // Unchanged: everything is baselined, nothing stale.
+    let same = run_in(
+        dir.path(),
+        &[
+            "check",
+            "chengde-2022",
+            "--baseline",
+            "b.json",
+            "--format",
+            "json",
+            "--lang",
+            "en",
+        ],
+    );
+    assert_eq!(code(&same), 0, "{}", err(&same));
+    assert!(!err(&same).contains("no longer match"), "{}", err(&same));
+    // Project 01 now reports 100 万元 spent: the summary is 70 万元 off, and
+    // 01's low execution rate is gone.
+    let p = dir.path().join("chengde-2022/01-jujia-yanglao.yaml");
+    let text = std::fs::read_to_string(&p).expect("read");
+    assert!(text.contains("  executed: 29.5896"));
+    std::fs::write(&p, text.replace("  executed: 29.5896", "  executed: 100")).expect("write");
+    let o = run_in(
+        dir.path(),
+        &[
+            "check",
+            "chengde-2022",
+            "--baseline",
+            "b.json",
+            "--format",
+            "json",
+            "--lang",
+            "en",
+        ],
+    );
+    let fs = findings(&o);
+    let jx503: Vec<&Value> = fs.iter().filter(|f| f["code"] == "JX503").collect();
+    assert_eq!(jx503.len(), 1, "{fs:?}");
+    assert_eq!(jx503[0]["suppressed"], false, "{:?}", jx503[0]);
+    assert!(
+        jx503[0]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("330.572733")
+    );
+    // The other projects' JX304 stay baselined.
+    assert!(
+        fs.iter()
+            .filter(|f| f["code"] == "JX304")
+            .all(|f| f["suppressed"] == true),
+        "{fs:?}"
+    );
+    assert!(
+        err(&o).contains("2 baseline entries no longer match a finding"),
+        "{}",
+        err(&o)
+    );
+    assert_eq!(code(&o), 1);
+}
