@@ -1599,6 +1599,12 @@ impl Cx<'_, '_> {
         if let Some(k) = known.filter(|&k| profile.is_level1(k)) {
             return k;
         }
+        // A table of the 101号 system (成本指标 a 一级 of its own) read in the
+        // legacy one: no finding; its cost 二级 move under 产出指标, where the
+        // legacy system has them (level2_key).
+        if known == Some(Key::Cost) && profile == Profile::Legacy {
+            return Key::Cost;
+        }
         self.unknown_dimension(name, span, None);
         known
             .or_else(|| {
