@@ -744,6 +744,12 @@ fn clean_label(raw: &str) -> (String, Option<rust_decimal::Decimal>) {
                 s.truncate(t.len());
             }
         }
+        // `成本指标(0-20)分`, `产出指标（40-50）分`: the points after the bracket.
+        if let Some(t) = s.strip_suffix('分')
+            && t.ends_with([')', '）'])
+        {
+            s.truncate(t.len());
+        }
         let close = if s.ends_with(')') {
             1
         } else if s.ends_with('）') {
@@ -1850,6 +1856,11 @@ mod tests {
         assert_eq!(c("经济效\n益指标"), (s("经济效益指标"), None));
         assert_eq!(c("服务对象满意度指标等："), (s("服务对象满意度指标"), None));
         assert_eq!(c("(50分)"), (s(""), Some(s("50"))));
+        // the points after the bracket, a range of them (Chongqing 审批表)
+        assert_eq!(c("成本指标(0-20)分"), (s("成本指标"), None));
+        assert_eq!(c("产出指标\n（40-50）分"), (s("产出指标"), None));
+        assert_eq!(c("满意度指标(10)分"), (s("满意度指标"), Some(s("10"))));
+        assert_eq!(c("分"), (s("分"), None));
         // odd input is left as it is, never a panic
         for odd in [
             "",
