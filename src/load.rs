@@ -1640,6 +1640,23 @@ impl Cx<'_, '_> {
                 (l1 != Key::Satisfaction).then_some(Key::Satisfaction),
             );
         }
+        // Under a 101号 一级 成本指标 read in the legacy system (level1_key):
+        // its cost 二级 move under 产出指标; anything else is reported.
+        if l1 == Key::Cost && profile == Profile::Legacy {
+            let cost = Profile::Mof2021.level2(Key::Cost).unwrap_or(&[]);
+            if let Some(k) = known.filter(|k| cost.contains(k) || *k == Key::Cost) {
+                return (k, Some(Key::Output));
+            }
+            self.unknown_dimension(name, span, Some(l1));
+            let home = known.and_then(|k| {
+                profile
+                    .level1()
+                    .iter()
+                    .copied()
+                    .find(|&h| profile.level2(h).is_some_and(|s| s.contains(&k)))
+            });
+            return (known.unwrap_or(Key::OtherDimension), home);
+        }
         let allowed = profile.level2(l1).unwrap_or(&[]);
         if let Some(k) = known.filter(|k| allowed.contains(k)) {
             return (k, None);
