@@ -765,6 +765,12 @@ fn clean_label(raw: &str) -> (String, Option<rust_decimal::Decimal>) {
                 s.truncate(t.len());
             }
         }
+        // `成本指标(0-20)分`, `产出指标（40-50）分`: the points after the bracket.
+        if let Some(t) = s.strip_suffix('分')
+            && t.ends_with([')', '）'])
+        {
+            s.truncate(t.len());
+        }
         let close = if s.ends_with(')') {
             1
         } else if s.ends_with('）') {
@@ -1628,6 +1634,12 @@ impl Cx<'_, '_> {
         if let Some(k) = known.filter(|&k| profile.is_level1(k)) {
             return k;
         }
+        // A table of the 101号 system (成本指标 a 一级 of its own) read in the
+        // legacy one: no finding; its cost 二级 move under 产出指标, where the
+        // legacy system has them (level2_key).
+        if known == Some(Key::Cost) && profile == Profile::Legacy {
+            return Key::Cost;
+        }
         self.unknown_dimension(name, span, None);
         known
             .or_else(|| {
@@ -1656,6 +1668,23 @@ impl Cx<'_, '_> {
                 Key::ServiceSatisfaction,
                 (l1 != Key::Satisfaction).then_some(Key::Satisfaction),
             );
+        }
+        // Under a 101号 一级 成本指标 read in the legacy system (level1_key):
+        // its cost 二级 move under 产出指标; anything else is reported.
+        if l1 == Key::Cost && profile == Profile::Legacy {
+            let cost = Profile::Mof2021.level2(Key::Cost).unwrap_or(&[]);
+            if let Some(k) = known.filter(|k| cost.contains(k) || *k == Key::Cost) {
+                return (k, Some(Key::Output));
+            }
+            self.unknown_dimension(name, span, Some(l1));
+            let home = known.and_then(|k| {
+                profile
+                    .level1()
+                    .iter()
+                    .copied()
+                    .find(|&h| profile.level2(h).is_some_and(|s| s.contains(&k)))
+            });
+            return (known.unwrap_or(Key::OtherDimension), home);
         }
         let allowed = profile.level2(l1).unwrap_or(&[]);
         if let Some(k) = known.filter(|k| allowed.contains(k)) {
@@ -1873,6 +1902,11 @@ mod tests {
         assert_eq!(c("经济效\n益指标"), (s("经济效益指标"), None));
         assert_eq!(c("服务对象满意度指标等："), (s("服务对象满意度指标"), None));
         assert_eq!(c("(50分)"), (s(""), Some(s("50"))));
+        // the points after the bracket, a range of them (Chongqing 审批表)
+        assert_eq!(c("成本指标(0-20)分"), (s("成本指标"), None));
+        assert_eq!(c("产出指标\n（40-50）分"), (s("产出指标"), None));
+        assert_eq!(c("满意度指标(10)分"), (s("满意度指标"), Some(s("10"))));
+        assert_eq!(c("分"), (s("分"), None));
         // odd input is left as it is, never a panic
         for odd in [
             "",

@@ -93,7 +93,7 @@ keys! {
     Notes = "notes" ["其他需要说明事项"];
     Scope = "scope" ["范围"];
     // the indicator system (Chinese canonical, English aliases)
-    Output = "产出指标" ["output", "产出", "项目产出"];
+    Output = "产出指标" ["output", "产出", "项目产出", "项目完成指标"];
     Quantity = "数量指标" ["quantity"];
     Quality = "质量指标" ["quality"];
     Timeliness = "时效指标" ["timeliness"];
@@ -101,13 +101,13 @@ keys! {
     EconomicCost = "经济成本指标" ["economic_cost"];
     SocialCost = "社会成本指标" ["social_cost"];
     EcologicalCost = "生态环境成本指标" ["ecological_cost", "environmental_cost"];
-    Benefit = "效益指标" ["benefit", "效果指标", "效益", "项目效益"];
+    Benefit = "效益指标" ["benefit", "效果指标", "效益", "项目效益", "项目效益指标"];
     Economic = "经济效益指标" ["economic"];
     Social = "社会效益指标" ["social"];
     Ecological = "生态效益指标" ["ecological"];
     Sustainability = "可持续影响指标" ["sustainability"];
     Satisfaction = "满意度指标" ["satisfaction"];
-    ServiceSatisfaction = "服务对象满意度指标" ["service_satisfaction", "社会公众或服务对象满意度指标"];
+    ServiceSatisfaction = "服务对象满意度指标" ["service_satisfaction", "社会公众或服务对象满意度指标", "服务对象满意度"];
     // department-wide and evaluation frameworks: known, loaded, not counted
     // as output, benefit or satisfaction (SPEC §1.1)
     Input = "投入指标" ["input", "投入", "决策", "决策指标", "项目决策"];

@@ -460,7 +460,9 @@ mod published {
     // third of a one-file run to compile.
 
     const CMP: &str = r"(?P<cmp>≥|>=|≤|<=|不晚于|不迟于|不早于|于|在)?\s*";
-    const TAIL: &str = r"\s*(?P<suf>之前|以前|前|以内|之内|内)?\s*(完成|办结|到位|建成|完工|实现|交付|投入使用|投用|发放|拨付)?$";
+    // `12月底前100%到位`, `6月30日前全部拨付到位`: the share done by the
+    // deadline (all of it) and up to two completion verbs.
+    const TAIL: &str = r"\s*(?P<suf>之前|以前|前|以内|之内|内)?\s*(?:100\s*%|全部|全额)?\s*(?:完成|办结|到位|建成|完工|实现|交付|投入使用|投用|发放|拨付){0,2}$";
 
     fn yearless_re() -> &'static Regex {
         static RE: OnceLock<Regex> = OnceLock::new();
@@ -474,8 +476,9 @@ mod published {
         static RE: OnceLock<Regex> = OnceLock::new();
         RE.get_or_init(|| {
             let ym = |n: &str| format!(r"(?P<y{n}>(?:19|20)[0-9][0-9])(?:\.(?P<m{n}>0[1-9]|1[0-2])|年(?P<n{n}>[0-9]{{1,2}})月(?:份)?)");
+            // The end may leave out the year of the start: `2021年1月-12月`.
             Regex::new(&format!(
-                r"^{}(?:\s*(?:-|~|〜|—+|–|至|到)\s*{})?$",
+                r"^{}(?:\s*(?:-|~|〜|—+|–|至|到)\s*(?:{}|(?P<mc>[0-9]{{1,2}})月(?:份)?))?$",
                 ym("a"),
                 ym("b")
             ))
@@ -556,6 +559,8 @@ mod published {
         let c = period_re().captures(src)?;
         let (y, m) = if c.name("yb").is_some() {
             ("yb", ["mb", "nb"])
+        } else if c.name("mc").is_some() {
+            ("ya", ["mc", "mc"])
         } else {
             ("ya", ["ma", "na"])
         };
@@ -1318,6 +1323,19 @@ mod tests {
             (None, date(2023, 11, 30), None)
         );
         assert_eq!(q("2023.07", None), (None, date(2023, 7, 31), None));
+        // the end of a period may leave out the start's year (a Sichuan form)
+        assert_eq!(q("2021年1月-12月", None), (None, date(2021, 12, 31), None));
+        assert!(parse_in("2021年1月-13月", None).is_err());
+        // a deadline with its share: all of it done by then
+        assert_eq!(
+            q("12月底前100%到位", Some(2021)),
+            (Some(Cmp::Le), date(2021, 12, 31), None)
+        );
+        assert_eq!(
+            q("6月30日前全部拨付到位", Some(2021)),
+            (Some(Cmp::Le), date(2021, 6, 30), None)
+        );
+        assert!(parse_in("12月底前90%到位", Some(2021)).is_err());
         assert_eq!(q("2023.7", None).1, Quantity::Number(dec("2023.7")));
         // comparators and units of the forms
         assert_eq!(
