@@ -625,12 +625,12 @@ fn load_only(ws: &Workspace, f: &File, file: FileId, opts: &Options, budget: &Bu
 }
 
 /// Source text whose loaded documents phase 1 keeps for relations, in bytes
-/// (a loaded document takes about five times its text): about 300 typical
-/// declarations. An editor, the page and pre-commit relate documents without
+/// (a loaded document takes about five times its text): about 75 typical
+/// declarations, a department's summary and its projects. An editor, the page and pre-commit relate documents without
 /// loading any twice; beyond it, a document let go is loaded again from the
 /// workspace only when a relation needs it, so peak memory stays that of the
 /// files in flight however large the run (10,000 files: ~40 MB).
-const DOC_BUDGET: usize = 1 << 20;
+const DOC_BUDGET: usize = 256 << 10;
 
 /// What is left of [`DOC_BUDGET`], shared by the threads of phase 1.
 struct Budget(std::sync::atomic::AtomicUsize);
