@@ -36,10 +36,12 @@ pub fn check_and_render(texts: &[&str], findings: Vec<Finding>) {
             .enumerate()
             .map(|(i, t)| FileEntry {
                 path: PathBuf::from(format!("fuzz{i}.yaml")),
+                place: PathBuf::from(format!("fuzz{i}.yaml")),
                 name: Arc::from(format!("fuzz{i}.yaml")),
                 text: Some(Arc::from(*t)),
                 reported: true,
                 declaration: true,
+                table: None,
             })
             .collect(),
         findings,
