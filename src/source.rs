@@ -189,7 +189,7 @@ impl FileEntry {
     pub fn cell(&self, span: Span) -> Option<(&str, String)> {
         let t = self.table.as_deref()?;
         let c = t.cell_at(span.start as usize, span.end as usize)?;
-        Some((t.sheet.as_str(), crate::workbook::cell_name(&c)))
+        Some((t.sheet_of(&c), crate::workbook::cell_name(&c)))
     }
 }
 

@@ -37,9 +37,19 @@ pub struct Table {
     pub cells: Vec<CellSpan>,
     /// The layout that matched (its id, the file name in `layouts/` without `.yaml`).
     pub layout: &'static str,
+    /// The names of every sheet of the book, by index: a value may come from
+    /// another sheet than the table's (the 豁免 sheet's waivers).
+    pub sheet_names: Vec<String>,
 }
 
 impl Table {
+    /// The name of the sheet a cell of this table lies in.
+    pub fn sheet_of(&self, c: &CellRef) -> &str {
+        self.sheet_names
+            .get(c.sheet as usize)
+            .map_or(self.sheet.as_str(), String::as_str)
+    }
+
     /// The cell of the value at or around a byte range of `yaml`: the value
     /// overlapping it, else the value on the same line (a key's span finds
     /// its value), else `None` (structural lines such as `indicators:`).
@@ -237,6 +247,7 @@ pub fn read(bytes: &[u8], file_name: &str) -> Result<Book, BookError> {
             yaml,
             cells,
             layout: leak_id(&l.id),
+            sheet_names: book.sheets.iter().map(|g| g.name.clone()).collect(),
         });
     }
     if book.tables.is_empty() {
