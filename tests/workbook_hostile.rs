@@ -149,3 +149,37 @@ fn huge_files_are_refused_before_reading() {
         Err(BookError::TooLarge(_))
     ));
 }
+
+/// Fuzz crash (workbook target): a CFB (.xls) whose sector chain points past
+/// the data made calamine's `Sectors::get` slice out of range. The panic is
+/// caught and the workbook is one JX008 "corrupt", with nothing on stderr.
+#[test]
+fn fuzz_cfb_sector_past_the_data_is_corrupt_not_a_panic() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/workbooks/fuzz/cfb-sector-past-data.xls"
+    );
+    let bytes = std::fs::read(path).unwrap();
+    let (r, took) = timed(|| workbook::read(&bytes, "x.xls"));
+    assert!(matches!(r, Err(BookError::Corrupt(_))), "{r:?}");
+    assert!(took < Duration::from_secs(5), "{took:?}");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args([
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "--lang",
+            "en",
+            path,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = &v.as_array().unwrap()[0];
+    assert_eq!(f["code"], "JX008");
+    assert!(f["message"].as_str().unwrap().contains("corrupt"), "{f}");
+}
