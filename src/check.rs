@@ -314,9 +314,10 @@ fn cross_phase(
 ) {
     let idents: Vec<Option<&Ident>> = loaded.iter().map(|l| l.ident.as_ref()).collect();
     let relations = relate(&idents, files);
-    // A summary is not summed over a folder holding a declaration that could
-    // not be loaded: that file's own finding says why, not a false JX501–JX503.
-    let unloaded: Vec<PathBuf> = (0..loaded.len())
+    // A summary is not summed over a project file it brought in (one not
+    // given to the run) that could not be loaded: that file's own finding
+    // says why, not a false JX501–JX503. Given files are all reported anyway.
+    let unloaded: Vec<PathBuf> = (given.len()..loaded.len())
         .filter(|&i| broken(&loaded[i]))
         .map(|i| normal(&files[i].place))
         .collect();

@@ -183,3 +183,22 @@ fn fuzz_cfb_sector_past_the_data_is_corrupt_not_a_panic() {
     assert_eq!(f["code"], "JX008");
     assert!(f["message"].as_str().unwrap().contains("corrupt"), "{f}");
 }
+
+/// Fuzz timeout (workbook target, 10 s under ASan): a 10 KB .xls whose cells
+/// span 65,282 × 255 is refused as too large (one JX008), in bounded time.
+/// calamine builds the sheet's dense grid before the cap can be checked, so
+/// this costs about 1 GB and 1 s in a release build (see fuzz/README.md).
+#[test]
+fn fuzz_xls_with_far_corner_cells_is_too_large() {
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/workbooks/fuzz/xls-far-corner-cells.xls"
+    ))
+    .unwrap();
+    let (r, took) = timed(|| workbook::read(&bytes, "x.xls"));
+    assert_eq!(
+        r.unwrap_err(),
+        BookError::TooLarge("65282 × 255 cells".into())
+    );
+    assert!(took < Duration::from_secs(60), "{took:?}");
+}
