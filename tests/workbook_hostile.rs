@@ -184,21 +184,42 @@ fn fuzz_cfb_sector_past_the_data_is_corrupt_not_a_panic() {
     assert!(f["message"].as_str().unwrap().contains("corrupt"), "{f}");
 }
 
-/// Fuzz timeout (workbook target, 10 s under ASan): a 10 KB .xls whose cells
-/// span 65,282 × 255 is refused as too large (one JX008), in bounded time.
-/// calamine builds the sheet's dense grid before the cap can be checked, so
-/// this costs about 1 GB and 1 s in a release build (see fuzz/README.md).
+/// Fuzz timeout and out-of-memory (workbook target): a 10 KB .xls whose
+/// cells lie 65,282 × 255 apart, and a 9 KB one whose records claim a sheet
+/// of 4,286,644,224 cells (calamine reserved 137 GB for it). Both are refused
+/// as too large before calamine allocates anything: at once, in little memory.
 #[test]
-fn fuzz_xls_with_far_corner_cells_is_too_large() {
-    let bytes = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/workbooks/fuzz/xls-far-corner-cells.xls"
-    ))
-    .unwrap();
-    let (r, took) = timed(|| workbook::read(&bytes, "x.xls"));
-    assert_eq!(
-        r.unwrap_err(),
-        BookError::TooLarge("65282 × 255 cells".into())
-    );
-    assert!(took < Duration::from_secs(60), "{took:?}");
+fn fuzz_xls_sheets_claiming_huge_extents_are_refused_up_front() {
+    let fixture = |name: &str| {
+        std::fs::read(format!(
+            "{}/tests/fixtures/workbooks/fuzz/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap()
+    };
+    for (name, cells) in [
+        ("xls-far-corner-cells.xls", 16_646_910u64),
+        ("xls-dense-range-137gb.xls", 4_286_644_224),
+    ] {
+        let bytes = fixture(name);
+        assert_eq!(workbook::biff::max_extent(&bytes), Some(cells), "{name}");
+        let (r, took) = timed(|| workbook::read(&bytes, "x.xls"));
+        assert_eq!(
+            r.unwrap_err(),
+            BookError::TooLarge(format!("a sheet of {cells} cells")),
+            "{name}"
+        );
+        assert!(took < Duration::from_secs(2), "{name}: {took:?}");
+    }
+    // Workbooks saved by LibreOffice are measured, not refused.
+    for name in ["01-jujia-yanglao.xls", "target-clean.xls"] {
+        let bytes = std::fs::read(format!(
+            "{}/tests/fixtures/workbooks/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        let n = workbook::biff::max_extent(&bytes).expect("the Workbook stream");
+        assert!((20..2_000).contains(&n), "{name}: {n}");
+        assert!(workbook::read(&bytes, name).is_ok(), "{name}");
+    }
 }

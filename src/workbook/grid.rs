@@ -241,6 +241,13 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<RawSheet>, BookError> {
 }
 
 fn read_xls(bytes: &[u8]) -> Result<Vec<RawSheet>, BookError> {
+    // calamine allocates each sheet's whole extent up front: refuse a sheet
+    // over the cap before it is called (see `biff`).
+    if let Some(n) = super::biff::max_extent(bytes)
+        && n > MAX_DENSE as u64
+    {
+        return Err(BookError::TooLarge(format!("a sheet of {n} cells")));
+    }
     let mut wb: Xls<_> = match Xls::new(Cursor::new(bytes)) {
         Ok(w) => w,
         Err(calamine::XlsError::Password) => return Err(BookError::Encrypted),
