@@ -24,6 +24,98 @@ fn u32_at(b: &[u8], at: usize) -> Option<u32> {
 
 const END: u32 = 0xFFFF_FFFA; // and above: free, end of chain, FAT, DIFAT
 
+/// Whether a sector chain calamine follows (the directory's, the mini FAT's,
+/// or a stream's named in the directory) runs in a circle: calamine follows
+/// each until the length the file declares, which may be gigabytes, and grows
+/// its buffer until memory runs out (a fuzz input), so such a file is refused
+/// first. Each sector is visited once over all chains.
+pub fn chain_loops(bytes: &[u8]) -> bool {
+    let Some((ss, sectors, fat)) = fat_of(bytes) else {
+        return false;
+    };
+    // 0 unknown, 1 on the current walk, 2 ends, 3 loops
+    let mut state = vec![0u8; fat.len()];
+    let mut loops = |start: u32| {
+        let mut path = Vec::new();
+        let mut id = start;
+        let verdict = loop {
+            if id >= END {
+                break 2;
+            }
+            match state.get(id as usize) {
+                None => break 2, // past the FAT: calamine stops with an error
+                Some(1) | Some(3) => break 3,
+                Some(2) => break 2,
+                _ => {}
+            }
+            state[id as usize] = 1;
+            path.push(id);
+            id = fat[id as usize];
+        };
+        for p in path {
+            state[p as usize] = verdict;
+        }
+        verdict == 3
+    };
+    let Some(dir_start) = u32_at(bytes, 0x30) else {
+        return false;
+    };
+    if loops(dir_start) || u32_at(bytes, 0x3C).is_some_and(&mut loops) {
+        return true;
+    }
+    // the directory, read along its (now known to end) chain
+    let mut id = dir_start;
+    let mut hops = 0;
+    while id < END && hops <= sectors {
+        let start = (id as usize + 1) * ss;
+        let Some(sector) = bytes.get(start..start + ss) else {
+            break;
+        };
+        for e in sector.chunks_exact(128) {
+            if matches!(e[66], 1 | 2 | 5) && u32_at(e, 116).is_some_and(&mut loops) {
+                return true;
+            }
+        }
+        id = fat.get(id as usize).copied().unwrap_or(END);
+        hops += 1;
+    }
+    false
+}
+
+/// Sector size, number of sectors in the file, and the FAT.
+fn fat_of(bytes: &[u8]) -> Option<(usize, usize, Vec<u32>)> {
+    let shift = u16_at(bytes, 0x1E)?;
+    if !(7..=16).contains(&shift) {
+        return None;
+    }
+    let ss = 1usize << shift;
+    let sectors = bytes.len() / ss;
+    let sector = |id: u32| -> Option<&[u8]> {
+        let start = (id as usize).checked_add(1)?.checked_mul(ss)?;
+        bytes.get(start..start.checked_add(ss)?)
+    };
+    let mut fat_sectors: Vec<u32> = (0..109)
+        .filter_map(|i| u32_at(bytes, 0x4C + 4 * i))
+        .filter(|&s| s < END)
+        .collect();
+    let mut next = u32_at(bytes, 0x44)?;
+    let mut hops = 0;
+    while next < END && hops < sectors {
+        let s = sector(next)?;
+        let n = ss / 4 - 1;
+        fat_sectors.extend((0..n).filter_map(|i| u32_at(s, 4 * i)).filter(|&x| x < END));
+        next = u32_at(s, 4 * n)?;
+        hops += 1;
+    }
+    fat_sectors.truncate(sectors);
+    let fat = fat_sectors
+        .iter()
+        .filter_map(|&id| sector(id))
+        .flat_map(|s| (0..ss / 4).filter_map(move |i| u32_at(s, 4 * i)))
+        .collect();
+    Some((ss, sectors, fat))
+}
+
 /// The Workbook (or Book) stream of a compound file.
 fn workbook_stream(bytes: &[u8]) -> Option<Vec<u8>> {
     let shift = u16_at(bytes, 0x1E)?;

@@ -243,6 +243,9 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<RawSheet>, BookError> {
 fn read_xls(bytes: &[u8]) -> Result<Vec<RawSheet>, BookError> {
     // calamine allocates each sheet's whole extent up front: refuse a sheet
     // over the cap before it is called (see `biff`).
+    if super::biff::chain_loops(bytes) {
+        return Err(BookError::Corrupt("a sector chain loops".into()));
+    }
     if let Some(n) = super::biff::max_extent(bytes)
         && n > MAX_DENSE as u64
     {
