@@ -22,6 +22,12 @@
 # the run-by-run ratios of a case's wall time to the floor's (the three cases
 # alternate run by run): how close jixiao runs to the YAML parser's own speed.
 #
+# Workbooks beside YAML (issue 13): the same N files exported as official
+# tables (`cargo run --release --example gen_xlsx -- c$N x$N`, made when
+# missing) and checked as `xlsx-N`, alternating with `default-N`; "÷ yaml"
+# under the table is the median of the run-by-run ratios. With hyperfine on
+# PATH, it also compares the two (hyperfine-N.md in OUT).
+#
 # The peers' benchmark (regorus, spectral, jixiao with five.rules, same
 # defects) is /work/shared/bench/bench.sh; its tally.py is used here, when
 # present, to check the default rules still find exactly the injected defects.
@@ -34,9 +40,10 @@ OUT=${OUT:-/tmp/jx-corpus}
 TALLY=${TALLY:-/work/shared/bench/tally.py}
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 
-cargo build --release --quiet --bin jixiao --example gen --example parse_floor || exit 2
+cargo build --release --quiet --bin jixiao --example gen --example parse_floor --example gen_xlsx || exit 2
 BIN=${JX_BIN:-$TARGET/release/jixiao}
 GEN=$TARGET/release/examples/gen
+GEN_XLSX=$TARGET/release/examples/gen_xlsx
 FLOOR=$TARGET/release/examples/parse_floor
 [ -x "$BIN" ] || { echo "no binary at $BIN" >&2; exit 2; }
 mkdir -p "$OUT" && cd "$OUT" || exit 2
@@ -47,6 +54,16 @@ corpus() {
   local dir=$OUT/c$1
   if [ ! -f "$dir/expected.tsv" ] || [ "$(ls "$dir" | wc -l)" -ne $(( $1 + 1 )) ]; then
     rm -rf "$dir" && "$GEN" "$dir" "$1" >&2 || exit 2
+  fi
+  echo "$dir"
+}
+
+# xcorpus N: the same N files as .xlsx workbooks (made when missing)
+xcorpus() {
+  local src dir=$OUT/x$1
+  src=$(corpus "$1")
+  if [ "$(ls "$dir" 2>/dev/null | wc -l)" -ne "$1" ]; then
+    rm -rf "$dir" && "$GEN_XLSX" "$src" "$dir" > /dev/null || exit 2
   fi
   echo "$dir"
 }
@@ -76,7 +93,9 @@ row() {
 echo "jixiao: $BIN ($("$BIN" --version)); $(nproc) CPUs; load average $(cut -d' ' -f1-3 /proc/loadavg); $RUNS runs per case"
 for n in "${SIZES[@]}"; do
   dir=$(corpus "$n")
+  xdir=$(xcorpus "$n")
   bytes=$(du -sb --exclude=expected.tsv "$dir" | cut -f1)
+  xbytes=$(du -sb "$xdir" | cut -f1)
   # Default rules and load only alternate run by run, so a machine whose
   # speed drifts during the benchmark affects both alike; "rules +%" is the
   # median of the run-by-run ratios.
@@ -84,8 +103,15 @@ for n in "${SIZES[@]}"; do
     once "default-$n" "$BIN" check --no-config --format json "$dir"
     once "load-only-$n" "$BIN" check --no-config --no-default-rules --format json "$dir"
     once "parse-floor-$n" "$FLOOR" "$dir"
+    once "xlsx-$n" "$BIN" check --no-config --format json "$xdir"
   done
   row "default-$n" "$n" "$bytes"
+  row "xlsx-$n" "$n" "$xbytes"
+  if command -v hyperfine > /dev/null; then
+    hyperfine -N --warmup 1 --runs "$RUNS" --export-markdown "hyperfine-$n.md" \
+      -n "yaml-$n" "$BIN check --no-config --format json $dir" \
+      -n "xlsx-$n" "$BIN check --no-config --format json $xdir" > /dev/null 2>&1 || true
+  fi
   row "load-only-$n" "$n" "$bytes"
   row "parse-floor-$n" "$n" "$bytes"
   if [ -f "$TALLY" ]; then
@@ -124,5 +150,13 @@ awk -F'\t' '
       }
       nr = split(runs[i], r, " "); list = ""; for (j = 1; j <= nr; j++) list = list sprintf("%s%.1f", (list == "" ? "" : " "), r[j] / 1000)
       printf "%-16s %7d %8.2f %10.1f %9.0f %8.1f %9.1f %8s %8s  %s\n", name[i], files[i], mb, us[i] / 1000, files[i] / s, mb / s, rss[i] / 1024, extra, floor, list
+    }
+    for (i = 1; i <= NR; i++) {
+      if (name[i] !~ /^xlsx-/) continue
+      size = substr(name[i], 6)
+      if (!(("default-" size) in runsof)) continue
+      na = split(runs[i], ra, " "); split(runsof["default-" size], rb, " ")
+      for (j = 1; j <= na; j++) ratio[j] = ra[j] / rb[j]
+      printf "%s ÷ yaml (default-%s): %.2f\n", name[i], size, median(ratio, na)
     }
   }' results.tsv

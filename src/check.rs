@@ -240,7 +240,8 @@ pub fn check(ws: &Workspace, rules: &RuleSet, opts: &Options) -> Outcome {
                 path: f.path,
                 place: f.place,
                 text: None,
-                reported: false,
+                // A covered file that could not be loaded is reported.
+                reported: broken(&l),
                 declaration: l.declaration,
             });
             loaded.push(l);
@@ -324,7 +325,23 @@ fn cross_phase(
 ) {
     let idents: Vec<Option<&Ident>> = loaded.iter().map(|l| l.ident.as_ref()).collect();
     let relations = relate(&idents, files);
-    let mut subjects: Vec<usize> = relations.projects.keys().copied().collect();
+    // A summary is not summed over a project file it brought in (one not
+    // given to the run) that could not be loaded: that file's own finding
+    // says why, not a false JX501–JX503. Given files are all reported anyway.
+    let unloaded: Vec<PathBuf> = (given.len()..loaded.len())
+        .filter(|&i| broken(&loaded[i]))
+        .map(|i| normal(&files[i].place))
+        .collect();
+    let incomplete = |i: usize| {
+        let dir = normal(files[i].place.parent().unwrap_or(Path::new("")));
+        unloaded.iter().any(|p| p.starts_with(&dir))
+    };
+    let mut subjects: Vec<usize> = relations
+        .projects
+        .keys()
+        .copied()
+        .filter(|&i| !incomplete(i))
+        .collect();
     subjects.extend(relations.declared.keys().copied());
     subjects.retain(|&i| files[i].reported);
     subjects.sort_unstable();
@@ -498,6 +515,18 @@ struct Unread {
 /// How much of an unusable file is kept to look for `kind:`.
 const SNIFF_BYTES: usize = 64 * 1024;
 
+/// The first [`SNIFF_BYTES`] of `bytes`, or the first window of that size
+/// that mentions `kind` (a declaration after 64 KB of comments is still one).
+fn sniff_window(bytes: &[u8]) -> Vec<u8> {
+    let step = SNIFF_BYTES - 16;
+    (0..bytes.len().max(1))
+        .step_by(step)
+        .map(|at| &bytes[at..bytes.len().min(at + SNIFF_BYTES)])
+        .find(|w| load::bytes_mention_kind(w))
+        .unwrap_or(&bytes[..bytes.len().min(SNIFF_BYTES)])
+        .to_vec()
+}
+
 /// The decoded text of a workspace file, or the finding that says why not:
 /// given text as is, bytes decoded, anything else through the reader, never
 /// beyond the size limit.
@@ -518,7 +547,7 @@ fn text_of(ws: &Workspace, f: &File, file: FileId, opts: &Options) -> Result<Str
         fail(
             format!("文件有 {size} 字节，超过上限 {limit} 字节，未检查"),
             format!("the file has {size} bytes, over the limit of {limit}; not checked"),
-            Some(head[..head.len().min(SNIFF_BYTES)].to_vec()),
+            Some(sniff_window(head)),
         )
     };
     let bytes = bytes_of(ws, f, limit).map_err(|e| fail(e.zh, e.en, e.head))?;
@@ -564,7 +593,11 @@ fn load_and_check(
             };
         }
     };
-    let l = load::load_text(&text, file, &opts.load, explicit);
+    let mut l = load::load_text(&text, file, &opts.load, explicit);
+    if l.not_a_declaration && later_declaration(&text, opts) {
+        // Found in a folder, reported as if named: the document is not read.
+        l = load::load_text(&text, file, &opts.load, true);
+    }
     if l.not_a_declaration {
         return Loaded::default();
     }
@@ -609,12 +642,58 @@ fn load_and_check(
     out
 }
 
-/// A file a summary covers beyond those given: loaded, not checked.
+/// Whether a YAML document after the first of `text` is a declaration (the
+/// first is not, or the file would not be asked): such a file found in a
+/// folder is reported (its later documents are JX001), never skipped. Each
+/// parse stops at the next document, so the documents are read once each.
+fn later_declaration(text: &str, opts: &Options) -> bool {
+    if !text.contains("---") && !text.contains("...") {
+        return false;
+    }
+    let mut rest = text;
+    for _ in 0..64 {
+        let parsed = crate::yaml::parse(rest, opts.load.yaml);
+        let Some(next) = parsed.extra_documents.first() else {
+            return false;
+        };
+        match rest.get(next.start as usize..) {
+            Some(r) if r.len() < rest.len() => rest = r,
+            _ => return false,
+        }
+        if !load::load_text(rest, 0, &opts.load, false).not_a_declaration {
+            return true;
+        }
+    }
+    false
+}
+
+/// A file a summary covers beyond those given: loaded, not checked. One that
+/// means to be a declaration but cannot be read or loaded keeps the finding
+/// that says why (it is reported: D9 of issue 16).
 fn load_only(ws: &Workspace, f: &File, file: FileId, opts: &Options, budget: &Budget) -> Loaded {
-    let Ok(text) = text_of(ws, f, file, opts) else {
-        return Loaded::default();
+    let text = match text_of(ws, f, file, opts) {
+        Ok(t) => t,
+        Err(Unread { finding, head }) => {
+            let declaration = head.as_deref().is_none_or(load::bytes_mention_kind);
+            return Loaded {
+                findings: if declaration {
+                    vec![*finding]
+                } else {
+                    Vec::new()
+                },
+                declaration,
+                ..Loaded::default()
+            };
+        }
     };
     let l = load::load_text(&text, file, &opts.load, false);
+    if l.doc.is_none() && !l.not_a_declaration {
+        return Loaded {
+            findings: l.findings,
+            declaration: true,
+            ..Loaded::default()
+        };
+    }
     let keep = opts.keep_docs || budget.take(text.len());
     Loaded {
         declaration: l.doc.is_some(),
@@ -622,6 +701,12 @@ fn load_only(ws: &Workspace, f: &File, file: FileId, opts: &Options, budget: &Bu
         doc: l.doc.filter(|_| keep),
         ..Loaded::default()
     }
+}
+
+/// A file meant as a declaration that did not load (unreadable, broken
+/// YAML, no kind): it counts for nothing a summary sums.
+fn broken(l: &Loaded) -> bool {
+    l.declaration && l.ident.is_none()
 }
 
 /// Source text whose loaded documents phase 1 keeps for relations, in bytes

@@ -7,8 +7,12 @@ use crate::workspace::{Content, File, ReadError, Reader, Workspace, display_name
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// How much of an unusable file is read to look for `kind:`.
-const SNIFF_BYTES: u64 = 64 * 1024;
+/// How much of an unusable file is kept to look for `kind:`.
+const SNIFF_BYTES: usize = 64 * 1024;
+
+/// How far into a file over the size limit `kind:` is looked for, read a
+/// window at a time (time bounded, memory two windows).
+const SCAN_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Reads declarations from disk.
 #[derive(Clone, Debug, Default)]
@@ -34,28 +38,71 @@ fn fail(zh: String, en: String, head: Option<Vec<u8>>) -> ReadError {
     ReadError { zh, en, head }
 }
 
+/// The bytes that tell whether a file over the limit meant to be a
+/// declaration: the first window of the file, or, when `kind` is not in it,
+/// the first later window (within [`SCAN_BYTES`]) that mentions it, so a
+/// declaration after 64 KB of comments is still reported (D8 of issue 16).
 fn sniff(path: &Path) -> Option<Vec<u8>> {
     use std::io::Read;
+    let (f, _) = crate::fsio::open_nonblocking(path).ok()?;
+    let mut f = f.take(SCAN_BYTES);
     let mut head = Vec::new();
-    let f = std::fs::File::open(path).ok()?;
-    f.take(SNIFF_BYTES).read_to_end(&mut head).ok()?;
-    Some(head)
+    (&mut f)
+        .take(SNIFF_BYTES as u64)
+        .read_to_end(&mut head)
+        .ok()?;
+    if crate::load::bytes_mention_kind(&head) {
+        return Some(head);
+    }
+    // Later windows overlap by a few bytes, so a `kind:` cut in two is seen.
+    let mut window = head[head.len().saturating_sub(16)..].to_vec();
+    loop {
+        let n = (&mut f)
+            .take(SNIFF_BYTES as u64)
+            .read_to_end(&mut window)
+            .ok()?;
+        if n == 0 {
+            return Some(head);
+        }
+        if crate::load::bytes_mention_kind(&window) {
+            return Some(window);
+        }
+        let tail = window.len().saturating_sub(16);
+        window.drain(..tail);
+    }
 }
 
-/// Read a file's bytes, or why not. Only regular files are opened (a FIFO or
-/// a device would block or never end), and never more than `limit` bytes are
-/// read, whatever the metadata said.
+/// Read a file's bytes, or why not. The file is opened without blocking
+/// ([`crate::fsio::open_nonblocking`]) and only a regular file, checked on the
+/// open descriptor, is read: a FIFO or a device named on the command line, or
+/// a regular file that blocks on read (`/proc/kmsg`, a tracefs pipe), answers
+/// at once instead of hanging the run. Never more than `limit` bytes are read,
+/// whatever the metadata said.
 pub fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     use std::io::Read;
     let io_fail = |e: std::io::Error| {
+        let zh = if e.kind() == std::io::ErrorKind::WouldBlock {
+            "读取会阻塞（不是普通的磁盘文件）"
+        } else {
+            discover::io_zh(&e)
+        };
         fail(
-            format!("无法读取文件：{}", discover::io_zh(&e)),
+            format!("无法读取文件：{zh}"),
             format!("cannot read the file: {e}"),
             None,
         )
     };
-    let meta = std::fs::metadata(path).map_err(io_fail)?;
-    if !meta.is_file() {
+    // `stat` first, so a device is never opened (opening some has effects of
+    // its own); then the open descriptor is checked again, so what is read is
+    // what was checked.
+    let named = std::fs::metadata(path).map_err(io_fail)?;
+    let (f, meta) = if named.is_file() {
+        let (f, meta) = crate::fsio::open_nonblocking(path).map_err(io_fail)?;
+        (Some(f), meta)
+    } else {
+        (None, named)
+    };
+    let Some(f) = f.filter(|_| meta.is_file()) else {
         let what = if meta.is_dir() {
             ("是文件夹", "it is a folder")
         } else {
@@ -66,7 +113,7 @@ pub fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
             format!("not a regular file ({}); not read", what.1),
             None,
         ));
-    }
+    };
     let too_big = |size: u64| {
         fail(
             format!("文件有 {size} 字节，超过上限 {limit} 字节，未检查"),
@@ -77,7 +124,6 @@ pub fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     if meta.len() > limit {
         return Err(too_big(meta.len()));
     }
-    let f = std::fs::File::open(path).map_err(io_fail)?;
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
     // One byte past the limit tells a file that grew since `metadata`.
     f.take(limit.saturating_add(1))
@@ -150,4 +196,63 @@ pub fn run(
     opts: &crate::check::Options,
 ) -> crate::check::Outcome {
     crate::check::check(&workspace(paths, exclude), rules, opts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Run `f` on a thread; fail (instead of hanging the suite) after 20 s.
+    fn within<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(f());
+        });
+        rx.recv_timeout(std::time::Duration::from_secs(20))
+            .expect("the read blocked")
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_refused_at_once() {
+        let d = tempfile::tempdir().unwrap();
+        let fifo = d.path().join("p.yaml");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.is_ok_and(|s| s.success()));
+        let e = within(move || read_file(&fifo, 1 << 20)).unwrap_err();
+        assert!(e.en.contains("not a regular file"), "{e:?}");
+    }
+
+    /// `/proc/kmsg` is a regular file that blocks on read; readable by root
+    /// only (elsewhere the open fails, which is fine too).
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_regular_file_that_blocks_is_not_waited_for() {
+        let e = within(|| read_file(Path::new("/proc/kmsg"), 1 << 20));
+        assert!(e.is_err(), "{e:?}");
+    }
+
+    #[test]
+    fn sniffing_finds_kind_after_the_first_window() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("a.yaml");
+        let mut text = "# padding\n".repeat(20_000);
+        text.push_str("kind: target\n");
+        std::fs::write(&p, &text).unwrap();
+        let head = sniff(&p).unwrap();
+        assert!(crate::load::bytes_mention_kind(&head));
+        assert!(head.len() <= SNIFF_BYTES + 16);
+        std::fs::write(&p, "# padding\n".repeat(20_000)).unwrap();
+        let head = sniff(&p).unwrap();
+        assert!(!crate::load::bytes_mention_kind(&head));
+        assert_eq!(head.len(), SNIFF_BYTES);
+        // A read over the limit sniffs the whole file, not only 64 KB.
+        std::fs::write(&p, &text).unwrap();
+        let e = read_file(&p, 100).unwrap_err();
+        assert!(
+            e.head
+                .as_deref()
+                .is_some_and(crate::load::bytes_mention_kind)
+        );
+    }
 }

@@ -1755,3 +1755,126 @@ fn d16_an_overflowing_sum_is_reported_not_passed() {
     expect(&items, "JX211", "w.yaml", "a computation overflowed");
     assert_eq!(out.status, 1);
 }
+
+/// D8: a declaration over the size limit whose `kind:` comes after 64 KB of
+/// comments is still reported (JX008, over the limit), while a large YAML
+/// file that never mentions `kind` stays out of a folder scan.
+#[test]
+fn d8_kind_after_64_kb_in_a_file_over_the_limit_is_reported() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path();
+    std::fs::create_dir(p.join("big")).expect("mkdir");
+    let mut text = format!("# {}\n", "x".repeat(98)).repeat(700);
+    text.push_str(&err_decl());
+    text.push_str(&format!("# {}\n", "y".repeat(98)).repeat(110_000));
+    assert!(text.len() > 10 * 1024 * 1024);
+    std::fs::write(p.join("big/a.yaml"), &text).expect("w");
+    std::fs::write(p.join("big/data.yaml"), "x: 1\n".repeat(2_200_000)).expect("w");
+    std::fs::write(p.join("good.yaml"), good()).expect("w");
+    let (out, items) = check(p, &["big", "good.yaml"]);
+    neighbour_intact(&items);
+    expect(&items, "JX008", "a.yaml", "over the limit");
+    assert!(find(&items, "JX008", "data.yaml").is_empty(), "{items:?}");
+    assert_eq!(out.status, 1);
+}
+
+/// D8: a declaration in the second YAML document (the first empty) found in a
+/// folder is reported as when it is named, not skipped as "0 files".
+#[test]
+fn d8_a_declaration_in_a_later_document_is_not_skipped() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path();
+    std::fs::create_dir(p.join("two")).expect("mkdir");
+    std::fs::write(p.join("two/t.yaml"), format!("---\n---\n{}", err_decl())).expect("w");
+    std::fs::write(
+        p.join("two/ci.yaml"),
+        "on: push\n---\njobs: {}\n---\nkind: Deployment\n",
+    )
+    .expect("w");
+    let codes = |items: &[Value]| {
+        let mut c: Vec<String> = items
+            .iter()
+            .map(|i| format!("{} {}", i["code"], i["line"]))
+            .collect();
+        c.sort();
+        c
+    };
+    let (named, by_name) = check(p, &["two/t.yaml"]);
+    let (out, in_folder) = check(p, &["two"]);
+    assert_eq!(out.status, 1);
+    assert_eq!(out.status, named.status);
+    assert_eq!(codes(&in_folder), codes(&by_name));
+    expect(&in_folder, "JX001", "t.yaml", "one YAML document per file");
+    assert!(
+        in_folder
+            .iter()
+            .all(|i| i["file"].as_str().is_some_and(|f| f.ends_with("t.yaml"))),
+        "other YAML with several documents stays out: {in_folder:?}"
+    );
+    assert!(out.stdout.contains("JX001"), "{}", out.stdout);
+}
+
+/// D9: a summary checked on its own reports a broken project file of its
+/// folder (its syntax error), and is not summed without it (no false JX501–
+/// JX503); with the file repaired the sums are back.
+#[test]
+fn d9_a_summary_alone_reports_a_broken_project_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/chengde-2022");
+    std::fs::create_dir(p.join("c")).expect("mkdir");
+    for e in std::fs::read_dir(&src).expect("examples") {
+        let e = e.expect("entry");
+        std::fs::copy(e.path(), p.join("c").join(e.file_name())).expect("cp");
+    }
+    let (out, items) = check(p, &["c/summary.yaml"]);
+    assert_eq!(out.status, 1);
+    let before: Vec<&Value> = items.iter().filter(|i| i["code"] == "JX503").collect();
+    assert_eq!(before.len(), 1, "{items:?}");
+    let broken = p.join("c/01-jujia-yanglao.yaml");
+    let mut text = std::fs::read_to_string(&broken).expect("r");
+    text.push_str("kind: self-evaluation\nyear: 2022\nproject: [broken\n");
+    std::fs::write(&broken, text).expect("w");
+    let (out, items) = check(p, &["c/summary.yaml"]);
+    assert_eq!(out.status, 1, "{}", out.stderr);
+    let jx001 = find(&items, "JX001", "01-jujia-yanglao.yaml");
+    assert_eq!(jx001.len(), 1, "{items:?}");
+    for code in ["JX501", "JX502", "JX503"] {
+        assert!(
+            find(&items, code, "summary.yaml").is_empty(),
+            "{code} computed without the broken file: {items:?}"
+        );
+    }
+    // Human output names the broken file and counts it.
+    let out = run(
+        p,
+        &["check", "--no-config", "--lang", "en", "c/summary.yaml"],
+    );
+    assert!(
+        out.stdout.contains("01-jujia-yanglao.yaml"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("in 2 files"), "{}", out.stdout);
+}
+
+/// D13: a FIFO named on the command line, as YAML or as a workbook, is a
+/// JX008 at once (the reader opens without blocking), never a hang.
+#[cfg(unix)]
+#[test]
+fn d13_a_fifo_named_on_the_command_line_does_not_hang() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path();
+    std::fs::write(p.join("good.yaml"), good()).expect("w");
+    for f in ["pipe.yaml", "pipe.xlsx"] {
+        let made = Command::new("mkfifo").arg(p.join(f)).status();
+        assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    }
+    let started = Instant::now();
+    let (out, items) = check(p, &["pipe.yaml", "pipe.xlsx", "good.yaml"]);
+    assert!(started.elapsed() < Duration::from_secs(30));
+    neighbour_intact(&items);
+    expect(&items, "JX008", "pipe.yaml", "not a regular file");
+    expect(&items, "JX008", "pipe.xlsx", "not a regular file");
+    assert_eq!(out.status, 1);
+}

@@ -241,3 +241,65 @@ fn real_tables_round_trip_through_the_official_table() {
     }
     assert!(n >= 8, "{n}");
 }
+
+/// `scope: department` exports as the 部门整体 table (its title, 部门（单位）
+/// 名称, 年度预算, 部门预算编码), which the department layouts read back:
+/// `import(export(x)) == x`, scope included, for a target and a
+/// self-evaluation.
+#[test]
+fn department_declarations_round_trip_through_the_department_table() {
+    let target = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/real/46-ningde-dangshifangzhi-bumen.yaml"
+    ))
+    .unwrap();
+    // A self-evaluation of the same department, with sources and a grade.
+    let selfev = "kind: self-evaluation\nscope: department\nyear: 2022\nproject:\n  department: 零陵区林业局\n  code: \"901001\"\nbudget:\n  unit: 万元\n  initial: 4753.66\n  total: 4753.66\n  executed: 3824.26\n  execution_rate: 80.45%\n  score: 8.05\n  sources:\n    fiscal: { total: 4000, executed: 3500 }\ngoals:\n  annual: 造林1.2万亩\n  achieved: 完成造林1.1万亩\nindicators:\n  产出指标:\n    数量指标:\n      - { name: 造林面积, target: ≥1.2万亩, actual: 1.1万亩, weight: 20, score: 18 }\n  满意度指标:\n    服务对象满意度指标:\n      - { name: 林农满意度, target: ≥90%, actual: 92%, weight: 10, score: 10 }\nresult:\n  score: 36.05\n  grade: 差\n";
+    for (text, layout, title) in [
+        (
+            target.as_str(),
+            "department-target",
+            "部门整体支出绩效目标表",
+        ),
+        (
+            selfev,
+            "department-self-evaluation",
+            "部门整体支出绩效自评表",
+        ),
+    ] {
+        let bytes = workbook::export(text).unwrap();
+        let book = workbook::read(&bytes, "x.xlsx").unwrap();
+        assert_eq!(book.tables.len(), 1);
+        let t = &book.tables[0];
+        assert_eq!(t.layout, layout, "{}", t.yaml);
+        let g = &book.sheets[0];
+        assert_eq!(g.rows[0][0], title);
+        assert!(
+            g.rows
+                .iter()
+                .any(|r| r.first().is_some_and(|c| c == "部门（单位）名称")),
+            "{:?}",
+            g.rows
+        );
+        assert!(
+            !g.rows
+                .iter()
+                .flatten()
+                .any(|c| c == "项目名称" || c == "主管部门"),
+            "{:?}",
+            g.rows
+        );
+        assert!(t.yaml.contains("\nscope: department\n"), "{}", t.yaml);
+        assert!(t.yaml.contains("  code: "), "{}", t.yaml);
+        assert_eq!(model(&t.yaml), model(text), "{}", t.yaml);
+    }
+    // A project declaration still exports as the project table.
+    let project = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/chengde-2022/01-jujia-yanglao.yaml"
+    ))
+    .unwrap();
+    let book = workbook::read(&workbook::export(&project).unwrap(), "x.xlsx").unwrap();
+    assert_eq!(book.sheets[0].rows[0][0], "项目支出绩效自评表");
+    assert!(!book.tables[0].yaml.contains("scope:"));
+}

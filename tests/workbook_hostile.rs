@@ -149,3 +149,89 @@ fn huge_files_are_refused_before_reading() {
         Err(BookError::TooLarge(_))
     ));
 }
+
+/// Fuzz crash (workbook target): a CFB (.xls) whose sector chain points past
+/// the data made calamine's `Sectors::get` slice out of range. The panic is
+/// caught and the workbook is one JX008 "corrupt", with nothing on stderr.
+#[test]
+fn fuzz_cfb_sector_past_the_data_is_corrupt_not_a_panic() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/workbooks/fuzz/cfb-sector-past-data.xls"
+    );
+    let bytes = std::fs::read(path).unwrap();
+    let (r, took) = timed(|| workbook::read(&bytes, "x.xls"));
+    assert!(matches!(r, Err(BookError::Corrupt(_))), "{r:?}");
+    assert!(took < Duration::from_secs(5), "{took:?}");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args([
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "--lang",
+            "en",
+            path,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = &v.as_array().unwrap()[0];
+    assert_eq!(f["code"], "JX008");
+    assert!(f["message"].as_str().unwrap().contains("corrupt"), "{f}");
+}
+
+/// Fuzz timeout and out-of-memory (workbook target): a 10 KB .xls whose
+/// cells lie 65,282 × 255 apart, and a 9 KB one whose records claim a sheet
+/// of 4,286,644,224 cells (calamine reserved 137 GB for it). Both are refused
+/// as too large before calamine allocates anything: at once, in little memory.
+#[test]
+fn fuzz_xls_bombs_are_refused_up_front() {
+    let fixture = |name: &str| {
+        std::fs::read(format!(
+            "{}/tests/fixtures/workbooks/fuzz/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap()
+    };
+    for (name, cells) in [
+        ("xls-far-corner-cells.xls", 16_646_910u64),
+        ("xls-dense-range-137gb.xls", 4_286_644_224),
+    ] {
+        let bytes = fixture(name);
+        assert_eq!(workbook::biff::max_extent(&bytes), Some(cells), "{name}");
+        let (r, took) = timed(|| workbook::read(&bytes, "x.xls"));
+        assert_eq!(
+            r.unwrap_err(),
+            BookError::TooLarge(format!("a sheet of {cells} cells")),
+            "{name}"
+        );
+        assert!(took < Duration::from_secs(2), "{name}: {took:?}");
+    }
+    // A third (out of memory under the fuzzer, 23 GB and killed in a release
+    // build): the directory's FAT chain runs in a circle and calamine follows it
+    // without a bound. Refused as corrupt before calamine is called.
+    let bytes = fixture("cfb-directory-chain-loops.xls");
+    assert!(workbook::biff::chain_loops(&bytes));
+    let (r, took) = timed(|| workbook::read(&bytes, "x.xls"));
+    assert_eq!(
+        r.unwrap_err(),
+        BookError::Corrupt("a sector chain loops".into())
+    );
+    assert!(took < Duration::from_secs(2), "{took:?}");
+    // Workbooks saved by LibreOffice are measured, not refused.
+    for name in ["01-jujia-yanglao.xls", "target-clean.xls"] {
+        let bytes = std::fs::read(format!(
+            "{}/tests/fixtures/workbooks/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        let n = workbook::biff::max_extent(&bytes).expect("the Workbook stream");
+        assert!((20..2_000).contains(&n), "{name}: {n}");
+        assert!(!workbook::biff::chain_loops(&bytes), "{name}");
+        assert!(workbook::read(&bytes, name).is_ok(), "{name}");
+    }
+}

@@ -1,6 +1,7 @@
 //! A YAML declaration written as the official table (.xlsx, rust_xlsxwriter):
 //! the 财预〔2020〕10号 项目支出绩效自评表 for self-evaluations, the 项目支出
-//! 绩效目标表 for targets, a 汇总 table for summaries; merges, borders, number
+//! 绩效目标表 for targets, their 部门整体支出 forms for `scope: department`
+//! (部门（单位）名称 in place of 项目名称 and 主管部门), a 汇总 table for summaries; merges, borders, number
 //! formats (amounts, `0.0%` rates at the decimals written) included, laid out
 //! so that `read` gives back the same declaration on every field it holds.
 
@@ -187,8 +188,17 @@ fn get<'a>(doc: &'a Doc, path: &[Key]) -> Option<&'a Node> {
     doc.root.path(path)
 }
 
+/// Whether the declaration is of a department's whole spending (`scope:
+/// department`), written as the 部门整体 table.
+fn department(doc: &Doc) -> bool {
+    get(doc, &[Key::Scope]).is_some_and(
+        |n| matches!(&n.value, Value::Text(t) if matches!(t.trim(), "department" | "部门" | "部门整体")),
+    )
+}
+
 fn project(s: &mut Sheet<'_>, doc: &Doc) -> Result<(), String> {
     let selfev = doc.kind == Kind::SelfEvaluation;
+    let dept = department(doc);
     // every 三级 with its 一级 and 二级; an empty 二级 is one row without a 三级
     // (an empty 一级 is one row with neither)
     let inds: Vec<(Key, Option<Key>, Option<&Node>)> = doc
@@ -245,10 +255,11 @@ fn project(s: &mut Sheet<'_>, doc: &Doc) -> Result<(), String> {
     ] {
         s.ws.set_column_width(c, w).map_err(err)?;
     }
-    let title = if selfev {
-        "项目支出绩效自评表"
-    } else {
-        "项目支出绩效目标表"
+    let title = match (dept, selfev) {
+        (false, true) => "项目支出绩效自评表",
+        (false, false) => "项目支出绩效目标表",
+        (true, true) => "部门整体支出绩效自评表",
+        (true, false) => "部门整体支出绩效目标表",
     };
     let tf = s.title.clone();
     s.ws.merge_range(0, 0, 0, last, title, &tf).map_err(err)?;
@@ -261,36 +272,52 @@ fn project(s: &mut Sheet<'_>, doc: &Doc) -> Result<(), String> {
     }
     // header: one label + value row per field held
     let p = |k: Key| get(doc, &[Key::Project, k]);
-    let r = s.row;
-    s.merged(r, 0, r, 1, "项目名称", true)?;
-    s.merged(
-        r,
-        2,
-        r,
-        last,
-        &p(Key::Name).map(node_text).unwrap_or_default(),
-        false,
-    )?;
-    s.row += 1;
-    let r = s.row;
-    s.merged(r, 0, r, 1, "主管部门", true)?;
-    s.merged(
-        r,
-        2,
-        r,
-        4,
-        &p(Key::Department).map(node_text).unwrap_or_default(),
-        false,
-    )?;
-    s.text(r, 5, "实施单位", true)?;
-    s.merged(r, 6, r, last, "", false)?;
-    s.row += 1;
-    for (k, l) in [
-        (Key::Code, "项目编码"),
+    let dept_rows: &[(Key, &str)] = if dept {
+        // 部门整体: the department's name, then a project name only if given
+        let r = s.row;
+        s.merged(r, 0, r, 1, "部门（单位）名称", true)?;
+        s.merged(
+            r,
+            2,
+            r,
+            last,
+            &p(Key::Department).map(node_text).unwrap_or_default(),
+            false,
+        )?;
+        s.row += 1;
+        &[(Key::Name, "项目名称"), (Key::Code, "部门预算编码")]
+    } else {
+        let r = s.row;
+        s.merged(r, 0, r, 1, "项目名称", true)?;
+        s.merged(
+            r,
+            2,
+            r,
+            last,
+            &p(Key::Name).map(node_text).unwrap_or_default(),
+            false,
+        )?;
+        s.row += 1;
+        let r = s.row;
+        s.merged(r, 0, r, 1, "主管部门", true)?;
+        s.merged(
+            r,
+            2,
+            r,
+            4,
+            &p(Key::Department).map(node_text).unwrap_or_default(),
+            false,
+        )?;
+        s.text(r, 5, "实施单位", true)?;
+        s.merged(r, 6, r, last, "", false)?;
+        s.row += 1;
+        &[(Key::Code, "项目编码")]
+    };
+    for &(k, l) in dept_rows.iter().chain(&[
         (Key::Applicant, "资金申请单位"),
         (Key::Declarant, "目标申报单位"),
         (Key::Basis, "立项依据"),
-    ] {
+    ]) {
         if let Some(n) = p(k) {
             let r = s.row;
             s.merged(r, 0, r, 1, l, true)?;
@@ -324,7 +351,8 @@ fn project(s: &mut Sheet<'_>, doc: &Doc) -> Result<(), String> {
     } else {
         &["年初预算数", "全年预算数", "全年执行数"]
     };
-    s.merged(top, 0, top + rows, 0, &format!("项目资金（{unit}）"), true)?;
+    let block = if dept { "年度预算" } else { "项目资金" };
+    s.merged(top, 0, top + rows, 0, &format!("{block}（{unit}）"), true)?;
     s.text(top, 1, "", true)?;
     for (i, h) in heads.iter().enumerate() {
         s.text(top, 2 + i as u16, h, true)?;
@@ -332,8 +360,8 @@ fn project(s: &mut Sheet<'_>, doc: &Doc) -> Result<(), String> {
     let r = top + 1;
     s.text(r, 1, "年度资金总额", true)?;
     s.amount(r, 3, b(Key::Total), yuan)?;
+    s.amount(r, 2, Key::lookup("initial").and_then(b), yuan)?;
     if selfev {
-        s.text(r, 2, "", false)?;
         s.amount(r, 4, b(Key::Executed), yuan)?;
         let w = b(Key::Weight);
         match w {
@@ -346,7 +374,6 @@ fn project(s: &mut Sheet<'_>, doc: &Doc) -> Result<(), String> {
         s.value(r, 6, b(Key::ExecutionRate))?;
         s.value(r, 7, b(Key::Score))?;
     } else {
-        s.text(r, 2, "", false)?;
         s.amount(r, 4, b(Key::Executed), yuan)?;
     }
     let template = ["其中：当年财政拨款", "上年结转资金", "其他资金"];
@@ -392,7 +419,7 @@ fn project(s: &mut Sheet<'_>, doc: &Doc) -> Result<(), String> {
         s.merged(r, 1, r, 4, "预期目标", true)?;
         s.merged(r, 5, r, last, "实际完成情况", true)?;
         s.merged(r + 1, 1, r + 1, 4, &g(Key::Annual), false)?;
-        s.merged(r + 1, 5, r + 1, last, "", false)?;
+        s.merged(r + 1, 5, r + 1, last, &g(Key::Achieved), false)?;
         s.ws.set_row_height(r + 1, 60).map_err(err)?;
         s.row += 2;
     } else {

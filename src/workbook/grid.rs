@@ -76,12 +76,39 @@ pub struct RawSheet {
 
 /// Read every sheet (up to the caps) of a workbook. calamine can panic on
 /// malformed input (an assertion in its CFB reader fires on a truncated
-/// .xls): such a panic is caught and the workbook reported as corrupt.
+/// .xls, a slice index in `Sectors::get` on a sector past the data): such a
+/// panic is caught and the workbook reported as corrupt, and it prints
+/// nothing (see [`quiet_reader_panics`]).
 pub fn read_sheets(bytes: &[u8]) -> Result<Vec<RawSheet>, BookError> {
-    match std::panic::catch_unwind(|| read_sheets_inner(bytes)) {
+    quiet_reader_panics();
+    let was = IN_READER.with(|q| q.replace(true));
+    let r = std::panic::catch_unwind(|| read_sheets_inner(bytes));
+    IN_READER.with(|q| q.set(was));
+    match r {
         Ok(r) => r,
         Err(_) => Err(BookError::Corrupt("malformed structure".into())),
     }
+}
+
+thread_local! {
+    /// This thread is inside [`read_sheets`], whose panics are caught.
+    static IN_READER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Install (once) a panic hook that is silent for a panic on a thread inside
+/// [`read_sheets`] (caught there and reported as a corrupt workbook, so the
+/// default "thread … panicked at calamine…" line on stderr would be noise)
+/// and hands every other panic to the hook that was there before.
+fn quiet_reader_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !IN_READER.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
 }
 
 fn read_sheets_inner(bytes: &[u8]) -> Result<Vec<RawSheet>, BookError> {
@@ -214,6 +241,16 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<RawSheet>, BookError> {
 }
 
 fn read_xls(bytes: &[u8]) -> Result<Vec<RawSheet>, BookError> {
+    // calamine allocates each sheet's whole extent up front: refuse a sheet
+    // over the cap before it is called (see `biff`).
+    if super::biff::chain_loops(bytes) {
+        return Err(BookError::Corrupt("a sector chain loops".into()));
+    }
+    if let Some(n) = super::biff::max_extent(bytes)
+        && n > MAX_DENSE as u64
+    {
+        return Err(BookError::TooLarge(format!("a sheet of {n} cells")));
+    }
     let mut wb: Xls<_> = match Xls::new(Cursor::new(bytes)) {
         Ok(w) => w,
         Err(calamine::XlsError::Password) => return Err(BookError::Encrypted),

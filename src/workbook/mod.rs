@@ -14,6 +14,7 @@
 //! with 执行数/预算数, else read in percent points as the form's 执行率(%);
 //! an indicator value typed as a fraction (0.93) beside a percentage is one.
 
+pub mod biff;
 pub mod emit;
 pub mod export;
 pub mod extract;

@@ -1,0 +1,313 @@
+//! Waivers and baselines on workbooks, end to end through `jixiao check`
+//! (SPEC §5: "a waiver is a row in a sheet named 豁免 with 规则 / 理由 / 批准
+//! columns"): a 豁免 row silences its rule like a YAML waiver, a row without
+//! 理由 is the same JX009 a YAML waiver without reason gives and points at the
+//! row in the 豁免 sheet, and a baseline written from a workbook suppresses
+//! its findings until a cell changes. Fixtures are built with rust_xlsxwriter.
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn jixiao(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn example(name: &str) -> String {
+    std::fs::read_to_string(format!(
+        "{}/examples/chengde-2022/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+fn json(o: &Output) -> Vec<Value> {
+    let v: Value = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stdout)));
+    v.as_array().unwrap().clone()
+}
+
+/// `(code, sheet, cell, suppressed)` of every finding, sorted.
+fn cells(fs: &[Value]) -> Vec<(String, String, String, bool)> {
+    let mut v: Vec<_> = fs
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["sheet"].as_str().unwrap_or("").to_string(),
+                f["cell"].as_str().unwrap_or("").to_string(),
+                f["suppressed"] == true,
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// The 10号 自评表 of `examples/chengde-2022/01-jujia-yanglao.yaml` (its
+/// execution rate of 19.7 % gives JX304) as an officer's workbook: the
+/// exported table copied cell by cell (with `edit` applied to each cell's
+/// text), and, when `waivers` is given, a 豁免 sheet with a header row and
+/// one row per `(规则, 理由, 批准)`.
+fn book(waivers: Option<&[(&str, &str, &str)]>, edit: &dyn Fn(&str) -> String) -> Vec<u8> {
+    let exported = jixiao::workbook::export(&example("01-jujia-yanglao.yaml")).unwrap();
+    let read = jixiao::workbook::read(&exported, "x.xlsx").unwrap();
+    let g = &read.sheets[0];
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet().set_name("自评表").unwrap();
+    for &(r0, c0, r1, c1) in &g.merges {
+        let t = edit(&g.rows[r0 as usize][c0 as usize]);
+        ws.merge_range(
+            r0,
+            c0 as u16,
+            r1,
+            c1 as u16,
+            &t,
+            &rust_xlsxwriter::Format::new(),
+        )
+        .unwrap();
+    }
+    for (r, row) in g.rows.iter().enumerate() {
+        for (c, t) in row.iter().enumerate() {
+            let merged = g.merges.iter().any(|&(r0, c0, r1, c1)| {
+                (r0..=r1).contains(&(r as u32)) && (c0..=c1).contains(&(c as u32))
+            });
+            if !t.is_empty() && !merged {
+                ws.write_string(r as u32, c as u16, edit(t)).unwrap();
+            }
+        }
+    }
+    if let Some(rows) = waivers {
+        let ws = wb.add_worksheet().set_name("豁免").unwrap();
+        for (c, h) in ["规则", "理由", "批准"].iter().enumerate() {
+            ws.write_string(0, c as u16, *h).unwrap();
+        }
+        for (r, (rule, reason, by)) in rows.iter().enumerate() {
+            for (c, t) in [rule, reason, by].iter().enumerate() {
+                if !t.is_empty() {
+                    ws.write_string(1 + r as u32, c as u16, **t).unwrap();
+                }
+            }
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+fn same(t: &str) -> String {
+    t.to_string()
+}
+
+const REASON: &str = "财政资金未拨付到位，经专家评审会同意";
+
+#[test]
+fn a_waiver_row_in_the_sheet_suppresses_its_rule() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    std::fs::write(d.join("plain.xlsx"), book(None, &same)).unwrap();
+    std::fs::write(
+        d.join("book.xlsx"),
+        book(Some(&[("JX304", REASON, "2023-03-15 专家评审会")]), &same),
+    )
+    .unwrap();
+    // Without the sheet: the JX304 warning at the 全年执行数 cell (exit 1
+    // when warnings are denied).
+    let o = jixiao(
+        &[
+            "check",
+            "--no-config",
+            "--deny-warnings",
+            "--format",
+            "json",
+            "plain.xlsx",
+        ],
+        d,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let plain = cells(&json(&o));
+    assert_eq!(plain.len(), 1, "{plain:?}");
+    let (code, sheet, cell, suppressed) = &plain[0];
+    assert_eq!((code.as_str(), sheet.as_str()), ("JX304", "自评表"));
+    assert!(cell.starts_with('E'), "{cell}");
+    assert!(!suppressed);
+    // With it: the same finding at the same cell, suppressed with the reason.
+    let o = jixiao(
+        &[
+            "check",
+            "--no-config",
+            "--deny-warnings",
+            "--format",
+            "json",
+            "book.xlsx",
+        ],
+        d,
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let fs = json(&o);
+    let got = cells(&fs);
+    assert_eq!(
+        got,
+        vec![(code.clone(), sheet.clone(), cell.clone(), true)],
+        "{fs:?}"
+    );
+    assert_eq!(fs[0]["reason"], REASON);
+    // Human output counts it as waived and does not show it.
+    let o = jixiao(&["check", "--no-config", "book.xlsx"], d);
+    let h = String::from_utf8_lossy(&o.stdout);
+    assert!(!h.contains("JX304"), "{h}");
+    assert!(
+        h.trim_end().ends_with(
+            "0 个错误，0 个警告，1 条已豁免，共 1 个文件（0 errors, 0 warnings, 1 suppressed in 1 file）"
+        ),
+        "{h}"
+    );
+    let o = jixiao(&["check", "--no-config", "--lang", "en", "book.xlsx"], d);
+    let h = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        h.trim_end()
+            .ends_with("0 errors, 0 warnings, 1 suppressed in 1 file"),
+        "{h}"
+    );
+}
+
+#[test]
+fn a_waiver_row_without_a_reason_is_the_yaml_jx009_at_its_row() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    // Row 2 has no 理由; row 3 names no rule that exists; row 4 silences nothing.
+    std::fs::write(
+        d.join("book.xlsx"),
+        book(
+            Some(&[
+                ("JX304", "", "专家评审会"),
+                ("JX3O4", REASON, ""),
+                ("JX101", "指标已够", ""),
+            ]),
+            &same,
+        ),
+    )
+    .unwrap();
+    let o = jixiao(
+        &["check", "--no-config", "--format", "json", "book.xlsx"],
+        d,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let fs = json(&o);
+    let got = cells(&fs);
+    let jx304 = got.iter().find(|c| c.0 == "JX304").expect("JX304").clone();
+    assert!(!jx304.3, "a waiver without reason has no effect: {got:?}");
+    let at = |cell: &str| {
+        fs.iter()
+            .find(|f| f["code"] == "JX009" && f["sheet"] == "豁免" && f["cell"] == cell)
+            .unwrap_or_else(|| panic!("no JX009 at 豁免!{cell}: {fs:?}"))
+    };
+    let no_reason = at("A2");
+    assert_eq!(no_reason["severity"], "error");
+    assert_eq!(no_reason["message"], "豁免 JX304 没有写明理由，未生效");
+    assert_eq!(no_reason["line"], 2);
+    assert_eq!(no_reason["column"], 1);
+    let unknown = at("A3");
+    assert_eq!(unknown["message"], "豁免的规则“JX3O4”不存在");
+    assert_eq!(unknown["help"], "是不是 JX304？");
+    let unused = at("A4");
+    assert_eq!(unused["severity"], "warning");
+    assert_eq!(unused["message"], "豁免 JX101 没有豁免任何发现，可以删除");
+    assert_eq!(got.len(), 4, "{got:?}");
+
+    // The same waiver in YAML gives the same finding (code, severity, message).
+    let yaml = format!(
+        "{}waivers:\n  - rule: JX304\n    approved_by: 专家评审会\n",
+        example("01-jujia-yanglao.yaml")
+    );
+    std::fs::write(d.join("a.yaml"), yaml).unwrap();
+    let o = jixiao(&["check", "--no-config", "--format", "json", "a.yaml"], d);
+    let y = json(&o);
+    let from_yaml = y.iter().find(|f| f["code"] == "JX009").expect("JX009");
+    for k in ["code", "severity", "message"] {
+        assert_eq!(from_yaml[k], no_reason[k], "{k}");
+    }
+
+    // Human output shows the finding and counts the file once.
+    let o = jixiao(&["check", "--no-config", "--lang", "en", "book.xlsx"], d);
+    let h = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(h.matches("JX009").count(), 3, "{h}");
+    assert!(
+        h.trim_end().ends_with("2 errors, 2 warnings in 1 file"),
+        "{h}"
+    );
+}
+
+#[test]
+fn a_baseline_of_a_workbook_holds_until_a_cell_changes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    std::fs::write(d.join("book.xlsx"), book(None, &same)).unwrap();
+    let o = jixiao(
+        &[
+            "check",
+            "--no-config",
+            "--deny-warnings",
+            "book.xlsx",
+            "--write-baseline",
+            "b.json",
+        ],
+        d,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let b: Value = serde_json::from_slice(&std::fs::read(d.join("b.json")).unwrap()).unwrap();
+    assert!(b.to_string().contains("JX304"), "{b}");
+    let o = jixiao(
+        &[
+            "check",
+            "--no-config",
+            "--deny-warnings",
+            "--format",
+            "json",
+            "book.xlsx",
+            "--baseline",
+            "b.json",
+        ],
+        d,
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let got = cells(&json(&o));
+    assert_eq!(got.len(), 1);
+    assert!(got[0].3, "{got:?}");
+    // Another 全年执行数 (29.5896 → 31.2): the finding is new again.
+    let edit = |t: &str| {
+        if t == "29.5896" {
+            "31.2".to_string()
+        } else {
+            t.to_string()
+        }
+    };
+    std::fs::write(d.join("book.xlsx"), book(None, &edit)).unwrap();
+    let o = jixiao(
+        &[
+            "check",
+            "--no-config",
+            "--deny-warnings",
+            "--format",
+            "json",
+            "book.xlsx",
+            "--baseline",
+            "b.json",
+        ],
+        d,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let got = cells(&json(&o));
+    assert!(
+        got.iter().any(|c| c.0 == "JX304" && !c.3),
+        "the changed cell's finding is reported: {got:?}"
+    );
+}
