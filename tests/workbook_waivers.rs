@@ -262,7 +262,8 @@ fn a_baseline_of_a_workbook_holds_until_a_cell_changes() {
         ],
         d,
     );
-    assert_eq!(o.status.code(), Some(1));
+    // Writing a baseline succeeds (exit 0), whatever it recorded.
+    assert_eq!(o.status.code(), Some(0));
     let b: Value = serde_json::from_slice(&std::fs::read(d.join("b.json")).unwrap()).unwrap();
     assert!(b.to_string().contains("JX304"), "{b}");
     let o = jixiao(
