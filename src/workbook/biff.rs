@@ -250,9 +250,7 @@ fn extent(s: &[u8]) -> u64 {
                     ),
                     _ => continue,
                 };
-                let rows = u64::from(rl.saturating_sub(rf)) + 1;
-                let cols = u64::from(cl.saturating_sub(cf)) + 1;
-                max = max.max(rows.saturating_mul(cols));
+                max = max.max(dimensions_reserve(rf, rl, u32::from(cf), u32::from(cl)));
             }
             0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 | 0x0201 => {
                 if let (Some(r), Some(c)) = (u16_at(d, 0), u16_at(d, 2)) {
@@ -275,6 +273,22 @@ fn extent(s: &[u8]) -> u64 {
     }
     close(&mut bounds, &mut max);
     max
+}
+
+/// The cells calamine 0.38 reserves for a DIMENSIONS record, computed as it
+/// does (`parse_dimensions`, then `(end - start + 1)` in `u32`, which wraps
+/// when the first row is past the last): a first row of 3,523,215,360 and a
+/// last of 25 made it reserve 309 GB.
+fn dimensions_reserve(rf: u32, rl: u32, cf: u32, cl: u32) -> u64 {
+    let cf = if 0xFF < cf || cl < cf { 0 } else { cf };
+    let (start, end) = if 1 <= rl && 1 <= cl {
+        ((rf, cf), (rl - 1, cl - 1))
+    } else {
+        ((rf, cf), (rf, cf))
+    };
+    let rows = end.0.wrapping_sub(start.0).wrapping_add(1) as usize;
+    let cols = end.1.wrapping_sub(start.1).wrapping_add(1) as usize;
+    rows.saturating_mul(cols) as u64
 }
 
 #[cfg(test)]
