@@ -238,3 +238,26 @@ fn fuzz_xls_bombs_are_refused_up_front() {
         assert!(workbook::read(&bytes, name).is_ok(), "{name}");
     }
 }
+
+/// A fuzz input: a cell label holding a byte order mark (`时效\u{FEFF}标`) was
+/// written into the generated YAML as a plain key, which YAML does not allow
+/// there: the table did not load (JX001). It is quoted and escaped now.
+#[test]
+fn a_byte_order_mark_inside_a_cell_is_escaped_in_the_yaml() {
+    let bytes = std::fs::read(format!(
+        "{}/tests/fixtures/workbooks/fuzz/xlsx-bom-in-label.xlsx",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let book = workbook::read(&bytes, "x.xlsx").expect("a table");
+    assert!(!book.tables.is_empty());
+    for t in &book.tables {
+        let loaded = jixiao::load::load_str(&t.yaml);
+        assert!(
+            loaded.findings.iter().all(|f| &*f.code != "JX001"),
+            "{:?}\n{}",
+            loaded.findings,
+            t.yaml
+        );
+    }
+}

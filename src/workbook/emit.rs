@@ -92,7 +92,7 @@ pub fn plain_ok(s: &str) -> bool {
     let Some(first) = s.chars().next() else {
         return false;
     };
-    if s.trim() != s || s.chars().any(|c| c.is_control()) {
+    if s.trim() != s || s.chars().any(|c| c.is_control() || not_printable(c)) {
         return false;
     }
     if "-?:,[]{}#&*!|>'\"%@`".contains(first) {
@@ -112,6 +112,13 @@ pub fn plain_ok(s: &str) -> bool {
     )
 }
 
+/// Characters YAML does not allow as they are in a scalar (a byte order mark
+/// inside the text, the noncharacters U+FFFE and U+FFFF): a cell holding one
+/// is written quoted, the character escaped.
+fn not_printable(c: char) -> bool {
+    matches!(c, '\u{FEFF}' | '\u{FFFE}' | '\u{FFFF}')
+}
+
 /// A double-quoted YAML string.
 pub fn quote(s: &str) -> String {
     let mut q = String::with_capacity(s.len() + 2);
@@ -124,6 +131,7 @@ pub fn quote(s: &str) -> String {
             '\r' => q.push_str("\\r"),
             '\t' => q.push_str("\\t"),
             c if c.is_control() => q.push_str(&format!("\\x{:02X}", c as u32 & 0xFF)),
+            c if not_printable(c) => q.push_str(&format!("\\u{:04X}", c as u32)),
             c => q.push(c),
         }
     }
@@ -546,5 +554,7 @@ mod tests {
         assert_eq!(scalar("说 \"引号\"", false), "说 \"引号\"");
         assert_eq!(scalar("\"引号\" 开头", false), "\"\\\"引号\\\" 开头\"");
         assert_eq!(scalar("%", false), "\"%\"");
+        // a byte order mark inside a cell (a fuzz input): quoted and escaped
+        assert_eq!(scalar("时效\u{FEFF}标", false), "\"时效\\uFEFF标\"");
     }
 }
