@@ -154,60 +154,50 @@ impl<'a> Eval<'a> {
         if self.overflowed && self.work <= WORK_LIMIT {
             // An overflow makes a sum undefined, and an undefined assert does
             // not fire: say so rather than pass silently.
-            let lang = self.cx.lang;
-            let msg = match lang {
-                Lang::Zh => format!(
-                    "规则 {} 在本文件上的计算超出数值范围（数字过大），无法完成检查",
-                    rule.code
-                ),
-                Lang::En => format!(
-                    "rule {} could not check this file: a computation overflowed (the numbers are too large)",
-                    rule.code
-                ),
-            };
-            out.push(
-                Finding::new(
-                    rule.code.clone(),
-                    rule.severity,
-                    rule.title(lang),
-                    msg,
-                    self.cx.file,
-                    self.doc_span(),
-                )
-                .with_help(lang.pick(
-                    "检查金额、分值是否误填（如多写了位数）",
-                    "check the amounts and weights for typing errors (extra digits)",
-                )),
+            let code = &rule.code;
+            let note = self.about_rule(
+                rule,
+                format!("规则 {code} 在本文件上的计算超出数值范围（数字过大），无法完成检查"),
+                format!("rule {code} could not check this file: a computation overflowed (the numbers are too large)"),
+                ("检查金额、分值是否误填（如多写了位数）", "check the amounts and weights for typing errors (extra digits)"),
             );
+            out.push(note);
         }
         if self.work > WORK_LIMIT {
             out.truncate(before);
-            let lang = self.cx.lang;
-            let msg = match lang {
-                Lang::Zh => format!(
-                    "规则 {} 在本文件上超出求值工作量上限（{WORK_LIMIT} 步），结果不完整",
-                    rule.code
-                ),
-                Lang::En => format!(
-                    "rule {} exceeded its evaluation limit ({WORK_LIMIT} steps) on this file; its results are incomplete",
-                    rule.code
-                ),
-            };
-            out.push(
-                Finding::new(
-                    rule.code.clone(),
-                    rule.severity,
-                    rule.title(lang),
-                    msg,
-                    self.cx.file,
-                    self.doc_span(),
-                )
-                .with_help(lang.pick(
-                    "简化该规则（避免在 for 里对整张指标表做推导式）",
-                    "simplify the rule (avoid a comprehension over the whole table inside a for)",
-                )),
+            let code = &rule.code;
+            let note = self.about_rule(
+                rule,
+                format!("规则 {code} 在本文件上超出求值工作量上限（{WORK_LIMIT} 步），结果不完整"),
+                format!("rule {code} exceeded its evaluation limit ({WORK_LIMIT} steps) on this file; its results are incomplete"),
+                ("简化该规则（避免在 for 里对整张指标表做推导式）", "simplify the rule (avoid a comprehension over the whole table inside a for)"),
             );
+            out.push(note);
         }
+    }
+
+    /// A finding of `rule` about the whole document, not about a value: it
+    /// could not finish (an overflow, the work limit).
+    fn about_rule(
+        &self,
+        rule: &Compiled,
+        zh: String,
+        en: String,
+        (help_zh, help_en): (&str, &str),
+    ) -> Finding {
+        let lang = self.cx.lang;
+        Finding::new(
+            rule.code.clone(),
+            rule.severity,
+            rule.title(lang),
+            match lang {
+                Lang::Zh => zh,
+                Lang::En => en,
+            },
+            self.cx.file,
+            self.doc_span(),
+        )
+        .with_help(lang.pick(help_zh, help_en))
     }
 
     /// A pattern computed at run time, compiled once per rule run and counted
