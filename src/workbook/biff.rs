@@ -118,36 +118,11 @@ fn fat_of(bytes: &[u8]) -> Option<(usize, usize, Vec<u32>)> {
 
 /// The Workbook (or Book) stream of a compound file.
 fn workbook_stream(bytes: &[u8]) -> Option<Vec<u8>> {
-    let shift = u16_at(bytes, 0x1E)?;
-    if !(7..=16).contains(&shift) {
-        return None;
-    }
-    let ss = 1usize << shift;
-    let sectors = bytes.len() / ss; // an upper bound on any chain's length
+    let (ss, sectors, fat) = fat_of(bytes)?; // sectors: an upper bound on any chain's length
     let sector = |id: u32| -> Option<&[u8]> {
         let start = (id as usize).checked_add(1)?.checked_mul(ss)?;
         bytes.get(start..start.checked_add(ss)?)
     };
-    // DIFAT: 109 entries in the header, then a chain of DIFAT sectors.
-    let mut fat_sectors: Vec<u32> = (0..109)
-        .filter_map(|i| u32_at(bytes, 0x4C + 4 * i))
-        .filter(|&s| s < END)
-        .collect();
-    let mut next = u32_at(bytes, 0x44)?;
-    let mut hops = 0;
-    while next < END && hops < sectors {
-        let s = sector(next)?;
-        let n = ss / 4 - 1;
-        fat_sectors.extend((0..n).filter_map(|i| u32_at(s, 4 * i)).filter(|&x| x < END));
-        next = u32_at(s, 4 * n)?;
-        hops += 1;
-    }
-    fat_sectors.truncate(sectors);
-    let fat: Vec<u32> = fat_sectors
-        .iter()
-        .filter_map(|&id| sector(id))
-        .flat_map(|s| (0..ss / 4).filter_map(move |i| u32_at(s, 4 * i)))
-        .collect();
     let chain = |start: u32, table: &[u32], limit: usize| {
         let mut ids = Vec::new();
         let mut id = start;
