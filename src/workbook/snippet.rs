@@ -279,23 +279,11 @@ pub fn draw(header: &str, x: &Excerpt, marks: &[Mark], budget: usize) -> (String
             .any(|&i| (marks[i].cell.col..=marks[i].cell.last_col).contains(&c))
     };
     let gutter = (last_row + 1).to_string().len();
-    loop {
+    let widths = loop {
         let widths = widths(x, first_row, last_row, &cols);
         let total: usize = widths.iter().sum::<usize>() + GAP * cols.len().saturating_sub(1);
         if total + gutter + 3 <= budget || cols.len() <= 1 {
-            return (
-                lines(
-                    header,
-                    x,
-                    marks,
-                    &drawn,
-                    first_row..=last_row,
-                    &cols,
-                    &widths,
-                    gutter,
-                ),
-                left_out,
-            );
+            break widths;
         }
         // Leave out the column farthest from the finding's cell, unless it
         // is labelled.
@@ -309,23 +297,22 @@ pub fn draw(header: &str, x: &Excerpt, marks: &[Mark], budget: usize) -> (String
             Some(i) => {
                 cols.remove(i);
             }
-            None => {
-                return (
-                    lines(
-                        header,
-                        x,
-                        marks,
-                        &drawn,
-                        first_row..=last_row,
-                        &cols,
-                        &widths,
-                        gutter,
-                    ),
-                    left_out,
-                );
-            }
+            None => break widths,
         }
-    }
+    };
+    (
+        lines(
+            header,
+            x,
+            marks,
+            &drawn,
+            first_row..=last_row,
+            &cols,
+            &widths,
+            gutter,
+        ),
+        left_out,
+    )
 }
 
 /// The text shown at `cols[at]` on `row` and the last shown column it
