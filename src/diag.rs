@@ -325,19 +325,16 @@ impl Dropped {
     /// Count one more, of this severity.
     pub fn note(&mut self, severity: Severity) {
         self.count += 1;
-        self.worst = Some(match self.worst {
-            Some(w) if (w as u8) <= (severity as u8) => w,
-            _ => severity,
-        });
+        self.worst = Some(self.worst.map_or(severity, |w| w.min(severity)));
     }
 
     /// Add the counts of `other`.
     pub fn merge(&mut self, other: Dropped) {
         self.count += other.count;
-        if let Some(s) = other.worst {
-            self.count -= 1;
-            self.note(s);
-        }
+        self.worst = match (self.worst, other.worst) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
     }
 
     /// Keep the first [`MAX_FINDINGS_PER_FILE`] of `findings` (in the order
