@@ -8,12 +8,12 @@ use crate::baseline::Baseline;
 use crate::diag::{FileId, Finding, Lang, Severity, Suppression, Tally};
 use crate::load::{self, LoadOptions, code_finding};
 use crate::model::{Doc, Key, Kind, Node, Value};
+use crate::par;
 use crate::rules::{Context, RuleSet, eval};
 use crate::source::Span;
 pub use crate::source::{FileEntry, PathProblem};
 use crate::workbook::Table;
 use crate::workspace::{Content, File, Workspace};
-use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -173,18 +173,14 @@ pub fn check(ws: &Workspace, rules: &RuleSet, opts: &Options) -> Outcome {
     let (given, tables, unreadable) = expand_workbooks(ws, opts);
     let given = &given[..];
     let budget = Budget::new(DOC_BUDGET);
-    let mut loaded: Vec<Loaded> = given
-        .par_iter()
-        .enumerate()
-        .map(|(i, f)| match &unreadable[i] {
-            Some(finding) => Loaded {
-                findings: vec![finding.clone().in_file(i as FileId)],
-                declaration: true,
-                ..Loaded::default()
-            },
-            None => load_and_check(ws, f, i as FileId, rules, opts, &budget),
-        })
-        .collect();
+    let mut loaded: Vec<Loaded> = par::map(given, |i, f| match &unreadable[i] {
+        Some(finding) => Loaded {
+            findings: vec![finding.clone().in_file(i as FileId)],
+            declaration: true,
+            ..Loaded::default()
+        },
+        None => load_and_check(ws, f, i as FileId, rules, opts, &budget),
+    });
     let mut files: Vec<FileEntry> = given
         .iter()
         .zip(&mut loaded)
@@ -228,11 +224,9 @@ pub fn check(ws: &Workspace, rules: &RuleSet, opts: &Options) -> Outcome {
             }
         }
         let base = files.len();
-        let more: Vec<Loaded> = extra
-            .par_iter()
-            .enumerate()
-            .map(|(i, f)| load_only(ws, f, (base + i) as FileId, opts, &budget))
-            .collect();
+        let more: Vec<Loaded> = par::map(&extra, |i, f| {
+            load_only(ws, f, (base + i) as FileId, opts, &budget)
+        });
         for (f, l) in extra.into_iter().zip(more) {
             files.push(FileEntry {
                 table: None,
@@ -278,13 +272,10 @@ pub fn check(ws: &Workspace, rules: &RuleSet, opts: &Options) -> Outcome {
     let missing: Vec<usize> = (0..files.len())
         .filter(|&i| needed[i] && files[i].text.is_none())
         .collect();
-    let texts: Vec<(usize, Option<Arc<str>>)> = missing
-        .par_iter()
-        .map(|&i| {
-            let f = workspace_file(given, &files, i);
-            (i, text_of(ws, &f, i as FileId, opts).ok().map(Into::into))
-        })
-        .collect();
+    let texts: Vec<(usize, Option<Arc<str>>)> = par::map(&missing, |_, &i| {
+        let f = workspace_file(given, &files, i);
+        (i, text_of(ws, &f, i as FileId, opts).ok().map(Into::into))
+    });
     for (i, t) in texts {
         files[i].text = t;
     }
@@ -355,17 +346,16 @@ fn cross_phase(
     needed.sort_unstable();
     needed.dedup();
     needed.retain(|&i| loaded[i].doc.is_none());
-    let again: HashMap<usize, Doc> = needed
-        .par_iter()
-        .filter_map(|&i| {
-            let f = workspace_file(given, files, i);
-            let text = text_of(ws, &f, i as FileId, opts).ok()?;
-            Some((
-                i,
-                load::load_text(&text, i as FileId, &opts.load, true).doc?,
-            ))
-        })
-        .collect();
+    let again: HashMap<usize, Doc> = par::filter_map(&needed, |_, &i| {
+        let f = workspace_file(given, files, i);
+        let text = text_of(ws, &f, i as FileId, opts).ok()?;
+        Some((
+            i,
+            load::load_text(&text, i as FileId, &opts.load, true).doc?,
+        ))
+    })
+    .into_iter()
+    .collect();
     let docs: Vec<Option<&Doc>> = loaded
         .iter()
         .enumerate()
@@ -373,30 +363,27 @@ fn cross_phase(
         .collect();
     let docs = |i: usize| docs.get(i).copied().flatten();
     let lang = opts.lang();
-    let results: Vec<(usize, Vec<Finding>)> = subjects
-        .par_iter()
-        .filter_map(|&i| {
-            let doc = docs(i)?;
-            let projects: Vec<(&Doc, FileId)> =
-                relations.projects.get(&i).map_or_else(Vec::new, |ps| {
-                    ps.iter()
-                        .filter_map(|&j| docs(j).map(|d| (d, j as FileId)))
-                        .collect()
-                });
-            let declared = relations
-                .declared
-                .get(&i)
-                .and_then(|&j| docs(j).map(|d| (d, j as FileId)));
-            let cx = Context {
-                doc,
-                file: i as FileId,
-                projects: &projects,
-                declared,
-                lang,
-            };
-            Some((i, eval::run(rules, &cx, true)))
-        })
-        .collect();
+    let results: Vec<(usize, Vec<Finding>)> = par::filter_map(&subjects, |_, &i| {
+        let doc = docs(i)?;
+        let projects: Vec<(&Doc, FileId)> =
+            relations.projects.get(&i).map_or_else(Vec::new, |ps| {
+                ps.iter()
+                    .filter_map(|&j| docs(j).map(|d| (d, j as FileId)))
+                    .collect()
+            });
+        let declared = relations
+            .declared
+            .get(&i)
+            .and_then(|&j| docs(j).map(|d| (d, j as FileId)));
+        let cx = Context {
+            doc,
+            file: i as FileId,
+            projects: &projects,
+            declared,
+            lang,
+        };
+        Some((i, eval::run(rules, &cx, true)))
+    });
     for (i, fs) in results {
         loaded[i].cross = fs;
     }
@@ -419,47 +406,43 @@ fn expand_workbooks(ws: &Workspace, opts: &Options) -> Expanded {
         let n = ws.files().len();
         return (ws.files().to_vec(), vec![None; n], vec![None; n]);
     }
-    let per_file: Vec<Vec<Part>> = ws
-        .files()
-        .par_iter()
-        .map(|f| {
-            if !f.is_workbook() {
-                return vec![(f.clone(), None, None)];
+    let per_file: Vec<Vec<Part>> = par::map(ws.files(), |_, f| {
+        if !f.is_workbook() {
+            return vec![(f.clone(), None, None)];
+        }
+        let fail = |msg: String| {
+            let finding = code_finding("JX008", lang, msg, 0, Span::at(0));
+            vec![(f.clone(), None, Some(finding))]
+        };
+        let bytes = match bytes_of(ws, f, crate::workbook::grid::MAX_BYTES as u64) {
+            Ok(b) => b,
+            Err(e) => return fail(lang.pick(&e.zh, &e.en).to_owned()),
+        };
+        match crate::workbook::read(&bytes, &f.name) {
+            Err(e) => fail(e.message(lang)),
+            Ok(book) => {
+                let several = book.tables.len() > 1;
+                book.tables
+                    .into_iter()
+                    .map(|t| {
+                        let name: Arc<str> = if several {
+                            format!("{}:{}", f.name, t.sheet).into()
+                        } else {
+                            f.name.clone()
+                        };
+                        let file = File {
+                            name,
+                            path: f.path.clone(),
+                            place: f.place.clone(),
+                            content: Content::Text(t.yaml.as_str().into()),
+                            explicit: true,
+                        };
+                        (file, Some(Arc::new(t)), None)
+                    })
+                    .collect()
             }
-            let fail = |msg: String| {
-                let finding = code_finding("JX008", lang, msg, 0, Span::at(0));
-                vec![(f.clone(), None, Some(finding))]
-            };
-            let bytes = match bytes_of(ws, f, crate::workbook::grid::MAX_BYTES as u64) {
-                Ok(b) => b,
-                Err(e) => return fail(lang.pick(&e.zh, &e.en).to_owned()),
-            };
-            match crate::workbook::read(&bytes, &f.name) {
-                Err(e) => fail(e.message(lang)),
-                Ok(book) => {
-                    let several = book.tables.len() > 1;
-                    book.tables
-                        .into_iter()
-                        .map(|t| {
-                            let name: Arc<str> = if several {
-                                format!("{}:{}", f.name, t.sheet).into()
-                            } else {
-                                f.name.clone()
-                            };
-                            let file = File {
-                                name,
-                                path: f.path.clone(),
-                                place: f.place.clone(),
-                                content: Content::Text(t.yaml.as_str().into()),
-                                explicit: true,
-                            };
-                            (file, Some(Arc::new(t)), None)
-                        })
-                        .collect()
-                }
-            }
-        })
-        .collect();
+        }
+    });
     let mut given = Vec::new();
     let mut tables = Vec::new();
     let mut errors = Vec::new();

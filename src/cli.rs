@@ -210,9 +210,15 @@ where
 {
     let args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
     let lang = help::lang_of(args.get(1..).unwrap_or_default());
-    let parsed = help::localize(Cli::command(), lang)
-        .try_get_matches_from(&args)
-        .and_then(|m| Cli::from_arg_matches(&m));
+    // Localizing the command tree costs more than a one-file check's loading:
+    // it is done only when clap has something to say (help, version, a usage
+    // error). The two trees accept the same arguments.
+    let parsed = Cli::try_parse_from(&args).or_else(|e| match lang {
+        Lang::En => Err(e),
+        Lang::Zh => help::localize(Cli::command(), lang)
+            .try_get_matches_from(&args)
+            .and_then(|m| Cli::from_arg_matches(&m)),
+    });
     let cli = match parsed {
         Ok(c) => c,
         Err(e) => {

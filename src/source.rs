@@ -236,16 +236,14 @@ impl<'a> Locator<'a> {
     /// The line indexes of `ids` (the files findings and labels point into),
     /// built in parallel: a CI run may report into thousands of files.
     pub fn new(files: &'a [FileEntry], mut ids: Vec<u32>) -> Self {
-        use rayon::prelude::*;
         ids.sort_unstable();
         ids.dedup();
-        let cache = ids
-            .into_par_iter()
-            .filter_map(|id| {
-                let text = files.get(id as usize)?.text.as_deref()?;
-                Some((id, LineIndex::new(text)))
-            })
-            .collect();
+        let cache = crate::par::filter_map(&ids, |_, &id| {
+            let text = files.get(id as usize)?.text.as_deref()?;
+            Some((id, LineIndex::new(text)))
+        })
+        .into_iter()
+        .collect();
         Locator { files, cache }
     }
 
