@@ -612,6 +612,28 @@ mod tests {
     }
 
     #[test]
+    fn char_to_byte_agrees_with_char_indices_in_any_order() {
+        let text = "kind: target\n名称: 绩效😀a\u{3000}b".repeat(40);
+        let want: Vec<usize> = text
+            .char_indices()
+            .map(|(b, _)| b)
+            .chain([text.len()])
+            .collect();
+        let mut m = CharToByte::new(&text);
+        // forward by every step, then jumps both ways
+        for (i, &b) in want.iter().enumerate() {
+            assert_eq!(m.byte(i), b, "char {i}");
+        }
+        for i in (0..want.len()).rev().step_by(7).chain((0..want.len()).step_by(13)) {
+            assert_eq!(m.byte(i), want[i], "char {i}");
+        }
+        let mut m = CharToByte::new(&text);
+        for i in (0..want.len()).step_by(37) {
+            assert_eq!(m.byte(i), want[i], "char {i}");
+        }
+    }
+
+    #[test]
     fn char_to_byte_moves_both_ways() {
         let text = "ab绩效c";
         let mut m = CharToByte::new(text);
