@@ -1111,7 +1111,7 @@ fn show_settings(s: &Setup, sel: &config::Selection, a: &CheckArgs) -> String {
         .config
         .params
         .iter()
-        .map(|(n, v, _)| format!("{n}={v}"))
+        .map(|(n, v, ..)| format!("{n}={v}"))
         .collect();
     line(("参数", "params"), list(&params));
     line(("排除", "exclude"), list(&s.config.exclude));

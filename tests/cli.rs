@@ -1480,3 +1480,32 @@ fn workbook_findings_offer_no_fix() {
     assert!(items.iter().any(|i| i["code"] == "JX503"));
     assert!(items.iter().all(|i| i["fix"].is_null()), "{items:?}");
 }
+
+/// First contact, row 5: a `params` value of the wrong type is underlined
+/// itself (the value), a param that does not exist its name.
+#[test]
+fn a_params_type_error_is_on_the_value_and_an_unknown_name_on_the_key() {
+    let d = chengde();
+    write(
+        d.path(),
+        ".jixiao.yaml",
+        "params:\n  low_execution: \"70\"\n  min_levl3: 3\n  min_level3: 八\n",
+    );
+    let (code, out, _) = run_in(d.path(), &["check", "--format", "github"]);
+    assert_eq!(code, 2);
+    let places: Vec<&str> = out
+        .lines()
+        .filter_map(|l| l.strip_prefix("::error file=.jixiao.yaml,"))
+        .filter_map(|l| l.split(",title").next())
+        .collect();
+    assert_eq!(
+        places,
+        ["line=2,col=18", "line=3,col=3", "line=4,col=15"],
+        "{out}"
+    );
+    let (_, _, err) = run_in(d.path(), &["check"]);
+    assert!(
+        err.contains(" 2 │   low_execution: \"70\"\n   ·                  ────\n"),
+        "{err}"
+    );
+}
