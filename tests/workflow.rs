@@ -1080,3 +1080,56 @@ fn a_baseline_matches_however_the_files_are_named() {
     assert_eq!(code(&o), 0, "{}", out(&o));
     assert!(out(&o).contains("6 条在基线中"), "{}", out(&o));
 }
+
+/// First contact, row 35: the README's `language: system` hook (for a jixiao
+/// already on PATH) runs what the shipped hook runs, on the same files.
+#[test]
+fn the_readmes_system_hook_matches_the_shipped_hook() {
+    fn hook(text: &str) -> Vec<(String, String)> {
+        let parsed = jixiao::yaml::parse(text, jixiao::yaml::Limits::default());
+        assert!(parsed.error.is_none(), "{:?}\n{text}", parsed.error);
+        fn find<'a, 'b>(y: &'a jixiao::yaml::Node<'b>) -> Option<&'a jixiao::yaml::Node<'b>> {
+            match &y.yaml {
+                jixiao::yaml::Yaml::Map(es)
+                    if es.iter().any(|(k, _)| k.as_str() == Some("entry")) =>
+                {
+                    Some(y)
+                }
+                jixiao::yaml::Yaml::Map(es) => es.iter().find_map(|(_, v)| find(v)),
+                jixiao::yaml::Yaml::Seq(items) => items.iter().find_map(find),
+                _ => None,
+            }
+        }
+        let h = find(parsed.root.as_ref().expect("a document")).expect("a hook");
+        let jixiao::yaml::Yaml::Map(es) = &h.yaml else {
+            unreachable!()
+        };
+        ["id", "entry", "files", "require_serial", "language"]
+            .iter()
+            .map(|k| {
+                let v = es
+                    .iter()
+                    .find(|(key, _)| key.as_str() == Some(k))
+                    .and_then(|(_, v)| v.as_str())
+                    .unwrap_or_default();
+                ((*k).to_owned(), v.to_owned())
+            })
+            .collect()
+    }
+    let shipped = hook(&std::fs::read_to_string(root().join(".pre-commit-hooks.yaml")).unwrap());
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README");
+    let block = readme
+        .split("```yaml\n")
+        .skip(1)
+        .filter_map(|b| b.split("```").next())
+        .find(|b| b.contains("language: system"))
+        .expect("the README offers a `language: system` hook");
+    let local = hook(block);
+    for (s, l) in shipped.iter().zip(&local) {
+        if s.0 == "language" {
+            assert_eq!((s.1.as_str(), l.1.as_str()), ("rust", "system"));
+        } else {
+            assert_eq!(s, l);
+        }
+    }
+}
