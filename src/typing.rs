@@ -241,9 +241,11 @@ fn on_line(start: usize, code: &str, lang: Lang) -> Option<Hint> {
         for (i, _) in code[open..].match_indices('，') {
             let i = open + i;
             let after = code[i + '，'.len_utf8()..].trim_start();
-            let entry = after.find([':', '：']).is_some_and(|k| {
-                key_like(&after[..k]) && !after[..k].contains(['（', '）', '“', '”'])
-            });
+            // Before the next entry: `key:`, or a `{ … }` / `[ … ]` item.
+            let entry = after.starts_with(['{', '['])
+                || after.find([':', '：']).is_some_and(|k| {
+                    key_like(&after[..k]) && !after[..k].contains(['（', '）', '“', '”'])
+                });
             if entry {
                 let s = start + i;
                 return Some(fw(
@@ -370,6 +372,8 @@ mod tests {
         let (at, m) = fw_hint("  total: { a: 1， b: 2 }").unwrap();
         assert_eq!(at, "，");
         assert!(m.contains("全角逗号"), "{m}");
+        let (at, _) = fw_hint("  total: [{ a: 1 }， { a: 2 }]").unwrap();
+        assert_eq!(at, "，");
         for line in [
             "  total: 【a: 1, b: 2】",
             "  total: （a: 1, b: 2）",
