@@ -627,6 +627,7 @@ const WAIVER: &[(Key, Ty)] = &[
     (Key::Rule, Ty::Text),
     (Key::Reason, Ty::Text),
     (Key::ApprovedBy, Ty::Text),
+    (Key::Path, Ty::Text),
 ];
 const RESULT: &[(Key, Ty)] = &[(Key::Score, Ty::Number), (Key::Grade, Ty::Text)];
 const PROJECT: &[(Key, Ty)] = &[

@@ -65,6 +65,8 @@ keys! {
     Rule = "rule" ["规则"];
     Reason = "reason" ["理由"];
     ApprovedBy = "approved_by" ["批准"];
+    // a waiver's `path`: the node or indicator it is limited to
+    Path = "path" ["路径"];
     ProjectCount = "project_count" ["项目个数"];
     FullyExecuted = "fully_executed" ["全额执行项目"];
     Result = "result" ["自评结果"];
