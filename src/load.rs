@@ -823,8 +823,9 @@ fn nature_cmp(text: &str) -> Option<Cmp> {
     })
 }
 
-/// A unit as printed in a 度量单位 cell or a name hint: `百分比` and `％` are `%`.
-fn unit_of(text: &str) -> Option<Box<str>> {
+/// A unit as printed in a 度量单位 cell or a name hint: `百分比` and `％` are `%`;
+/// a dash or slash (the cell marked empty) is none.
+pub(crate) fn unit_of(text: &str) -> Option<Box<str>> {
     let t = text.trim();
     // `%(百分比)`: the unit, then its name in brackets.
     let t = match t.find(['(', '（']) {
@@ -834,7 +835,7 @@ fn unit_of(text: &str) -> Option<Box<str>> {
     match t {
         // A number in the unit column (an Excel date serial `44,561`) is no unit.
         _ if t.starts_with(|c: char| c.is_ascii_digit()) => None,
-        "" => None,
+        "" | "-" | "－" | "—" | "/" | "／" | "无" => None,
         "%" | "％" | "百分比" | "百分率" => Some("%".into()),
         _ => Some(t.into()),
     }
@@ -1949,6 +1950,8 @@ mod tests {
         assert_eq!(unit_of("百分比").as_deref(), Some("%"));
         assert_eq!(unit_of("%(百分比)").as_deref(), Some("%"));
         assert_eq!(unit_of("44,561"), None);
+        assert_eq!(unit_of("-"), None);
+        assert_eq!(unit_of("／"), None);
     }
 
     #[test]
