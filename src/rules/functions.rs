@@ -422,10 +422,12 @@ fn number<'a>(_: &mut Eval<'a>, args: &[Val<'a>]) -> Val<'a> {
 }
 
 fn unit<'a>(_: &mut Eval<'a>, args: &[Val<'a>]) -> Val<'a> {
-    // A text cell of the document that is no quantity (a 计量单位 cell such
-    // as `ind.unit`): the unit it names, normalised as the loader reads it.
+    // A text cell of the document with no figure, comparator or placeholder
+    // mark (a 计量单位 cell such as `ind.unit`, not a value that failed to
+    // parse such as `≧ %`): the unit it names, normalised as the loader reads it.
     if let Val::Node(n) = arg(args, 0)
         && let Value::Text(t) = &n.node.value
+        && !t.contains(|c: char| c.is_ascii_digit() || "≥≤<>=≧≦＝﹦═XxＸｘ×*＊".contains(c))
         && !value::parse(t).is_ok_and(|i| i.is_quantitative())
     {
         return crate::load::unit_of(t).map_or(Val::Undef, |u| Val::Str(Cow::Owned(u.into())));
