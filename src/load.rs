@@ -1254,10 +1254,14 @@ impl Cx<'_, '_> {
                     percent: true,
                 }),
                 Err(e) => {
-                    // The forms' 执行率(%) column: a bare number is percent points.
+                    // The forms' 执行率(%) column: a bare number is percent points;
+                    // one above 0 and at most 1 is the 执行率(B/A) column's ratio
+                    // (the 2020 Hubei form prints `1` for 100%).
                     if let Ok(d) = amount::parse_decimal(text) {
                         let mut f = d / Decimal::ONE_HUNDRED;
-                        if d.scale() + 2 <= 28 {
+                        if d > Decimal::ZERO && d <= Decimal::ONE {
+                            f = d;
+                        } else if d.scale() + 2 <= 28 {
                             f.rescale(d.scale() + 2);
                         }
                         return Some(Node::new(
