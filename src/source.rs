@@ -513,6 +513,10 @@ fn legacy_encoding(bytes: &[u8]) -> Option<&'static str> {
 
 /// Whether the bytes look binary (NUL bytes in the first 8 KB), not text at all.
 pub fn looks_binary(bytes: &[u8]) -> bool {
+    // Text has no NUL at all: one word-at-a-time scan settles most files.
+    if !bytes[..bytes.len().min(8192)].contains(&0) {
+        return false;
+    }
     if bytes.starts_with(&[0xFF, 0xFE])
         || bytes.starts_with(&[0xFE, 0xFF])
         || bytes.starts_with(&[0, 0, 0xFE, 0xFF])
@@ -624,7 +628,11 @@ mod tests {
         for (i, &b) in want.iter().enumerate() {
             assert_eq!(m.byte(i), b, "char {i}");
         }
-        for i in (0..want.len()).rev().step_by(7).chain((0..want.len()).step_by(13)) {
+        for i in (0..want.len())
+            .rev()
+            .step_by(7)
+            .chain((0..want.len()).step_by(13))
+        {
             assert_eq!(m.byte(i), want[i], "char {i}");
         }
         let mut m = CharToByte::new(&text);

@@ -504,7 +504,7 @@ mod published {
             "当年",
             "半年",
         ];
-        if !BODY_WORDS.iter().any(|w| src.contains(w)) {
+        if !src.contains(['月', '年', '季']) || !BODY_WORDS.iter().any(|w| src.contains(w)) {
             return None;
         }
         let c = yearless_re().captures(src)?;

@@ -88,61 +88,77 @@ pub enum Ex {
 }
 
 /// A constant `matches` pattern. Patterns of the user's rule files (and of
-/// params the config sets) are built, and so checked, when compiling; those
+/// params the config sets) are built, and so checked, when compiling. Those
 /// of the default rules, known to be valid, are searched with the DFA
-/// `build.rs` made for them ([`super::patterns`]), or built on first use when
-/// there is none, so a run pays only for the patterns its documents reach.
+/// `build.rs` made for them ([`super::patterns`]): no start-up cost, which is
+/// what a one-file check feels. The DFA is sparse, slower per byte than the
+/// regex's lazy DFA and literal prefilters, so a pattern that has answered
+/// [`Pattern::SWITCH`] searches (a batch run) builds its regex and goes on
+/// with it. A pattern with no DFA is built on first use.
 #[derive(Debug)]
 pub struct Pattern {
     pub text: Arc<str>,
-    matcher: std::sync::OnceLock<Option<Matcher>>,
-}
-
-#[derive(Debug)]
-enum Matcher {
-    Dfa(Box<regex_automata::dfa::sparse::DFA<&'static [u8]>>),
-    Regex(Regex),
+    /// The build-time DFA, looked up on first use.
+    dfa: std::sync::OnceLock<Option<Box<regex_automata::dfa::sparse::DFA<&'static [u8]>>>>,
+    /// Searches the DFA has answered.
+    searches: std::sync::atomic::AtomicU32,
+    regex: std::sync::OnceLock<Option<Regex>>,
 }
 
 impl Pattern {
+    /// Searches after which a default pattern's regex is built: compiling one
+    /// costs about as much as a thousand short searches save.
+    pub const SWITCH: u32 = 1024;
+
     fn lazy(text: Arc<str>) -> Pattern {
         Pattern {
             text,
-            matcher: std::sync::OnceLock::new(),
+            dfa: std::sync::OnceLock::new(),
+            searches: 0.into(),
+            regex: std::sync::OnceLock::new(),
         }
     }
     fn built(text: Arc<str>, re: Regex) -> Pattern {
         Pattern {
             text,
-            matcher: std::sync::OnceLock::from(Some(Matcher::Regex(re))),
+            dfa: std::sync::OnceLock::from(None),
+            searches: 0.into(),
+            regex: std::sync::OnceLock::from(Some(re)),
         }
-    }
-    fn matcher(&self) -> Option<&Matcher> {
-        self.matcher
-            .get_or_init(|| match super::default_pattern(&self.text) {
-                Some(dfa) => Some(Matcher::Dfa(Box::new(dfa))),
-                None => build_regex(&self.text).ok().map(Matcher::Regex),
-            })
-            .as_ref()
     }
     /// Whether `text` holds a match (`None` if the pattern does not build).
     pub fn is_match(&self, text: &str) -> Option<bool> {
-        use regex_automata::{Input, dfa::Automaton};
-        match self.matcher()? {
-            Matcher::Regex(re) => Some(re.is_match(text)),
-            // The DFA has no quit bytes (built without Unicode word
-            // boundaries), so the search cannot fail; if it did, the regex
-            // answers.
-            Matcher::Dfa(dfa) => match dfa.try_search_fwd(&Input::new(text).earliest(true)) {
-                Ok(m) => Some(m.is_some()),
-                Err(_) => build_regex(&self.text).ok().map(|re| re.is_match(text)),
-            },
+        use std::sync::atomic::Ordering::Relaxed;
+        if let Some(re) = self.regex.get() {
+            return re.as_ref().map(|re| re.is_match(text));
         }
+        if self.searches.fetch_add(1, Relaxed) < Self::SWITCH
+            && let Some(found) = self.dfa_is_match(text)
+        {
+            return Some(found);
+        }
+        self.regex
+            .get_or_init(|| build_regex(&self.text).ok())
+            .as_ref()
+            .map(|re| re.is_match(text))
     }
-    /// Whether the pattern is searched with a DFA made at build time.
+    /// The build-time DFA's answer; `None` without one. It has no quit bytes
+    /// (built without Unicode word boundaries), so the search cannot fail;
+    /// if it did, the regex answers.
+    fn dfa_is_match(&self, text: &str) -> Option<bool> {
+        use regex_automata::{Input, dfa::Automaton};
+        let dfa = self
+            .dfa
+            .get_or_init(|| super::default_pattern(&self.text).map(Box::new))
+            .as_ref()?;
+        dfa.try_search_fwd(&Input::new(text).earliest(true))
+            .ok()
+            .map(|m| m.is_some())
+    }
+    /// The build-time DFA's answer, for tests comparing it with the regex.
     #[cfg(test)]
-    pub fn prebuilt(&self) -> bool {
-        matches!(self.matcher(), Some(Matcher::Dfa(_)))
+    pub fn prebuilt_is_match(&self, text: &str) -> Option<bool> {
+        self.dfa_is_match(text)
     }
 }
 

@@ -24,22 +24,28 @@ pub fn encode(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
     out
 }
 
-/// The DFA built for `pattern`, if `table` holds one that deserializes (on
-/// a big-endian target none does, and the pattern is compiled at run time).
-pub fn find(table: &'static [u8], pattern: &str) -> Option<DFA<&'static [u8]>> {
+/// The serialized DFA built for `pattern`, if `table` holds one.
+pub fn find(table: &'static [u8], pattern: &str) -> Option<&'static [u8]> {
+    entries(table)
+        .find(|(text, _)| *text == pattern.as_bytes())
+        .map(|(_, dfa)| dfa)
+}
+
+/// Every (pattern, serialized DFA) entry of `table`, up to the first damaged one.
+pub fn entries(table: &'static [u8]) -> impl Iterator<Item = (&'static [u8], &'static [u8])> {
     let mut rest = table;
-    let mut next = || -> Option<&'static [u8]> {
+    let mut next = move || -> Option<&'static [u8]> {
         let len = u32::from_le_bytes(rest.get(..4)?.try_into().ok()?) as usize;
-        let part = rest.get(4..4 + len)?;
+        let part = rest.get(4..4usize.checked_add(len)?)?;
         rest = &rest[4 + len..];
         Some(part)
     };
-    loop {
-        let (text, dfa) = (next()?, next()?);
-        if text == pattern.as_bytes() {
-            return DFA::from_bytes(dfa).ok().map(|(d, _)| d);
-        }
-    }
+    std::iter::from_fn(move || Some((next()?, next()?)))
+}
+
+/// A DFA deserialized with every transition checked.
+pub fn checked(bytes: &[u8]) -> Option<DFA<&[u8]>> {
+    DFA::from_bytes(bytes).ok().map(|(d, _)| d)
 }
 
 #[cfg(test)]
@@ -50,7 +56,8 @@ mod tests {
     fn a_damaged_table_finds_nothing() {
         let table: &'static [u8] =
             Box::leak(encode(&[("a".into(), vec![1, 2, 3])]).into_boxed_slice());
-        assert!(find(table, "a").is_none()); // not a DFA
+        assert_eq!(find(table, "a"), Some(&[1u8, 2, 3][..]));
+        assert!(checked(&[1, 2, 3]).is_none()); // not a DFA
         assert!(find(table, "b").is_none());
         assert!(find(&table[..6], "a").is_none());
         assert!(find(&[255, 255, 255, 255], "a").is_none());
