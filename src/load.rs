@@ -952,6 +952,17 @@ impl Cx<'_, '_> {
         }
     }
 
+    /// The last finding, if it is at `span`: its label says what belongs
+    /// there and its help how to write it (a JX003 names this key's form, not
+    /// the generic “映射、列表、文字或数字”).
+    fn expect_here(&mut self, span: Span, (label_zh, label_en): (&str, &str), help: String) {
+        let label = self.lang().pick(label_zh, label_en).to_owned();
+        if let Some(f) = self.findings.last_mut().filter(|f| f.span == span) {
+            f.label = Some(crate::diag::clip(label));
+            f.help = Some(help.into());
+        }
+    }
+
     /// How the fields of a mapping are written, for a JX003 on `what`:
     /// “goals 下逐行写下一级字段，如 annual: 年度目标”.
     fn fields_help(&self, what: &str, fields: &[(Key, Ty)], list: bool) -> String {
@@ -1023,6 +1034,14 @@ impl Cx<'_, '_> {
                         .into(),
                     None,
                 );
+                let help = self
+                    .lang()
+                    .pick(
+                        "字段名写成文字，如 name: …",
+                        "write the key as text, e.g. name: ...",
+                    )
+                    .to_owned();
+                self.expect_here(k.span, ("应为文字的字段名", "a text key expected"), help);
                 continue;
             };
             let field = Key::lookup(name).and_then(|key| fields.iter().find(|(f, _)| *f == key));
@@ -1275,6 +1294,20 @@ impl Cx<'_, '_> {
                         }
                     };
                     self.push("JX003", span, msg, None);
+                    let help = lang
+                        .pick(
+                            "写 scope: project（项目支出）或 scope: department（部门整体支出）",
+                            "write scope: project or scope: department",
+                        )
+                        .to_owned();
+                    self.expect_here(
+                        span,
+                        (
+                            "应为 project 或 department",
+                            "project or department expected",
+                        ),
+                        help,
+                    );
                     return None;
                 }
             },
@@ -1324,16 +1357,31 @@ impl Cx<'_, '_> {
                         })
                     }
                     _ => {
-                        let (zh, en) = if matches!(ty, Ty::Year) {
-                            ("四位数的年份（如 2022）", "a four-digit year (e.g. 2022)")
+                        let (zh, en, label, example) = if matches!(ty, Ty::Year) {
+                            (
+                                "四位数的年份（如 2022）",
+                                "a four-digit year (e.g. 2022)",
+                                ("应为四位数的年份", "a four-digit year expected"),
+                                "2022",
+                            )
                         } else {
-                            ("非负整数", "a non-negative whole number")
+                            (
+                                "非负整数",
+                                "a non-negative whole number",
+                                ("应为非负整数", "a whole number expected"),
+                                "10",
+                            )
                         };
                         let msg = match lang {
                             Lang::Zh => format!("“{what}”应为{zh}，这里是“{text}”"),
                             Lang::En => format!("`{what}` should be {en}, not `{text}`"),
                         };
                         self.push("JX003", span, msg, None);
+                        let help = match lang {
+                            Lang::Zh => format!("用阿拉伯数字写，如 {what}: {example}"),
+                            Lang::En => format!("write it in digits, e.g. {what}: {example}"),
+                        };
+                        self.expect_here(span, label, help);
                         return None;
                     }
                 }
@@ -1401,6 +1449,11 @@ impl Cx<'_, '_> {
                             }
                         };
                         self.push("JX003", span, msg, None);
+                        let help = match lang {
+                            Lang::Zh => format!("写成百分数，如 {what}: 19.7%"),
+                            Lang::En => format!("write a percentage, e.g. {what}: 19.7%"),
+                        };
+                        self.expect_here(span, ("应为百分数", "a percentage expected"), help);
                     } else {
                         let code = if matches!(e, NumError::NotANumber) {
                             "JX003"
@@ -1408,6 +1461,13 @@ impl Cx<'_, '_> {
                             "JX005"
                         };
                         self.bad_number(code, what, text, span, &e);
+                        if code == "JX003" {
+                            let help = match lang {
+                                Lang::Zh => format!("写成百分数，如 {what}: 19.7%"),
+                                Lang::En => format!("write a percentage, e.g. {what}: 19.7%"),
+                            };
+                            self.expect_here(span, ("应为百分数", "a percentage expected"), help);
+                        }
                     }
                     return None;
                 }
@@ -1421,6 +1481,10 @@ impl Cx<'_, '_> {
                         Lang::En => format!("the money unit must be 万元 or 元, not `{text}`"),
                     };
                     self.push("JX003", span, msg, None);
+                    let help = lang
+                        .pick("写 unit: 万元 或 unit: 元", "write unit: 万元 or unit: 元")
+                        .to_owned();
+                    self.expect_here(span, ("应为万元或元", "万元 or 元 expected"), help);
                     return None;
                 }
             },
@@ -1500,6 +1564,14 @@ impl Cx<'_, '_> {
             Lang::En => format!("`{what}` value `{text}`: {}", e.en()),
         };
         self.push(code, span, msg, None);
+        if code == "JX003" {
+            // Text where a number belongs (`十`, `三十七点三八`).
+            let help = match self.lang() {
+                Lang::Zh => format!("用阿拉伯数字写，如 {what}: 10"),
+                Lang::En => format!("write it in digits, e.g. {what}: 10"),
+            };
+            self.expect_here(span, ("应为数字", "a number expected"), help);
+        }
     }
 
     /// `indicators`: 一级 → 二级 → list of indicators, checked against the profile.

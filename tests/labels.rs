@@ -291,4 +291,13 @@ fn a_mistyped_mapping_says_what_belongs_under_its_key() {
         out.contains("╰── a sequence here; a mapping expected"),
         "{out}"
     );
+
+    // a scalar of the wrong kind: the label and help name what belongs there
+    let year = CLEAN.replacen("\nyear: 2023\n", "\nyear: 二〇二三\n", 1);
+    assert_ne!(year, CLEAN);
+    std::fs::write(dir.path().join("y.yaml"), &year).unwrap();
+    let (_, out) = run_in(dir.path(), &["check", "y.yaml"]);
+    assert!(out.contains("╰── 应为四位数的年份"), "{out}");
+    assert!(out.contains("help: 用阿拉伯数字写，如 year: 2022"), "{out}");
+    assert!(!out.contains("╰── 类型错误"), "{out}");
 }

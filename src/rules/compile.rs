@@ -860,10 +860,10 @@ impl Cx<'_> {
                     if let Ok(zh) = const_text(&t.zh, &t.parts, self.params, Lang::Zh) {
                         text.zh = zh;
                     }
-                    if let Some((en, _)) = &mut text.en {
-                        if let Ok(e) = const_text(en, &t.en_parts, self.params, Lang::En) {
-                            *en = e;
-                        }
+                    if let Some((en, _)) = &mut text.en
+                        && let Ok(e) = const_text(en, &t.en_parts, self.params, Lang::En)
+                    {
+                        *en = e;
                     }
                     rule.help_text = Some(text);
                 }
