@@ -355,8 +355,8 @@ pub(crate) fn diag(o: &Outcome, f: &Finding, lang: Lang) -> Diag {
     let mut related = Vec::new();
     let own_text = source.as_ref().map(|s| &*s.text);
     if source.is_some() {
-        // A label that only repeats the message above it (a rule's default,
-        // SPEC §2) is drawn as a bare underline.
+        // A label that only repeats the message above it (a rule whose `at`
+        // gives no text) is drawn as a bare underline.
         let text = match &f.label {
             Some(l) if *l == f.message => None,
             Some(l) => Some(visible(l).into_owned()),
