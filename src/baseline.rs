@@ -8,14 +8,21 @@
 //! baseline valid, while changing the offending value itself makes the finding
 //! new again. Identical findings are counted, not merged: a baseline that knows
 //! one of them does not hide a second one added later.
+//!
+//! Files are named relative to the baseline file's folder (version 2), so
+//! `check decl`, `check "$PWD/decl"` and a run from another folder match the
+//! same entries; a version 1 baseline (names relative to the current folder)
+//! is still read, and rewritten as version 2.
 
 use crate::diag::{Finding, Suppression};
 use crate::source::FileEntry;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
 
-/// The baseline file format's version.
-pub const VERSION: u32 = 1;
+/// The baseline file format's version: 2 names files relative to the
+/// baseline's folder, 1 (still read) relative to the current folder.
+pub const VERSION: u32 = 2;
 
 /// Largest baseline read: 256 MB is about 2.5 million entries (and about
 /// 1.2 GB of memory while parsed); `--baseline /dev/zero` stops here.
@@ -24,7 +31,7 @@ pub const MAX_SIZE: u64 = 256 << 20;
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Entry {
     pub code: String,
-    /// The file as shown in diagnostics, with `/` separators.
+    /// The file relative to the baseline's folder, with `/` separators.
     pub file: String,
     /// The offending node's path, kept readable for reviewers of the baseline.
     pub path: String,
@@ -46,6 +53,10 @@ fn is_one(n: &usize) -> bool {
 pub struct Baseline {
     pub version: u32,
     pub findings: Vec<Entry>,
+    /// The absolute folder the entries' files are relative to (the baseline
+    /// file's); `None`: the files as shown in diagnostics.
+    #[serde(skip)]
+    pub base: Option<PathBuf>,
 }
 
 type Key = (String, String, String);
@@ -110,9 +121,88 @@ fn unread(files: &[FileEntry], findings: &[Finding]) -> Vec<bool> {
     v
 }
 
-fn key(f: &Finding, files: &[FileEntry]) -> Key {
-    let file = files.get(f.file as usize);
-    let name = file.map_or_else(String::new, |e| file_key(&name_of(&e.path)));
+/// `p` with `.` and `..` resolved by name.
+fn normal(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if out.file_name().is_some() => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Where `p` is, absolute: its folder with symbolic links resolved (so
+/// `$PWD/decl` and `decl` agree when the current folder is reached through a
+/// link), the file name kept as it is.
+fn anchor(p: &Path) -> PathBuf {
+    let abs = if p.is_absolute() {
+        normal(p)
+    } else {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        normal(&cwd.join(p))
+    };
+    let canon = |d: &Path| std::fs::canonicalize(d).ok();
+    match (abs.parent(), abs.file_name()) {
+        (Some(dir), Some(name)) => canon(dir).map_or(abs.clone(), |d| d.join(name)),
+        _ => canon(&abs).unwrap_or(abs),
+    }
+}
+
+/// The folder a baseline file at `p` names files from: its own, absolute.
+pub fn folder_of(p: &Path) -> PathBuf {
+    let dir = p.parent().filter(|d| !d.as_os_str().is_empty());
+    let dir = dir.unwrap_or(Path::new("."));
+    std::fs::canonicalize(dir).unwrap_or_else(|_| anchor(dir))
+}
+
+/// `path` (absolute) as named from `base` (absolute), `/`-separated: `a.yaml`,
+/// `decl/a.yaml`, `../other/a.yaml`, empty for `base` itself; `path` whole
+/// when the two share no root (another drive).
+fn relative(path: &Path, base: &Path) -> String {
+    let p: Vec<Component> = path.components().collect();
+    let b: Vec<Component> = base.components().collect();
+    if p.first() != b.first() {
+        return file_key(&name_of(path));
+    }
+    let common = p.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut parts: Vec<String> = vec!["..".to_owned(); b.len() - common];
+    parts.extend(
+        p[common..]
+            .iter()
+            .map(|c| crate::source::escape_path(Path::new(c.as_os_str()))),
+    );
+    parts.join("/")
+}
+
+/// What a baseline file's entry names, absolute: the entry's file from the
+/// folder the baseline names files from (the current folder for version 1).
+fn resolve(file: &str, base: Option<&Path>) -> PathBuf {
+    let file = file_key(file);
+    match base {
+        Some(b) => anchor(&b.join(&file)),
+        None => anchor(Path::new(&file)),
+    }
+}
+
+/// Each file of the run as a baseline with folder `base` names it.
+fn file_keys(files: &[FileEntry], base: Option<&Path>) -> Vec<String> {
+    files
+        .iter()
+        .map(|e| match base {
+            // A file on disk (or stdin placed there): from the baseline's folder.
+            Some(b) if e.place.is_absolute() => relative(&anchor(&e.place), b),
+            _ => file_key(&name_of(&e.path)),
+        })
+        .collect()
+}
+
+fn key(f: &Finding, files: &[FileEntry], names: &[String]) -> Key {
+    let name = names.get(f.file as usize).cloned().unwrap_or_default();
     let text_at = |id: u32, span: crate::source::Span| {
         files
             .get(id as usize)
@@ -134,14 +224,15 @@ impl Baseline {
     /// Record the findings of a run that count: unsuppressed ones, and those an
     /// earlier baseline silenced (so rewriting a baseline keeps them); waived
     /// findings are left out, their waiver already covers them.
-    pub fn record(findings: &[Finding], files: &[FileEntry]) -> Baseline {
+    pub fn record(findings: &[Finding], files: &[FileEntry], base: Option<&Path>) -> Baseline {
+        let names = file_keys(files, base);
         let mut counts: HashMap<Key, usize> = HashMap::new();
         let mut order: Vec<(Key, String)> = Vec::new();
         for f in findings
             .iter()
             .filter(|f| !matches!(f.suppressed, Some(Suppression::Waiver(_))))
         {
-            let k = key(f, files);
+            let k = key(f, files, &names);
             let c = counts.entry(k.clone()).or_insert(0);
             if *c == 0 {
                 order.push((k, f.path.clone()));
@@ -163,6 +254,7 @@ impl Baseline {
                     }
                 })
                 .collect(),
+            base: base.map(Path::to_path_buf),
         }
     }
 
@@ -171,12 +263,14 @@ impl Baseline {
     /// `previous` baseline every entry of a file this run did not check —
     /// outside its paths, or unreadable this time. A file that could not be
     /// read is never recorded as accepted: its loader finding is left out and
-    /// its earlier entries stay.
+    /// its earlier entries stay. Files are named from `base`, the folder of
+    /// the baseline written.
     pub fn record_run(
         findings: &[Finding],
         files: &[FileEntry],
         previous: Option<&Baseline>,
-        paths: &[std::path::PathBuf],
+        paths: &[PathBuf],
+        base: Option<&Path>,
     ) -> Baseline {
         let read: Vec<bool> = unread(files, findings).into_iter().map(|u| !u).collect();
         let kept: Vec<Finding> = findings
@@ -184,33 +278,40 @@ impl Baseline {
             .filter(|f| read.get(f.file as usize).copied().unwrap_or(false))
             .cloned()
             .collect();
-        let mut b = Baseline::record(&kept, files);
+        let mut b = Baseline::record(&kept, files, base);
         let Some(prev) = previous else {
             return b;
         };
-        let checked: std::collections::HashSet<String> = files
+        let names = file_keys(files, base);
+        let checked: std::collections::HashSet<&String> = names
             .iter()
-            .zip(&read)
-            .filter(|(f, r)| **r && f.reported)
-            .map(|(f, _)| file_key(&name_of(&f.path)))
+            .zip(files.iter().zip(&read))
+            .filter(|(_, (f, r))| **r && f.reported)
+            .map(|(n, _)| n)
             .collect();
-        let unreadable: std::collections::HashSet<String> = files
+        let unreadable: std::collections::HashSet<&String> = names
             .iter()
             .zip(&read)
             .filter(|(_, r)| !**r)
-            .map(|(f, _)| file_key(&name_of(&f.path)))
+            .map(|(n, _)| n)
             .collect();
+        // The previous baseline's files and this run's paths, named as the
+        // new baseline names files.
+        let rename = |file: &str, from: Option<&Path>| match base {
+            Some(b) => relative(&resolve(file, from), b),
+            None => file_key(file),
+        };
         let roots: Vec<String> = paths
             .iter()
-            .map(|p| {
-                let k = file_key(&name_of(p));
-                k.trim_end_matches('/').to_owned()
+            .map(|p| match base {
+                Some(b) => relative(&anchor(p), b),
+                None => file_key(&name_of(p)),
             })
+            .map(|k| k.trim_end_matches('/').to_owned())
             .collect();
         let covered = |file: &str| {
             roots.iter().any(|r| {
-                r.is_empty()
-                    || r == "."
+                ((r.is_empty() || r == ".") && !file.starts_with("../") && file != "..")
                     || file == r
                     || file
                         .strip_prefix(r.as_str())
@@ -218,7 +319,7 @@ impl Baseline {
             })
         };
         for e in &prev.findings {
-            let f = file_key(&e.file);
+            let f = rename(&e.file, prev.base.as_deref());
             if checked.contains(&f) {
                 continue;
             }
@@ -238,11 +339,12 @@ impl Baseline {
         s
     }
 
+    /// A baseline's text, its files as written (see [`Baseline::load`]).
     pub fn parse(text: &str) -> Result<Baseline, String> {
         // A BOM (an editor on Windows) is not part of the JSON.
         let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
         let b: Baseline = serde_json::from_str(text).map_err(|e| e.to_string())?;
-        if b.version != VERSION {
+        if b.version != VERSION && b.version != 1 {
             return Err(format!(
                 "baseline version {} is not supported (expected {VERSION})",
                 b.version
@@ -251,10 +353,27 @@ impl Baseline {
         Ok(b)
     }
 
+    /// The baseline file at `path` with text `text`: its files named from
+    /// its folder, a version 1 baseline's (named from the current folder)
+    /// renamed so.
+    pub fn load(text: &str, path: &Path) -> Result<Baseline, String> {
+        let mut b = Baseline::parse(text)?;
+        let base = folder_of(path);
+        if b.version == 1 {
+            for e in &mut b.findings {
+                e.file = relative(&resolve(&e.file, None), &base);
+            }
+            b.version = VERSION;
+        }
+        b.base = Some(base);
+        Ok(b)
+    }
+
     /// Mark the findings the baseline already knows as suppressed, and say
     /// how many of its entries for the files of this run no finding matched
     /// any more (fixed since: the baseline can be rewritten).
     pub fn apply(&self, findings: &mut [Finding], files: &[FileEntry]) -> usize {
+        let names = file_keys(files, self.base.as_deref());
         let mut left: HashMap<Key, usize> = HashMap::new();
         for e in &self.findings {
             *left
@@ -269,18 +388,18 @@ impl Baseline {
             .filter(|f| !f.is_suppressed())
             .filter(|f| !skip.get(f.file as usize).copied().unwrap_or(false))
         {
-            if let Some(n) = left.get_mut(&key(f, files))
+            if let Some(n) = left.get_mut(&key(f, files, &names))
                 && *n > 0
             {
                 *n -= 1;
                 f.suppressed = Some(Suppression::Baseline);
             }
         }
-        let checked: std::collections::HashSet<String> = files
+        let checked: std::collections::HashSet<&String> = names
             .iter()
-            .zip(&skip)
-            .filter(|(e, unread)| e.reported && !**unread)
-            .map(|(e, _)| file_key(&name_of(&e.path)))
+            .zip(files.iter().zip(&skip))
+            .filter(|(_, (e, unread))| e.reported && !**unread)
+            .map(|(n, _)| n)
             .collect();
         left.iter()
             .filter(|((_, file, _), _)| checked.contains(file))
@@ -313,5 +432,25 @@ mod tests {
     fn other_versions_are_refused() {
         assert!(Baseline::parse(r#"{"version": 9, "findings": []}"#).is_err());
         assert!(Baseline::parse(r#"{"version": 1, "findings": []}"#).is_ok());
+        assert!(Baseline::parse(r#"{"version": 2, "findings": []}"#).is_ok());
+    }
+
+    #[test]
+    fn files_are_named_from_the_baseline_folder() {
+        let base = Path::new("/w/repo");
+        assert_eq!(
+            relative(Path::new("/w/repo/decl/a.yaml"), base),
+            "decl/a.yaml"
+        );
+        assert_eq!(
+            relative(Path::new("/w/other/a.yaml"), base),
+            "../other/a.yaml"
+        );
+        assert_eq!(relative(Path::new("/w/repo"), base), "");
+        assert_eq!(relative(Path::new("/a.yaml"), base), "../../a.yaml");
+        assert_eq!(
+            normal(Path::new("/w/./repo/../x/a.yaml")),
+            Path::new("/w/x/a.yaml")
+        );
     }
 }

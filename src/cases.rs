@@ -484,7 +484,7 @@ pub fn run(src: &str, lang: Lang) -> Result<CaseResult, String> {
         params: cfg
             .params
             .iter()
-            .map(|(n, v, _)| (n.clone(), v.clone()))
+            .map(|(n, v, ..)| (n.clone(), v.clone()))
             .collect(),
         severity: cfg
             .severity

@@ -8,12 +8,12 @@ use crate::baseline::Baseline;
 use crate::diag::{FileId, Finding, Lang, Severity, Suppression, Tally};
 use crate::load::{self, LoadOptions, code_finding};
 use crate::model::{Doc, Key, Kind, Node, Value};
+use crate::par;
 use crate::rules::{Context, RuleSet, eval};
 use crate::source::Span;
 pub use crate::source::{FileEntry, PathProblem};
 use crate::workbook::Table;
 use crate::workspace::{Content, File, Workspace};
-use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -116,6 +116,105 @@ struct Waiver {
     whole: Span,
     /// The `reason` value, when the key is there (blank or not).
     reason_at: Option<Span>,
+    /// The `path` the waiver is limited to, when it has one.
+    path: Option<WaiverPath>,
+}
+
+/// A waiver's `path`: a node as the JSON output's `path` names it
+/// (`indicators.产出指标.数量指标[服务人次]`, key aliases allowed) or the
+/// name of a third-level indicator (`服务人次`).
+#[derive(Debug, Clone)]
+struct WaiverPath {
+    /// As written, trimmed.
+    text: String,
+    /// The value's span.
+    at: Span,
+    /// The finding paths it covers (each with what lies below it); empty when
+    /// it names nothing in the document.
+    nodes: Vec<String>,
+    /// The document's indicator names, for a guess when `nodes` is empty.
+    names: Vec<String>,
+}
+
+impl WaiverPath {
+    /// Whether a finding at `path` lies at or below one of the nodes.
+    fn covers(&self, path: &str) -> bool {
+        self.nodes.iter().any(|n| {
+            path.strip_prefix(n.as_str())
+                .is_some_and(|t| t.is_empty() || t.starts_with(['.', '[']))
+        })
+    }
+}
+
+/// The finding paths `text` names in `root`: a dotted path with `[name]` (or
+/// `[index]`) list items, keys in any of their spellings; or, a single word
+/// that is no top-level key, every indicator of that name.
+fn waiver_nodes(root: &Node, text: &str) -> Vec<String> {
+    if text.is_empty() {
+        return Vec::new();
+    }
+    if !text.contains(['.', '[']) && Key::lookup(text).is_none_or(|k| root.get(k).is_none()) {
+        return root
+            .indicators()
+            .filter(|(_, _, n)| n.get(Key::Name).and_then(Node::text).map(str::trim) == Some(text))
+            .map(|(l1, l2, n)| {
+                let name = n.get(Key::Name).and_then(Node::text).unwrap_or_default();
+                format!("{}.{l1}.{l2}[{name}]", Key::Indicators)
+            })
+            .collect();
+    }
+    let mut node = root;
+    let mut out = String::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix('[') {
+            let Some(end) = r.find(']') else {
+                return Vec::new();
+            };
+            let want = r[..end].trim();
+            let items = node.items();
+            let name_of = |it: &Node| it.get(Key::Name).and_then(Node::text).map(str::to_owned);
+            let found = items
+                .iter()
+                .enumerate()
+                .find(|(_, it)| name_of(it).as_deref().map(str::trim) == Some(want))
+                .or_else(|| {
+                    let i = want.parse::<usize>().ok()?;
+                    items
+                        .get(i)
+                        .filter(|it| name_of(it).is_none())
+                        .map(|it| (i, it))
+                });
+            let Some((i, it)) = found else {
+                return Vec::new();
+            };
+            out.push('[');
+            out.push_str(&name_of(it).unwrap_or_else(|| i.to_string()));
+            out.push(']');
+            node = it;
+            rest = &r[end + 1..];
+        } else {
+            let r = if out.is_empty() {
+                rest
+            } else {
+                match rest.strip_prefix('.') {
+                    Some(r) => r,
+                    None => return Vec::new(),
+                }
+            };
+            let end = r.find(['.', '[']).unwrap_or(r.len());
+            let Some(e) = Key::lookup(r[..end].trim()).and_then(|k| node.entry(k)) else {
+                return Vec::new();
+            };
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(e.key.name());
+            node = &e.node;
+            rest = &r[end..];
+        }
+    }
+    vec![out]
 }
 
 fn waivers_of(doc: &Doc) -> Vec<Waiver> {
@@ -141,6 +240,20 @@ fn waivers_of(doc: &Doc) -> Vec<Waiver> {
                 at: rule.map_or_else(|| waiver_span(w), |e| e.node.span),
                 whole: waiver_span(w),
                 reason_at: w.entry(Key::Reason).map(|e| e.node.span),
+                path: w.entry(Key::Path).map(|e| {
+                    let text = e.node.text().map(str::trim).unwrap_or("").to_owned();
+                    WaiverPath {
+                        nodes: waiver_nodes(&doc.root, &text),
+                        names: doc
+                            .root
+                            .indicators()
+                            .filter_map(|(_, _, n)| n.get(Key::Name).and_then(Node::text))
+                            .map(str::to_owned)
+                            .collect(),
+                        text,
+                        at: e.node.span,
+                    }
+                }),
             }
         })
         .collect()
@@ -173,18 +286,14 @@ pub fn check(ws: &Workspace, rules: &RuleSet, opts: &Options) -> Outcome {
     let (given, tables, unreadable) = expand_workbooks(ws, opts);
     let given = &given[..];
     let budget = Budget::new(DOC_BUDGET);
-    let mut loaded: Vec<Loaded> = given
-        .par_iter()
-        .enumerate()
-        .map(|(i, f)| match &unreadable[i] {
-            Some(finding) => Loaded {
-                findings: vec![finding.clone().in_file(i as FileId)],
-                declaration: true,
-                ..Loaded::default()
-            },
-            None => load_and_check(ws, f, i as FileId, rules, opts, &budget),
-        })
-        .collect();
+    let mut loaded: Vec<Loaded> = par::map(given, |i, f| match &unreadable[i] {
+        Some(finding) => Loaded {
+            findings: vec![finding.clone().in_file(i as FileId)],
+            declaration: true,
+            ..Loaded::default()
+        },
+        None => load_and_check(ws, f, i as FileId, rules, opts, &budget),
+    });
     let mut files: Vec<FileEntry> = given
         .iter()
         .zip(&mut loaded)
@@ -228,11 +337,9 @@ pub fn check(ws: &Workspace, rules: &RuleSet, opts: &Options) -> Outcome {
             }
         }
         let base = files.len();
-        let more: Vec<Loaded> = extra
-            .par_iter()
-            .enumerate()
-            .map(|(i, f)| load_only(ws, f, (base + i) as FileId, opts, &budget))
-            .collect();
+        let more: Vec<Loaded> = par::map(&extra, |i, f| {
+            load_only(ws, f, (base + i) as FileId, opts, &budget)
+        });
         for (f, l) in extra.into_iter().zip(more) {
             files.push(FileEntry {
                 table: None,
@@ -278,13 +385,10 @@ pub fn check(ws: &Workspace, rules: &RuleSet, opts: &Options) -> Outcome {
     let missing: Vec<usize> = (0..files.len())
         .filter(|&i| needed[i] && files[i].text.is_none())
         .collect();
-    let texts: Vec<(usize, Option<Arc<str>>)> = missing
-        .par_iter()
-        .map(|&i| {
-            let f = workspace_file(given, &files, i);
-            (i, text_of(ws, &f, i as FileId, opts).ok().map(Into::into))
-        })
-        .collect();
+    let texts: Vec<(usize, Option<Arc<str>>)> = par::map(&missing, |_, &i| {
+        let f = workspace_file(given, &files, i);
+        (i, text_of(ws, &f, i as FileId, opts).ok().map(Into::into))
+    });
     for (i, t) in texts {
         files[i].text = t;
     }
@@ -355,17 +459,16 @@ fn cross_phase(
     needed.sort_unstable();
     needed.dedup();
     needed.retain(|&i| loaded[i].doc.is_none());
-    let again: HashMap<usize, Doc> = needed
-        .par_iter()
-        .filter_map(|&i| {
-            let f = workspace_file(given, files, i);
-            let text = text_of(ws, &f, i as FileId, opts).ok()?;
-            Some((
-                i,
-                load::load_text(&text, i as FileId, &opts.load, true).doc?,
-            ))
-        })
-        .collect();
+    let again: HashMap<usize, Doc> = par::filter_map(&needed, |_, &i| {
+        let f = workspace_file(given, files, i);
+        let text = text_of(ws, &f, i as FileId, opts).ok()?;
+        Some((
+            i,
+            load::load_text(&text, i as FileId, &opts.load, true).doc?,
+        ))
+    })
+    .into_iter()
+    .collect();
     let docs: Vec<Option<&Doc>> = loaded
         .iter()
         .enumerate()
@@ -373,30 +476,27 @@ fn cross_phase(
         .collect();
     let docs = |i: usize| docs.get(i).copied().flatten();
     let lang = opts.lang();
-    let results: Vec<(usize, Vec<Finding>)> = subjects
-        .par_iter()
-        .filter_map(|&i| {
-            let doc = docs(i)?;
-            let projects: Vec<(&Doc, FileId)> =
-                relations.projects.get(&i).map_or_else(Vec::new, |ps| {
-                    ps.iter()
-                        .filter_map(|&j| docs(j).map(|d| (d, j as FileId)))
-                        .collect()
-                });
-            let declared = relations
-                .declared
-                .get(&i)
-                .and_then(|&j| docs(j).map(|d| (d, j as FileId)));
-            let cx = Context {
-                doc,
-                file: i as FileId,
-                projects: &projects,
-                declared,
-                lang,
-            };
-            Some((i, eval::run(rules, &cx, true)))
-        })
-        .collect();
+    let results: Vec<(usize, Vec<Finding>)> = par::filter_map(&subjects, |_, &i| {
+        let doc = docs(i)?;
+        let projects: Vec<(&Doc, FileId)> =
+            relations.projects.get(&i).map_or_else(Vec::new, |ps| {
+                ps.iter()
+                    .filter_map(|&j| docs(j).map(|d| (d, j as FileId)))
+                    .collect()
+            });
+        let declared = relations
+            .declared
+            .get(&i)
+            .and_then(|&j| docs(j).map(|d| (d, j as FileId)));
+        let cx = Context {
+            doc,
+            file: i as FileId,
+            projects: &projects,
+            declared,
+            lang,
+        };
+        Some((i, eval::run(rules, &cx, true)))
+    });
     for (i, fs) in results {
         loaded[i].cross = fs;
     }
@@ -419,47 +519,43 @@ fn expand_workbooks(ws: &Workspace, opts: &Options) -> Expanded {
         let n = ws.files().len();
         return (ws.files().to_vec(), vec![None; n], vec![None; n]);
     }
-    let per_file: Vec<Vec<Part>> = ws
-        .files()
-        .par_iter()
-        .map(|f| {
-            if !f.is_workbook() {
-                return vec![(f.clone(), None, None)];
+    let per_file: Vec<Vec<Part>> = par::map(ws.files(), |_, f| {
+        if !f.is_workbook() {
+            return vec![(f.clone(), None, None)];
+        }
+        let fail = |msg: String| {
+            let finding = code_finding("JX008", lang, msg, 0, Span::at(0));
+            vec![(f.clone(), None, Some(finding))]
+        };
+        let bytes = match bytes_of(ws, f, crate::workbook::grid::MAX_BYTES as u64) {
+            Ok(b) => b,
+            Err(e) => return fail(lang.pick(&e.zh, &e.en).to_owned()),
+        };
+        match crate::workbook::read(&bytes, &f.name) {
+            Err(e) => fail(e.message(lang)),
+            Ok(book) => {
+                let several = book.tables.len() > 1;
+                book.tables
+                    .into_iter()
+                    .map(|t| {
+                        let name: Arc<str> = if several {
+                            format!("{}:{}", f.name, t.sheet).into()
+                        } else {
+                            f.name.clone()
+                        };
+                        let file = File {
+                            name,
+                            path: f.path.clone(),
+                            place: f.place.clone(),
+                            content: Content::Text(t.yaml.as_str().into()),
+                            explicit: true,
+                        };
+                        (file, Some(Arc::new(t)), None)
+                    })
+                    .collect()
             }
-            let fail = |msg: String| {
-                let finding = code_finding("JX008", lang, msg, 0, Span::at(0));
-                vec![(f.clone(), None, Some(finding))]
-            };
-            let bytes = match bytes_of(ws, f, crate::workbook::grid::MAX_BYTES as u64) {
-                Ok(b) => b,
-                Err(e) => return fail(lang.pick(&e.zh, &e.en).to_owned()),
-            };
-            match crate::workbook::read(&bytes, &f.name) {
-                Err(e) => fail(e.message(lang)),
-                Ok(book) => {
-                    let several = book.tables.len() > 1;
-                    book.tables
-                        .into_iter()
-                        .map(|t| {
-                            let name: Arc<str> = if several {
-                                format!("{}:{}", f.name, t.sheet).into()
-                            } else {
-                                f.name.clone()
-                            };
-                            let file = File {
-                                name,
-                                path: f.path.clone(),
-                                place: f.place.clone(),
-                                content: Content::Text(t.yaml.as_str().into()),
-                                explicit: true,
-                            };
-                            (file, Some(Arc::new(t)), None)
-                        })
-                        .collect()
-                }
-            }
-        })
-        .collect();
+        }
+    });
     let mut given = Vec::new();
     let mut tables = Vec::new();
     let mut errors = Vec::new();
@@ -936,16 +1032,56 @@ fn apply_waivers(
             );
             continue;
         };
+        // A `path` that names nothing: the waiver has no effect.
+        if let Some(p) = &w.path
+            && p.nodes.is_empty()
+        {
+            let msg = match lang {
+                Lang::Zh => format!("豁免 {code} 的 path“{}”在本文件中找不到", p.text),
+                Lang::En => format!(
+                    "the waiver of {code} names the path `{}`, which is not in this file",
+                    p.text
+                ),
+            };
+            let guess = load::did_you_mean(&p.text, p.names.iter().map(String::as_str));
+            let help = match (guess, lang) {
+                (Some(g), Lang::Zh) => format!("是不是 {g}？"),
+                (Some(g), Lang::En) => format!("did you mean {g}?"),
+                (None, _) => lang
+                    .pick(
+                        "path 写 --format json 输出中的 path（如 indicators.产出指标.数量指标[服务人次]），或一个三级指标的名称",
+                        "`path` is a finding's `path` in --format json output (e.g. indicators.产出指标.数量指标[服务人次]) or a third-level indicator's name",
+                    )
+                    .to_owned(),
+            };
+            extra.push(code_finding("JX009", lang, msg, file, p.at).with_help(help));
+            continue;
+        }
         let mut used = false;
         for &i in by_code.get(code).map_or(&[][..], Vec::as_slice) {
             if let Some(f) = findings.get_mut(i)
                 && f.suppressed.is_none()
+                && w.path.as_ref().is_none_or(|p| p.covers(&f.path))
             {
                 f.suppressed = Some(Suppression::Waiver(reason.clone()));
                 used = true;
             }
         }
-        if !used {
+        if let (false, Some(p)) = (used, &w.path) {
+            let msg = match lang {
+                Lang::Zh => format!("豁免 {code} 在 {} 上没有豁免任何发现，可以删除", p.text),
+                Lang::En => format!(
+                    "the waiver of {code} silences nothing at {}; remove it",
+                    p.text
+                ),
+            };
+            let mut f = code_finding("JX009", lang, msg, file, p.at).with_help(lang.pick(
+                "这个位置没有这条规则的发现：问题已改正，或 path 指错了位置；删除这条豁免或改正 path",
+                "no finding of that rule is there: it was fixed, or the path points elsewhere; remove the waiver or correct the path",
+            ));
+            f.severity = Severity::Warning;
+            extra.push(f);
+        } else if !used {
             let msg = match lang {
                 Lang::Zh => format!("豁免 {code} 没有豁免任何发现，可以删除"),
                 Lang::En => format!("the waiver of {code} silences nothing; remove it"),

@@ -210,9 +210,15 @@ where
 {
     let args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
     let lang = help::lang_of(args.get(1..).unwrap_or_default());
-    let parsed = help::localize(Cli::command(), lang)
-        .try_get_matches_from(&args)
-        .and_then(|m| Cli::from_arg_matches(&m));
+    // Localizing the command tree costs more than a one-file check's loading:
+    // it is done only when clap has something to say (help, version, a usage
+    // error). The two trees accept the same arguments.
+    let parsed = Cli::try_parse_from(&args).or_else(|e| match lang {
+        Lang::En => Err(e),
+        Lang::Zh => help::localize(Cli::command(), lang)
+            .try_get_matches_from(&args)
+            .and_then(|m| Cli::from_arg_matches(&m)),
+    });
     let cli = match parsed {
         Ok(c) => c,
         Err(e) => {
@@ -701,7 +707,7 @@ fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
     if let Some(b) = &a.baseline {
         match fsio::read_capped(b, crate::baseline::MAX_SIZE, "基线文件", "baseline")
             .map_err(|e| e.pick(s.lang).to_owned())
-            .and_then(|t| Baseline::parse(&t).map_err(|e| format!("{}: {e}", b.display())))
+            .and_then(|t| Baseline::load(&t, b).map_err(|e| format!("{}: {e}", b.display())))
         {
             Ok(bl) => opts.baseline = Some(bl),
             Err(e) => return fail2(lang, &e, &e),
@@ -925,15 +931,14 @@ fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
         return 2;
     }
     if let Some(p) = &a.write_baseline {
-        if let Err(e) = write_baseline(p, a, &s, &opts, &outcome) {
-            eprintln!("error: {e}");
-            return 2;
-        }
-        let n = outcome
-            .findings
-            .iter()
-            .filter(|f| f.suppressed.is_none())
-            .count();
+        // How many findings the written baseline holds (kept ones included).
+        let n = match write_baseline(p, a, &s, &opts, &outcome) {
+            Ok(n) => n,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 2;
+            }
+        };
         let line = match lang {
             Lang::Zh => format!("已记录 {n} 条到基线 {}", p.display()),
             Lang::En => format!(
@@ -1112,7 +1117,7 @@ fn show_settings(s: &Setup, sel: &config::Selection, a: &CheckArgs) -> String {
         .config
         .params
         .iter()
-        .map(|(n, v, _)| format!("{n}={v}"))
+        .map(|(n, v, ..)| format!("{n}={v}"))
         .collect();
     line(("参数", "params"), list(&params));
     line(("排除", "exclude"), list(&s.config.exclude));
@@ -1277,7 +1282,7 @@ fn write_baseline(
     s: &Setup,
     opts: &Options,
     outcome: &Outcome,
-) -> Result<(), String> {
+) -> Result<usize, String> {
     if !outcome.problems.is_empty() {
         return Err(s
             .lang
@@ -1316,8 +1321,10 @@ fn write_baseline(
         &outcome.files,
         opts.baseline.as_ref(),
         &paths,
+        Some(&crate::baseline::folder_of(p)),
     );
-    fsio::write_atomic(p, b.to_json().as_bytes()).map_err(|e| e.pick(s.lang).to_owned())
+    fsio::write_atomic(p, b.to_json().as_bytes()).map_err(|e| e.pick(s.lang).to_owned())?;
+    Ok(b.findings.iter().map(|e| e.count).sum())
 }
 
 // ---- workbooks: import and export (SPEC §5) ----

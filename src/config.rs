@@ -23,7 +23,8 @@ pub struct Config {
     pub profile: Option<Profile>,
     /// Extra rule files or folders, relative to the config's folder.
     pub rules: Vec<PathBuf>,
-    pub params: Vec<(String, Lit, Span)>,
+    /// `params`: name, value, the name's span and the value's.
+    pub params: Vec<(String, Lit, Span, Span)>,
     /// `None`: off.
     pub severity: HashMap<String, (Option<Severity>, Span)>,
     pub exclude: Vec<String>,
@@ -456,7 +457,7 @@ pub fn parse(text: &str, path: Option<&Path>, lang: Lang) -> Result<Config, Vec<
                     }
                     names.push(pk.as_str().unwrap_or(""));
                     match lit(pv) {
-                        Some(l) => cfg.params.push((name, l, pk.span)),
+                        Some(l) => cfg.params.push((name, l, pk.span, pv.span)),
                         None => errors.push(err(
                             pv.span,
                             format!("参数“{name}”的值无效"),

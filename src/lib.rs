@@ -55,6 +55,7 @@ pub mod model;
 pub mod output;
 #[doc(hidden)]
 pub mod page;
+mod par;
 #[doc(hidden)]
 pub mod report;
 #[doc(hidden)]

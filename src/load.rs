@@ -627,6 +627,7 @@ const WAIVER: &[(Key, Ty)] = &[
     (Key::Rule, Ty::Text),
     (Key::Reason, Ty::Text),
     (Key::ApprovedBy, Ty::Text),
+    (Key::Path, Ty::Text),
 ];
 const RESULT: &[(Key, Ty)] = &[(Key::Score, Ty::Number), (Key::Grade, Ty::Text)];
 const PROJECT: &[(Key, Ty)] = &[
@@ -823,8 +824,9 @@ fn nature_cmp(text: &str) -> Option<Cmp> {
     })
 }
 
-/// A unit as printed in a 度量单位 cell or a name hint: `百分比` and `％` are `%`.
-fn unit_of(text: &str) -> Option<Box<str>> {
+/// A unit as printed in a 度量单位 cell or a name hint: `百分比` and `％` are `%`;
+/// a dash or slash (the cell marked empty) is none.
+pub(crate) fn unit_of(text: &str) -> Option<Box<str>> {
     let t = text.trim();
     // `%(百分比)`: the unit, then its name in brackets.
     let t = match t.find(['(', '（']) {
@@ -834,7 +836,7 @@ fn unit_of(text: &str) -> Option<Box<str>> {
     match t {
         // A number in the unit column (an Excel date serial `44,561`) is no unit.
         _ if t.starts_with(|c: char| c.is_ascii_digit()) => None,
-        "" => None,
+        "" | "-" | "－" | "—" | "/" | "／" | "无" => None,
         "%" | "％" | "百分比" | "百分率" => Some("%".into()),
         _ => Some(t.into()),
     }
@@ -1427,10 +1429,14 @@ impl Cx<'_, '_> {
                     percent: true,
                 }),
                 Err(e) => {
-                    // The forms' 执行率(%) column: a bare number is percent points.
+                    // The forms' 执行率(%) column: a bare number is percent points;
+                    // one above 0 and at most 1 is the 执行率(B/A) column's ratio
+                    // (the 2020 Hubei form prints `1` for 100%).
                     if let Ok(d) = amount::parse_decimal(text) {
                         let mut f = d / Decimal::ONE_HUNDRED;
-                        if d.scale() + 2 <= 28 {
+                        if d > Decimal::ZERO && d <= Decimal::ONE {
+                            f = d;
+                        } else if d.scale() + 2 <= 28 {
                             f.rescale(d.scale() + 2);
                         }
                         return Some(Node::new(
@@ -2147,6 +2153,8 @@ mod tests {
         assert_eq!(unit_of("百分比").as_deref(), Some("%"));
         assert_eq!(unit_of("%(百分比)").as_deref(), Some("%"));
         assert_eq!(unit_of("44,561"), None);
+        assert_eq!(unit_of("-"), None);
+        assert_eq!(unit_of("／"), None);
     }
 
     #[test]

@@ -65,6 +65,8 @@ keys! {
     Rule = "rule" ["规则"];
     Reason = "reason" ["理由"];
     ApprovedBy = "approved_by" ["批准"];
+    // a waiver's `path`: the node or indicator it is limited to
+    Path = "path" ["路径"];
     ProjectCount = "project_count" ["项目个数"];
     FullyExecuted = "fully_executed" ["全额执行项目"];
     Result = "result" ["自评结果"];
@@ -96,7 +98,7 @@ keys! {
     Output = "产出指标" ["output", "产出", "项目产出", "项目完成指标"];
     Quantity = "数量指标" ["quantity"];
     Quality = "质量指标" ["quality"];
-    Timeliness = "时效指标" ["timeliness"];
+    Timeliness = "时效指标" ["timeliness", "进度指标"];
     Cost = "成本指标" ["cost"];
     EconomicCost = "经济成本指标" ["economic_cost"];
     SocialCost = "社会成本指标" ["social_cost"];

@@ -119,7 +119,7 @@ pub fn build(
         params: config
             .params
             .iter()
-            .map(|(n, v, _)| (n.clone(), v.clone()))
+            .map(|(n, v, ..)| (n.clone(), v.clone()))
             .collect(),
         severity: config
             .severity
@@ -161,7 +161,7 @@ pub fn build(
 /// the fraction it is (`0.7` → 70%).
 fn percent_points(config: &mut Config, defaults: Option<&RuleSet>, lang: Lang) -> Vec<String> {
     let mut notes = Vec::new();
-    for (name, value, _) in &mut config.params {
+    for (name, value, ..) in &mut config.params {
         let Some(Lit::Num(d)) = defaults.and_then(|d| d.param(name)) else {
             continue;
         };
@@ -199,12 +199,13 @@ fn config_names(
     lang: Lang,
 ) -> Vec<ConfigError> {
     let mut errs = Vec::new();
-    for (name, value, span) in &config.params {
+    for (name, value, span, value_at) in &config.params {
+        // A value of the wrong type is underlined itself, an unknown name its key.
         if let Some(d) = defaults.and_then(|d| d.param(name))
             && let Some(m) = config::param_type_error(name, d, value, lang)
         {
             errs.push(ConfigError {
-                span: *span,
+                span: *value_at,
                 message: m,
                 help: None,
             });

@@ -236,16 +236,14 @@ impl<'a> Locator<'a> {
     /// The line indexes of `ids` (the files findings and labels point into),
     /// built in parallel: a CI run may report into thousands of files.
     pub fn new(files: &'a [FileEntry], mut ids: Vec<u32>) -> Self {
-        use rayon::prelude::*;
         ids.sort_unstable();
         ids.dedup();
-        let cache = ids
-            .into_par_iter()
-            .filter_map(|id| {
-                let text = files.get(id as usize)?.text.as_deref()?;
-                Some((id, LineIndex::new(text)))
-            })
-            .collect();
+        let cache = crate::par::filter_map(&ids, |_, &id| {
+            let text = files.get(id as usize)?.text.as_deref()?;
+            Some((id, LineIndex::new(text)))
+        })
+        .into_iter()
+        .collect();
         Locator { files, cache }
     }
 
@@ -611,6 +609,28 @@ mod tests {
         }
         assert_eq!(idx.line(0), 1);
         assert_eq!(idx.line(text.len()), 2);
+    }
+
+    #[test]
+    fn char_to_byte_agrees_with_char_indices_in_any_order() {
+        let text = "kind: target\n名称: 绩效😀a\u{3000}b".repeat(40);
+        let want: Vec<usize> = text
+            .char_indices()
+            .map(|(b, _)| b)
+            .chain([text.len()])
+            .collect();
+        let mut m = CharToByte::new(&text);
+        // forward by every step, then jumps both ways
+        for (i, &b) in want.iter().enumerate() {
+            assert_eq!(m.byte(i), b, "char {i}");
+        }
+        for i in (0..want.len()).rev().step_by(7).chain((0..want.len()).step_by(13)) {
+            assert_eq!(m.byte(i), want[i], "char {i}");
+        }
+        let mut m = CharToByte::new(&text);
+        for i in (0..want.len()).step_by(37) {
+            assert_eq!(m.byte(i), want[i], "char {i}");
+        }
     }
 
     #[test]

@@ -1480,3 +1480,128 @@ fn workbook_findings_offer_no_fix() {
     assert!(items.iter().any(|i| i["code"] == "JX503"));
     assert!(items.iter().all(|i| i["fix"].is_null()), "{items:?}");
 }
+
+/// First contact, row 5: a `params` value of the wrong type is underlined
+/// itself (the value), a param that does not exist its name.
+#[test]
+fn a_params_type_error_is_on_the_value_and_an_unknown_name_on_the_key() {
+    let d = chengde();
+    write(
+        d.path(),
+        ".jixiao.yaml",
+        "params:\n  low_execution: \"70\"\n  min_levl3: 3\n  min_level3: 八\n",
+    );
+    let (code, out, _) = run_in(d.path(), &["check", "--format", "github"]);
+    assert_eq!(code, 2);
+    let places: Vec<&str> = out
+        .lines()
+        .filter_map(|l| l.strip_prefix("::error file=.jixiao.yaml,"))
+        .filter_map(|l| l.split(",title").next())
+        .collect();
+    assert_eq!(
+        places,
+        ["line=2,col=18", "line=3,col=3", "line=4,col=15"],
+        "{out}"
+    );
+    let (_, _, err) = run_in(d.path(), &["check"]);
+    assert!(
+        err.contains(" 2 │   low_execution: \"70\"\n   ·                  ────\n"),
+        "{err}"
+    );
+}
+
+/// First contact, rows 1–3 and SPEC §3.1: full-width brackets, quotes and
+/// commas where YAML wants its own are said in Chinese on the character;
+/// the same punctuation in ordinary text is not blamed.
+#[test]
+fn full_width_brackets_quotes_and_commas_are_reported_on_the_character() {
+    let src = include_str!("../examples/chengde-2022/01-jujia-yanglao.yaml");
+    let flow = "- { name: 服务投诉办结率, target: ≥ 95%, actual: 100%, weight: 10, score: 10 }";
+    let reason = "  underspend_reason: 由于财政资金紧张，资金未拨付到位";
+    assert!(src.contains(flow) && src.contains(reason));
+    let d = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            "comma.yaml",
+            src.replace(flow, &flow.replace("办结率, target", "办结率， target")),
+        ),
+        (
+            "bracket.yaml",
+            src.replace(flow, &flow.replace("{ ", "【").replace(" }", "】")),
+        ),
+        ("paren.yaml", src.replace(flow, &flow.replace(" }", " ）"))),
+        (
+            "quote.yaml",
+            src.replace(reason, "  underspend_reason: “原因: 财政资金紧张”"),
+        ),
+        (
+            "text.yaml",
+            src.replace(reason, "  underspend_reason: （见附件）原因: 财政资金紧张"),
+        ),
+    ];
+    for (name, text) in &cases {
+        write(d.path(), name, text);
+    }
+    let (_, out, _) = run_in(d.path(), &["check", "--format", "json", "."]);
+    let mut got: Vec<(String, u64, u64, String)> = json(out.as_bytes())
+        .iter()
+        .filter(|i| i["code"] == "JX001")
+        .map(|i| {
+            (
+                i["file"].as_str().unwrap().to_owned(),
+                i["line"].as_u64().unwrap(),
+                i["column"].as_u64().unwrap(),
+                i["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    got.sort();
+    let want = |f: &str, l, c, m: &str| (f.to_owned(), l, c, m.to_owned());
+    assert_eq!(
+        got,
+        [
+            want(
+                "bracket.yaml",
+                41,
+                9,
+                "这里用了全角方括号“【”：YAML 的映射写成半角 { 键: 值, … }，列表写成半角 [ 值, … ]"
+            ),
+            want(
+                "comma.yaml",
+                41,
+                24,
+                "花括号或方括号里的各项之间用了全角逗号“，”，请改成半角逗号加空格“, ”"
+            ),
+            want(
+                "paren.yaml",
+                41,
+                77,
+                "“{”后面用全角括号“）”收尾，“{”没有闭合：请改成半角“}”"
+            ),
+            want(
+                "quote.yaml",
+                21,
+                22,
+                "这里用了全角引号 “”，它不是 YAML 的引号，其中的冒号被当成了键的冒号：请改成半角双引号 \"…\""
+            ),
+            // The colon in the text broke it, not the brackets: the parser's own message.
+            want(
+                "text.yaml",
+                21,
+                29,
+                "YAML 语法错误：此处不能出现映射（冒号）（mapping values are not allowed in this context）"
+            ),
+        ]
+    );
+    // The character is underlined in the human output, with the fix as help.
+    let (_, out, _) = run_in(d.path(), &["check", "paren.yaml"]);
+    assert!(
+        out.contains("help: 中文输入法下输入的标点是全角的：切换到英文标点再输入"),
+        "{out}"
+    );
+    let (_, out, _) = run_in(d.path(), &["check", "--lang", "en", "comma.yaml"]);
+    assert!(
+        out.contains("a full-width comma `，` between the entries of `{ … }` or `[ … ]`"),
+        "{out}"
+    );
+}

@@ -25,3 +25,32 @@ fn rules_md_is_up_to_date() {
         assert!(!r.basis.is_empty(), "{} has no basis", r.code);
     }
 }
+
+/// First contact, row 34: the examples' comments point at files that exist
+/// (`（见README）` is the README.md of their folder; there is no `seed/`).
+#[test]
+fn example_comments_point_at_files_that_exist() {
+    let dir = std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/chengde-2022"
+    ));
+    let mut seen = 0;
+    for e in std::fs::read_dir(dir).expect("examples/chengde-2022") {
+        let p = e.expect("entry").path();
+        if p.extension().is_none_or(|x| x != "yaml") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&p).expect("read");
+        for line in text.lines().filter(|l| l.trim_start().starts_with('#')) {
+            assert!(!line.contains("seed/"), "{}: {line}", p.display());
+            for (i, _) in line.match_indices("（见") {
+                let what = &line[i + "（见".len()..];
+                let what = &what[..what.find('）').expect("closed")];
+                let target = if what == "README" { "README.md" } else { what };
+                assert!(dir.join(target).exists(), "{}: {what}", p.display());
+                seen += 1;
+            }
+        }
+    }
+    assert_eq!(seen, 11, "one reference per example file");
+}

@@ -564,3 +564,66 @@ fn exit_without_shutdown_is_status_1() {
     c.notify("exit", Value::Null);
     assert_eq!(c.child.wait().unwrap().code(), Some(1));
 }
+
+/// First contact, row 28: on a finding about one indicator the editor also
+/// offers a waiver for that indicator only; filled in, it silences that
+/// finding and not the same rule's on another indicator.
+#[test]
+fn a_waiver_for_one_indicator_is_offered_and_silences_only_it() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("a.yaml");
+    let s = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/chengde-2022/01-jujia-yanglao.yaml"),
+    )
+    .unwrap();
+    // Two reported scores that disagree with the formula (JX403 twice).
+    let text = s
+        .replacen("        score: 7.2\n", "        score: 9\n", 1)
+        .replacen("        score: 8.2\n", "        score: 9\n", 1);
+    assert_ne!(text, s);
+    std::fs::write(&p, &text).unwrap();
+    let u = uri(&p);
+    let mut c = Client::start();
+    c.initialize(json!(["utf-16"]));
+    c.open(&u, &text);
+    let ds = c.diagnostics(&u);
+    let jx403: Vec<&Value> = ds.iter().filter(|d| d["code"] == "JX403").collect();
+    assert_eq!(jx403.len(), 2, "{ds:?}");
+    let a = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": u}, "range": jx403[0]["range"], "context": {"diagnostics": []}}),
+    );
+    let actions = a["result"].as_array().unwrap();
+    let titles: Vec<&str> = actions
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "修复 JX403：改为“7”（改变判断，请核对）",
+            "豁免 JX403：在 waivers 中添加一项（须填写理由）",
+            "只对指标“居家养老服务人次”豁免 JX403：在 waivers 中添加一项（须填写理由）"
+        ]
+    );
+    let edit = actions[2]["edit"]["changes"][&u][0].clone();
+    assert_eq!(
+        edit["newText"],
+        "waivers:\n  - rule: JX403\n    path: \"indicators.产出指标.数量指标[居家养老服务人次]\"\n    reason: \n"
+    );
+    let waived = apply_edit(&text, &edit).replace("    reason: \n", "    reason: 专家评审会同意\n");
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": u, "version": 2}, "contentChanges": [{"text": waived}]}),
+    );
+    let ds = c.diagnostics(&u);
+    let left: Vec<u64> = ds
+        .iter()
+        .filter(|d| d["code"] == "JX403")
+        .map(|d| d["range"]["start"]["line"].as_u64().unwrap())
+        .collect();
+    // 签约服务老人数's score (line 38, 0-based 37) is still reported.
+    assert_eq!(left, [37], "{ds:?}");
+    assert!(ds.iter().all(|d| d["code"] != "JX009"), "{ds:?}");
+    assert_eq!(c.finish(), 0);
+}

@@ -112,3 +112,71 @@ fn the_header_block_is_read_as_code_and_place() {
     );
     assert_eq!(wanted("# nothing\n"), None);
 }
+
+/// The verdict of each header finding line, by code: (findings, TP, debatable, n/a).
+fn verdicts(text: &str) -> Vec<(String, usize)> {
+    let mut lines = text.lines();
+    if lines
+        .find(|l| l.starts_with("# 发现 / findings (jixiao):"))
+        .is_none()
+    {
+        return Vec::new();
+    }
+    lines
+        .take_while(|l| l.starts_with("#   ") || l.trim() == "#")
+        .filter_map(|l| {
+            let l = l.trim_start_matches('#').trim();
+            let code = l.split(' ').next()?;
+            let verdict = l.split_once(" — ")?.1;
+            let kind = if verdict.starts_with("TP") {
+                1
+            } else if verdict.starts_with("debatable") {
+                2
+            } else if verdict.starts_with("n/a") {
+                3
+            } else {
+                0
+            };
+            code.starts_with("JX").then(|| (code.to_owned(), kind))
+        })
+        .collect()
+}
+
+#[test]
+fn every_finding_is_judged_and_the_readme_gives_the_corpus_figures() {
+    use std::collections::BTreeMap;
+    let mut by_rule: BTreeMap<String, [usize; 4]> = BTreeMap::new();
+    let mut total = [0usize; 4];
+    for path in corpus() {
+        let text = std::fs::read_to_string(&path).expect("readable");
+        for (code, kind) in verdicts(&text) {
+            assert!(
+                kind != 0,
+                "{}: a finding of {code} is judged neither TP, debatable nor n/a",
+                path.display()
+            );
+            let row = by_rule.entry(code).or_default();
+            row[0] += 1;
+            row[kind] += 1;
+            total[0] += 1;
+            total[kind] += 1;
+        }
+    }
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README.md");
+    let flat = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    let said = format!(
+        "On these tables jixiao gives {} findings: **{} real defects**, {} debatable",
+        total[0], total[1], total[2]
+    );
+    assert!(flat.contains(&said), "README.md should say: {said}");
+    assert!(
+        flat.contains(&format!("and {} caused by the saved copy", total[3])),
+        "README.md should give {} findings caused by cut copies",
+        total[3]
+    );
+    for (code, [n, tp, deb, na]) in &by_rule {
+        let row = format!("| {code} | {n} | {tp} | {deb} | {na} |");
+        assert!(readme.contains(&row), "README.md should hold the row {row}");
+    }
+}

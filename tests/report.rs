@@ -187,17 +187,26 @@ fn every_user_string_is_escaped() {
 
     let md = report(path, "md");
     assert!(
-        !md.contains("<script"),
+        !md.replace("\\<script", "").contains("<script"),
         "unescaped <script> in the Markdown"
     );
-    assert!(md.contains("&lt;script&gt;x&lt;/script&gt;服务人次"));
-    assert!(md.contains("未支出原因：a \\| b &lt;i&gt;"));
+    // Markdown's own escapes, not HTML entities (first contact #34).
+    assert!(md.contains("\\<script>x\\</script>服务人次"), "{md}");
+    assert!(md.contains("未支出原因：a \\| b \\<i>"));
+    assert!(!md.contains("&lt;") && !md.contains("&gt;") && !md.contains("&amp;"));
     assert!(md.contains("| 45.00（报告 40） |"));
 }
 
 #[test]
 fn markdown_snapshot_chengde_2022() {
-    insta::assert_snapshot!("chengde_2022_md", report("examples/chengde-2022", "md"));
+    let md = report("examples/chengde-2022", "md");
+    // The method note's signs as written, no entity (first contact #34).
+    assert!(
+        md.contains("差 < 60。") && md.contains("红灯 < 60%"),
+        "{md}"
+    );
+    assert!(!md.contains("&lt;") && !md.contains("&gt;") && !md.contains("&amp;"));
+    insta::assert_snapshot!("chengde_2022_md", md);
 }
 
 #[test]
@@ -277,7 +286,7 @@ fn target_pack_shows_basis_sources_indicator_notes_and_provenance() {
         "| 产出指标 | 数量指标 | 居家养老上门服务人次 | ≥ 6000 人次 | 3600 人次 | 定量 | 8 |"
     ));
     // Method notes keep their signs as written, not as entities.
-    assert!(!md.contains("&lt;") && !md.contains("&gt;"));
+    assert!(!md.contains("&lt;") && !md.contains("&gt;") && !md.contains("&amp;"));
 
     let html = report("examples/target-clean.yaml", "html");
     assert!(html.contains("<tr><th>生成日期</th><td>DATE</td></tr>"));

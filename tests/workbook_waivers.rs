@@ -55,6 +55,17 @@ fn cells(fs: &[Value]) -> Vec<(String, String, String, bool)> {
 /// text), and, when `waivers` is given, a 豁免 sheet with a header row and
 /// one row per `(规则, 理由, 批准)`.
 fn book(waivers: Option<&[(&str, &str, &str)]>, edit: &dyn Fn(&str) -> String) -> Vec<u8> {
+    let rows: Option<Vec<Vec<&str>>> =
+        waivers.map(|ws| ws.iter().map(|(a, b, c)| vec![*a, *b, *c]).collect());
+    book_with(
+        rows.as_deref()
+            .map(|rows| (&["规则", "理由", "批准"][..], rows)),
+        edit,
+    )
+}
+
+/// [`book`] with a 豁免 sheet of any columns: its header and rows.
+fn book_with(waivers: Option<(&[&str], &[Vec<&str>])>, edit: &dyn Fn(&str) -> String) -> Vec<u8> {
     let exported = jixiao::workbook::export(&example("01-jujia-yanglao.yaml")).unwrap();
     let read = jixiao::workbook::read(&exported, "x.xlsx").unwrap();
     let g = &read.sheets[0];
@@ -82,15 +93,15 @@ fn book(waivers: Option<&[(&str, &str, &str)]>, edit: &dyn Fn(&str) -> String) -
             }
         }
     }
-    if let Some(rows) = waivers {
+    if let Some((header, rows)) = waivers {
         let ws = wb.add_worksheet().set_name("豁免").unwrap();
-        for (c, h) in ["规则", "理由", "批准"].iter().enumerate() {
+        for (c, h) in header.iter().enumerate() {
             ws.write_string(0, c as u16, *h).unwrap();
         }
-        for (r, (rule, reason, by)) in rows.iter().enumerate() {
-            for (c, t) in [rule, reason, by].iter().enumerate() {
+        for (r, row) in rows.iter().enumerate() {
+            for (c, t) in row.iter().enumerate() {
                 if !t.is_empty() {
-                    ws.write_string(1 + r as u32, c as u16, **t).unwrap();
+                    ws.write_string(1 + r as u32, c as u16, *t).unwrap();
                 }
             }
         }
@@ -310,5 +321,63 @@ fn a_baseline_of_a_workbook_holds_until_a_cell_changes() {
     assert!(
         got.iter().any(|c| c.0 == "JX304" && !c.3),
         "the changed cell's finding is reported: {got:?}"
+    );
+}
+
+/// First contact, row 28: a 豁免 sheet may have a 指标 (or 路径) column, the
+/// waiver's `path`: the row then silences its rule there only, and a path
+/// that names nothing is the YAML's JX009 at that cell.
+#[test]
+fn a_waiver_row_may_name_the_indicator_or_path() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let rows = vec![
+        vec!["JX304", REASON, "", "budget.executed"],
+        vec!["JX304", REASON, "", "居家养老服务人次"],
+        vec!["JX304", REASON, "", "居家养老服务人数"],
+    ];
+    std::fs::write(
+        d.join("book.xlsx"),
+        book_with(Some((&["规则", "理由", "批准", "指标"], &rows)), &same),
+    )
+    .unwrap();
+    let o = jixiao(
+        &["check", "--no-config", "--format", "json", "book.xlsx"],
+        d,
+    );
+    let fs = json(&o);
+    let got: Vec<(String, String, String, bool)> = cells(&fs);
+    assert_eq!(
+        got.iter()
+            .map(|(c, s, cell, sup)| (c.as_str(), s.as_str(), &cell[..1], *sup))
+            .collect::<Vec<_>>(),
+        [
+            ("JX009", "豁免", "D", false),
+            ("JX009", "豁免", "D", false),
+            ("JX304", "自评表", "E", true),
+        ],
+        "{fs:?}"
+    );
+    let msgs: Vec<&str> = fs
+        .iter()
+        .filter(|f| f["code"] == "JX009")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        msgs.contains(&"豁免 JX304 在 居家养老服务人次 上没有豁免任何发现，可以删除"),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs.contains(&"豁免 JX304 的 path“居家养老服务人数”在本文件中找不到"),
+        "{msgs:?}"
+    );
+    let cells_of: Vec<&str> = fs
+        .iter()
+        .filter(|f| f["code"] == "JX009")
+        .map(|f| f["cell"].as_str().unwrap())
+        .collect();
+    assert!(
+        cells_of.contains(&"D3") && cells_of.contains(&"D4"),
+        "{cells_of:?}"
     );
 }

@@ -667,7 +667,7 @@ fn a_baseline_reports_only_new_findings() {
         &std::fs::read_to_string(d.path().join("jixiao-baseline.json")).expect("written"),
     )
     .expect("baseline JSON");
-    assert_eq!(b["version"], 1);
+    assert_eq!(b["version"], 2);
     assert_eq!(b["findings"].as_array().map(Vec::len), Some(6));
     // With the baseline, nothing is new.
     let o = run_in(
@@ -990,4 +990,146 @@ fn a_growing_summary_discrepancy_is_not_hidden_by_the_baseline() {
         err(&o)
     );
     assert_eq!(code(&o), 1);
+}
+
+/// First contact, row 9: a baseline names files relative to its own folder,
+/// so a run with an absolute path, from a subfolder or from elsewhere matches
+/// the same entries; a version 1 baseline (names relative to the current
+/// folder) is still read.
+#[test]
+fn a_baseline_matches_however_the_files_are_named() {
+    let d = tmp();
+    let seed = copy_seed(d.path());
+    let o = run_in(
+        d.path(),
+        &["check", "chengde-2022", "--write-baseline", "b.json"],
+    );
+    assert_eq!(code(&o), 0, "{}", err(&o));
+    let text = std::fs::read_to_string(d.path().join("b.json")).expect("written");
+    let b: Value = serde_json::from_str(&text).expect("baseline JSON");
+    assert_eq!(b["version"], 2);
+    let files: Vec<&str> = b["findings"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter_map(|e| e["file"].as_str())
+        .collect();
+    assert!(files.contains(&"chengde-2022/summary.yaml"), "{files:?}");
+    let abs = seed.to_string_lossy().into_owned();
+    let bl = d.path().join("b.json").to_string_lossy().into_owned();
+    let elsewhere = tmp();
+    let runs: [(&Path, Vec<&str>); 4] = [
+        (
+            d.path(),
+            vec!["check", "chengde-2022", "--baseline", "b.json"],
+        ),
+        (d.path(), vec!["check", &abs, "--baseline", "b.json"]),
+        (&seed, vec!["check", ".", "--baseline", "../b.json"]),
+        (elsewhere.path(), vec!["check", &abs, "--baseline", &bl]),
+    ];
+    for (cwd, args) in &runs {
+        let mut args = args.clone();
+        args.extend(["--format", "json"]);
+        let o = run_in(cwd, &args);
+        let fs = findings(&o);
+        assert_eq!(fs.len(), 6, "{args:?}: {fs:?}");
+        assert!(
+            fs.iter().all(|f| f["reason"] == "baseline"),
+            "{args:?} in {cwd:?}: {fs:?}"
+        );
+        assert_eq!(code(&o), 0, "{args:?}");
+        assert!(!err(&o).contains("no longer"), "{}", err(&o));
+    }
+    // A baseline rewritten from the subfolder keeps the same names.
+    let o = run_in(
+        &seed,
+        &[
+            "check",
+            ".",
+            "--baseline",
+            "../b.json",
+            "--write-baseline",
+            "../b.json",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", err(&o));
+    assert_eq!(out(&o), "已记录 6 条到基线 ../b.json\n");
+    let again = std::fs::read_to_string(d.path().join("b.json")).expect("written");
+    assert_eq!(again, text);
+    // A stale entry is still counted from another folder: 01 spends it all.
+    let p = seed.join("01-jujia-yanglao.yaml");
+    let y = std::fs::read_to_string(&p).expect("read");
+    std::fs::write(&p, y.replace("  executed: 29.5896", "  executed: 150")).expect("write");
+    let o = run_in(
+        elsewhere.path(),
+        &["check", &abs, "--baseline", &bl, "--lang", "en"],
+    );
+    // 01's JX304 is gone, and the summary's JX503 (its figures changed) is new.
+    assert!(
+        err(&o).contains("note: 2 baseline entries no longer match a finding"),
+        "{}",
+        err(&o)
+    );
+    assert!(out(&o).contains("JX503"), "{}", out(&o));
+    std::fs::write(&p, &y).expect("write");
+    // A version 1 baseline names files from the folder jixiao ran in.
+    let v1 = text.replace("\"version\": 2", "\"version\": 1");
+    assert_ne!(v1, text);
+    write(d.path(), "v1.json", &v1.replace("chengde-2022/", ""));
+    let o = run_in(&seed, &["check", ".", "--baseline", "../v1.json"]);
+    assert_eq!(code(&o), 0, "{}", out(&o));
+    assert!(out(&o).contains("6 条在基线中"), "{}", out(&o));
+}
+
+/// First contact, row 35: the README's `language: system` hook (for a jixiao
+/// already on PATH) runs what the shipped hook runs, on the same files.
+#[test]
+fn the_readmes_system_hook_matches_the_shipped_hook() {
+    fn hook(text: &str) -> Vec<(String, String)> {
+        let parsed = jixiao::yaml::parse(text, jixiao::yaml::Limits::default());
+        assert!(parsed.error.is_none(), "{:?}\n{text}", parsed.error);
+        fn find<'a, 'b>(y: &'a jixiao::yaml::Node<'b>) -> Option<&'a jixiao::yaml::Node<'b>> {
+            match &y.yaml {
+                jixiao::yaml::Yaml::Map(es)
+                    if es.iter().any(|(k, _)| k.as_str() == Some("entry")) =>
+                {
+                    Some(y)
+                }
+                jixiao::yaml::Yaml::Map(es) => es.iter().find_map(|(_, v)| find(v)),
+                jixiao::yaml::Yaml::Seq(items) => items.iter().find_map(find),
+                _ => None,
+            }
+        }
+        let h = find(parsed.root.as_ref().expect("a document")).expect("a hook");
+        let jixiao::yaml::Yaml::Map(es) = &h.yaml else {
+            unreachable!()
+        };
+        ["id", "entry", "files", "require_serial", "language"]
+            .iter()
+            .map(|k| {
+                let v = es
+                    .iter()
+                    .find(|(key, _)| key.as_str() == Some(k))
+                    .and_then(|(_, v)| v.as_str())
+                    .unwrap_or_default();
+                ((*k).to_owned(), v.to_owned())
+            })
+            .collect()
+    }
+    let shipped = hook(&std::fs::read_to_string(root().join(".pre-commit-hooks.yaml")).unwrap());
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README");
+    let block = readme
+        .split("```yaml\n")
+        .skip(1)
+        .filter_map(|b| b.split("```").next())
+        .find(|b| b.contains("language: system"))
+        .expect("the README offers a `language: system` hook");
+    let local = hook(block);
+    for (s, l) in shipped.iter().zip(&local) {
+        if s.0 == "language" {
+            assert_eq!((s.1.as_str(), l.1.as_str()), ("rust", "system"));
+        } else {
+            assert_eq!(s, l);
+        }
+    }
 }

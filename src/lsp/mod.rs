@@ -89,6 +89,8 @@ struct Diag {
     fix: Option<(Range, String, bool)>,
     /// A finding in a declaration that a `waivers` entry can silence.
     waivable: bool,
+    /// The finding's node path (`indicators.产出指标.数量指标[服务人次].score`).
+    path: String,
     /// As sent.
     json: Value,
 }
@@ -584,6 +586,7 @@ impl Server {
             code: Arc::from(e.code),
             fix: None,
             waivable: false,
+            path: String::new(),
             json,
         });
     }
@@ -724,6 +727,7 @@ impl Server {
             code: f.code.clone(),
             fix,
             waivable: &*f.code != "JX009",
+            path: f.path.clone(),
             json,
         }
     }
@@ -811,6 +815,7 @@ impl Server {
         let l = Lines::new(&doc.text);
         let mut actions = Vec::new();
         let mut waived = HashSet::new();
+        let mut waived_at = HashSet::new();
         let mut waivers = Vec::new();
         for d in self.diags.get(uri).map_or(&[][..], Vec::as_slice) {
             if d.range.start > p.range.end || p.range.start > d.range.end {
@@ -841,6 +846,37 @@ impl Server {
                     Lang::En => {
                         format!("Waive {}: add a waivers entry (fill in the reason)", d.code)
                     }
+                };
+                waivers.push(json!({
+                    "title": title,
+                    "kind": "quickfix",
+                    "diagnostics": [d.json],
+                    "edit": { "changes": { uri: [ {
+                        "range": l.range(&doc.text, e.start, e.end, self.enc),
+                        "newText": e.text,
+                    } ] } },
+                }));
+            }
+            // A finding on one indicator: a waiver for that indicator only.
+            let indicator = d.path.rfind(']').map(|i| &d.path[..=i]);
+            if let Some(ip) = indicator.filter(|p| p.starts_with("indicators."))
+                && d.waivable
+                && doc.role == Role::Yaml
+                && waived_at.insert((d.code.clone(), ip.to_owned()))
+            {
+                let e = waiver::add_entry(&doc.text, &d.code, Some(ip));
+                let name = ip
+                    .rsplit_once('[')
+                    .map_or(ip, |(_, n)| n.trim_end_matches(']'));
+                let title = match lang {
+                    Lang::Zh => format!(
+                        "只对指标“{name}”豁免 {}：在 waivers 中添加一项（须填写理由）",
+                        d.code
+                    ),
+                    Lang::En => format!(
+                        "Waive {} for the indicator {name} only: add a waivers entry (fill in the reason)",
+                        d.code
+                    ),
                 };
                 waivers.push(json!({
                     "title": title,

@@ -1,7 +1,8 @@
 //! The "add a waiver" edit: where in a declaration a `waivers` entry for a
 //! rule goes (after the last entry of a block `waivers` list, into a flow
 //! list, under an empty `waivers:`, or a new `waivers:` at the end) and its
-//! text, with `reason` left to fill in.
+//! text, with `reason` left to fill in; for a finding on one indicator, the
+//! entry may carry the indicator's `path` so it silences that one only.
 
 use crate::yaml::{self, Yaml};
 
@@ -15,6 +16,15 @@ pub struct Edit {
 
 /// The edit that adds `- rule: CODE` / `reason: ` to `text`'s `waivers`.
 pub fn add(text: &str, code: &str) -> Edit {
+    add_entry(text, code, None)
+}
+
+/// The edit that adds a `waivers` entry for `code`, limited to `path` when
+/// given (`- rule: CODE` / `path: "P"` / `reason: `).
+pub fn add_entry(text: &str, code: &str, path: Option<&str>) -> Edit {
+    // Quoted as JSON, which YAML reads as a double-quoted scalar: `[`, `:`
+    // and `#` in an indicator's name stay text.
+    let quoted = path.map(|p| serde_json::to_string(p).unwrap_or_default());
     let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
     let parsed = yaml::parse(text, yaml::Limits::default());
     let waivers = parsed.root.as_ref().and_then(|root| match &root.yaml {
@@ -36,7 +46,10 @@ pub fn add(text: &str, code: &str) -> Edit {
                 return Edit {
                     start: before,
                     end: before,
-                    text: format!("{sep}{{ rule: {code}, reason: \"\" }}"),
+                    text: match &quoted {
+                        Some(q) => format!("{sep}{{ rule: {code}, path: {q}, reason: \"\" }}"),
+                        None => format!("{sep}{{ rule: {code}, reason: \"\" }}"),
+                    },
                 };
             }
             Yaml::Seq(items) if !items.is_empty() => {
@@ -63,7 +76,12 @@ pub fn add(text: &str, code: &str) -> Edit {
                 return Edit {
                     start: at,
                     end: at,
-                    text: format!("{lead}{indent}- rule: {code}{nl}{indent}  reason: {nl}"),
+                    text: format!(
+                        "{lead}{indent}- rule: {code}{nl}{}{indent}  reason: {nl}",
+                        quoted
+                            .as_ref()
+                            .map_or(String::new(), |q| format!("{indent}  path: {q}{nl}"))
+                    ),
                 };
             }
             _ if v.is_null() => {
@@ -75,7 +93,12 @@ pub fn add(text: &str, code: &str) -> Edit {
                 return Edit {
                     start: eol,
                     end: eol,
-                    text: format!("{nl}  - rule: {code}{nl}    reason: "),
+                    text: format!(
+                        "{nl}  - rule: {code}{nl}{}    reason: ",
+                        quoted
+                            .as_ref()
+                            .map_or(String::new(), |q| format!("    path: {q}{nl}"))
+                    ),
                 };
             }
             _ => {}
@@ -90,7 +113,12 @@ pub fn add(text: &str, code: &str) -> Edit {
     Edit {
         start: text.len(),
         end: text.len(),
-        text: format!("{lead}waivers:{nl}  - rule: {code}{nl}    reason: {nl}"),
+        text: format!(
+            "{lead}waivers:{nl}  - rule: {code}{nl}{}    reason: {nl}",
+            quoted
+                .as_ref()
+                .map_or(String::new(), |q| format!("    path: {q}{nl}"))
+        ),
     }
 }
 
@@ -145,6 +173,33 @@ mod tests {
             apply("waivers:\nyear: 2023\n", "JX304"),
             "waivers:\n  - rule: JX304\n    reason: \nyear: 2023\n"
         );
+    }
+
+    #[test]
+    fn an_entry_limited_to_one_indicator_carries_its_path_quoted() {
+        let e = add_entry(
+            "kind: target\n",
+            "JX403",
+            Some("indicators.产出指标.数量指标[a: b]"),
+        );
+        assert_eq!(
+            e.text,
+            "waivers:\n  - rule: JX403\n    path: \"indicators.产出指标.数量指标[a: b]\"\n    reason: \n"
+        );
+        let t = "waivers:\n- rule: JX101\n  reason: 已批准\n";
+        let mut s = t.to_owned();
+        let e = add_entry(t, "JX403", Some("x[\"y\"]"));
+        s.replace_range(e.start..e.end, &e.text);
+        assert_eq!(
+            s,
+            "waivers:\n- rule: JX101\n  reason: 已批准\n- rule: JX403\n  path: \"x[\\\"y\\\"]\"\n  reason: \n"
+        );
+        let e = add_entry("waivers: []\n", "JX403", Some("a[b]"));
+        assert_eq!(e.text, "{ rule: JX403, path: \"a[b]\", reason: \"\" }");
+        // What the edit writes reads back as the path.
+        let y = "waivers:\n  - rule: JX403\n    path: \"x[\\\"y\\\"]: #z\"\n";
+        let parsed = crate::yaml::parse(y, crate::yaml::Limits::default());
+        assert!(parsed.error.is_none());
     }
 
     #[test]

@@ -7,7 +7,6 @@ use super::{Positions, file_name, name_of, problem_path};
 use crate::check::Outcome;
 use crate::diag::{Finding, Lang, Suppression};
 use crate::discover::PathProblem;
-use rayon::prelude::*;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -152,10 +151,11 @@ pub fn write(o: &Outcome, out: &mut dyn Write, lang: Lang) -> io::Result<()> {
     writeln!(out, "[")?;
     let last = (o.findings.len() + o.problems.len()).saturating_sub(1);
     for (b, block) in o.findings.chunks(BLOCK).enumerate() {
-        let lines = block
-            .par_iter()
-            .map(|f| serde_json::to_string(&item(o, &pos, f)).map_err(io::Error::other))
-            .collect::<io::Result<Vec<String>>>()?;
+        let lines = crate::par::map(block, |_, f| {
+            serde_json::to_string(&item(o, &pos, f)).map_err(io::Error::other)
+        })
+        .into_iter()
+        .collect::<io::Result<Vec<String>>>()?;
         for (i, s) in lines.iter().enumerate() {
             let sep = if b * BLOCK + i < last { "," } else { "" };
             writeln!(out, "  {s}{sep}")?;

@@ -10,15 +10,15 @@ use super::content::{
 use super::{Light, kind_label};
 use crate::diag::Lang;
 
-/// Escape text for a Markdown paragraph or table cell: characters with a
-/// meaning in Markdown are escaped, `<` only where it could open an HTML tag
-/// (`差 < 60` stays as written), `&` only where it could start an entity, and
-/// line breaks become spaces.
+/// Escape text for a Markdown paragraph or table cell with Markdown's own
+/// backslash escapes, never HTML entities (the raw text stays readable):
+/// characters with a meaning in Markdown are escaped, `<` only where it could
+/// open an HTML tag (`差 < 60` stays as written, `<script>` becomes
+/// `\<script>`), `&` only where it could start an entity (`\&amp;`), `>` only
+/// where it would start a quote, and line breaks become spaces.
 pub fn text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
-    // Inside an escaped would-be tag, whose `>` is escaped too.
-    let mut tag = false;
     while let Some(c) = chars.next() {
         let next = chars.peek().copied();
         match c {
@@ -27,15 +27,11 @@ pub fn text(s: &str) -> String {
                 out.push(c);
             }
             '<' if next.is_some_and(|n| n.is_ascii_alphabetic() || "/!?".contains(n)) => {
-                tag = true;
-                out.push_str("&lt;");
+                out.push_str("\\<");
             }
-            '>' if tag => {
-                tag = false;
-                out.push_str("&gt;");
-            }
+            '>' if out.trim().is_empty() => out.push_str("\\>"),
             '&' if next.is_some_and(|n| n.is_ascii_alphanumeric() || n == '#') => {
-                out.push_str("&amp;");
+                out.push_str("\\&");
             }
             '\r' => {}
             '\n' => out.push(' '),
@@ -230,9 +226,11 @@ mod tests {
     #[test]
     fn text_escapes_markdown_and_tags() {
         assert_eq!(text("a|b"), "a\\|b");
-        assert_eq!(text("<script>"), "&lt;script&gt;");
+        assert_eq!(text("<script>"), "\\<script>");
+        assert_eq!(text("a </b> <!-- c"), "a \\</b> \\<!-- c");
         assert_eq!(text("差 < 60，红灯 < 60%，> 5"), "差 < 60，红灯 < 60%，> 5");
-        assert_eq!(text("A & B &amp;"), "A & B &amp;amp;");
+        assert_eq!(text("> 5 人"), "\\> 5 人");
+        assert_eq!(text("A & B &amp; &#60;"), "A & B \\&amp; \\&\\#60;");
         assert_eq!(text("**待定**"), "\\*\\*待定\\*\\*");
         assert_eq!(text("一\n二"), "一 二");
         assert_eq!(code("a.yaml"), "`a.yaml`");

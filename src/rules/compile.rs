@@ -89,32 +89,60 @@ pub enum Ex {
 
 /// A constant `matches` pattern. Patterns of the user's rule files (and of
 /// params the config sets) are built, and so checked, when compiling; those
-/// of the default rules, known to be valid, on first use, so a run pays only
-/// for the patterns its documents reach.
+/// of the default rules, known to be valid, are searched with the DFA
+/// `build.rs` made for them ([`super::patterns`]), or built on first use when
+/// there is none, so a run pays only for the patterns its documents reach.
 #[derive(Debug)]
 pub struct Pattern {
     pub text: Arc<str>,
-    re: std::sync::OnceLock<Option<Regex>>,
+    matcher: std::sync::OnceLock<Option<Matcher>>,
+}
+
+#[derive(Debug)]
+enum Matcher {
+    Dfa(Box<regex_automata::dfa::sparse::DFA<&'static [u8]>>),
+    Regex(Regex),
 }
 
 impl Pattern {
     fn lazy(text: Arc<str>) -> Pattern {
         Pattern {
             text,
-            re: std::sync::OnceLock::new(),
+            matcher: std::sync::OnceLock::new(),
         }
     }
     fn built(text: Arc<str>, re: Regex) -> Pattern {
         Pattern {
             text,
-            re: std::sync::OnceLock::from(Some(re)),
+            matcher: std::sync::OnceLock::from(Some(Matcher::Regex(re))),
         }
     }
-    /// The regex (`None` if the pattern does not build).
-    pub fn get(&self) -> Option<&Regex> {
-        self.re
-            .get_or_init(|| build_regex(&self.text).ok())
+    fn matcher(&self) -> Option<&Matcher> {
+        self.matcher
+            .get_or_init(|| match super::default_pattern(&self.text) {
+                Some(dfa) => Some(Matcher::Dfa(Box::new(dfa))),
+                None => build_regex(&self.text).ok().map(Matcher::Regex),
+            })
             .as_ref()
+    }
+    /// Whether `text` holds a match (`None` if the pattern does not build).
+    pub fn is_match(&self, text: &str) -> Option<bool> {
+        use regex_automata::{Input, dfa::Automaton};
+        match self.matcher()? {
+            Matcher::Regex(re) => Some(re.is_match(text)),
+            // The DFA has no quit bytes (built without Unicode word
+            // boundaries), so the search cannot fail; if it did, the regex
+            // answers.
+            Matcher::Dfa(dfa) => match dfa.try_search_fwd(&Input::new(text).earliest(true)) {
+                Ok(m) => Some(m.is_some()),
+                Err(_) => build_regex(&self.text).ok().map(|re| re.is_match(text)),
+            },
+        }
+    }
+    /// Whether the pattern is searched with a DFA made at build time.
+    #[cfg(test)]
+    pub fn prebuilt(&self) -> bool {
+        matches!(self.matcher(), Some(Matcher::Dfa(_)))
     }
 }
 

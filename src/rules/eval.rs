@@ -515,8 +515,7 @@ impl<'a> Eval<'a> {
             return Val::Undef;
         };
         self.charge_text(&s);
-        // A default rule's pattern is built the first time a text reaches it.
-        re.get().map_or(Val::Undef, |re| Val::Bool(re.is_match(&s)))
+        re.is_match(&s).map_or(Val::Undef, Val::Bool)
     }
 
     fn in_strs(&mut self, negate: bool, strs: &[Arc<str>], general: &'a Ex) -> Val<'a> {

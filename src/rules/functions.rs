@@ -125,8 +125,8 @@ functions! {
         "指标值中的数字（百分数为比例）",
         "the number of an indicator value (a percentage as a fraction)";
     "unit" "unit(value)" 1..1 unit,
-        "指标值的单位（百分数为 %）",
-        "the unit of an indicator value (% for percentages)";
+        "指标值的单位（百分数为 %）；计量单位一格（如 ind.unit）则为它写的单位（百分比为 %，“-”为没有）",
+        "the unit of an indicator value (% for percentages); of a unit cell (such as ind.unit), the unit it names (百分比 is %, “-” none)";
     "comparator" "comparator(value)" 1..1 comparator,
         "写出的比较符：≥ > ≤ < =（没有时为 \"\"）",
         "the comparator written: ≥ > ≤ < = (\"\" when none)";
@@ -422,6 +422,16 @@ fn number<'a>(_: &mut Eval<'a>, args: &[Val<'a>]) -> Val<'a> {
 }
 
 fn unit<'a>(_: &mut Eval<'a>, args: &[Val<'a>]) -> Val<'a> {
+    // A text cell of the document with no figure, comparator or placeholder
+    // mark (a 计量单位 cell such as `ind.unit`, not a value that failed to
+    // parse such as `≧ %`): the unit it names, normalised as the loader reads it.
+    if let Val::Node(n) = arg(args, 0)
+        && let Value::Text(t) = &n.node.value
+        && !t.contains(|c: char| c.is_ascii_digit() || "≥≤<>=≧≦＝﹦═XxＸｘ×*＊".contains(c))
+        && !value::parse(t).is_ok_and(|i| i.is_quantitative())
+    {
+        return crate::load::unit_of(t).map_or(Val::Undef, |u| Val::Str(Cow::Owned(u.into())));
+    }
     match as_ind(arg(args, 0)) {
         Some(Cow::Borrowed(i)) => i
             .unit

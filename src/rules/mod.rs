@@ -10,6 +10,7 @@ pub mod compile;
 pub mod eval;
 pub mod functions;
 pub mod parse;
+pub mod patterns;
 #[cfg(test)]
 mod tests;
 
@@ -71,6 +72,14 @@ pub const DEFAULT_RULES: &[(&str, &str)] = &[
 /// The default rule files as `build.rs` parsed them ([`blob`]), in the order
 /// of [`DEFAULT_RULES`].
 static DEFAULT_AST: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/default_rules.bin"));
+
+/// The default rules' constant patterns as DFAs, made by `build.rs` ([`patterns`]).
+static DEFAULT_PATTERNS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/default_patterns.bin"));
+
+/// The DFA `build.rs` made for `pattern`, if it is one of the default rules'.
+pub fn default_pattern(pattern: &str) -> Option<regex_automata::dfa::sparse::DFA<&'static [u8]>> {
+    patterns::find(DEFAULT_PATTERNS, pattern)
+}
 
 /// The parsed default rule files, by index into [`DEFAULT_RULES`]; `None` if
 /// the build's blob cannot be read (then they are parsed as any rule file).

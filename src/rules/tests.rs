@@ -403,7 +403,7 @@ rule X001 "t" {
 }
 
 #[test]
-fn default_patterns_are_built_on_first_use_and_user_patterns_when_compiling() {
+fn default_patterns_are_dfas_made_at_build_time_and_user_patterns_compile() {
     use super::compile::{Ex, Pattern, Step};
     fn ex<'s>(e: &'s Ex, out: &mut Vec<&'s Pattern>) {
         match e {
@@ -450,10 +450,54 @@ fn default_patterns_are_built_on_first_use_and_user_patterns_when_compiling() {
     for r in &set.rules {
         steps(&r.steps, &mut found);
     }
-    // Every pattern the default rules use (non_reason, placeholder, …) builds.
-    assert!(found.len() >= 10, "{}", found.len());
-    for p in found {
-        assert!(p.get().is_some(), "{}", p.text);
+    // Every pattern the default rules use (non_reason, placeholder, …) has a
+    // DFA made at build time, and it answers as the regex does: on every
+    // value and line of the real tables and a few edge cases.
+    let mut texts: Vec<String> = [
+        "",
+        " ",
+        "\u{3000}",
+        "无",
+        "≥ XX%",
+        "/",
+        "—",
+        "指标1：x",
+        "12万元",
+    ]
+    .map(String::from)
+    .to_vec();
+    for entry in std::fs::read_dir("tests/real").expect("tests/real") {
+        let text = std::fs::read_to_string(entry.expect("entry").path()).unwrap_or_default();
+        for line in text.lines() {
+            texts.push(line.to_owned());
+            for part in line.split([':', ',', '{', '}']) {
+                texts.push(part.trim().to_owned());
+                texts.push(part.to_owned());
+            }
+        }
+    }
+    let user: Vec<&Pattern> = found
+        .iter()
+        .copied()
+        .filter(|p| &*p.text == "^x+$")
+        .collect();
+    assert_eq!(user.len(), 1);
+    assert!(
+        !user[0].prebuilt(),
+        "a user's pattern is compiled at run time"
+    );
+    let defaults: Vec<&Pattern> = found
+        .iter()
+        .copied()
+        .filter(|p| &*p.text != "^x+$")
+        .collect();
+    assert!(defaults.len() >= 10, "{}", defaults.len());
+    for p in defaults {
+        assert!(p.prebuilt(), "no DFA for {}", p.text);
+        let re = super::compile::build_regex(&p.text).expect("a default pattern builds");
+        for t in &texts {
+            assert_eq!(p.is_match(t), Some(re.is_match(t)), "{} on {t:?}", p.text);
+        }
     }
     // A param set by the config is checked when compiling, though a default rule uses it.
     let settings = Settings {

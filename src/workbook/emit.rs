@@ -198,7 +198,11 @@ pub fn emit(d: &Decl, sheet: &str, sheets: &[Grid], waivers: &[Waiver]) -> (Stri
                 },
                 false,
             );
-            for (k, v) in [("reason", &w.reason), ("approved_by", &w.approved_by)] {
+            for (k, v) in [
+                ("reason", &w.reason),
+                ("approved_by", &w.approved_by),
+                ("path", &w.path),
+            ] {
                 if let Some((t, cell)) = v {
                     o.kv(
                         4,

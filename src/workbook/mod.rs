@@ -148,7 +148,8 @@ impl Grid {
     }
 }
 
-/// A row of the 豁免 sheet (规则 / 理由 / 批准).
+/// A row of the 豁免 sheet (规则 / 理由 / 批准, and optionally 路径 or 指标:
+/// the waiver's `path`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Waiver {
     pub rule: String,
@@ -156,6 +157,7 @@ pub struct Waiver {
     pub cell: CellRef,
     pub reason: Option<(String, CellRef)>,
     pub approved_by: Option<(String, CellRef)>,
+    pub path: Option<(String, CellRef)>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -305,6 +307,7 @@ fn read_waivers(sheet: u32, g: &Grid) -> Vec<Waiver> {
     let (Some(rc), rr, ra) = (col("规则"), col("理由"), col("批准")) else {
         return out;
     };
+    let rp = col("路径").or_else(|| col("指标"));
     for r in h + 1..view.height {
         let rule = view.text(r, rc).trim();
         if rule.is_empty() {
@@ -318,6 +321,7 @@ fn read_waivers(sheet: u32, g: &Grid) -> Vec<Waiver> {
             rule: rule.to_string(),
             reason: get(rr),
             approved_by: get(ra),
+            path: get(rp),
             cell: view.cell(r, rc),
         });
         if out.len() >= 1000 {
