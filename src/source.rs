@@ -624,7 +624,11 @@ mod tests {
         for (i, &b) in want.iter().enumerate() {
             assert_eq!(m.byte(i), b, "char {i}");
         }
-        for i in (0..want.len()).rev().step_by(7).chain((0..want.len()).step_by(13)) {
+        for i in (0..want.len())
+            .rev()
+            .step_by(7)
+            .chain((0..want.len()).step_by(13))
+        {
             assert_eq!(m.byte(i), want[i], "char {i}");
         }
         let mut m = CharToByte::new(&text);
