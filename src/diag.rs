@@ -141,7 +141,8 @@ pub struct Finding {
     /// The primary location: bytes of the file's text (for a workbook table,
     /// of the text it reads as; [`crate::source::FileEntry::cell`] gives the cell).
     pub span: Span,
-    /// Text under the primary span (defaults to the message in renderers).
+    /// Text under the primary span, stating the problem there: a rule's
+    /// `at PATH "text"` (else its message); renderers fall back to the title.
     pub label: Option<String>,
     /// Secondary labels (the other side of a sum, the summary's row).
     pub labels: Vec<Label>,

@@ -179,6 +179,10 @@ pub fn rules_markdown(set: &RuleSet) -> String {
         out,
         "Generated from the rule set itself (`JIXIAO_UPDATE_DOCS=1 cargo test --test docs`); `cargo test` fails when it is stale.\n"
     );
+    let _ = writeln!(
+        out,
+        "Titles and help quote the params' default values here; when a config sets a param, `jixiao rules`, `jixiao explain`, SARIF and GitHub titles show its value. The text under a finding's span is its assert's `at PATH \"…\"` label, which states the problem there (`与各项目合计 260.162333 不一致`); an assert without one underlines the span and lets the message speak.\n"
+    );
     let _ = writeln!(out, "| code | severity | title | 标题 |\n|---|---|---|---|");
     for c in LOADER_CODES {
         let _ = writeln!(

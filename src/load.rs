@@ -921,11 +921,90 @@ impl Cx<'_, '_> {
     }
 
     fn wrong_type(&mut self, node: &yaml::Node<'_>, want_zh: &str, want_en: &str, what: &str) {
-        let msg = match self.lang() {
-            Lang::Zh => format!("“{what}”应为{want_zh}，这里是{}", type_zh(node)),
-            Lang::En => format!("`{what}` should be {want_en}, not a {}", node.type_name()),
+        let help = match self.lang() {
+            Lang::Zh => format!("把“{what}”写成{want_zh}"),
+            Lang::En => format!("write `{what}` as {want_en}"),
         };
-        self.push("JX003", node.span, msg, None);
+        self.wrong_type_help(node, want_zh, want_en, what, help);
+    }
+
+    /// A JX003 whose label says what is there and what belongs there, and
+    /// whose help says how to write this key (not the generic help).
+    fn wrong_type_help(
+        &mut self,
+        node: &yaml::Node<'_>,
+        want_zh: &str,
+        want_en: &str,
+        what: &str,
+        help: String,
+    ) {
+        let (msg, label) = match self.lang() {
+            Lang::Zh => (
+                format!("“{what}”应为{want_zh}，这里是{}", type_zh(node)),
+                format!("这里是{}，应为{want_zh}", type_zh(node)),
+            ),
+            Lang::En => (
+                format!("`{what}` should be {want_en}, not a {}", node.type_name()),
+                format!("a {} here; {want_en} expected", node.type_name()),
+            ),
+        };
+        self.push("JX003", node.span, msg, Some(help));
+        if let Some(f) = self.findings.last_mut().filter(|f| f.span == node.span) {
+            f.label = Some(crate::diag::clip(label));
+        }
+    }
+
+    /// The last finding, if it is at `span`: its label says what belongs
+    /// there and its help how to write it (a JX003 names this key's form, not
+    /// the generic “映射、列表、文字或数字”).
+    fn expect_here(&mut self, span: Span, (label_zh, label_en): (&str, &str), help: String) {
+        let label = self.lang().pick(label_zh, label_en).to_owned();
+        if let Some(f) = self.findings.last_mut().filter(|f| f.span == span) {
+            f.label = Some(crate::diag::clip(label));
+            f.help = Some(help.into());
+        }
+    }
+
+    /// How the fields of a mapping are written, for a JX003 on `what`:
+    /// “goals 下逐行写下一级字段，如 annual: 年度目标”.
+    fn fields_help(&self, what: &str, fields: &[(Key, Ty)], list: bool) -> String {
+        let shown: Vec<&(Key, Ty)> = fields.iter().take(2).collect();
+        match self.lang() {
+            Lang::Zh => {
+                let ex: Vec<String> = shown
+                    .iter()
+                    .map(|(k, _)| {
+                        let alias = k.aliases().first().copied().unwrap_or(k.name());
+                        format!("{}: {alias}", k.name())
+                    })
+                    .collect();
+                if list {
+                    format!(
+                        "“{what}”下每项以“- ”开头，再逐行写字段，如 - {}",
+                        ex.join("、")
+                    )
+                } else {
+                    format!("“{what}”下逐行写下一级字段，如 {}", ex.join("、"))
+                }
+            }
+            Lang::En => {
+                let ex: Vec<String> = shown
+                    .iter()
+                    .map(|(k, _)| format!("{}: ...", k.name()))
+                    .collect();
+                if list {
+                    format!(
+                        "start each item of `{what}` with \"- \" and give its fields, e.g. - {}",
+                        ex.join(", ")
+                    )
+                } else {
+                    format!(
+                        "give the fields of `{what}` on their own lines under it, e.g. {}",
+                        ex.join(", ")
+                    )
+                }
+            }
+        }
     }
 
     /// Read a mapping against `fields`; unknown and duplicate keys are reported.
@@ -957,6 +1036,14 @@ impl Cx<'_, '_> {
                         .into(),
                     None,
                 );
+                let help = self
+                    .lang()
+                    .pick(
+                        "字段名写成文字，如 name: …",
+                        "write the key as text, e.g. name: ...",
+                    )
+                    .to_owned();
+                self.expect_here(k.span, ("应为文字的字段名", "a text key expected"), help);
                 continue;
             };
             let field = Key::lookup(name).and_then(|key| fields.iter().find(|(f, _)| *f == key));
@@ -1030,6 +1117,46 @@ impl Cx<'_, '_> {
         self.push("JX002", span, msg, Some(help));
     }
 
+    /// `goals:` written as one text or a list of texts: the annual goal(s),
+    /// one per line. Anything else in the list is a JX003 on that item.
+    fn goals_as_written(&mut self, v: &yaml::Node<'_>) -> Option<Node> {
+        let text = match &v.yaml {
+            Yaml::Scalar { text, .. } => text.to_string(),
+            Yaml::Seq(items) => {
+                let mut lines = Vec::with_capacity(items.len());
+                for item in items {
+                    match &item.yaml {
+                        Yaml::Scalar { text, .. } if !item.is_null() => lines.push(text.as_ref()),
+                        _ => {
+                            let help = self.fields_help("goals", GOALS, false);
+                            self.wrong_type_help(
+                                item,
+                                "文字（一项年度目标）",
+                                "text (an annual goal)",
+                                "goals",
+                                help,
+                            );
+                        }
+                    }
+                }
+                if lines.is_empty() {
+                    // Nothing readable: goals without an annual goal (JX105 there).
+                    return Some(Node::new(v.span, Value::Map(Vec::new())));
+                }
+                lines.join("\n")
+            }
+            Yaml::Map(_) => return None,
+        };
+        Some(Node::new(
+            v.span,
+            Value::Map(vec![Entry {
+                key: Key::Annual,
+                key_span: v.span,
+                node: Node::new(v.span, Value::Text(text.into())),
+            }]),
+        ))
+    }
+
     fn duplicate(&mut self, name: &str, key: Key, span: Span, first: Span) {
         let line = self
             .lines
@@ -1071,8 +1198,12 @@ impl Cx<'_, '_> {
                 return match &v.yaml {
                     Yaml::Map(_) => Some(self.map(v, fields, unit)),
                     _ if v.is_null() => Some(Node::new(span, Value::Map(Vec::new()))),
+                    // The published forms list the annual goals one per line:
+                    // `goals:` written as texts (or one text) is the annual goal.
+                    _ if key == Key::Goals => self.goals_as_written(v),
                     _ => {
-                        self.wrong_type(v, "映射（下一级字段）", "a mapping", what);
+                        let help = self.fields_help(what, fields, false);
+                        self.wrong_type_help(v, "映射（下一级字段）", "a mapping", what, help);
                         None
                     }
                 };
@@ -1097,7 +1228,18 @@ impl Cx<'_, '_> {
                     Yaml::Seq(items) => items,
                     _ if v.is_null() => return Some(Node::new(span, Value::List(Vec::new()))),
                     _ => {
-                        self.wrong_type(v, "列表（每项以 - 开头）", "a list", what);
+                        let help = match ty {
+                            Ty::MapList(fields) => self.fields_help(what, fields, true),
+                            _ => {
+                                lang.pick(
+                                    "每项一行，以“- ”开头，如 - ",
+                                    "one item a line, starting with \"- \": - ",
+                                )
+                                .to_owned()
+                                    + lang.pick("项目名称", "name")
+                            }
+                        };
+                        self.wrong_type_help(v, "列表（每项以 - 开头）", "a list", what, help);
                         return None;
                     }
                 };
@@ -1110,7 +1252,10 @@ impl Cx<'_, '_> {
                         (Ty::TextList, Yaml::Scalar { text, .. }) => {
                             out.push(Node::new(item.span, Value::Text(text.as_ref().into())))
                         }
-                        (Ty::MapList(_), _) => self.wrong_type(item, "映射", "a mapping", what),
+                        (Ty::MapList(fields), _) => {
+                            let help = self.fields_help(what, fields, true);
+                            self.wrong_type_help(item, "映射", "a mapping", what, help)
+                        }
                         _ => self.wrong_type(item, "文字", "text", what),
                     }
                 }
@@ -1151,6 +1296,20 @@ impl Cx<'_, '_> {
                         }
                     };
                     self.push("JX003", span, msg, None);
+                    let help = lang
+                        .pick(
+                            "写 scope: project（项目支出）或 scope: department（部门整体支出）",
+                            "write scope: project or scope: department",
+                        )
+                        .to_owned();
+                    self.expect_here(
+                        span,
+                        (
+                            "应为 project 或 department",
+                            "project or department expected",
+                        ),
+                        help,
+                    );
                     return None;
                 }
             },
@@ -1200,16 +1359,31 @@ impl Cx<'_, '_> {
                         })
                     }
                     _ => {
-                        let (zh, en) = if matches!(ty, Ty::Year) {
-                            ("四位数的年份（如 2022）", "a four-digit year (e.g. 2022)")
+                        let (zh, en, label, example) = if matches!(ty, Ty::Year) {
+                            (
+                                "四位数的年份（如 2022）",
+                                "a four-digit year (e.g. 2022)",
+                                ("应为四位数的年份", "a four-digit year expected"),
+                                "2022",
+                            )
                         } else {
-                            ("非负整数", "a non-negative whole number")
+                            (
+                                "非负整数",
+                                "a non-negative whole number",
+                                ("应为非负整数", "a whole number expected"),
+                                "10",
+                            )
                         };
                         let msg = match lang {
                             Lang::Zh => format!("“{what}”应为{zh}，这里是“{text}”"),
                             Lang::En => format!("`{what}` should be {en}, not `{text}`"),
                         };
                         self.push("JX003", span, msg, None);
+                        let help = match lang {
+                            Lang::Zh => format!("用阿拉伯数字写，如 {what}: {example}"),
+                            Lang::En => format!("write it in digits, e.g. {what}: {example}"),
+                        };
+                        self.expect_here(span, label, help);
                         return None;
                     }
                 }
@@ -1281,6 +1455,11 @@ impl Cx<'_, '_> {
                             }
                         };
                         self.push("JX003", span, msg, None);
+                        let help = match lang {
+                            Lang::Zh => format!("写成百分数，如 {what}: 19.7%"),
+                            Lang::En => format!("write a percentage, e.g. {what}: 19.7%"),
+                        };
+                        self.expect_here(span, ("应为百分数", "a percentage expected"), help);
                     } else {
                         let code = if matches!(e, NumError::NotANumber) {
                             "JX003"
@@ -1288,6 +1467,13 @@ impl Cx<'_, '_> {
                             "JX005"
                         };
                         self.bad_number(code, what, text, span, &e);
+                        if code == "JX003" {
+                            let help = match lang {
+                                Lang::Zh => format!("写成百分数，如 {what}: 19.7%"),
+                                Lang::En => format!("write a percentage, e.g. {what}: 19.7%"),
+                            };
+                            self.expect_here(span, ("应为百分数", "a percentage expected"), help);
+                        }
                     }
                     return None;
                 }
@@ -1301,6 +1487,10 @@ impl Cx<'_, '_> {
                         Lang::En => format!("the money unit must be 万元 or 元, not `{text}`"),
                     };
                     self.push("JX003", span, msg, None);
+                    let help = lang
+                        .pick("写 unit: 万元 或 unit: 元", "write unit: 万元 or unit: 元")
+                        .to_owned();
+                    self.expect_here(span, ("应为万元或元", "万元 or 元 expected"), help);
                     return None;
                 }
             },
@@ -1380,6 +1570,14 @@ impl Cx<'_, '_> {
             Lang::En => format!("`{what}` value `{text}`: {}", e.en()),
         };
         self.push(code, span, msg, None);
+        if code == "JX003" {
+            // Text where a number belongs (`十`, `三十七点三八`).
+            let help = match self.lang() {
+                Lang::Zh => format!("用阿拉伯数字写，如 {what}: 10"),
+                Lang::En => format!("write it in digits, e.g. {what}: 10"),
+            };
+            self.expect_here(span, ("应为数字", "a number expected"), help);
+        }
     }
 
     /// `indicators`: 一级 → 二级 → list of indicators, checked against the profile.

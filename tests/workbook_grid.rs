@@ -154,7 +154,7 @@ fn jx304_is_drawn_at_its_cell_in_chinese_and_english() {
     │ B             C           D           E           F     G       H
   8 │               年初预算数  全年预算数  全年执行数  分值  执行率  得分
   9 │ 年度资金总额              150         29.5896     10    19.7%   1.97
-    ·                                       ^^^^^^^ 预算执行率偏低
+    ·                                       ^^^^^^^ 执行率 19.73%，低于 60%
  10 │ 一般公共预算              150                     —     —       —
     ╰────
   help: 说明资金未支出的原因和整改措施；确有正当理由的，可在 waivers 中写明并经批准。
@@ -182,7 +182,7 @@ fn jx304_is_drawn_at_its_cell_in_chinese_and_english() {
     │ B             C           D           E           F     G       H
   8 │               年初预算数  全年预算数  全年执行数  分值  执行率  得分
   9 │ 年度资金总额              150         29.5896     10    19.7%   1.97
-    ·                                       ^^^^^^^ low budget execution
+    ·                                       ^^^^^^^ execution 19.73%, below 60%
  10 │ 一般公共预算              150                     —     —       —
     ╰────
   help: Explain why the money was not spent and what will be done; a justified exception goes in
@@ -201,7 +201,7 @@ fn jx503_is_drawn_at_the_summary_cell_and_lists_the_projects_cells() {
    │ B     C         D           E           F       G
  2 │ 年度  项目个数  全年预算数  全年执行数  执行率  全额执行项目
  3 │ 2022  10        749.78      260.15      34.7%   “三线”民兵补…
-   ·                             ^^^^^^ 汇总执行数与各项目合计一致
+   ·                             ^^^^^^ 与各项目合计 260.162333 不一致
    ╰────
   help: 汇总的全年执行数应等于各项目执行数之和：核对各项目的执行数和汇总数。
 ";
@@ -238,7 +238,7 @@ fn merged_label_cells_span_their_columns() {
    │ B  C                D               E               F     G              H
  4 │                     全年预算数（A…  全年执行数（B…  分值  执行率（B/A）  得分
  5 │ 年度资金总额        80              12              10
-   ·                                     ^^ 预算执行率偏低
+   ·                                     ^^ 执行率 15.00%，低于 60%
  6 │ 其中：当年财政拨款  80              12
    ╰────
 ";
@@ -254,7 +254,7 @@ fn merged_label_cells_span_their_columns() {
     │ E         F       G    H     I
  11 │ ≥ 300 人  280 人  40   37.3
  12 │ 总分              100  80
-    ·                        ^^ the reported total score and grade agree
+    ·                        ^^ the formula gives 74.83
     ╰────
 ";
     assert!(block(&out, "JX406").starts_with(want), "\n{out}");
@@ -265,7 +265,7 @@ fn merged_label_cells_span_their_columns() {
     │ A         B         C         D             E            F           G
   9 │ 绩效指标  一级指标  二级指标  三级指标      年度指标值   实际完成值  分值
  10 │           产出指标  数量指标  助餐人次      ≥ 5000 人次  3600 人次   50
-    ·                               ^^^^^^^^ at least six third-level indicators
+    ·                               ^^^^^^^^ only 2, at least 6 needed
  11 │                               日间照料人数  ≥ 300 人     280 人      40
     ╰────
 ";

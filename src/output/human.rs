@@ -355,9 +355,15 @@ pub(crate) fn diag(o: &Outcome, f: &Finding, lang: Lang) -> Diag {
     let mut related = Vec::new();
     let own_text = source.as_ref().map(|s| &*s.text);
     if source.is_some() {
-        let text = f.label.clone().unwrap_or_else(|| f.title.to_string());
+        // A label that only repeats the message above it (a rule whose `at`
+        // gives no text) is drawn as a bare underline.
+        let text = match &f.label {
+            Some(l) if *l == f.message => None,
+            Some(l) => Some(visible(l).into_owned()),
+            None => Some(visible(&f.title).into_owned()),
+        };
         labels.push(LabeledSpan::new_primary_with_span(
-            Some(visible(&text).into_owned()),
+            text,
             label_span(own_text, map_span(sh, f.span)),
         ));
     }

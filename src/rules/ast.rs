@@ -113,7 +113,9 @@ pub enum Clause {
     When(Expr),
     Assert(Expr),
     Message(Text),
-    At(Expr),
+    /// `at PATH "label" en "label"`: the primary span, with the text
+    /// drawn under it (a template) when given.
+    At(Expr, Option<Text>),
     Help(Text),
     Basis(String, Span),
     Label(Expr, Option<Text>),
@@ -137,6 +139,7 @@ pub enum Clause {
 pub struct Rule {
     pub code: String,
     pub code_span: Span,
+    /// A template whose `{…}`s name params: rendered with their values when compiled.
     pub title: Text,
     /// The whole `rule … { … }` text, for `jixiao explain`.
     pub span: Span,

@@ -13,7 +13,7 @@ use super::ast::{BinOp, Clause, Expr, ExprKind, File, Param, Part, Rule, Text, U
 use crate::source::Span;
 use rust_decimal::Decimal;
 
-const MAGIC: &[u8; 4] = b"JXR\x03";
+const MAGIC: &[u8; 4] = b"JXR\x04";
 
 /// Encode parsed rule files.
 pub fn encode(files: &[File]) -> Vec<u8> {
@@ -187,9 +187,16 @@ impl Writer {
                 self.0.push(5);
                 self.text(t);
             }
-            Clause::At(e) => {
+            Clause::At(e, t) => {
                 self.0.push(6);
                 self.expr(e);
+                match t {
+                    None => self.bool(false),
+                    Some(t) => {
+                        self.bool(true);
+                        self.text(t);
+                    }
+                }
             }
             Clause::Help(t) => {
                 self.0.push(7);
@@ -478,7 +485,15 @@ impl<'b> Reader<'b> {
             3 => Clause::When(self.expr(0)?),
             4 => Clause::Assert(self.expr(0)?),
             5 => Clause::Message(self.text()?),
-            6 => Clause::At(self.expr(0)?),
+            6 => {
+                let e = self.expr(0)?;
+                let t = if self.bool()? {
+                    Some(self.text()?)
+                } else {
+                    None
+                };
+                Clause::At(e, t)
+            }
             7 => Clause::Help(self.text()?),
             8 => {
                 let (s, span) = self.name()?;

@@ -186,6 +186,9 @@ pub struct Check {
     pub expr: Ex,
     pub message: Option<Template>,
     pub at: Option<Ex>,
+    /// What the primary span's label says (`at PATH "text"`); the message
+    /// when the rule gives none.
+    pub at_label: Option<Template>,
     pub labels: Vec<Label>,
     pub help: Option<Template>,
     pub fix: Option<FixEx>,
@@ -468,6 +471,30 @@ impl RuleSet {
     }
 }
 
+/// A template whose `{…}`s are all params (or constants), rendered: `raw`
+/// when it has no parts; the span of the first other `{…}` as the error.
+fn const_text(
+    raw: &str,
+    parts: &[ast::Part],
+    params: &[ParamDef],
+    lang: Lang,
+) -> Result<String, Span> {
+    if parts.is_empty() {
+        return Ok(raw.to_owned());
+    }
+    let mut out = String::new();
+    for p in parts {
+        match p {
+            ast::Part::Lit(l) => out.push_str(l),
+            ast::Part::Expr(e) => {
+                let v = const_eval(e, params, lang).map_err(|_| e.span)?;
+                out.push_str(&super::eval::display(&super::eval::lit(&v), lang));
+            }
+        }
+    }
+    Ok(out)
+}
+
 fn const_eval(e: &ast::Expr, params: &[ParamDef], lang: Lang) -> Result<Lit, RuleError> {
     let not_const = || {
         RuleError::new(
@@ -745,8 +772,12 @@ impl Cx<'_> {
     fn rule(&mut self, r: &ast::Rule, source: usize) -> Compiled {
         let mut out = Compiled {
             code: r.code.as_str().into(),
-            title_zh: r.title.zh.as_str().into(),
-            title_en: r.title.en.as_ref().map(|e| e.0.as_str().into()),
+            title_zh: self.title(&r.title.zh, &r.title.parts, Lang::Zh).into(),
+            title_en: r
+                .title
+                .en
+                .as_ref()
+                .map(|e| self.title(&e.0, &r.title.en_parts, Lang::En).into()),
             severity: Severity::Error,
             applies: Vec::new(),
             help: None,
@@ -851,6 +882,7 @@ impl Cx<'_> {
                         at: default_at(&ex),
                         expr: ex,
                         message: None,
+                        at_label: None,
                         labels: Vec::new(),
                         help: None,
                         fix: None,
@@ -866,12 +898,27 @@ impl Cx<'_> {
                 Clause::Help(t) => {
                     // help is the rule's, wherever it is written
                     rule.help = Some(self.template(t));
-                    rule.help_text = Some(t.clone());
+                    // For rule descriptors (`explain`, SARIF, docs): with
+                    // its params' values when it quotes only params.
+                    let mut text = t.clone();
+                    if let Ok(zh) = const_text(&t.zh, &t.parts, self.params, Lang::Zh) {
+                        text.zh = zh;
+                    }
+                    if let Some((en, _)) = &mut text.en
+                        && let Ok(e) = const_text(en, &t.en_parts, self.params, Lang::En)
+                    {
+                        *en = e;
+                    }
+                    rule.help_text = Some(text);
                 }
-                Clause::At(e) => {
+                Clause::At(e, t) => {
                     let ex = self.path(e);
+                    let text = t.as_ref().map(|t| self.template(t));
                     match last_assert {
-                        Some(a) => a.at = Some(ex),
+                        Some(a) => {
+                            a.at = Some(ex);
+                            a.at_label = text;
+                        }
                         None => {
                             self.err(
                                 "rule-clause",
@@ -964,6 +1011,23 @@ impl Cx<'_> {
         }
         self.scopes.truncate(depth);
         steps
+    }
+
+    /// A rule's title with its `{param}`s replaced by their values (the
+    /// config's when it sets them), so titles quote what is checked.
+    fn title(&mut self, raw: &str, parts: &[ast::Part], lang: Lang) -> String {
+        match const_text(raw, parts, self.params, lang) {
+            Ok(t) => t,
+            Err(span) => {
+                self.err(
+                    "rule-title",
+                    span,
+                    "规则标题中的 {…} 只能是参数名（如 {min_level3}）".into(),
+                    "a `{…}` in a rule title can only name a param (like {min_level3})".into(),
+                );
+                raw.to_owned()
+            }
+        }
     }
 
     /// A place for `at`/`label`: checked like any expression, and must reach

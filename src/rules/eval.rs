@@ -61,7 +61,7 @@ impl<'a> Val<'a> {
     }
 }
 
-fn lit<'a>(l: &'a Lit) -> Val<'a> {
+pub(super) fn lit<'a>(l: &'a Lit) -> Val<'a> {
     match l {
         Lit::Num(n) => Val::Num(*n),
         Lit::Str(s) => Val::Str(Cow::Borrowed(s)),
@@ -321,6 +321,13 @@ impl<'a> Eval<'a> {
             Some(n) if n.file == self.cx.file => (locate(&n), node_path(&self.cx.doc.root, n.node)),
             _ => (self.doc_span(), String::new()),
         };
+        // The label under the span states the problem there: the assert's
+        // `at PATH "text"`, else its message (never the title, which states
+        // the requirement).
+        let label = match &check.at_label {
+            Some(t) => self.render(t),
+            None => message.clone(),
+        };
         let mut f = Finding::new(
             rule.code.clone(),
             rule.severity,
@@ -329,7 +336,8 @@ impl<'a> Eval<'a> {
             self.cx.file,
             span,
         )
-        .with_path(path);
+        .with_path(path)
+        .with_label(label);
         if let Some(h) = check.help.as_ref().or(rule.help.as_ref()) {
             let text = self.render(h);
             f = f.with_help(text);

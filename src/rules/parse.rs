@@ -499,12 +499,16 @@ impl Builder {
                 let mut rule = ast::Rule {
                     code: code.as_str().to_owned(),
                     code_span: self.span(&code),
-                    title: self.text(title, None),
+                    title: self.template(title, None),
                     span,
                     body: Vec::new(),
                 };
                 for q in inner {
                     if q.as_rule() == Rule::en {
+                        if let Some(s) = q.clone().into_inner().nth(1) {
+                            let at = self.span(&s).start as usize;
+                            rule.title.en_parts = self.segments(s.as_str(), at);
+                        }
                         self.add_en(&mut rule.title, q);
                     } else if let Some(c) = self.clause(q) {
                         rule.body.push(c);
@@ -638,7 +642,14 @@ impl Builder {
             }
             Rule::when => Clause::When(self.expr(inner.next()?)),
             Rule::assert => Clause::Assert(self.expr(inner.next()?)),
-            Rule::at => Clause::At(self.expr(inner.next()?)),
+            Rule::at => {
+                let e = self.expr(inner.next()?);
+                let t = inner.next().map(|s| {
+                    let en = inner.next();
+                    self.template(s, en)
+                });
+                Clause::At(e, t)
+            }
             Rule::message | Rule::help => {
                 let s = inner.next()?;
                 let t = self.template(s, inner.next());
