@@ -68,6 +68,7 @@ impl Outcome {
                 .iter()
                 .filter(|f| f.reported && f.declaration)
                 .count(),
+            stale: self.stale_baseline,
             ..Tally::default()
         };
         for f in &self.findings {

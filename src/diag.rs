@@ -253,6 +253,8 @@ pub struct Tally {
     pub files: usize,
     /// Of `suppressed`, those in the baseline (the rest are waived).
     pub baselined: usize,
+    /// Baseline entries that matched no finding (fixed since).
+    pub stale: usize,
 }
 
 impl Tally {
@@ -299,6 +301,14 @@ impl Tally {
         if self.baselined > 0 {
             en += &format!(", {} baselined", self.baselined);
             zh += &format!("，{} 条在基线中", self.baselined);
+        }
+        if self.stale > 0 {
+            en += &format!(
+                ", {} stale baseline {}",
+                self.stale,
+                if self.stale == 1 { "entry" } else { "entries" }
+            );
+            zh += &format!("，基线中 {} 条已失效", self.stale);
         }
         en += &format!(" in {}", n(self.files, "file"));
         match lang {
@@ -383,6 +393,7 @@ mod tests {
             suppressed: 0,
             files: 11,
             baselined: 0,
+            stale: 0,
         };
         assert_eq!(t.line(Lang::En), "2 errors, 1 warning in 11 files");
         assert_eq!(
@@ -401,6 +412,15 @@ mod tests {
         assert!(
             t.line(Lang::Zh)
                 .starts_with("2 个错误，1 个警告，1 条已豁免，2 条在基线中，")
+        );
+        let t = Tally { stale: 3, ..t };
+        assert_eq!(
+            t.line(Lang::En),
+            "2 errors, 1 warning, 1 suppressed, 2 baselined, 3 stale baseline entries in 11 files"
+        );
+        assert!(
+            t.line(Lang::Zh)
+                .contains("2 条在基线中，基线中 3 条已失效，共 11 个文件")
         );
     }
 }

@@ -990,6 +990,25 @@ fn a_growing_summary_discrepancy_is_not_hidden_by_the_baseline() {
         err(&o)
     );
     assert_eq!(code(&o), 1);
+    // The human summary line counts them too (SPEC §3.1), in both languages.
+    for (lang, want) in [
+        ("en", ", 2 stale baseline entries in "),
+        ("zh", "，基线中 2 条已失效，"),
+    ] {
+        let o = run_in(
+            dir.path(),
+            &[
+                "check",
+                "chengde-2022",
+                "--baseline",
+                "b.json",
+                "--lang",
+                lang,
+            ],
+        );
+        let out = String::from_utf8_lossy(&o.stdout).into_owned();
+        assert!(out.lines().any(|l| l.contains(want)), "{lang}: {out}");
+    }
 }
 
 /// First contact, row 9: a baseline names files relative to its own folder,
