@@ -15,7 +15,7 @@
 //! is still read, and rewritten as version 2.
 
 use crate::diag::{Finding, Suppression};
-use crate::source::FileEntry;
+use crate::source::{FileEntry, normal};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
@@ -119,21 +119,6 @@ fn unread(files: &[FileEntry], findings: &[Finding]) -> Vec<bool> {
         }
     }
     v
-}
-
-/// `p` with `.` and `..` resolved by name.
-fn normal(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir if out.file_name().is_some() => {
-                out.pop();
-            }
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Where `p` is, absolute: its folder with symbolic links resolved (so

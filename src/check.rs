@@ -11,6 +11,7 @@ use crate::model::{Doc, Key, Kind, Node, Value};
 use crate::par;
 use crate::rules::{Context, RuleSet, eval};
 use crate::source::Span;
+use crate::source::normal;
 pub use crate::source::{FileEntry, PathProblem};
 use crate::workbook::Table;
 use crate::workspace::{Content, File, Workspace};
@@ -828,24 +829,6 @@ impl Budget {
             .fetch_update(Relaxed, Relaxed, |left| left.checked_sub(n))
             .is_ok()
     }
-}
-
-/// A path with `.` components dropped and `..` folded lexically: the
-/// workspace's paths are compared as given (the disk reader gives absolute
-/// ones), never looked up here.
-fn normal(p: &Path) -> PathBuf {
-    use std::path::Component;
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir if out.file_name().is_some() => {
-                out.pop();
-            }
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Which documents a summary covers and which target a self-evaluation answers.

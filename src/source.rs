@@ -579,6 +579,24 @@ fn utf8_len(first: u8) -> usize {
     }
 }
 
+/// A path with `.` components dropped and `..` folded lexically: the
+/// workspace's paths are compared as given (the disk reader gives absolute
+/// ones), never looked up here.
+pub(crate) fn normal(p: &std::path::Path) -> std::path::PathBuf {
+    use std::path::{Component, PathBuf};
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if out.file_name().is_some() => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

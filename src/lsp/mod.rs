@@ -817,6 +817,18 @@ impl Server {
         let mut waived = HashSet::new();
         let mut waived_at = HashSet::new();
         let mut waivers = Vec::new();
+        // A waiver quick fix for finding `d`: the edit that adds the entry.
+        let quickfix = |d: &Diag, title: String, e: waiver::Edit| {
+            json!({
+                "title": title,
+                "kind": "quickfix",
+                "diagnostics": [d.json],
+                "edit": { "changes": { uri: [ {
+                    "range": l.range(&doc.text, e.start, e.end, self.enc),
+                    "newText": e.text,
+                } ] } },
+            })
+        };
         for d in self.diags.get(uri).map_or(&[][..], Vec::as_slice) {
             if d.range.start > p.range.end || p.range.start > d.range.end {
                 continue;
@@ -847,15 +859,7 @@ impl Server {
                         format!("Waive {}: add a waivers entry (fill in the reason)", d.code)
                     }
                 };
-                waivers.push(json!({
-                    "title": title,
-                    "kind": "quickfix",
-                    "diagnostics": [d.json],
-                    "edit": { "changes": { uri: [ {
-                        "range": l.range(&doc.text, e.start, e.end, self.enc),
-                        "newText": e.text,
-                    } ] } },
-                }));
+                waivers.push(quickfix(d, title, e));
             }
             // A finding on one indicator: a waiver for that indicator only.
             let indicator = d.path.rfind(']').map(|i| &d.path[..=i]);
@@ -878,15 +882,7 @@ impl Server {
                         d.code
                     ),
                 };
-                waivers.push(json!({
-                    "title": title,
-                    "kind": "quickfix",
-                    "diagnostics": [d.json],
-                    "edit": { "changes": { uri: [ {
-                        "range": l.range(&doc.text, e.start, e.end, self.enc),
-                        "newText": e.text,
-                    } ] } },
-                }));
+                waivers.push(quickfix(d, title, e));
             }
         }
         actions.extend(waivers);
