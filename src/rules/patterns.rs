@@ -8,7 +8,9 @@
 //! Format: for each entry, the pattern's length (u32, little-endian) and UTF-8
 //! text, then the DFA's length and bytes (`sparse::DFA::to_bytes_little_endian`;
 //! sparse DFAs need no alignment). Reading checks every length: a damaged
-//! table yields no DFA, never a panic.
+//! table yields no entry, never a panic. [`checked`] deserializes a DFA with
+//! every transition checked; `rules::default_pattern` reads the table this
+//! build wrote without re-checking them (a test checks them all).
 
 use regex_automata::dfa::sparse::DFA;
 
