@@ -80,6 +80,17 @@ golden!(seed_github_en, "github", "en");
 golden!(seed_junit_zh, "junit", "zh");
 golden!(seed_junit_en, "junit", "en");
 
+/// Chinese human output has no English of miette's (a flat related note was
+/// headed `Advice:`); the summary line's English twin is in brackets.
+#[test]
+fn chinese_human_output_has_no_english_headings() {
+    let (out, _) = seed("human", "zh");
+    assert!(out.contains("相关位置"), "{out}");
+    for word in ["Advice", "Warning:", "Error:", "related:"] {
+        assert!(!out.contains(word), "{word} in: {out}");
+    }
+}
+
 // ------------------------------------------------- every format, same findings
 
 /// (code, file, line, column) of one finding.

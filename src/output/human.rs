@@ -323,6 +323,9 @@ pub fn handler(color: bool, width: Option<usize>) -> GraphicalReportHandler {
         .with_width(width.unwrap_or(100))
         .with_links(false)
         .with_context_lines(1)
+        // Related notes nested under their finding: the flat form heads each
+        // with an English "Advice:", in Chinese output too.
+        .with_show_related_as_nested(true)
 }
 
 fn span(s: Span) -> SourceSpan {
