@@ -279,6 +279,24 @@ struct Loaded {
     declaration: bool,
 }
 
+impl Loaded {
+    /// A file that could not be read: a declaration (named by the user, or
+    /// whose first bytes mention `kind`, or with nothing read) keeps the
+    /// finding that says why; other files are not declarations.
+    fn unread(finding: Finding, explicit: bool, head: Option<&[u8]>) -> Loaded {
+        let declaration = explicit || head.is_none_or(load::bytes_mention_kind);
+        Loaded {
+            findings: if declaration {
+                vec![finding]
+            } else {
+                Vec::new()
+            },
+            declaration,
+            ..Loaded::default()
+        }
+    }
+}
+
 /// Check every file of `ws` with the compiled `rules`.
 pub fn check(ws: &Workspace, rules: &RuleSet, opts: &Options) -> Outcome {
     let lang = opts.lang();
@@ -690,16 +708,7 @@ fn load_and_check(
         Err(Unread { finding, head }) => {
             // Folder discovery skips what is clearly not a declaration; what
             // could not be read at all is reported.
-            let declaration = explicit || head.as_deref().is_none_or(load::bytes_mention_kind);
-            return Loaded {
-                findings: if declaration {
-                    vec![*finding]
-                } else {
-                    Vec::new()
-                },
-                declaration,
-                ..Loaded::default()
-            };
+            return Loaded::unread(*finding, explicit, head.as_deref());
         }
     };
     let mut l = load::load_text(&text, file, &opts.load, explicit);
@@ -783,16 +792,7 @@ fn load_only(ws: &Workspace, f: &File, file: FileId, opts: &Options, budget: &Bu
     let text = match text_of(ws, f, file, opts) {
         Ok(t) => t,
         Err(Unread { finding, head }) => {
-            let declaration = head.as_deref().is_none_or(load::bytes_mention_kind);
-            return Loaded {
-                findings: if declaration {
-                    vec![*finding]
-                } else {
-                    Vec::new()
-                },
-                declaration,
-                ..Loaded::default()
-            };
+            return Loaded::unread(*finding, false, head.as_deref());
         }
     };
     let l = load::load_text(&text, file, &opts.load, false);

@@ -362,18 +362,15 @@ pub fn parse(text: &str, path: Option<&Path>, lang: Lang) -> Result<Config, Vec<
                 }),
             },
             "select" | "ignore" => {
-                let items: Vec<&yaml::Node<'_>> = match &v.yaml {
-                    Yaml::Seq(items) => items.iter().collect(),
-                    Yaml::Scalar { .. } if !v.is_null() => vec![v],
-                    _ if v.is_null() => Vec::new(),
-                    _ => {
-                        errors.push(err(
-                            v.span,
-                            format!("“{key}”应为规则编号或前缀的列表，如 [JX3, JX101]"),
-                            format!("`{key}` must be a list of rule codes or prefixes, e.g. [JX3, JX101]"),
-                        ));
-                        continue;
-                    }
+                let Some(items) = list_items(v) else {
+                    errors.push(err(
+                        v.span,
+                        format!("“{key}”应为规则编号或前缀的列表，如 [JX3, JX101]"),
+                        format!(
+                            "`{key}` must be a list of rule codes or prefixes, e.g. [JX3, JX101]"
+                        ),
+                    ));
+                    continue;
                 };
                 let mut codes = Vec::new();
                 for it in items {
@@ -398,18 +395,13 @@ pub fn parse(text: &str, path: Option<&Path>, lang: Lang) -> Result<Config, Vec<
                 }
             }
             "rules" | "exclude" => {
-                let items: Vec<&yaml::Node<'_>> = match &v.yaml {
-                    Yaml::Seq(items) => items.iter().collect(),
-                    Yaml::Scalar { .. } if !v.is_null() => vec![v],
-                    _ if v.is_null() => Vec::new(),
-                    _ => {
-                        errors.push(err(
-                            v.span,
-                            format!("“{key}”应为路径列表"),
-                            format!("`{key}` must be a list of paths"),
-                        ));
-                        continue;
-                    }
+                let Some(items) = list_items(v) else {
+                    errors.push(err(
+                        v.span,
+                        format!("“{key}”应为路径列表"),
+                        format!("`{key}` must be a list of paths"),
+                    ));
+                    continue;
                 };
                 for it in items {
                     match it.as_str() {
@@ -552,6 +544,17 @@ pub fn parse(text: &str, path: Option<&Path>, lang: Lang) -> Result<Config, Vec<
 /// path, a `..` that leaves the folder, or a symlink out of it is refused (a
 /// checked-out repository must not make jixiao print files from elsewhere;
 /// `--rules` on the command line may name any file).
+/// The items of a config list: a sequence, one scalar (a list of one), or
+/// nothing when empty; `None` for a mapping.
+fn list_items<'n, 'a>(v: &'n yaml::Node<'a>) -> Option<Vec<&'n yaml::Node<'a>>> {
+    match &v.yaml {
+        Yaml::Seq(items) => Some(items.iter().collect()),
+        _ if v.is_null() => Some(Vec::new()),
+        Yaml::Scalar { .. } => Some(vec![v]),
+        Yaml::Map(_) => None,
+    }
+}
+
 fn inside(dir: &Path, entry: &str) -> Result<PathBuf, (String, String)> {
     use std::path::Component;
     let refuse = |why_zh: &str, why_en: &str| {

@@ -1873,6 +1873,16 @@ impl Cx<'_, '_> {
                 (l1 != Key::Satisfaction).then_some(Key::Satisfaction),
             );
         }
+        // The 一级 a known dimension belongs under, for its finding's help.
+        let home = || {
+            known.and_then(|k| {
+                profile
+                    .level1()
+                    .iter()
+                    .copied()
+                    .find(|&h| profile.level2(h).is_some_and(|s| s.contains(&k)))
+            })
+        };
         // Under a 101号 一级 成本指标 read in the legacy system (level1_key):
         // its cost 二级 move under 产出指标; anything else is reported.
         if l1 == Key::Cost && profile == Profile::Legacy {
@@ -1881,39 +1891,25 @@ impl Cx<'_, '_> {
                 return (k, Some(Key::Output));
             }
             self.unknown_dimension(name, span, Some(l1));
-            let home = known.and_then(|k| {
-                profile
-                    .level1()
-                    .iter()
-                    .copied()
-                    .find(|&h| profile.level2(h).is_some_and(|s| s.contains(&k)))
-            });
-            return (known.unwrap_or(Key::OtherDimension), home);
+            return (known.unwrap_or(Key::OtherDimension), home());
         }
         let allowed = profile.level2(l1).unwrap_or(&[]);
         if let Some(k) = known.filter(|k| allowed.contains(k)) {
             return (k, None);
         }
-        let home = known.and_then(|k| {
-            profile
-                .level1()
-                .iter()
-                .copied()
-                .find(|&h| profile.level2(h).is_some_and(|s| s.contains(&k)))
-        });
         // An unknown 一级 or a dimension out of place as a 一级 (reported
         // already): no second finding.
         if !matches!(l1, Key::Input | Key::Process)
             && (l1 == Key::OtherDimension || profile.level2(l1).is_none())
         {
-            return (known.unwrap_or(Key::OtherDimension), home);
+            return (known.unwrap_or(Key::OtherDimension), home());
         }
-        if matches!(l1, Key::Input | Key::Process) && home.is_none() {
+        if matches!(l1, Key::Input | Key::Process) && home().is_none() {
             return (known.unwrap_or(Key::OtherDimension), None);
         }
         self.unknown_dimension(name, span, Some(l1));
         match known {
-            Some(k) => (k, home),
+            Some(k) => (k, home()),
             None => {
                 let names = allowed
                     .iter()

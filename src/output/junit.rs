@@ -138,19 +138,13 @@ pub fn write_with(
             )?;
         }
         for f in failing {
-            let r = pos.of(f);
             writeln!(
                 out,
-                r#"      <failure message="{} {}" type="{}">{}:{}:{}: {} [{}] {}</failure>"#,
+                r#"      <failure message="{} {}" type="{}">{}</failure>"#,
                 xml_escape(&f.code),
                 xml_escape(&f.message),
                 xml_escape(&f.code),
-                xml_escape(&file_name(o, f)),
-                r.start.line,
-                r.start.column,
-                f.severity,
-                xml_escape(&f.code),
-                xml_escape(&f.message),
+                line(f),
             )?;
         }
         if !other.is_empty() {
