@@ -380,8 +380,9 @@ pub fn check(ws: &Workspace, rules: &RuleSet, opts: &Options) -> Outcome {
         cross_phase(ws, given, &mut loaded, &files, rules, opts);
     }
 
-    // Waivers, per file, over every finding of that file.
-    let mut all: Vec<Finding> = Vec::new();
+    // Waivers, per file, over every finding of that file; each file's
+    // findings sorted by position, so the whole run is in file order.
+    let mut per_file: Vec<Vec<Finding>> = Vec::with_capacity(loaded.len());
     for (i, l) in loaded.iter_mut().enumerate() {
         if !files[i].reported {
             continue;
@@ -390,9 +391,18 @@ pub fn check(ws: &Workspace, rules: &RuleSet, opts: &Options) -> Outcome {
         fs.append(&mut l.cross);
         l.dropped.cap(&mut fs, i as FileId, lang);
         apply_waivers(&l.waivers, i as FileId, &mut fs, rules, lang);
-        all.append(&mut fs);
+        fs.sort_by(|a, b| (a.span.start, &a.code).cmp(&(b.span.start, &b.code)));
+        if !fs.is_empty() {
+            per_file.push(fs);
+        }
     }
-    all.sort_by(|a, b| (a.file, a.span.start, &a.code).cmp(&(b.file, b.span.start, &b.code)));
+    let mut all: Vec<Finding> = Vec::with_capacity(per_file.iter().map(Vec::len).sum());
+    per_file.into_iter().for_each(|mut fs| all.append(&mut fs));
+    // A finding placed in another file than its document's (none today)
+    // still lands in its file's place.
+    if !all.is_sorted_by_key(|f| f.file) {
+        all.sort_by(|a, b| (a.file, a.span.start, &a.code).cmp(&(b.file, b.span.start, &b.code)));
+    }
     // Texts are kept only where a finding or label needs them (or for the
     // review pack); a label into a file whose text was let go reads it again.
     let mut needed = vec![opts.keep_docs; files.len()];

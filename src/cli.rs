@@ -545,9 +545,7 @@ type Edit = (usize, Arc<str>, String);
 
 /// The files of a run and how to check them again (after fixes in memory).
 struct Run<'a> {
-    files: Vec<crate::workspace::File>,
-    problems: Vec<crate::source::PathProblem>,
-    exclude: Option<Exclude>,
+    ws: crate::workspace::Workspace,
     setup: &'a Setup,
     opts: &'a Options,
     sel: &'a config::Selection,
@@ -556,20 +554,18 @@ struct Run<'a> {
 impl Run<'_> {
     /// Check the files, the texts in `over` (by index) in place of theirs.
     fn check(&self, over: &std::collections::HashMap<usize, String>) -> Outcome {
-        let mut ws = crate::workspace::Workspace::with_reader(Arc::new(disk::DiskReader {
-            exclude: self.exclude.clone(),
-        }));
-        for (i, f) in self.files.iter().enumerate() {
-            let mut f = f.clone();
-            if let Some(t) = over.get(&i) {
-                f.content = crate::workspace::Content::Text(t.as_str().into());
+        let fixed;
+        let ws = if over.is_empty() {
+            &self.ws
+        } else {
+            let mut ws = self.ws.clone();
+            for (&i, t) in over {
+                ws.set_content(i, crate::workspace::Content::Text(t.as_str().into()));
             }
-            ws.push(f);
-        }
-        for p in &self.problems {
-            ws.problem(p.clone());
-        }
-        let mut o = check::check(&ws, &self.setup.rules, self.opts);
+            fixed = ws;
+            &fixed
+        };
+        let mut o = check::check(ws, &self.setup.rules, self.opts);
         o.findings.retain(|f| self.sel.keeps(&f.code));
         // A table read from a workbook is never rewritten: its findings
         // offer no fix (no `[*]`, no `fix` in JSON).
@@ -589,7 +585,7 @@ impl Run<'_> {
         if e.table.is_some() || e.text.is_none() {
             return None;
         }
-        self.files.iter().position(|x| x.place == e.place)
+        self.ws.files().iter().position(|x| x.place == e.place)
     }
 
     /// Apply the fixes, check again and repeat until nothing changes (a fix
@@ -730,7 +726,7 @@ fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
     if a.force_exclude
         && let Some(ex) = &exclude
     {
-        candidates.retain(|c| !(c.explicit && ex.matches(&c.path, Path::new("."))));
+        candidates.retain(|c| !(c.explicit && ex.matches(&c.path, Path::new("."), None)));
     }
     if a.skip_non_declarations {
         for c in &mut candidates {
@@ -742,20 +738,21 @@ fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
         let more = summaries_above(&candidates, exclude.as_ref());
         candidates.extend(more);
     }
-    let ws = disk::workspace_of(candidates, problems, exclude.as_ref());
-    let mut files = ws.files().to_vec();
-    let problems = ws.problems().to_vec();
+    let mut ws = disk::workspace_of(candidates, problems, exclude.as_ref());
     if stdin {
         match stdin_file(a, opts.load.max_file_size, lang) {
-            Ok(f) => files.push(f),
+            Ok(f) => {
+                ws.push(f);
+            }
             Err(e) => return fail2(lang, &e, &e),
         }
     }
     if a.show_files {
-        for f in &files {
+        for f in ws.files() {
             let _ = writeln!(out, "{}", output::visible(&f.name));
         }
-        for p in &problems {
+        let problems = ws.problems();
+        for p in problems {
             eprintln!(
                 "error: {}: {}",
                 output::problem_path(p),
@@ -765,9 +762,7 @@ fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
         return if problems.is_empty() { 0 } else { 2 };
     }
     let run = Run {
-        files,
-        problems,
-        exclude,
+        ws,
         setup: &s,
         opts: &opts,
         sel: &sel,
@@ -783,7 +778,7 @@ fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
         fixed = n;
         if a.diff {
             for (i, old, new) in &edits {
-                let name = &run.files[*i].name;
+                let name = &run.ws.files()[*i].name;
                 let _ = write!(out, "{}", crate::fix::unified_diff(name, old, new));
             }
             if !a.quiet {
@@ -814,7 +809,8 @@ fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
         if stdin
             && a.fix
             && let Some((i, f)) = run
-                .files
+                .ws
+                .files()
                 .iter()
                 .enumerate()
                 .find(|(_, f)| !matches!(f.content, crate::workspace::Content::Unread))
@@ -827,7 +823,7 @@ fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
             };
         }
         for (i, old, new) in &edits {
-            let f = &run.files[*i];
+            let f = &run.ws.files()[*i];
             if !matches!(f.content, crate::workspace::Content::Unread) {
                 continue;
             }
@@ -1037,7 +1033,7 @@ fn summaries_above(
                 !p.file_name()
                     .is_some_and(|n| n.to_string_lossy().starts_with('.'))
             })
-            .filter(|p| !exclude.is_some_and(|ex| ex.matches(p, Path::new("."))))
+            .filter(|p| !exclude.is_some_and(|ex| ex.matches(p, Path::new("."), None)))
             .collect();
         found.sort();
         for p in found {
@@ -1047,6 +1043,7 @@ fn summaries_above(
                 out.push(discover::Candidate {
                     path: p,
                     explicit: false,
+                    place: None,
                 });
             }
         }

@@ -19,6 +19,10 @@ pub struct Candidate {
     pub path: PathBuf,
     /// Named on the command line (not found in a folder).
     pub explicit: bool,
+    /// Its canonical path, when the folder walk knows it without asking the
+    /// file system again (an entry that is not a symlink, in a folder whose
+    /// canonical path was resolved once for all its entries).
+    pub place: Option<PathBuf>,
 }
 
 pub use crate::source::PathProblem;
@@ -58,8 +62,9 @@ impl Exclude {
         })
     }
 
-    /// Whether `path`, found under the scanned folder `root`, is excluded.
-    pub fn matches(&self, path: &Path, root: &Path) -> bool {
+    /// Whether `path`, found under the scanned folder `root`, is excluded;
+    /// `place` is its canonical path when already known.
+    pub fn matches(&self, path: &Path, root: &Path, place: Option<&Path>) -> bool {
         let strip = |p: &Path| p.strip_prefix("./").unwrap_or(p).to_path_buf();
         if self.set.is_match(strip(path)) {
             return true;
@@ -71,7 +76,8 @@ impl Exclude {
             return true;
         }
         if let Some(base) = &self.base {
-            let abs = std::fs::canonicalize(path).ok().or_else(|| {
+            let known = || place.map(Path::to_path_buf);
+            let abs = known().or_else(|| std::fs::canonicalize(path).ok()).or_else(|| {
                 // A dangling link: its folder is canonical enough.
                 let parent = std::fs::canonicalize(path.parent()?).ok()?;
                 Some(parent.join(path.file_name()?))
@@ -154,13 +160,10 @@ pub fn discover(
                 let mut found = Vec::new();
                 let mut visited = HashSet::new();
                 walk(p, p, exclude, &mut found, &mut visited, &mut problems);
-                found.sort();
+                found.sort_by(|a, b| a.path.cmp(&b.path));
                 for f in found {
-                    if seen.insert(f.clone()) {
-                        out.push(Candidate {
-                            path: f,
-                            explicit: false,
-                        });
+                    if seen.insert(f.path.clone()) {
+                        out.push(f);
                     }
                 }
             }
@@ -169,6 +172,7 @@ pub fn discover(
                     out.push(Candidate {
                         path: p.clone(),
                         explicit: true,
+                        place: None,
                     });
                 }
             }
@@ -178,20 +182,49 @@ pub fn discover(
 }
 
 /// Every YAML file under `dir` (for a summary's coverage), sorted.
-pub fn yaml_under(dir: &Path, exclude: Option<&Exclude>) -> Vec<PathBuf> {
+pub fn yaml_under(dir: &Path, exclude: Option<&Exclude>) -> Vec<Candidate> {
     let mut found = Vec::new();
     let mut visited = HashSet::new();
     let mut problems = Vec::new();
     walk(dir, dir, exclude, &mut found, &mut visited, &mut problems);
-    found.sort();
+    found.sort_by(|a, b| a.path.cmp(&b.path));
     found
+}
+
+/// What a folder entry is: a folder, a regular file, or something else,
+/// with symlinks followed.
+struct EntryType {
+    dir: bool,
+    /// Not a symlink: its canonical path is the folder's joined with its name.
+    direct: bool,
+}
+
+/// The type of `entry` (at `path`): from the folder listing when it is not a
+/// symlink (no system call on Linux), else by following the link. A path too
+/// long for the system is always looked up, so it is reported as such.
+fn entry_type(entry: &std::fs::DirEntry, path: &Path) -> std::io::Result<Option<EntryType>> {
+    const SHORT: usize = 1024;
+    if let Ok(t) = entry.file_type()
+        && !t.is_symlink()
+        && path.as_os_str().len() < SHORT
+    {
+        return Ok((t.is_dir() || is_yaml(path)).then_some(EntryType {
+            dir: t.is_dir(),
+            direct: true,
+        }));
+    }
+    let m = std::fs::metadata(path)?;
+    Ok((m.is_dir() || is_yaml(path)).then_some(EntryType {
+        dir: m.is_dir(),
+        direct: false,
+    }))
 }
 
 fn walk(
     root: &Path,
     dir: &Path,
     exclude: Option<&Exclude>,
-    found: &mut Vec<PathBuf>,
+    found: &mut Vec<Candidate>,
     visited: &mut HashSet<PathBuf>,
     problems: &mut Vec<PathProblem>,
 ) {
@@ -208,7 +241,7 @@ fn walk(
             return;
         }
     };
-    if !visited.insert(canon) {
+    if !visited.insert(canon.clone()) {
         return;
     }
     let entries = match std::fs::read_dir(dir) {
@@ -231,28 +264,42 @@ fn walk(
         if name.as_encoded_bytes().starts_with(b".") || build_folder(dir, &name) {
             continue;
         }
-        if exclude.is_some_and(|g| g.matches(&path, root)) {
+        // Follow symlinks (metadata, not symlink_metadata); loops stop above.
+        let kind = entry_type(&entry, &path);
+        let place = match &kind {
+            Ok(Some(t)) if t.direct => Some(canon.join(&name)),
+            _ => None,
+        };
+        if exclude.is_some_and(|g| g.matches(&path, root, place.as_deref())) {
             continue;
         }
-        // Follow symlinks (metadata, not symlink_metadata); loops stop above.
-        match std::fs::metadata(&path) {
-            Ok(m) if m.is_dir() || is_yaml(&path) => {
-                if entry.file_type().is_ok_and(|t| t.is_symlink()) && in_kernel_fs(&path) {
+        match kind {
+            Ok(Some(t)) => {
+                if !t.direct && in_kernel_fs(&path) {
                     problems.push(kernel_problem(&path));
-                } else if m.is_dir() {
+                } else if t.dir {
                     walk(root, &path, exclude, found, visited, problems);
                 } else if !is_config(&path) {
-                    found.push(path);
+                    found.push(Candidate {
+                        path,
+                        explicit: false,
+                        place,
+                    });
                 }
             }
-            Ok(_) => {}
+            Ok(None) => {}
             // Too long a path (over PATH_MAX) is never seen otherwise.
             Err(e) if name_too_long(&e) => problems.push(PathProblem {
                 path: path.clone(),
                 zh: format!("路径过长，无法使用：{}", shown(&path)),
                 en: format!("path too long to use: {}", shown(&path)),
             }),
-            Err(_) if is_yaml(&path) => found.push(path), // reported when read
+            // reported when read
+            Err(_) if is_yaml(&path) => found.push(Candidate {
+                path,
+                explicit: false,
+                place: None,
+            }),
             Err(_) => {}
         }
     }

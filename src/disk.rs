@@ -27,9 +27,10 @@ impl Reader for DiskReader {
     }
 
     fn yaml_under(&self, dir: &Path) -> Vec<File> {
+        let cwd = Cwd::new();
         discover::yaml_under(dir, self.exclude.as_ref())
             .into_iter()
-            .map(|p| file(p, false))
+            .map(|c| file(c, &cwd))
             .collect()
     }
 }
@@ -135,19 +136,33 @@ pub fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     Ok(bytes)
 }
 
+/// The current folder, as given and canonical, looked up once per run.
+struct Cwd {
+    given: Option<PathBuf>,
+    canonical: Option<PathBuf>,
+}
+
+impl Cwd {
+    fn new() -> Cwd {
+        let given = std::env::current_dir().ok();
+        let canonical = given.as_deref().and_then(|d| std::fs::canonicalize(d).ok());
+        Cwd { given, canonical }
+    }
+}
+
 /// A file on disk: shown by its path relative to the current folder when it
 /// lies below it, related to others by its absolute path (so `check
-/// summary.yaml` in the summary's folder sees its projects).
-fn file(p: PathBuf, explicit: bool) -> File {
-    let abs = std::fs::canonicalize(&p).unwrap_or_else(|_| {
-        std::env::current_dir()
-            .map(|d| d.join(&p))
-            .unwrap_or_else(|_| p.clone())
-    });
+/// summary.yaml` in the summary's folder sees its projects). The folder walk
+/// usually knows the absolute path already; otherwise it is resolved here.
+fn file(c: Candidate, cwd: &Cwd) -> File {
+    let p = c.path;
+    let abs = c
+        .place
+        .or_else(|| std::fs::canonicalize(&p).ok())
+        .unwrap_or_else(|| cwd.given.as_ref().map_or_else(|| p.clone(), |d| d.join(&p)));
     let shown = if p.is_absolute() {
-        std::env::current_dir()
-            .ok()
-            .and_then(|d| std::fs::canonicalize(d).ok())
+        cwd.canonical
+            .as_deref()
             .and_then(|d| abs.strip_prefix(d).ok().map(Path::to_path_buf))
             .unwrap_or_else(|| p.clone())
     } else {
@@ -158,7 +173,7 @@ fn file(p: PathBuf, explicit: bool) -> File {
         path: shown,
         place: abs,
         content: Content::Unread,
-        explicit,
+        explicit: c.explicit,
     }
 }
 
@@ -178,8 +193,9 @@ pub fn workspace_of(
     let mut ws = Workspace::with_reader(Arc::new(DiskReader {
         exclude: exclude.cloned(),
     }));
+    let cwd = Cwd::new();
     for c in candidates {
-        ws.push(file(c.path, c.explicit));
+        ws.push(file(c, &cwd));
     }
     for p in problems {
         ws.problem(p);

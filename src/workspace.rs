@@ -156,6 +156,14 @@ impl Workspace {
     }
 
     /// The reader, if any.
+    /// Replace what file `i` holds (a fixed text checked again); nothing
+    /// when there is no such file.
+    pub(crate) fn set_content(&mut self, i: usize, content: Content) {
+        if let Some(f) = self.files.get_mut(i) {
+            f.content = content;
+        }
+    }
+
     pub(crate) fn reader(&self) -> Option<&dyn Reader> {
         self.reader.as_deref()
     }

@@ -148,7 +148,7 @@ impl Reader for Overlay {
                         .disk
                         .exclude
                         .as_ref()
-                        .is_some_and(|ex| ex.matches(p, dir))
+                        .is_some_and(|ex| ex.matches(p, dir, None))
             })
             .collect();
         extra.sort();
