@@ -42,6 +42,7 @@ pub fn check_and_render(texts: &[&str], findings: Vec<Finding>) {
                 reported: true,
                 declaration: true,
                 table: None,
+                marks: None,
             })
             .collect(),
         findings,

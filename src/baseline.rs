@@ -114,6 +114,7 @@ fn unread(files: &[FileEntry], findings: &[Finding]) -> Vec<bool> {
     for f in findings.iter().filter(|f| &*f.code == "JX008") {
         if let Some(e) = files.get(f.file as usize)
             && e.text.is_none()
+            && e.marks.is_none()
         {
             v[f.file as usize] = true;
         }

@@ -10,9 +10,9 @@ use crate::load::{self, LoadOptions, code_finding};
 use crate::model::{Doc, Key, Kind, Node, Value};
 use crate::par;
 use crate::rules::{Context, RuleSet, eval};
-use crate::source::Span;
 use crate::source::normal;
 pub use crate::source::{FileEntry, PathProblem};
+use crate::source::{Marks, Span};
 use crate::workbook::Table;
 use crate::workspace::{Content, File, Workspace};
 use std::collections::HashMap;
@@ -28,6 +28,12 @@ pub struct Options {
     pub baseline: Option<Baseline>,
     /// Keep the loaded documents in the result (for the review pack).
     pub keep_docs: bool,
+    /// Keep the texts of the files with findings in [`Outcome::files`] (for
+    /// snippets and fixes; on by default). Off, each such file keeps only the
+    /// lines and columns its findings point at ([`FileEntry::marks`]), all
+    /// the machine formats need: a large run then holds no texts. A baseline
+    /// or the review pack keeps the texts whatever this says.
+    pub keep_texts: bool,
 }
 
 impl Options {
@@ -37,10 +43,16 @@ impl Options {
             load,
             baseline: None,
             keep_docs: false,
+            keep_texts: true,
         }
     }
     fn lang(&self) -> Lang {
         self.load.lang
+    }
+    /// Whether texts are kept: asked for, or needed by the baseline (which
+    /// matches findings by the text at their spans) or the review pack.
+    fn texts_kept(&self) -> bool {
+        self.keep_texts || self.baseline.is_some() || self.keep_docs
     }
 }
 
@@ -265,6 +277,8 @@ fn waivers_of(doc: &Doc) -> Vec<Waiver> {
 #[derive(Default)]
 struct Loaded {
     text: Option<Arc<str>>,
+    /// In place of the text when texts are not kept.
+    marks: Option<Marks>,
     /// The loaded document, kept to relate it to others (no file is read twice).
     doc: Option<Doc>,
     ident: Option<Ident>,
@@ -323,6 +337,7 @@ pub fn check(ws: &Workspace, rules: &RuleSet, opts: &Options) -> Outcome {
             place: f.place.clone(),
             name: f.name.clone(),
             text: l.text.take(),
+            marks: l.marks.take(),
             reported: true,
             declaration: l.declaration,
             table,
@@ -367,6 +382,7 @@ pub fn check(ws: &Workspace, rules: &RuleSet, opts: &Options) -> Outcome {
                 path: f.path,
                 place: f.place,
                 text: None,
+                marks: None,
                 // A covered file that could not be loaded is reported.
                 reported: broken(&l),
                 declaration: l.declaration,
@@ -403,17 +419,34 @@ pub fn check(ws: &Workspace, rules: &RuleSet, opts: &Options) -> Outcome {
     if !all.is_sorted_by_key(|f| f.file) {
         all.sort_by(|a, b| (a.file, a.span.start, &a.code).cmp(&(b.file, b.span.start, &b.code)));
     }
-    // Texts are kept only where a finding or label needs them (or for the
-    // review pack); a label into a file whose text was let go reads it again.
-    let mut needed = vec![opts.keep_docs; files.len()];
+    // Texts (or their marks) are kept only where a finding or label needs
+    // them (or for the review pack); a label into a file whose text was let
+    // go, or a finding of phase 2 its marks do not cover, reads it again.
+    let mut wanted: Vec<(FileId, u32)> = Vec::new();
     for f in &all {
-        needed[f.file as usize] = true;
+        wanted.extend([(f.file, f.span.start), (f.file, f.span.end)]);
         for l in &f.labels {
-            needed[l.file as usize] = true;
+            wanted.extend([(l.file, l.span.start), (l.file, l.span.end)]);
         }
     }
+    wanted.sort_unstable();
+    wanted.dedup();
+    let offsets_in = |i: usize| -> Vec<u32> {
+        let from = wanted.partition_point(|w| (w.0 as usize) < i);
+        let to = wanted.partition_point(|w| (w.0 as usize) <= i);
+        wanted[from..to].iter().map(|w| w.1).collect()
+    };
+    let mut needed = vec![opts.keep_docs; files.len()];
+    for w in &wanted {
+        needed[w.0 as usize] = true;
+    }
+    let covered = |e: &FileEntry, i: usize| {
+        e.marks
+            .as_ref()
+            .is_some_and(|m| offsets_in(i).into_iter().all(|o| m.get(o).is_some()))
+    };
     let missing: Vec<usize> = (0..files.len())
-        .filter(|&i| needed[i] && files[i].text.is_none())
+        .filter(|&i| needed[i] && files[i].text.is_none() && !covered(&files[i], i))
         .collect();
     let texts: Vec<(usize, Option<Arc<str>>)> = par::map(&missing, |_, &i| {
         let f = workspace_file(given, &files, i);
@@ -422,9 +455,13 @@ pub fn check(ws: &Workspace, rules: &RuleSet, opts: &Options) -> Outcome {
     for (i, t) in texts {
         files[i].text = t;
     }
-    for (f, keep) in files.iter_mut().zip(needed) {
+    let keep_texts = opts.texts_kept();
+    for (i, (f, keep)) in files.iter_mut().zip(needed).enumerate() {
         if !keep {
             f.text = None;
+            f.marks = None;
+        } else if !keep_texts && let Some(text) = f.text.take() {
+            f.marks = Some(Marks::new(&text, offsets_in(i)));
         }
     }
     // The baseline matches findings by the text at their spans.
@@ -757,15 +794,27 @@ fn load_and_check(
             out.doc = Some(doc);
         }
     }
-    // The text is kept for the findings' snippets (and the review pack); a
-    // label into a file without findings reads it again at the end.
+    // The text is kept for the findings' snippets (and the review pack), or
+    // the lines and columns they point at; a label into a file without
+    // findings reads it again at the end.
     if !out.findings.is_empty()
         || !out.cross.is_empty()
         || !out.waivers.is_empty()
         || opts.keep_docs
         || matches!(f.content, Content::Text(_))
     {
-        out.text = Some(text.into());
+        if opts.texts_kept() {
+            out.text = Some(text.into());
+        } else {
+            let spans = out.findings.iter().chain(&out.cross).flat_map(|f| {
+                std::iter::once((f.file, f.span)).chain(f.labels.iter().map(|l| (l.file, l.span)))
+            });
+            let offsets = spans
+                .filter(|(id, _)| *id == file)
+                .flat_map(|(_, s)| [s.start, s.end])
+                .collect();
+            out.marks = Some(Marks::new(&text, offsets));
+        }
     }
     out
 }

@@ -692,6 +692,12 @@ fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
         }
     };
     let lang = s.lang;
+    // Snippets (human output), fixes and a baseline to write read the texts;
+    // the machine formats need only the lines and columns findings point at.
+    opts.keep_texts = (a.format == Format::Human && !a.statistics)
+        || a.fix
+        || a.diff
+        || a.write_baseline.is_some();
     let sel = match selection(a, &s) {
         Ok(x) => x,
         Err(e) => return fail2(lang, &e, &e),

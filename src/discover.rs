@@ -77,11 +77,13 @@ impl Exclude {
         }
         if let Some(base) = &self.base {
             let known = || place.map(Path::to_path_buf);
-            let abs = known().or_else(|| std::fs::canonicalize(path).ok()).or_else(|| {
-                // A dangling link: its folder is canonical enough.
-                let parent = std::fs::canonicalize(path.parent()?).ok()?;
-                Some(parent.join(path.file_name()?))
-            });
+            let abs = known()
+                .or_else(|| std::fs::canonicalize(path).ok())
+                .or_else(|| {
+                    // A dangling link: its folder is canonical enough.
+                    let parent = std::fs::canonicalize(path.parent()?).ok()?;
+                    Some(parent.join(path.file_name()?))
+                });
             if let Some(rel) = abs.as_deref().and_then(|a| a.strip_prefix(base).ok())
                 && self.set.is_match(rel)
             {

@@ -173,6 +173,33 @@ fn memchr_newline(b: &[u8]) -> Option<usize> {
     b.iter().position(|&c| c == b'\n' || c == b'\r')
 }
 
+/// The lines and columns of the byte offsets a file's findings and labels
+/// point at, worked out while its text was in memory: all that the machine
+/// formats need of a file, in 12 bytes an offset instead of the whole text.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Marks(Box<[(u32, Position)]>);
+
+impl Marks {
+    /// The positions of `offsets` in `text`.
+    pub fn new(text: &str, mut offsets: Vec<u32>) -> Marks {
+        offsets.sort_unstable();
+        offsets.dedup();
+        let idx = LineIndex::new(text);
+        Marks(
+            offsets
+                .into_iter()
+                .map(|o| (o, idx.position(text, o as usize)))
+                .collect(),
+        )
+    }
+
+    /// The position of byte `offset`, when it is one of those kept.
+    pub fn get(&self, offset: u32) -> Option<Position> {
+        let i = self.0.binary_search_by_key(&offset, |m| m.0).ok()?;
+        Some(self.0[i].1)
+    }
+}
+
 /// A file of a run as the outputs see it: its name, its text (kept only where
 /// a finding, a label or the review pack needs it) and what became of it.
 #[derive(Clone, Debug)]
@@ -185,6 +212,10 @@ pub struct FileEntry {
     pub name: Arc<str>,
     /// The decoded text, when it could be read and is needed.
     pub text: Option<Arc<str>>,
+    /// Without the text (a run for machine formats, see
+    /// [`crate::check::Options::keep_texts`]): the lines and columns of the
+    /// offsets the findings point at.
+    pub marks: Option<Marks>,
     /// Checked and reported (false: loaded only for a summary's totals).
     pub reported: bool,
     /// A declaration was found in it (else it was skipped as other YAML).
@@ -267,13 +298,16 @@ impl<'a> Locator<'a> {
                 },
             };
         }
-        let text = self
-            .files
-            .get(file as usize)
-            .and_then(|f| f.text.as_deref());
+        let entry = self.files.get(file as usize);
+        let text = entry.and_then(|f| f.text.as_deref());
         let (Some(text), Some(idx)) = (text, self.cache.get(&file)) else {
+            let marks = entry.and_then(|f| f.marks.as_ref());
             let p = Position { line: 1, column: 1 };
-            return Region { start: p, end: p };
+            let at = |o: u32| marks.and_then(|m| m.get(o)).unwrap_or(p);
+            return Region {
+                start: at(span.start),
+                end: at(span.end),
+            };
         };
         Region {
             start: idx.position(text, span.start as usize),

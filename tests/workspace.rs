@@ -236,3 +236,65 @@ fn a_file_that_is_not_a_workbook_is_one_jx008_beside_the_others() {
     );
     assert!(got.contains(&("JX304".into(), name, false)), "{got:?}");
 }
+
+/// Without texts (`keep_texts: false`, what the command line does for the
+/// machine formats), a run keeps no file's text, only the lines and columns
+/// its findings and labels point at, and its JSON and SARIF are byte for
+/// byte those of a run that kept the texts: in memory, and from disk, where
+/// a summary's cross-document findings point into projects whose texts were
+/// let go in phase 1.
+#[test]
+fn a_run_without_texts_reports_the_same_positions() {
+    let rules = rules();
+    let with = |keep_texts: bool| {
+        let mut opts = Options::new(LoadOptions {
+            profile: rules.profile,
+            ..LoadOptions::default()
+        });
+        opts.keep_texts = keep_texts;
+        opts
+    };
+    let render = |o: &Outcome| {
+        let mut json = Vec::new();
+        jixiao::output::json::write(o, &mut json, jixiao::diag::Lang::Zh).unwrap();
+        let mut sarif = Vec::new();
+        jixiao::output::sarif::write(o, &rules, &mut sarif, jixiao::diag::Lang::En).unwrap();
+        (
+            String::from_utf8(json).unwrap(),
+            String::from_utf8(sarif).unwrap(),
+        )
+    };
+    let mut ws = Workspace::new();
+    for (name, text) in example() {
+        ws.add_text(format!("chengde-2022/{name}"), text);
+    }
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/chengde-2022");
+    let from_disk =
+        |opts: &Options| jixiao::disk::run(std::slice::from_ref(&dir), None, &rules, opts);
+    for (kept, lean) in [
+        (
+            check::check(&ws, &rules, &with(true)),
+            check::check(&ws, &rules, &with(false)),
+        ),
+        (from_disk(&with(true)), from_disk(&with(false))),
+    ] {
+        assert!(kept.findings.len() > 3, "{:?}", codes(&kept));
+        assert!(
+            kept.findings
+                .iter()
+                .any(|f| f.labels.iter().any(|l| l.file != f.file))
+        );
+        assert!(lean.files.iter().all(|e| e.text.is_none()));
+        assert!(lean.files.iter().any(|e| e.marks.is_some()));
+        let (json, sarif) = render(&kept);
+        let items: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap();
+        let line = |v: &serde_json::Value| v["line"].as_u64().unwrap();
+        assert!(items.iter().all(|i| line(i) > 1), "{json}");
+        assert!(items.iter().any(|i| {
+            i["labels"]
+                .as_array()
+                .is_some_and(|ls| ls.iter().any(|l| line(l) > 1))
+        }));
+        assert_eq!(render(&lean), (json, sarif));
+    }
+}

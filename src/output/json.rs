@@ -192,6 +192,7 @@ mod tests {
                 reported: true,
                 declaration: true,
                 table: None,
+                marks: None,
             }],
             findings: (0..n)
                 .map(|i| {
