@@ -104,11 +104,11 @@ fn is_fullwidth(c: char) -> bool {
 pub fn parse_decimal(text: &str) -> Result<Decimal, NumError> {
     let t = halfwidth(text.trim());
     let t = t.trim();
-    let lower = t.to_ascii_lowercase();
-    if matches!(
-        lower.trim_start_matches(['+', '-']),
-        ".inf" | "inf" | ".nan" | "nan" | "infinity"
-    ) {
+    let unsigned = t.trim_start_matches(['+', '-']);
+    if [".inf", "inf", ".nan", "nan", "infinity"]
+        .iter()
+        .any(|w| unsigned.eq_ignore_ascii_case(w))
+    {
         return Err(NumError::NotDecimal);
     }
     let (neg, body) = match t.as_bytes().first() {
@@ -156,11 +156,17 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, NumError> {
     if digits > 28 {
         return Err(NumError::TooLarge);
     }
-    let plain = match frac {
-        Some(f) => format!("{}{}.{}", if neg { "-" } else { "" }, int_digits, f),
-        None => format!("{}{}", if neg { "-" } else { "" }, int_digits),
-    };
-    Decimal::from_str_exact(&plain).map_err(|_| NumError::TooLarge)
+    // At most 28 significant digits: the mantissa fits in 96 bits and the
+    // scale is at most 28, as `Decimal` needs.
+    let frac = frac.unwrap_or("");
+    let mantissa = int_digits
+        .bytes()
+        .chain(frac.bytes())
+        .fold(0i128, |m, b| m * 10 + i128::from(b - b'0'));
+    let mut d = Decimal::try_from_i128_with_scale(mantissa, frac.len() as u32)
+        .map_err(|_| NumError::TooLarge)?;
+    d.set_sign_negative(neg && mantissa != 0);
+    Ok(d)
 }
 
 /// An amount: a non-negative decimal with at most [`MAX_DECIMALS`] decimals and an
@@ -205,6 +211,21 @@ pub fn parse_percent(text: &str) -> Result<Decimal, NumError> {
 
 #[cfg(test)]
 mod tests {
+    /// The mantissa built from the digits is the decimal the text names,
+    /// scale, sign and leading zeros included.
+    #[test]
+    fn decimals_are_what_their_text_says() {
+        for t in [
+            "0", "-0", "+0", "0.000", "-0.000", "-0.50", "007.250", "1200.50", ".5", "5.", "-12.0001",
+            "9999999999999999999999999999", "0.0000000000000000000000000001", "1,234,567.891",
+        ] {
+            // What the text was read as before: digits handed to `from_str_exact`.
+            let want = rust_decimal::Decimal::from_str_exact(&t.replace([',', '+'], "")).unwrap();
+            let got = super::parse_decimal(t).unwrap();
+            assert_eq!((got, got.scale(), got.to_string()), (want, want.scale(), want.to_string()), "{t}");
+        }
+    }
+
     use super::*;
 
     fn d(s: &str) -> Decimal {

@@ -432,7 +432,21 @@ pub fn load_text(text: &str, file: FileId, opts: &LoadOptions, explicit: bool) -
 /// how many there are in all.
 fn control_char(text: &str) -> Option<(usize, char, usize)> {
     let bad = |c: char| matches!(c, '\0'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{7F}'..='\u{9F}');
-    let (at, c) = text.char_indices().find(|&(_, c)| bad(c))?;
+    // Such a character is one byte below 0x20 or 0x7F, or 0xC2 followed by
+    // 0x80..=0x9F (C1): found on the bytes, blocks of 32 at a time, without
+    // decoding the text.
+    let bytes = text.as_bytes();
+    let maybe = |x: u8| (x < 0x20 && !matches!(x, b'\t' | b'\n' | b'\r')) || x == 0x7F || x == 0xC2;
+    let at_bad = |i: usize| match bytes[i] {
+        0xC2 => matches!(bytes.get(i + 1), Some(0x80..=0x9F)),
+        x => maybe(x),
+    };
+    let at = bytes
+        .chunks(32)
+        .enumerate()
+        .filter(|(_, c)| c.iter().fold(false, |any, &x| any | maybe(x)))
+        .find_map(|(k, c)| (k * 32..k * 32 + c.len()).find(|&i| at_bad(i)))?;
+    let c = text[at..].chars().next()?;
     let n = text[at..].chars().filter(|&c| bad(c)).count();
     Some((at, c, n))
 }
@@ -1018,15 +1032,20 @@ impl Cx<'_, '_> {
             return Node::new(node.span, Value::Map(Vec::new()));
         };
         // budget.unit applies to every amount in the budget, wherever it is written.
+        // Each key looked up once.
+        let keys: Vec<Option<Key>> = entries
+            .iter()
+            .map(|(k, _)| k.as_str().and_then(Key::lookup))
+            .collect();
         let unit = unit.or_else(|| {
-            entries.iter().find_map(|(k, v)| {
-                (k.as_str().and_then(Key::lookup) == Some(Key::Unit))
+            entries.iter().zip(&keys).find_map(|((_, v), key)| {
+                (*key == Some(Key::Unit))
                     .then(|| v.as_str().and_then(MoneyUnit::parse))
                     .flatten()
             })
         });
         let mut out: Vec<Entry> = Vec::with_capacity(entries.len());
-        for (k, v) in entries {
+        for ((k, v), &known) in entries.iter().zip(&keys) {
             let Some(name) = k.as_str() else {
                 self.push(
                     "JX003",
@@ -1046,21 +1065,17 @@ impl Cx<'_, '_> {
                 self.expect_here(k.span, ("应为文字的字段名", "a text key expected"), help);
                 continue;
             };
-            let field = Key::lookup(name).and_then(|key| fields.iter().find(|(f, _)| *f == key));
+            let field = known.and_then(|key| fields.iter().find(|(f, _)| *f == key));
             let Some(&(key, ty)) = field.or_else(|| {
                 self.unknown_key(name, k.span, fields);
                 // One close suggestion (`绩效指表` → indicators): after its JX002
                 // the value is read as that key, so one typo is one finding.
                 // Not when the mapping also has the key itself.
-                Key::lookup(name)
+                known
                     .is_none()
                     .then(|| one_suggestion(name, names_of(fields)))
                     .flatten()
-                    .filter(|s| {
-                        !entries
-                            .iter()
-                            .any(|(k, _)| k.as_str().and_then(Key::lookup) == Some(*s))
-                    })
+                    .filter(|s| !keys.contains(&Some(*s)))
                     .and_then(|s| fields.iter().find(|(f, _)| *f == s))
             }) else {
                 continue;
@@ -2062,6 +2077,28 @@ fn numberless(text: &str) -> Option<Numberless> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The byte scan finds what decoding every character finds, with
+    /// characters cut across its 32-byte blocks and `·`/`©` (0xC2, not C1).
+    #[test]
+    fn control_chars_are_found_on_the_bytes_as_on_the_characters() {
+        let naive = |t: &str| {
+            let bad = |c: char| {
+                matches!(c, '\0'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{7F}'..='\u{9F}')
+            };
+            let (at, c) = t.char_indices().find(|&(_, c)| bad(c))?;
+            Some((at, c, t[at..].chars().filter(|&c| bad(c)).count()))
+        };
+        let pad = "项目·名称©\t\r\n".repeat(7);
+        for bad in ["", "\u{85}", "\u{7F}", "\u{0}", "\u{1B}", "\u{9F}x\u{1}", "\u{A0}"] {
+            for cut in 0..40 {
+                let t = format!("{}{bad}{pad}", &"a".repeat(cut));
+                assert_eq!(control_char(&t), naive(&t), "{t:?}");
+                let t = format!("{pad}{}{bad}", &"é".repeat(cut));
+                assert_eq!(control_char(&t), naive(&t), "{t:?}");
+            }
+        }
+    }
 
     #[test]
     fn comparator_without_number_is_one_finding() {
