@@ -216,13 +216,29 @@ mod tests {
     #[test]
     fn decimals_are_what_their_text_says() {
         for t in [
-            "0", "-0", "+0", "0.000", "-0.000", "-0.50", "007.250", "1200.50", ".5", "5.", "-12.0001",
-            "9999999999999999999999999999", "0.0000000000000000000000000001", "1,234,567.891",
+            "0",
+            "-0",
+            "+0",
+            "0.000",
+            "-0.000",
+            "-0.50",
+            "007.250",
+            "1200.50",
+            ".5",
+            "5.",
+            "-12.0001",
+            "9999999999999999999999999999",
+            "0.0000000000000000000000000001",
+            "1,234,567.891",
         ] {
             // What the text was read as before: digits handed to `from_str_exact`.
             let want = rust_decimal::Decimal::from_str_exact(&t.replace([',', '+'], "")).unwrap();
             let got = super::parse_decimal(t).unwrap();
-            assert_eq!((got, got.scale(), got.to_string()), (want, want.scale(), want.to_string()), "{t}");
+            assert_eq!(
+                (got, got.scale(), got.to_string()),
+                (want, want.scale(), want.to_string()),
+                "{t}"
+            );
         }
     }
 

@@ -2083,14 +2083,20 @@ mod tests {
     #[test]
     fn control_chars_are_found_on_the_bytes_as_on_the_characters() {
         let naive = |t: &str| {
-            let bad = |c: char| {
-                matches!(c, '\0'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{7F}'..='\u{9F}')
-            };
+            let bad = |c: char| matches!(c, '\0'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{7F}'..='\u{9F}');
             let (at, c) = t.char_indices().find(|&(_, c)| bad(c))?;
             Some((at, c, t[at..].chars().filter(|&c| bad(c)).count()))
         };
         let pad = "项目·名称©\t\r\n".repeat(7);
-        for bad in ["", "\u{85}", "\u{7F}", "\u{0}", "\u{1B}", "\u{9F}x\u{1}", "\u{A0}"] {
+        for bad in [
+            "",
+            "\u{85}",
+            "\u{7F}",
+            "\u{0}",
+            "\u{1B}",
+            "\u{9F}x\u{1}",
+            "\u{A0}",
+        ] {
             for cut in 0..40 {
                 let t = format!("{}{bad}{pad}", &"a".repeat(cut));
                 assert_eq!(control_char(&t), naive(&t), "{t:?}");

@@ -6,6 +6,41 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc's `purge_delay` (`MIMALLOC_PURGE_DELAY`), by its index in the
+/// options of the mimalloc bundled with libmimalloc-sys 0.1.49, which names
+/// no constant for it (a test checks the index).
+#[cfg(not(target_arch = "wasm32"))]
+const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
 fn main() {
+    // Each file's text, tree and model are freed once it is checked; pages
+    // left empty go back to the system after 1 ms instead of mimalloc's
+    // default second, so a run over 10,000 files peaks at the memory of
+    // its findings, not of all it read (47 -> 37 MB). A setting already
+    // in the environment is left alone.
+    #[cfg(not(target_arch = "wasm32"))]
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+        // SAFETY: setting an option is a plain store mimalloc allows at any time.
+        unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, 1) };
+    }
     std::process::exit(jixiao::cli::main_with(std::env::args_os()));
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    /// The option set is the purge delay: its default is mimalloc's 1000 ms
+    /// (no other option of this version defaults to 1000), and it takes the
+    /// value set.
+    #[test]
+    fn the_purge_delay_option_is_the_one_set() {
+        use libmimalloc_sys::{mi_option_get, mi_option_set};
+        // SAFETY: reading and setting options is allowed at any time.
+        unsafe {
+            if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+                assert_eq!(mi_option_get(super::PURGE_DELAY), 1000);
+            }
+            mi_option_set(super::PURGE_DELAY, 1);
+            assert_eq!(mi_option_get(super::PURGE_DELAY), 1);
+        }
+    }
 }
