@@ -460,6 +460,7 @@ pub fn check(ws: &Workspace, rules: &RuleSet, opts: &Options) -> Outcome {
         if !keep {
             f.text = None;
             f.marks = None;
+            f.table = None;
         } else if !keep_texts && let Some(text) = f.text.take() {
             f.marks = Some(Marks::new(&text, offsets_in(i)));
         }
@@ -625,8 +626,15 @@ fn expand_workbooks<'w>(ws: &'w Workspace, opts: &Options) -> Expanded<'w> {
                             name,
                             path: f.path.clone(),
                             place: f.place.clone(),
-                            content: Content::Text(t.yaml.as_str().into()),
+                            content: Content::Text(t.yaml.clone()),
                             explicit: true,
+                        };
+                        // Without texts (the machine formats), no snippet
+                        // shows the sheet: its rows are let go at once.
+                        let t = if opts.texts_kept() {
+                            t
+                        } else {
+                            t.without_excerpts()
                         };
                         (file, Some(Arc::new(t)), None)
                     })

@@ -196,7 +196,7 @@ fn the_chengde_workbooks_give_the_yaml_findings_at_their_cells() {
         let p = e.unwrap().path();
         let book = jixiao::workbook::read(&std::fs::read(&p).unwrap(), "x.xlsx").unwrap();
         let name = format!("{}.yaml", p.file_stem().unwrap().to_string_lossy());
-        std::fs::write(d.join(&name), &book.tables[0].yaml).unwrap();
+        std::fs::write(d.join(&name), book.tables[0].yaml.as_bytes()).unwrap();
         tables.insert(name, book);
     }
     assert_eq!(tables.len(), 11);

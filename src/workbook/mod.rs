@@ -33,8 +33,9 @@ pub struct Table {
     pub sheet: String,
     /// Index of the sheet in [`Book::sheets`].
     pub sheet_index: u32,
-    /// Canonical YAML, each value followed by `  # 自评表!F6` naming its cell.
-    pub yaml: String,
+    /// Canonical YAML, each value followed by `  # 自评表!F6` naming its cell
+    /// (shared with the workspace file the table is checked as).
+    pub yaml: std::sync::Arc<str>,
     /// Sorted by `start`: byte range in `yaml` → cell.
     pub cells: Vec<CellSpan>,
     /// The layout that matched (its id, the file name in `layouts/` without `.yaml`).
@@ -46,6 +47,16 @@ pub struct Table {
 }
 
 impl Table {
+    /// The table as locating findings needs it: its cells and sheet names,
+    /// without the excerpts' rows (snippets, the page's grid).
+    pub fn without_excerpts(mut self) -> Table {
+        for x in &mut self.excerpts {
+            x.rows = Vec::new();
+            x.merges = Vec::new();
+        }
+        self
+    }
+
     /// The excerpt of sheet number `sheet`, when the table's cells use it.
     pub fn excerpt(&self, sheet: u32) -> Option<&snippet::Excerpt> {
         self.excerpts.iter().find(|x| x.sheet == sheet)
@@ -275,7 +286,7 @@ pub fn read(bytes: &[u8], file_name: &str) -> Result<Book, BookError> {
         book.tables.push(Table {
             sheet: g.name.clone(),
             sheet_index: i as u32,
-            yaml,
+            yaml: yaml.into(),
             cells,
             layout: leak_id(&l.id),
             excerpts,
