@@ -36,7 +36,7 @@ fn one(wb: &mut Workbook) -> (String, workbook::Table) {
         .map(|f| format!("{} {}", f.code, f.message))
         .collect();
     assert!(structural.is_empty(), "{structural:?}\n{}", t.yaml);
-    (t.yaml.clone(), t)
+    (t.yaml.to_string(), t)
 }
 
 /// The loader reads the YAML without structural errors (JX00x other than
