@@ -252,7 +252,7 @@ where
     };
     match out.flush() {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            eprintln!("error: {e}");
+            eprintln!("{}{e}", err(lang));
             2
         }
         _ => status,
@@ -441,7 +441,7 @@ fn prepare_in(rules: &RuleArgs, start: &Path) -> Result<(Setup, Options, Option<
     match check_options(&s) {
         Ok((o, ex)) => Ok((s, o, ex)),
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("{}{e}", err(s.lang));
             Err(2)
         }
     }
@@ -466,8 +466,13 @@ pub fn use_color(when: ColorWhen, terminal: bool) -> bool {
 /// Print a usage-like error of a run (a bad `--select`, an unreadable
 /// stdin) and give exit status 2.
 fn fail2(lang: Lang, zh: &str, en: &str) -> i32 {
-    eprintln!("{}{}", lang.pick("错误：", "error: "), lang.pick(zh, en));
+    eprintln!("{}{}", err(lang), lang.pick(zh, en));
     2
+}
+
+/// How a line on stderr that stops the run begins: `错误：` or `error: `.
+fn err(lang: Lang) -> &'static str {
+    lang.pick("错误：", "error: ")
 }
 
 /// The run's selection: `--select` over the config's `select`, and the
@@ -687,7 +692,7 @@ fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
     let (mut opts, exclude) = match check_options(&s) {
         Ok(x) => x,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("{}{e}", err(s.lang));
             return 2;
         }
     };
@@ -760,7 +765,8 @@ fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
         let problems = ws.problems();
         for p in problems {
             eprintln!(
-                "error: {}: {}",
+                "{}{}: {}",
+                err(lang),
                 output::problem_path(p),
                 lang.pick(&p.zh, &p.en)
             );
@@ -775,7 +781,7 @@ fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
     };
     let mut outcome = run.check(&Default::default());
     for p in &outcome.problems {
-        eprintln!("error: {}", s.lang.pick(&p.zh, &p.en));
+        eprintln!("{}{}", err(lang), s.lang.pick(&p.zh, &p.en));
     }
     let mut fixed = 0;
     if a.fix || a.diff {
@@ -834,7 +840,7 @@ fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
                 continue;
             }
             if let Err(e) = write_fixed(&f.path, old, new, lang) {
-                eprintln!("{}{e}", lang.pick("错误：", "error: "));
+                eprintln!("{}{e}", err(lang));
                 failed = true;
             }
         }
@@ -872,7 +878,7 @@ fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
         }
     };
     if let Err(e) = written {
-        eprintln!("error: {e}");
+        eprintln!("{}{e}", err(lang));
         return 2;
     }
     let mut status = exit_status(&outcome, a.deny_warnings);
@@ -929,7 +935,7 @@ fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
         },
     };
     if let Err(e) = result {
-        eprintln!("error: {e}");
+        eprintln!("{}{e}", err(lang));
         return 2;
     }
     if let Some(p) = &a.write_baseline {
@@ -937,7 +943,7 @@ fn cmd_check(a: &CheckArgs, out: &mut dyn Write) -> i32 {
         let n = match write_baseline(p, a, &s, &opts, &outcome) {
             Ok(n) => n,
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("{}{e}", err(lang));
                 return 2;
             }
         };
@@ -1208,7 +1214,8 @@ fn cmd_explain(code: &str, a: &RuleArgs, out: &mut dyn Write) -> i32 {
         None => {
             let guess = s.rules.guess_code(code);
             eprintln!(
-                "error: {}{}",
+                "{}{}{}",
+                err(s.lang),
                 match s.lang {
                     Lang::Zh => format!("没有编号为 {code} 的规则"),
                     Lang::En => format!("no rule has the code {code}"),
@@ -1239,12 +1246,12 @@ fn cmd_report(a: &ReportArgs, out: &mut dyn Write) -> i32 {
     let ws = disk::workspace(&paths, exclude.as_ref());
     let outcome = check::check(&ws, &s.rules, &opts);
     for p in &outcome.problems {
-        eprintln!("error: {}", s.lang.pick(&p.zh, &p.en));
+        eprintln!("{}{}", err(s.lang), s.lang.pick(&p.zh, &p.en));
     }
     let doc = match crate::report::render(&outcome, &s.rules, a.format, s.lang) {
         Ok(d) => d,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("{}{e}", err(s.lang));
             return 2;
         }
     };
@@ -1260,7 +1267,7 @@ fn cmd_report(a: &ReportArgs, out: &mut dyn Write) -> i32 {
         None => out.write_all(&doc).map_err(|e| e.to_string()),
     };
     if let Err(e) = written {
-        eprintln!("error: {e}");
+        eprintln!("{}{e}", err(s.lang));
         return 2;
     }
     if outcome.problems.is_empty() { 0 } else { 2 }
@@ -1386,7 +1393,7 @@ fn cmd_import(a: &ImportArgs, out: &mut dyn Write) -> i32 {
     let bytes = match std::fs::read(&a.book) {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("error: {shown}: {e}");
+            eprintln!("{}{shown}: {e}", err(lang));
             return 2;
         }
     };
@@ -1406,7 +1413,8 @@ fn cmd_import(a: &ImportArgs, out: &mut dyn Write) -> i32 {
     let Some(o) = &a.output else {
         if several {
             eprintln!(
-                "error: {}",
+                "{}{}",
+                err(lang),
                 match lang {
                     Lang::Zh => format!(
                         "{shown} 有 {} 张表：请用 -o 目录/ 每张表写一个文件",
@@ -1428,7 +1436,8 @@ fn cmd_import(a: &ImportArgs, out: &mut dyn Write) -> i32 {
     let is_dir = o.is_dir() || o.to_string_lossy().ends_with(['/', '\\']);
     if several && !is_dir {
         eprintln!(
-            "error: {}",
+            "{}{}",
+            err(lang),
             lang.pick(
                 "工作簿有多张表：-o 须是一个目录（以 / 结尾）",
                 "the workbook holds several tables: -o must be a folder (ending in /)"
@@ -1437,7 +1446,7 @@ fn cmd_import(a: &ImportArgs, out: &mut dyn Write) -> i32 {
         return 2;
     }
     if is_dir && let Err(e) = std::fs::create_dir_all(o) {
-        eprintln!("error: {}: {e}", o.display());
+        eprintln!("{}{}: {e}", err(lang), o.display());
         return 2;
     }
     for t in &book.tables {
@@ -1448,7 +1457,8 @@ fn cmd_import(a: &ImportArgs, out: &mut dyn Write) -> i32 {
         };
         if path == a.book {
             eprintln!(
-                "error: {}: {}",
+                "{}{}: {}",
+                err(lang),
                 path.display(),
                 lang.pick(
                     "不能覆盖输入的工作簿",
@@ -1458,7 +1468,7 @@ fn cmd_import(a: &ImportArgs, out: &mut dyn Write) -> i32 {
             return 2;
         }
         if let Err(e) = fsio::write_atomic(&path, t.yaml.as_bytes()) {
-            eprintln!("error: {}", e.pick(lang));
+            eprintln!("{}{}", err(lang), e.pick(lang));
             return 2;
         }
     }
@@ -1469,7 +1479,8 @@ fn cmd_export(a: &ExportArgs) -> i32 {
     let lang = a.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
     if a.output == a.decl {
         eprintln!(
-            "error: {}: {}",
+            "{}{}: {}",
+            err(lang),
             a.output.display(),
             lang.pick("输出不能是输入文件", "the output cannot be the input file")
         );
@@ -1478,7 +1489,7 @@ fn cmd_export(a: &ExportArgs) -> i32 {
     let text = match std::fs::read_to_string(&a.decl) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("error: {}: {e}", a.decl.display());
+            eprintln!("{}{}: {e}", err(lang), a.decl.display());
             return 2;
         }
     };
@@ -1486,7 +1497,8 @@ fn cmd_export(a: &ExportArgs) -> i32 {
         Ok(b) => b,
         Err(e) => {
             eprintln!(
-                "error: {}: {} {e}",
+                "{}{}: {} {e}",
+                err(lang),
                 a.decl.display(),
                 lang.pick(
                     "不是可导出的申报文件：",
@@ -1499,7 +1511,7 @@ fn cmd_export(a: &ExportArgs) -> i32 {
     match fsio::write_atomic(&a.output, &bytes) {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!("error: {}", e.pick(lang));
+            eprintln!("{}{}", err(lang), e.pick(lang));
             2
         }
     }

@@ -1167,11 +1167,11 @@ fn missing_input_files_are_named_in_chinese_and_no_output_is_written() {
     let cases: [(&[&str], &str); 3] = [
         (
             &["--rules", "nope.rules"],
-            "error: 无法读取规则文件 nope.rules：不存在\n规则文件有 1 个错误",
+            "错误：无法读取规则文件 nope.rules：不存在\n规则文件有 1 个错误",
         ),
         (
             &["--config", "nope.yaml"],
-            "error: 无法读取配置文件 nope.yaml：不存在\n配置文件有 1 个错误",
+            "错误：无法读取配置文件 nope.yaml：不存在\n配置文件有 1 个错误",
         ),
         (
             &["--baseline", "nope.json"],
@@ -1604,4 +1604,30 @@ fn full_width_brackets_quotes_and_commas_are_reported_on_the_character() {
         out.contains("a full-width comma `，` between the entries of `{ … }` or `[ … ]`"),
         "{out}"
     );
+}
+
+/// A line that stops the run is headed in the run's language: an output that
+/// cannot be written, a report that cannot be written, a rule code that does
+/// not exist: `错误：` in Chinese, `error: ` with `--lang en`, never both.
+#[test]
+fn failure_lines_are_headed_in_the_runs_language() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "t.yaml", CLEAN);
+    let runs: [&[&str]; 3] = [
+        &["check", "t.yaml", "-o", "no/such/folder/out.json", "--format", "json"],
+        &["report", "t.yaml", "-o", "no/such/folder/pack.html"],
+        &["explain", "JX999"],
+    ];
+    for args in runs {
+        let (code, _, err) = run_in(d.path(), args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.starts_with("错误："), "{args:?}: {err}");
+        assert!(!err.contains("error:"), "{args:?}: {err}");
+        let mut en = args.to_vec();
+        en.extend(["--lang", "en"]);
+        let (code, _, err) = run_in(d.path(), &en);
+        assert_eq!(code, 2, "{en:?}: {err}");
+        assert!(err.starts_with("error: "), "{en:?}: {err}");
+        assert!(!err.contains("错误"), "{en:?}: {err}");
+    }
 }

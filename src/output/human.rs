@@ -599,7 +599,12 @@ fn file_errors(
 ) -> io::Result<()> {
     for e in errors {
         let (Some(name), Some(text)) = (&e.file, &e.text) else {
-            writeln!(out, "error: {}", super::visible(&e.message))?;
+            writeln!(
+                out,
+                "{}{}",
+                lang.pick("错误：", "error: "),
+                super::visible(&e.message)
+            )?;
             continue;
         };
         let (safe, sh) = safe_source(name, text);
