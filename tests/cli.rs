@@ -1614,7 +1614,14 @@ fn failure_lines_are_headed_in_the_runs_language() {
     let d = tempfile::tempdir().unwrap();
     write(d.path(), "t.yaml", CLEAN);
     let runs: [&[&str]; 3] = [
-        &["check", "t.yaml", "-o", "no/such/folder/out.json", "--format", "json"],
+        &[
+            "check",
+            "t.yaml",
+            "-o",
+            "no/such/folder/out.json",
+            "--format",
+            "json",
+        ],
         &["report", "t.yaml", "-o", "no/such/folder/pack.html"],
         &["explain", "JX999"],
     ];
