@@ -91,6 +91,26 @@ fn chinese_human_output_has_no_english_headings() {
     }
 }
 
+/// JSON carries the label the human output shows under the span: what is
+/// wrong there, in the run's language.
+#[test]
+fn json_carries_the_primary_label_of_the_human_output() {
+    for (lang, want) in [("zh", "与各项目合计 260.162333 不一致"), ("en", "260.162333")] {
+        let (json, _) = seed("json", lang);
+        let (human, _) = seed("human", lang);
+        let v: Value = serde_json::from_str(&json).unwrap();
+        let jx503 = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["code"] == "JX503")
+            .expect("JX503");
+        let label = jx503["label"].as_str().expect("a label");
+        assert!(label.contains(want), "{lang}: {label}");
+        assert!(human.contains(label), "{lang}: {label} not in {human}");
+    }
+}
+
 // ------------------------------------------------- every format, same findings
 
 /// (code, file, line, column) of one finding.

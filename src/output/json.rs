@@ -37,6 +37,10 @@ struct Item<'a> {
     offset: u32,
     length: u32,
     help: Option<&'a str>,
+    /// What is wrong at the primary span (the text under it in the human
+    /// output), when the rule states it; else the message says it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    label: Option<&'a str>,
     /// The offending node's place in the document.
     path: &'a str,
     suppressed: bool,
@@ -96,6 +100,7 @@ fn item<'a>(o: &'a Outcome, pos: &Positions<'_>, f: &'a Finding) -> Item<'a> {
         offset: f.span.start,
         length: f.span.end - f.span.start,
         help: f.help.as_deref(),
+        label: f.label.as_deref(),
         path: &f.path,
         suppressed: f.is_suppressed(),
         reason: match &f.suppressed {
@@ -130,6 +135,7 @@ fn problem_item<'a>(p: &'a PathProblem, lang: Lang) -> Item<'a> {
         offset: 0,
         length: 0,
         help: None,
+        label: None,
         path: "",
         suppressed: false,
         reason: None,
