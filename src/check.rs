@@ -802,6 +802,9 @@ fn load_and_check(
             out.doc = Some(doc);
         }
     }
+    // Kept until the end of the run: no room to spare.
+    out.findings.shrink_to_fit();
+    out.cross.shrink_to_fit();
     // The text is kept for the findings' snippets (and the review pack), or
     // the lines and columns they point at; a label into a file without
     // findings reads it again at the end.

@@ -194,6 +194,8 @@ pub fn workspace_of(
         exclude: exclude.cloned(),
     }));
     let cwd = Cwd::new();
+    // One more for standard input.
+    ws.reserve(candidates.len() + 1);
     for c in candidates {
         ws.push(file(c, &cwd));
     }

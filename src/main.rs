@@ -12,16 +12,20 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[cfg(not(target_arch = "wasm32"))]
 const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
+/// How long emptied pages wait before going back to the system, in ms.
+#[cfg(not(target_arch = "wasm32"))]
+const PURGE_AFTER_MS: std::ffi::c_long = 5;
+
 fn main() {
     // Each file's text, tree and model are freed once it is checked; pages
-    // left empty go back to the system after 1 ms instead of mimalloc's
+    // left empty go back to the system after 5 ms instead of mimalloc's
     // default second, so a run over 10,000 files peaks at the memory of
-    // its findings, not of all it read (47 -> 37 MB). A setting already
-    // in the environment is left alone.
+    // its findings, not of all it read (45 -> 36 MB, about 1 % slower; at
+    // 1 ms 4 %). A setting already in the environment is left alone.
     #[cfg(not(target_arch = "wasm32"))]
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
         // SAFETY: setting an option is a plain store mimalloc allows at any time.
-        unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, 1) };
+        unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, PURGE_AFTER_MS) };
     }
     std::process::exit(jixiao::cli::main_with(std::env::args_os()));
 }
@@ -39,8 +43,8 @@ mod tests {
             if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
                 assert_eq!(mi_option_get(super::PURGE_DELAY), 1000);
             }
-            mi_option_set(super::PURGE_DELAY, 1);
-            assert_eq!(mi_option_get(super::PURGE_DELAY), 1);
+            mi_option_set(super::PURGE_DELAY, super::PURGE_AFTER_MS);
+            assert_eq!(mi_option_get(super::PURGE_DELAY), super::PURGE_AFTER_MS);
         }
     }
 }

@@ -139,6 +139,12 @@ impl Workspace {
         self
     }
 
+    /// Room for `n` more files, so adding them does not grow the list in steps.
+    pub fn reserve(&mut self, n: usize) -> &mut Workspace {
+        self.files.reserve_exact(n);
+        self
+    }
+
     /// Record a path that could not be used at all (missing, unreadable folder).
     pub fn problem(&mut self, p: PathProblem) -> &mut Workspace {
         self.problems.push(p);

@@ -95,7 +95,10 @@ fn chinese_human_output_has_no_english_headings() {
 /// wrong there, in the run's language.
 #[test]
 fn json_carries_the_primary_label_of_the_human_output() {
-    for (lang, want) in [("zh", "与各项目合计 260.162333 不一致"), ("en", "260.162333")] {
+    for (lang, want) in [
+        ("zh", "与各项目合计 260.162333 不一致"),
+        ("en", "260.162333"),
+    ] {
         let (json, _) = seed("json", lang);
         let (human, _) = seed("human", lang);
         let v: Value = serde_json::from_str(&json).unwrap();

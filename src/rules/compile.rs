@@ -167,6 +167,31 @@ impl Pattern {
 pub struct Template {
     pub zh: Vec<Seg>,
     pub en: Option<Vec<Seg>>,
+    /// The text of each language that has no `{expr}` (`[zh, en]`), made
+    /// once: every finding of the rule shares it.
+    pub fixed: [Option<Arc<str>>; 2],
+}
+
+impl Template {
+    /// The text in `lang`, when it has no `{expr}`.
+    pub fn fixed(&self, lang: crate::diag::Lang) -> Option<&Arc<str>> {
+        match (lang, &self.en) {
+            (crate::diag::Lang::En, Some(_)) => self.fixed[1].as_ref(),
+            _ => self.fixed[0].as_ref(),
+        }
+    }
+}
+
+/// The text of `segs` when all are literal, clipped as rendered text is.
+fn literal(segs: &[Seg]) -> Option<Arc<str>> {
+    let mut s = String::new();
+    for seg in segs {
+        match seg {
+            Seg::Lit(l) => s.push_str(l),
+            Seg::Expr(_) => return None,
+        }
+    }
+    Some(crate::diag::clip(s).into())
 }
 
 #[derive(Clone, Debug)]
@@ -1049,7 +1074,8 @@ impl Cx<'_> {
     fn template(&mut self, t: &ast::Text) -> Template {
         let zh = self.segments(&t.parts);
         let en = t.en.as_ref().map(|_| self.segments(&t.en_parts));
-        Template { zh, en }
+        let fixed = [literal(&zh), en.as_deref().and_then(literal)];
+        Template { zh, en, fixed }
     }
 
     fn segments(&mut self, parts: &[ast::Part]) -> Vec<Seg> {

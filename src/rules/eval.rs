@@ -339,8 +339,13 @@ impl<'a> Eval<'a> {
         .with_path(path)
         .with_label(label);
         if let Some(h) = check.help.as_ref().or(rule.help.as_ref()) {
-            let text = self.render(h);
-            f = f.with_help(text);
+            f = match h.fixed(self.cx.lang) {
+                Some(text) => f.with_help(text.clone()),
+                None => {
+                    let text = self.render(h);
+                    f.with_help(text)
+                }
+            };
         }
         if let Some(fx) = &check.fix {
             f.fix = self.fix(fx);
