@@ -162,9 +162,9 @@ pub fn discover(
                 let mut found = Vec::new();
                 let mut visited = HashSet::new();
                 walk(p, p, exclude, &mut found, &mut visited, &mut problems);
-                found.sort_by(|a, b| a.path.cmp(&b.path));
                 for f in found {
-                    if seen.insert(f.path.clone()) {
+                    // One path named cannot repeat a file; several can.
+                    if paths.len() == 1 || seen.insert(f.path.clone()) {
                         out.push(f);
                     }
                 }
@@ -189,7 +189,6 @@ pub fn yaml_under(dir: &Path, exclude: Option<&Exclude>) -> Vec<Candidate> {
     let mut visited = HashSet::new();
     let mut problems = Vec::new();
     walk(dir, dir, exclude, &mut found, &mut visited, &mut problems);
-    found.sort_by(|a, b| a.path.cmp(&b.path));
     found
 }
 
@@ -253,16 +252,19 @@ fn walk(
             return;
         }
     };
+    // Entries in name order, folders entered where they fall: the files come
+    // out sorted as whole paths compare, with no sort of the paths after.
+    let mut listed = Vec::new();
     for entry in entries {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                problems.push(folder_problem(&e));
-                continue;
-            }
-        };
+        match entry {
+            Ok(e) => listed.push(e),
+            Err(e) => problems.push(folder_problem(&e)),
+        }
+    }
+    let mut listed: Vec<_> = listed.into_iter().map(|e| (e.file_name(), e)).collect();
+    listed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    for (name, entry) in listed {
         let path = entry.path();
-        let name = entry.file_name();
         if name.as_encoded_bytes().starts_with(b".") || build_folder(dir, &name) {
             continue;
         }
@@ -339,5 +341,48 @@ pub fn io_zh(e: &std::io::Error) -> &'static str {
         IsADirectory => "是文件夹",
         InvalidData => "数据无效",
         _ => "读取失败",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The walk gives the files in the order their whole paths sort (a
+    /// folder's files before a sibling named after it with a suffix, `a/`
+    /// before `a-b.yaml` and `a.yaml`), without sorting paths afterwards.
+    #[test]
+    fn files_come_out_in_path_order() {
+        let d = tempfile::tempdir().unwrap();
+        let names = [
+            "a.yaml",
+            "a-b.yaml",
+            "a/z.yaml",
+            "a/b/c.yaml",
+            "a/b.yaml",
+            "b.yml",
+            "B.yaml",
+            "a/b/x/y.yaml",
+            "项目.yaml",
+            "a0.yaml",
+            "a/b-c/d.yaml",
+        ];
+        for n in names {
+            let p = d.path().join(n);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, "kind: target\n").unwrap();
+        }
+        let (found, problems) = discover(&[d.path().to_path_buf()], None);
+        assert!(problems.is_empty(), "{problems:?}");
+        let got: Vec<PathBuf> = found.into_iter().map(|c| c.path).collect();
+        let mut want = got.clone();
+        want.sort();
+        assert_eq!(got, want);
+        assert_eq!(got.len(), names.len());
+        // Each file's place is its canonical path, known without asking again.
+        let (found, _) = discover(&[d.path().to_path_buf()], None);
+        for c in found {
+            assert_eq!(c.place, Some(std::fs::canonicalize(&c.path).unwrap()));
+        }
     }
 }
