@@ -317,17 +317,20 @@ pub fn check(ws: &Workspace, rules: &RuleSet, opts: &Options) -> Outcome {
     // Phase 1, in parallel: each file on its own. Texts are let go as soon
     // as a file is checked unless a finding needs them; documents are kept
     // to relate them to others.
-    let (given, tables, unreadable) = expand_workbooks(ws, opts);
-    let given = &given[..];
     let budget = Budget::new(DOC_BUDGET);
-    let mut loaded: Vec<Loaded> = par::map(given, |i, f| match &unreadable[i] {
-        Some(finding) => Loaded {
-            findings: vec![finding.clone().in_file(i as FileId)],
-            declaration: true,
-            ..Loaded::default()
-        },
-        None => load_and_check(ws, f, i as FileId, rules, opts, &budget),
-    });
+    let Phase1 {
+        given,
+        origins,
+        tables,
+        mut loaded,
+    } = phase1(ws, rules, opts, &budget);
+    let given = &given[..];
+    let reread = Reread {
+        ws,
+        given,
+        origins: &origins,
+        opts,
+    };
     let mut files: Vec<FileEntry> = given
         .iter()
         .zip(&mut loaded)
@@ -393,7 +396,7 @@ pub fn check(ws: &Workspace, rules: &RuleSet, opts: &Options) -> Outcome {
 
     // Phase 2: cross-document rules for the documents that have relations.
     if rules.rules.iter().any(|r| r.cross) {
-        cross_phase(ws, given, &mut loaded, &files, rules, opts);
+        cross_phase(&reread, &mut loaded, &files, rules, opts);
     }
 
     // Waivers, per file, over every finding of that file; each file's
@@ -445,15 +448,23 @@ pub fn check(ws: &Workspace, rules: &RuleSet, opts: &Options) -> Outcome {
             .as_ref()
             .is_some_and(|m| offsets_in(i).into_iter().all(|o| m.get(o).is_some()))
     };
+    // A table let go in phase 1 that a finding of phase 2 points into is
+    // read again, for its cells.
+    let untabled =
+        |i: usize| origins.get(i).is_some_and(Option::is_some) && files[i].table.is_none();
     let missing: Vec<usize> = (0..files.len())
-        .filter(|&i| needed[i] && files[i].text.is_none() && !covered(&files[i], i))
+        .filter(|&i| {
+            needed[i] && (untabled(i) || files[i].text.is_none() && !covered(&files[i], i))
+        })
         .collect();
-    let texts: Vec<(usize, Option<Arc<str>>)> = par::map(&missing, |_, &i| {
-        let f = workspace_file(given, &files, i);
-        (i, text_of(ws, &f, i as FileId, opts).ok().map(Into::into))
-    });
-    for (i, t) in texts {
-        files[i].text = t;
+    let texts = par::map(&missing, |_, &i| (i, reread.text(&files, i)));
+    for (i, (text, table)) in texts {
+        if let Some(t) = table.filter(|_| files[i].table.is_none()) {
+            files[i].table = Some(Arc::new(t));
+        }
+        if files[i].text.is_none() {
+            files[i].text = text.map(Into::into);
+        }
     }
     let keep_texts = opts.texts_kept();
     for (i, (f, keep)) in files.iter_mut().zip(needed).enumerate() {
@@ -488,8 +499,7 @@ pub fn check(ws: &Workspace, rules: &RuleSet, opts: &Options) -> Outcome {
 /// that has a relation (a summary always; a self-evaluation with its target),
 /// with the documents phase 1 kept.
 fn cross_phase(
-    ws: &Workspace,
-    given: &[File],
+    reread: &Reread<'_>,
     loaded: &mut [Loaded],
     files: &[FileEntry],
     rules: &RuleSet,
@@ -500,7 +510,7 @@ fn cross_phase(
     // A summary is not summed over a project file it brought in (one not
     // given to the run) that could not be loaded: that file's own finding
     // says why, not a false JX501–JX503. Given files are all reported anyway.
-    let unloaded: Vec<PathBuf> = (given.len()..loaded.len())
+    let unloaded: Vec<PathBuf> = (reread.given.len()..loaded.len())
         .filter(|&i| broken(&loaded[i]))
         .map(|i| normal(&files[i].place))
         .collect();
@@ -528,8 +538,7 @@ fn cross_phase(
     needed.dedup();
     needed.retain(|&i| loaded[i].doc.is_none());
     let again: HashMap<usize, Doc> = par::filter_map(&needed, |_, &i| {
-        let f = workspace_file(given, files, i);
-        let text = text_of(ws, &f, i as FileId, opts).ok()?;
+        let text = reread.text(files, i).0?;
         Some((
             i,
             load::load_text(&text, i as FileId, &opts.load, true).doc?,
@@ -570,99 +579,185 @@ fn cross_phase(
     }
 }
 
-/// The files of the run with every workbook replaced by its tables: each
-/// table is a file of its own holding the YAML it reads as (its findings map
-/// back to cells through the table), named `book.xlsx` when it has one table
-/// and `book.xlsx:Sheet` when several; a workbook that cannot be read, or
-/// holds no table, stays one file with its JX008.
-/// The files are the workspace's own (borrowed) when it holds no workbook;
-/// the finding is boxed, as it is almost always absent (10,000 files kept
-/// 2 MB of empty findings).
-type Expanded<'w> = (
-    std::borrow::Cow<'w, [File]>,
-    Vec<Option<Arc<Table>>>,
-    Vec<Option<Box<Finding>>>,
-);
-
-/// A file of the run after expansion: the table it came from, or the
-/// finding that says why it could not be read.
-type Part = (File, Option<Arc<Table>>, Option<Box<Finding>>);
-
-fn expand_workbooks<'w>(ws: &'w Workspace, opts: &Options) -> Expanded<'w> {
-    let lang = opts.lang();
-    if !ws.files().iter().any(File::is_workbook) {
-        let n = ws.files().len();
-        return (
-            std::borrow::Cow::Borrowed(ws.files()),
-            vec![None; n],
-            std::iter::repeat_with(|| None).take(n).collect(),
-        );
-    }
-    let per_file: Vec<Vec<Part>> = par::map(ws.files(), |_, f| {
-        if !f.is_workbook() {
-            return vec![(f.clone(), None, None)];
-        }
-        let fail = |msg: String| {
-            let finding = code_finding("JX008", lang, msg, 0, Span::at(0));
-            vec![(f.clone(), None, Some(Box::new(finding)))]
-        };
-        let bytes = match bytes_of(ws, f, crate::workbook::grid::MAX_BYTES as u64) {
-            Ok(b) => b,
-            Err(e) => return fail(lang.pick(&e.zh, &e.en).to_owned()),
-        };
-        match crate::workbook::read(&bytes, &f.name) {
-            Err(e) => fail(e.message(lang)),
-            Ok(book) => {
-                let several = book.tables.len() > 1;
-                book.tables
-                    .into_iter()
-                    .map(|t| {
-                        let name: Arc<str> = if several {
-                            format!("{}:{}", f.name, t.sheet).into()
-                        } else {
-                            f.name.clone()
-                        };
-                        let file = File {
-                            name,
-                            path: f.path.clone(),
-                            place: f.place.clone(),
-                            content: Content::Text(t.yaml.clone()),
-                            explicit: true,
-                        };
-                        // Without texts (the machine formats), no snippet
-                        // shows the sheet: its rows are let go at once.
-                        let t = if opts.texts_kept() {
-                            t
-                        } else {
-                            t.without_excerpts()
-                        };
-                        (file, Some(Arc::new(t)), None)
-                    })
-                    .collect()
-            }
-        }
-    });
-    let mut given = Vec::new();
-    let mut tables = Vec::new();
-    let mut errors = Vec::new();
-    for (f, t, e) in per_file.into_iter().flatten() {
-        given.push(f);
-        tables.push(t);
-        errors.push(e);
-    }
-    (std::borrow::Cow::Owned(given), tables, errors)
+/// Phase 1's result: the files of the run (a workbook replaced by its
+/// tables), each loaded and checked on its own.
+struct Phase1<'w> {
+    /// The files of the run: the workspace's own (borrowed) when it holds no
+    /// workbook; a table is a file of its own, named `book.xlsx` when it is
+    /// the book's only one and `book.xlsx:Sheet` when there are several.
+    given: std::borrow::Cow<'w, [File]>,
+    /// For each table: the workbook's index in the workspace and the
+    /// table's in the book (empty when the workspace holds no workbook).
+    origins: Vec<Option<(usize, usize)>>,
+    /// The table behind each file, while something needs it: its findings'
+    /// cells, or the review pack (others are let go, read again if needed).
+    tables: Vec<Option<Arc<Table>>>,
+    loaded: Vec<Loaded>,
 }
 
-/// The workspace file behind file `i` of the run (one a summary brought in
-/// is read through the reader).
-fn workspace_file(given: &[File], files: &[FileEntry], i: usize) -> File {
-    given.get(i).cloned().unwrap_or_else(|| File {
-        name: files[i].name.clone(),
-        path: files[i].path.clone(),
-        place: files[i].place.clone(),
-        content: Content::Unread,
-        explicit: false,
-    })
+/// One file of the run as phase 1 leaves it.
+struct Part {
+    file: File,
+    origin: Option<(usize, usize)>,
+    table: Option<Arc<Table>>,
+    loaded: Loaded,
+}
+
+/// Load and check every file of `ws` in parallel. A workbook is read, turned
+/// into its tables and each table checked, in one step: a run over 10,000
+/// workbooks never holds them all at once. A workbook that cannot be read,
+/// or holds no table, stays one file with its JX008.
+fn phase1<'w>(ws: &'w Workspace, rules: &RuleSet, opts: &Options, budget: &Budget) -> Phase1<'w> {
+    let check = |f: &File, id: usize| load_and_check(ws, f, id as FileId, rules, opts, budget);
+    if !ws.files().iter().any(File::is_workbook) {
+        let given = ws.files();
+        return Phase1 {
+            loaded: par::map(given, |i, f| check(f, i)),
+            given: std::borrow::Cow::Borrowed(given),
+            origins: Vec::new(),
+            tables: vec![None; given.len()],
+        };
+    }
+    // Each file checked as file 0; numbered when all are known.
+    let parts: Vec<Vec<Part>> = par::map(ws.files(), |wi, f| {
+        let plain = |loaded: Loaded| {
+            vec![Part {
+                file: f.clone(),
+                origin: None,
+                table: None,
+                loaded,
+            }]
+        };
+        if !f.is_workbook() {
+            return plain(check(f, 0));
+        }
+        match read_tables(ws, f, opts) {
+            Err(finding) => plain(Loaded {
+                findings: vec![*finding],
+                declaration: true,
+                ..Loaded::default()
+            }),
+            Ok(tables) => tables
+                .into_iter()
+                .enumerate()
+                .map(|(ti, (file, table))| {
+                    let loaded = check(&file, 0);
+                    let keep = opts.keep_docs
+                        || !loaded.findings.is_empty()
+                        || !loaded.cross.is_empty()
+                        || !loaded.waivers.is_empty();
+                    Part {
+                        // The text stays (a document related in phase 2 is
+                        // loaded from it again); the table is read again
+                        // from the book only if a later finding needs cells.
+                        file,
+                        origin: Some((wi, ti)),
+                        table: keep.then(|| Arc::new(table)),
+                        loaded,
+                    }
+                })
+                .collect(),
+        }
+    });
+    let n = parts.iter().map(Vec::len).sum();
+    let mut out = Phase1 {
+        given: std::borrow::Cow::Owned(Vec::with_capacity(n)),
+        origins: Vec::with_capacity(n),
+        tables: Vec::with_capacity(n),
+        loaded: Vec::with_capacity(n),
+    };
+    for (id, mut p) in parts.into_iter().flatten().enumerate() {
+        let id = id as FileId;
+        for f in p.loaded.findings.iter_mut().chain(&mut p.loaded.cross) {
+            f.file = id;
+            f.labels.iter_mut().for_each(|l| l.file = id);
+        }
+        out.given.to_mut().push(p.file);
+        out.origins.push(p.origin);
+        out.tables.push(p.table);
+        out.loaded.push(p.loaded);
+    }
+    out
+}
+
+/// The tables of workbook `f` as files holding the YAML they read as (in
+/// book order), or the JX008 that says why there are none.
+fn read_tables(
+    ws: &Workspace,
+    f: &File,
+    opts: &Options,
+) -> Result<Vec<(File, Table)>, Box<Finding>> {
+    let lang = opts.lang();
+    let fail = |msg: String| Box::new(code_finding("JX008", lang, msg, 0, Span::at(0)));
+    let bytes = bytes_of(ws, f, crate::workbook::grid::MAX_BYTES as u64)
+        .map_err(|e| fail(lang.pick(&e.zh, &e.en).to_owned()))?;
+    let book = crate::workbook::read(&bytes, &f.name).map_err(|e| fail(e.message(lang)))?;
+    let several = book.tables.len() > 1;
+    Ok(book
+        .tables
+        .into_iter()
+        .map(|t| {
+            let name: Arc<str> = if several {
+                format!("{}:{}", f.name, t.sheet).into()
+            } else {
+                f.name.clone()
+            };
+            let file = File {
+                name,
+                path: f.path.clone(),
+                place: f.place.clone(),
+                content: Content::Text(t.yaml.clone()),
+                explicit: true,
+            };
+            // Without texts (the machine formats), no snippet shows the
+            // sheet: its rows are let go at once.
+            let t = if opts.texts_kept() {
+                t
+            } else {
+                t.without_excerpts()
+            };
+            (file, t)
+        })
+        .collect())
+}
+
+/// Reads a file of the run again after phase 1: a text let go, a document
+/// over the budget, a table whose cells a later finding needs.
+struct Reread<'a> {
+    ws: &'a Workspace,
+    given: &'a [File],
+    origins: &'a [Option<(usize, usize)>],
+    opts: &'a Options,
+}
+
+impl Reread<'_> {
+    /// The text of file `i` (and, for a table, the table, read from its
+    /// book again), when it can be had.
+    fn text(&self, files: &[FileEntry], i: usize) -> (Option<String>, Option<Table>) {
+        if let Some(&Some((wi, ti))) = self.origins.get(i)
+            && files[i].table.is_none()
+        {
+            let table = self
+                .ws
+                .files()
+                .get(wi)
+                .and_then(|book| read_tables(self.ws, book, self.opts).ok())
+                .and_then(|mut ts| (ti < ts.len()).then(|| ts.swap_remove(ti)));
+            return match table {
+                Some((_, t)) => (Some(t.yaml.to_string()), Some(t)),
+                None => (None, None),
+            };
+        }
+        // A file a summary brought in is read through the reader.
+        let f = self.given.get(i).cloned().unwrap_or_else(|| File {
+            name: files[i].name.clone(),
+            path: files[i].path.clone(),
+            place: files[i].place.clone(),
+            content: Content::Unread,
+            explicit: false,
+        });
+        (text_of(self.ws, &f, i as FileId, self.opts).ok(), None)
+    }
 }
 
 /// A workspace file's bytes: given ones as they are, others through the

@@ -240,3 +240,62 @@ fn the_chengde_workbooks_give_the_yaml_findings_at_their_cells() {
         }
     }
 }
+
+/// A finding of the cross-document phase whose label points into a workbook
+/// table with no finding of its own (its table let go after phase 1) still
+/// puts that label on the table's cell: the table is read again from its
+/// book. Machine formats (JSON) and the human output alike.
+#[test]
+fn a_label_into_a_table_without_findings_points_at_its_cell() {
+    let d = tempfile::tempdir().unwrap();
+    let target = std::fs::read_to_string(format!(
+        "{}/examples/target-clean.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let self_eval = target
+        .replacen("kind: target", "kind: self-evaluation", 1)
+        .replacen("target: ≥ 6000 人次", "target: ≥ 5000 人次", 1);
+    assert_ne!(self_eval, target);
+    let book = jixiao::workbook::export(&target).unwrap();
+    std::fs::write(d.path().join("target.xlsx"), &book).unwrap();
+    std::fs::write(
+        d.path().join("self.xlsx"),
+        jixiao::workbook::export(&self_eval).unwrap(),
+    )
+    .unwrap();
+    let out = jixiao(&["check", "--no-config", "--format", "json", "."], d.path());
+    let items: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        !items.iter().any(|f| f["file"] == "target.xlsx"),
+        "{items:?}"
+    );
+    let changed = items
+        .iter()
+        .find(|f| f["code"] == "JX409" && f["message"].as_str().unwrap().contains("5000"))
+        .expect("JX409 on the changed target");
+    let label = changed["labels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["file"] == "target.xlsx")
+        .expect("a label into the target");
+    let table = &jixiao::workbook::read(&book, "target.xlsx").unwrap().tables[0];
+    let (off, len) = (
+        label["offset"].as_u64().unwrap() as usize,
+        label["length"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(&table.yaml[off..off + len], "≥ 6000 人次");
+    let cell = table.anchor(off, off + len).unwrap();
+    assert_eq!(
+        (label["line"].as_u64(), label["column"].as_u64()),
+        (Some(u64::from(cell.row) + 1), Some(u64::from(cell.col) + 1))
+    );
+    let human = jixiao(&["check", "--no-config", "."], d.path());
+    let human = String::from_utf8(human.stdout).unwrap();
+    let name = jixiao::workbook::cell_name(&cell);
+    assert!(
+        human.contains("target.xlsx") && human.contains(&name),
+        "{name}: {human}"
+    );
+}
