@@ -415,6 +415,7 @@ pub fn check(ws: &Workspace, rules: &RuleSet, opts: &Options) -> Outcome {
             per_file.push(fs);
         }
     }
+    book_waivers(&mut per_file, &origins, &files);
     let mut all: Vec<Finding> = Vec::with_capacity(per_file.iter().map(Vec::len).sum());
     per_file.into_iter().for_each(|mut fs| all.append(&mut fs));
     // A finding placed in another file than its document's (none today)
@@ -492,6 +493,50 @@ pub fn check(ws: &Workspace, rules: &RuleSet, opts: &Options) -> Outcome {
         problems: ws.problems().to_vec(),
         docs,
         stale_baseline,
+    }
+}
+
+/// The 豁免 sheet of a workbook of several tables goes into each table, so
+/// a bad row would be a JX009 in every table, and a row that silences a
+/// finding (or names an indicator) in one table a JX009 in the others. A
+/// row's JX009 is the book's: reported once, in the first table, when every
+/// table has it, and not at all when only some do.
+fn book_waivers(
+    per_file: &mut [Vec<Finding>],
+    origins: &[Option<(usize, usize)>],
+    files: &[FileEntry],
+) {
+    let mut tables_in: HashMap<usize, usize> = HashMap::new();
+    for &(book, _) in origins.iter().flatten() {
+        *tables_in.entry(book).or_default() += 1;
+    }
+    if tables_in.values().all(|&n| n < 2) {
+        return;
+    }
+    // The book and the 豁免 row of a row's JX009 in a table of several (its
+    // cell differs: a path that names nothing is said at the path).
+    let row_of = |f: &Finding| {
+        let (book, _) = (*origins.get(f.file as usize)?)?;
+        let t = files.get(f.file as usize)?.table.as_deref()?;
+        let cell = t.anchor(f.span.start as usize, f.span.end as usize)?;
+        (&*f.code == "JX009"
+            && !f.is_suppressed()
+            && cell.sheet != t.sheet_index
+            && tables_in[&book] > 1)
+            .then_some((book, cell.sheet, cell.row))
+    };
+    let mut count: HashMap<_, usize> = HashMap::new();
+    for f in per_file.iter().flatten() {
+        if let Some(k) = row_of(f) {
+            *count.entry(k).or_default() += 1;
+        }
+    }
+    let mut told = std::collections::HashSet::new();
+    for fs in per_file.iter_mut() {
+        fs.retain(|f| match row_of(f) {
+            None => true,
+            Some(k) => count[&k] == tables_in[&k.0] && told.insert(k),
+        });
     }
 }
 

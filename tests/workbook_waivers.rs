@@ -66,30 +66,43 @@ fn book(waivers: Option<&[(&str, &str, &str)]>, edit: &dyn Fn(&str) -> String) -
 
 /// [`book`] with a 豁免 sheet of any columns: its header and rows.
 fn book_with(waivers: Option<(&[&str], &[Vec<&str>])>, edit: &dyn Fn(&str) -> String) -> Vec<u8> {
-    let exported = jixiao::workbook::export(&example("01-jujia-yanglao.yaml")).unwrap();
-    let read = jixiao::workbook::read(&exported, "x.xlsx").unwrap();
-    let g = &read.sheets[0];
+    let yaml = example("01-jujia-yanglao.yaml");
+    book_of(&[("自评表", &yaml)], waivers, edit)
+}
+
+/// A workbook of one sheet per `(name, declaration)`, each the official
+/// table `export` writes for it (texts through `edit`), and the 豁免 sheet.
+fn book_of(
+    sheets: &[(&str, &str)],
+    waivers: Option<(&[&str], &[Vec<&str>])>,
+    edit: &dyn Fn(&str) -> String,
+) -> Vec<u8> {
     let mut wb = rust_xlsxwriter::Workbook::new();
-    let ws = wb.add_worksheet().set_name("自评表").unwrap();
-    for &(r0, c0, r1, c1) in &g.merges {
-        let t = edit(&g.rows[r0 as usize][c0 as usize]);
-        ws.merge_range(
-            r0,
-            c0 as u16,
-            r1,
-            c1 as u16,
-            &t,
-            &rust_xlsxwriter::Format::new(),
-        )
-        .unwrap();
-    }
-    for (r, row) in g.rows.iter().enumerate() {
-        for (c, t) in row.iter().enumerate() {
-            let merged = g.merges.iter().any(|&(r0, c0, r1, c1)| {
-                (r0..=r1).contains(&(r as u32)) && (c0..=c1).contains(&(c as u32))
-            });
-            if !t.is_empty() && !merged {
-                ws.write_string(r as u32, c as u16, edit(t)).unwrap();
+    for (name, yaml) in sheets {
+        let exported = jixiao::workbook::export(yaml).unwrap();
+        let read = jixiao::workbook::read(&exported, "x.xlsx").unwrap();
+        let g = &read.sheets[0];
+        let ws = wb.add_worksheet().set_name(*name).unwrap();
+        for &(r0, c0, r1, c1) in &g.merges {
+            let t = edit(&g.rows[r0 as usize][c0 as usize]);
+            ws.merge_range(
+                r0,
+                c0 as u16,
+                r1,
+                c1 as u16,
+                &t,
+                &rust_xlsxwriter::Format::new(),
+            )
+            .unwrap();
+        }
+        for (r, row) in g.rows.iter().enumerate() {
+            for (c, t) in row.iter().enumerate() {
+                let merged = g.merges.iter().any(|&(r0, c0, r1, c1)| {
+                    (r0..=r1).contains(&(r as u32)) && (c0..=c1).contains(&(c as u32))
+                });
+                if !t.is_empty() && !merged {
+                    ws.write_string(r as u32, c as u16, edit(t)).unwrap();
+                }
             }
         }
     }
@@ -380,4 +393,50 @@ fn a_waiver_row_may_name_the_indicator_or_path() {
         cells_of.contains(&"D3") && cells_of.contains(&"D4"),
         "{cells_of:?}"
     );
+}
+
+/// In a workbook of several tables the 豁免 sheet is the book's: a row that
+/// silences a finding in one table is not a JX009 in the others, and a bad
+/// row is one JX009, not one per table.
+#[test]
+fn a_waiver_row_of_a_book_of_several_tables_is_judged_on_the_book() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let evaluation = example("01-jujia-yanglao.yaml");
+    let target = std::fs::read_to_string(format!("{root}/examples/target-clean.yaml")).unwrap();
+    let rows = vec![
+        // JX304 fires in the self-evaluation only: silenced there, fine.
+        vec!["JX304", REASON, "", ""],
+        // an indicator of neither table: silences nothing anywhere.
+        vec!["JX304", REASON, "", "居家养老服务人次"],
+        // no reason: bad in every table, said once.
+        vec!["JX203", "", "", ""],
+    ];
+    std::fs::write(
+        d.join("book.xlsx"),
+        book_of(
+            &[("自评表", &evaluation), ("申报表", &target)],
+            Some((&["规则", "理由", "批准", "指标"], &rows)),
+            &same,
+        ),
+    )
+    .unwrap();
+    let o = jixiao(
+        &["check", "--no-config", "--format", "json", "book.xlsx"],
+        d,
+    );
+    let fs = json(&o);
+    let jx009: Vec<(&str, &str)> = fs
+        .iter()
+        .filter(|f| f["code"] == "JX009")
+        .map(|f| (f["sheet"].as_str().unwrap(), f["cell"].as_str().unwrap()))
+        .collect();
+    assert_eq!(jx009, [("豁免", "D3"), ("豁免", "A4")], "{fs:?}");
+    let jx304: Vec<bool> = fs
+        .iter()
+        .filter(|f| f["code"] == "JX304")
+        .map(|f| f["suppressed"].as_bool().unwrap())
+        .collect();
+    assert_eq!(jx304, [true], "{fs:?}");
 }
