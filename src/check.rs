@@ -650,8 +650,9 @@ struct Part {
 
 /// Load and check every file of `ws` in parallel. A workbook is read, turned
 /// into its tables and each table checked, in one step: a run over 10,000
-/// workbooks never holds them all at once. A workbook that cannot be read,
-/// or holds no table, stays one file with its JX008.
+/// workbooks holds the sheets of one book per thread, not of all of them. A
+/// workbook that cannot be read, or holds no table, stays one file with its
+/// JX008.
 fn phase1<'w>(ws: &'w Workspace, rules: &RuleSet, opts: &Options, budget: &Budget) -> Phase1<'w> {
     let check = |f: &File, id: usize| load_and_check(ws, f, id as FileId, rules, opts, budget);
     if !ws.files().iter().any(File::is_workbook) {
