@@ -589,6 +589,11 @@ const PROJECT_FIELDS: &[(Key, Ty)] = &[
     (Key::Period, Ty::Text),
     (Key::Attribute, Ty::Text),
 ];
+/// Whether `key` names a source of funds (a key of `budget.sources`).
+pub(crate) fn is_source(key: Key) -> bool {
+    SOURCES.iter().any(|(k, _)| *k == key)
+}
+
 const SOURCES: &[(Key, Ty)] = &[
     (Key::GeneralPublic, Ty::Source),
     (Key::GovernmentFund, Ty::Source),

@@ -948,6 +948,16 @@ pub(super) fn as_num(v: &Val<'_>) -> Option<Num> {
         Val::Num(n) => Some(*n),
         Val::Node(n) => match &n.node.value {
             Value::Num(x) => Some(*x),
+            // A source of funds is a row (年初预算数, 全年预算数, 全年执行数);
+            // where a number is wanted it is its 全年预算数, what a source
+            // written as one amount means (`sum(budget.sources.*)`).
+            Value::Map(row) if n.key.is_some_and(|(k, _)| crate::load::is_source(k)) => row
+                .iter()
+                .find(|e| e.key == Key::Total)
+                .and_then(|e| match &e.node.value {
+                    Value::Num(x) => Some(*x),
+                    _ => None,
+                }),
             Value::Ind(i) => match i.quantity {
                 Quantity::Number(d) => Some(Num {
                     value: d,

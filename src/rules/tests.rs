@@ -511,3 +511,48 @@ fn default_patterns_are_dfas_made_at_build_time_and_user_patterns_compile() {
     };
     assert!(errs.iter().all(|(_, e)| e.code == "rule-regex"), "{errs:?}");
 }
+
+/// A source written as one amount, or as its row of the 10号 form, reads as
+/// its 全年预算数 where a number is wanted: `sum(budget.sources.*)` (the
+/// shared bench's B004) adds the sources up either way; a budget mapping is
+/// never read as a number.
+#[test]
+fn a_source_reads_as_its_total_where_a_number_is_wanted() {
+    let rules = r#"
+rule X001 "来源合计" {
+  severity error
+  assert sum(budget.sources.*) == budget.total
+  message "来源合计 {sum(budget.sources.*)}，预算 {budget.total}"
+  at budget.sources
+}
+rule X002 "预算不是数" {
+  severity error
+  assert not exists(budget + 0)
+  message "预算读成了数"
+  at budget
+}
+"#;
+    let set = set(Some(rules), false);
+    let decl = |sources: &str| {
+        format!(
+            "kind: target\nyear: 2023\nproject: {{ name: 甲 }}\nbudget:\n  total: 100\n  executed: 60\n  sources:\n{sources}"
+        )
+    };
+    let messages = |text: &str| -> Vec<String> {
+        check(&set, text, &[])
+            .into_iter()
+            .map(|f| f.message)
+            .collect()
+    };
+    assert_eq!(
+        messages(&decl("    general_public: 60\n    other: 30\n")),
+        ["来源合计 90，预算 100"]
+    );
+    assert!(messages(&decl("    general_public: 70\n    other: 30\n")).is_empty());
+    assert_eq!(
+        messages(&decl(
+            "    general_public: { initial: 50, total: 60, executed: 40 }\n    other: { total: 30 }\n"
+        )),
+        ["来源合计 90，预算 100"]
+    );
+}
