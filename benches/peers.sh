@@ -13,6 +13,10 @@
 #   PEERS=/tmp/peers         where setup-peers.sh installs regorus-batch (it is
 #                            run only when regorus-batch is not there)
 #
+# Both jixiao runs are also checked to find exactly the injected defects
+# (`tally.py` of the peer benchmark), so a change that silences a rule cannot
+# pass as a speed-up.
+#
 # Cases alternate run by run (A B C A B C …) so a machine whose speed drifts
 # affects them alike; every ratio is the median of the run-by-run ratios, wall
 # time by the ns clock around each process (start-up included).
@@ -57,6 +61,13 @@ done
 printf '%s files: parse floor %s ms; five rules %s ms (÷ floor %s, target ≤ 1.3); default rules %s ms (÷ floor %s, target ≤ 1.8)\n' \
   "$N" "$(median "$floor")" "$(median "$five")" "$(median_ratio "$five" "$floor")" \
   "$(median "$default")" "$(median_ratio "$default" "$floor")"
+
+# A fast run that finds nothing is no result: both runs must find exactly
+# the defects the generator injected (the shared tally).
+"$BIN" check --no-config --no-default-rules --rules "$BENCH/five.rules" --format json "$C" > "$W/five.json"
+"$BIN" check --no-config --format json "$C" > "$W/default.json"
+python3 "$BENCH/tally.py" jixiao-five jixiao "$W/five.json" "$C/expected.tsv"
+python3 "$BENCH/tally.py" jixiao-default jixiao-default "$W/default.json" "$C/expected.tsv"
 
 if [ -x "${RB:-}" ]; then
   one="" peer=""
