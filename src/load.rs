@@ -1906,6 +1906,12 @@ impl Cx<'_, '_> {
                 let mut allowed = profile.level2(l1).unwrap_or(&[]).to_vec();
                 allowed.extend([Key::Satisfaction, Key::ServiceSatisfaction]);
                 shortened_dimension(label, &allowed)
+            })
+            // 社会公众满意度指标, 受益对象满意度, 群众满意度: the forms name whose
+            // satisfaction it is; there is one satisfaction 二级 in every profile.
+            .or_else(|| {
+                (label.ends_with("满意度") || label.ends_with("满意度指标"))
+                    .then_some(Key::ServiceSatisfaction)
             });
         if matches!(known, Some(Key::Satisfaction | Key::ServiceSatisfaction)) {
             return (

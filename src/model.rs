@@ -106,7 +106,7 @@ keys! {
     Benefit = "效益指标" ["benefit", "效果指标", "效益", "项目效益", "项目效益指标"];
     Economic = "经济效益指标" ["economic"];
     Social = "社会效益指标" ["social"];
-    Ecological = "生态效益指标" ["ecological"];
+    Ecological = "生态效益指标" ["ecological", "环境效益指标", "生态环境效益指标"];
     Sustainability = "可持续影响指标" ["sustainability"];
     Satisfaction = "满意度指标" ["satisfaction"];
     ServiceSatisfaction = "服务对象满意度指标" ["service_satisfaction", "社会公众或服务对象满意度指标", "服务对象满意度"];
