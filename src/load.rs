@@ -823,6 +823,17 @@ fn clean_label(raw: &str) -> (String, Option<rust_decimal::Decimal>) {
     (s, points)
 }
 
+/// What a form prints in a number cell that has no figure: `/`, `—`, `-`.
+fn is_blank_mark(text: &str) -> bool {
+    let t = text.trim();
+    !t.is_empty()
+        && t.chars()
+            .all(|c| matches!(c, '/' | '／' | '—' | '-' | '－' | '–' | '―' | '一'))
+        && t.chars().count() <= 3
+        // `一` alone is the figure one in words, not a dash
+        && t != "一"
+}
+
 /// A dimension label as some forms shorten it (SPEC §1.1): without its
 /// `指标` (`经济效益`, `可持续影响`, `数量`, a 一级 `满意度`) or with its 一级's
 /// word in front (`产出数量`, `产出成本`, 武汉 自评表). It is read as the
@@ -1306,6 +1317,14 @@ impl Cx<'_, '_> {
             self.wrong_type(v, zh, en, what);
             return None;
         };
+        // A blank number cell, or one the form marks as blank (`/`, `—`, `-`), is
+        // no figure: the field is absent, as if the cell were not typed (a blank
+        // 得分 must not make the scores' sum undefined).
+        if matches!(ty, Ty::Amount | Ty::Number | Ty::Percent)
+            && (v.is_null() || is_blank_mark(text))
+        {
+            return None;
+        }
         if v.is_null() {
             return Some(Node::new(span, Value::Null));
         }
