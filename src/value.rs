@@ -1387,6 +1387,18 @@ mod tests {
         assert_eq!(q("3 : 7", None), (None, Quantity::Qualitative, None));
         assert!(parse_in("1:", None).is_err());
         assert!(parse_in("1:1人", None).is_err());
+        // a remark after a percentage or a bare number and a comma is wording (after
+        // a unit it stays part of the unit, as before); a second figure is not
+        assert_eq!(
+            q("95%，达标", None),
+            (None, Quantity::Percent(dec("0.95")), Some("%".to_owned()))
+        );
+        assert_eq!(
+            q("≥ 266；已完成", None),
+            (Some(Cmp::Ge), Quantity::Number(dec("266")), None)
+        );
+        assert!(parse_in("95%,98%", None).is_err());
+        assert!(parse_in("5,00", None).is_err());
         // the end of a period may leave out the start's year (a Sichuan form)
         assert_eq!(q("2021年1月-12月", None), (None, date(2021, 12, 31), None));
         assert!(parse_in("2021年1月-13月", None).is_err());
