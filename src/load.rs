@@ -828,6 +828,36 @@ fn clean_label(raw: &str) -> (String, Option<rust_decimal::Decimal>) {
     (s, points)
 }
 
+/// What a form prints in a number cell that has no figure: `/`, `—`, `-`.
+fn is_blank_mark(text: &str) -> bool {
+    let t = text.trim();
+    !t.is_empty()
+        && t.chars()
+            .all(|c| matches!(c, '/' | '／' | '—' | '-' | '－' | '–' | '―' | '一'))
+        && t.chars().count() <= 3
+        // `一` alone is the figure one in words, not a dash
+        && t != "一"
+}
+
+/// A dimension label as some forms shorten it (SPEC §1.1): without its
+/// `指标` (`经济效益`, `可持续影响`, `数量`, a 一级 `满意度`) or with its 一级's
+/// word in front (`产出数量`, `产出成本`, 武汉 自评表). It is read as the
+/// dimension it names only when that is one of `allowed` (the 二级 of the
+/// 一级 it stands under, or the profile's 一级): anything else stays unknown.
+fn shortened_dimension(label: &str, allowed: &[Key]) -> Option<Key> {
+    let stems = [
+        Some(label),
+        label.strip_prefix("产出"),
+        label.strip_prefix("效益"),
+    ];
+    stems
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.is_empty())
+        .flat_map(|s| [s.to_owned(), format!("{s}指标")])
+        .find_map(|c| Key::lookup(&c).filter(|k| allowed.contains(k)))
+}
+
 /// The comparator a `nature` 指标性质 cell or a name hint stands for; `None`
 /// for 定性 and anything else.
 fn nature_cmp(text: &str) -> Option<Cmp> {
@@ -1292,6 +1322,14 @@ impl Cx<'_, '_> {
             self.wrong_type(v, zh, en, what);
             return None;
         };
+        // A blank number cell, or one the form marks as blank (`/`, `—`, `-`), is
+        // no figure: the field is absent, as if the cell were not typed (a blank
+        // 得分 must not make the scores' sum undefined).
+        if matches!(ty, Ty::Amount | Ty::Number | Ty::Percent)
+            && (v.is_null() || is_blank_mark(text))
+        {
+            return None;
+        }
         if v.is_null() {
             return Some(Node::new(span, Value::Null));
         }
@@ -1854,7 +1892,8 @@ impl Cx<'_, '_> {
         let profile = self.opts.profile;
         let known = Key::lookup(name)
             .or_else(|| Key::lookup(label))
-            .filter(|k| k.is_dimension());
+            .filter(|k| k.is_dimension())
+            .or_else(|| shortened_dimension(label, profile.level1()));
         if let Some(k) = known.filter(|&k| profile.is_level1(k)) {
             return k;
         }
@@ -1886,7 +1925,18 @@ impl Cx<'_, '_> {
         let profile = self.opts.profile;
         let known = Key::lookup(name)
             .or_else(|| Key::lookup(label))
-            .filter(|k| k.is_dimension());
+            .filter(|k| k.is_dimension())
+            .or_else(|| {
+                let mut allowed = profile.level2(l1).unwrap_or(&[]).to_vec();
+                allowed.extend([Key::Satisfaction, Key::ServiceSatisfaction]);
+                shortened_dimension(label, &allowed)
+            })
+            // 社会公众满意度指标, 受益对象满意度, 群众满意度: the forms name whose
+            // satisfaction it is; there is one satisfaction 二级 in every profile.
+            .or_else(|| {
+                (label.ends_with("满意度") || label.ends_with("满意度指标"))
+                    .then_some(Key::ServiceSatisfaction)
+            });
         if matches!(known, Some(Key::Satisfaction | Key::ServiceSatisfaction)) {
             return (
                 Key::ServiceSatisfaction,
@@ -2134,6 +2184,27 @@ mod tests {
         assert!(numberless("≥ 公顷").is_none()); // JX007 stays
         assert!(numberless("≥ 95%").is_none());
         assert!(numberless("合格").is_none());
+    }
+
+    #[test]
+    fn shortened_labels_name_only_a_dimension_of_their_place() {
+        let out = Profile::Legacy.level2(Key::Output).unwrap_or(&[]);
+        let benefit = Profile::Legacy.level2(Key::Benefit).unwrap_or(&[]);
+        assert_eq!(shortened_dimension("产出数量", out), Some(Key::Quantity));
+        assert_eq!(shortened_dimension("产出成本", out), Some(Key::Cost));
+        assert_eq!(shortened_dimension("数量", out), Some(Key::Quantity));
+        assert_eq!(
+            shortened_dimension("可持续影响", benefit),
+            Some(Key::Sustainability)
+        );
+        assert_eq!(
+            shortened_dimension("满意度", Profile::Legacy.level1()),
+            Some(Key::Satisfaction)
+        );
+        // a 二级 of another 一级, or no dimension at all, stays unknown
+        assert_eq!(shortened_dimension("社会效益", out), None);
+        assert_eq!(shortened_dimension("产出效益", out), None);
+        assert_eq!(shortened_dimension("", out), None);
     }
 
     #[test]

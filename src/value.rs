@@ -196,6 +196,16 @@ fn parse_with(text: &str, use_fast: bool) -> Result<IndValue, ValueError> {
             unit: None,
         });
     }
+    // A proportion `1:1`, `3:7` (配套比例) has no unit and no comparator of its
+    // own: it is a standard to meet, read as wording rather than a bad number.
+    if is_ratio(src) {
+        return Ok(IndValue {
+            text: trimmed.into(),
+            cmp: None,
+            quantity: Quantity::Qualitative,
+            unit: None,
+        });
+    }
     if let Some(v) = per_unit_lead(trimmed, use_fast) {
         return Ok(v);
     }
@@ -411,6 +421,24 @@ pub fn complete(v: &mut IndValue, cmp: Option<Cmp>, unit: Option<&str>) -> bool 
 /// `每亩300`, `每人500元`: a number per something, written before it. The
 /// number keeps its own unit with `/亩` added (`元/亩`); with none it has none
 /// (the money unit is missing: JX202).
+/// `1:1`, `3:7`, `1:1:2` (the text is NFKC-normalised, so `１：１` too).
+fn is_ratio(src: &str) -> bool {
+    let mut parts = 0;
+    for p in src.split(':') {
+        let p = p.trim();
+        let digits = p.bytes().filter(u8::is_ascii_digit).count();
+        if digits == 0
+            || !p.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+            || p.starts_with('.')
+            || p.ends_with('.')
+        {
+            return false;
+        }
+        parts += 1;
+    }
+    parts >= 2
+}
+
 fn per_unit_lead(trimmed: &str, use_fast: bool) -> Option<IndValue> {
     let rest = trimmed.strip_prefix('每')?;
     let n = rest
@@ -475,7 +503,10 @@ mod published {
     fn period_re() -> &'static Regex {
         static RE: OnceLock<Regex> = OnceLock::new();
         RE.get_or_init(|| {
-            let ym = |n: &str| format!(r"(?P<y{n}>(?:19|20)[0-9][0-9])(?:\.(?P<m{n}>0[1-9]|1[0-2])|年(?P<n{n}>[0-9]{{1,2}})月(?:份)?)");
+            // `2022-12` (a year and a month, as a form's date column prints it)
+            // too: the month after `-` may have one digit, as no number range
+            // runs down from a year to a month.
+            let ym = |n: &str| format!(r"(?P<y{n}>(?:19|20)[0-9][0-9])(?:\.(?P<m{n}>0[1-9]|1[0-2])|-(?P<d{n}>0?[1-9]|1[0-2])|年(?P<n{n}>[0-9]{{1,2}})月(?:份)?)");
             // The end may leave out the year of the start: `2021年1月-12月`.
             Regex::new(&format!(
                 r"^{}(?:\s*(?:-|~|〜|—+|–|至|到)\s*(?:{}|(?P<mc>[0-9]{{1,2}})月(?:份)?))?$",
@@ -560,21 +591,25 @@ mod published {
     /// A period `2023.07-2024.01` (or one month `2023.07`): its last day.
     pub(super) fn period(src: &str) -> Option<Date> {
         let b = src.as_bytes();
-        // After the year comes `.` or `年` (an ISO date `2022-06-30` is not a
-        // period, and is common: the pattern is not even built for it).
-        if b.len() < 7
+        // After the year comes `.`, `年`, or `-` and a month that ends the text
+        // or the period's start (an ISO date `2022-06-30` is not a period, and
+        // is common: the pattern is not even built for it).
+        let dash_month = b.get(4) == Some(&b'-')
+            && b.get(5).is_some_and(u8::is_ascii_digit)
+            && b.get(7).is_none_or(|c| !matches!(c, b'-' | b'/' | b'.'));
+        if b.len() < 6
             || !(b.starts_with(b"19") || b.starts_with(b"20"))
-            || !(b[4] == b'.' || src.get(4..).is_some_and(|r| r.starts_with('年')))
+            || !(b[4] == b'.' || dash_month || src.get(4..).is_some_and(|r| r.starts_with('年')))
         {
             return None;
         }
         let c = period_re().captures(src)?;
         let (y, m) = if c.name("yb").is_some() {
-            ("yb", ["mb", "nb"])
+            ("yb", ["mb", "db", "nb"])
         } else if c.name("mc").is_some() {
-            ("ya", ["mc", "mc"])
+            ("ya", ["mc", "mc", "mc"])
         } else {
-            ("ya", ["ma", "na"])
+            ("ya", ["ma", "da", "na"])
         };
         let year = c.name(y)?.as_str().parse::<i32>().ok()?;
         let month = m
@@ -1335,6 +1370,35 @@ mod tests {
             (None, date(2023, 11, 30), None)
         );
         assert_eq!(q("2023.07", None), (None, date(2023, 7, 31), None));
+        // a year and a month with a dash (a form's date column), alone or as a
+        // period; an ISO date and a range of years stay what they were
+        assert_eq!(q("2022-12", None), (None, date(2022, 12, 31), None));
+        assert_eq!(q("2022-6", None), (None, date(2022, 6, 30), None));
+        assert_eq!(
+            q("2022-03至2022-11", None),
+            (None, date(2022, 11, 30), None)
+        );
+        assert_eq!(q("2022-06-30", None), (None, date(2022, 6, 30), None));
+        assert!(!matches!(q("2022-2023", None).1, Quantity::Date(_)));
+        assert!(parse_in("2022-13", None).is_err());
+        // a proportion is a standard, not a malformed number
+        assert_eq!(q("1:1", None), (None, Quantity::Qualitative, None));
+        assert_eq!(q("１：１", None), (None, Quantity::Qualitative, None));
+        assert_eq!(q("3 : 7", None), (None, Quantity::Qualitative, None));
+        assert!(parse_in("1:", None).is_err());
+        assert!(parse_in("1:1人", None).is_err());
+        // a remark after a percentage or a bare number and a comma is wording (after
+        // a unit it stays part of the unit, as before); a second figure is not
+        assert_eq!(
+            q("95%，达标", None),
+            (None, Quantity::Percent(dec("0.95")), Some("%".to_owned()))
+        );
+        assert_eq!(
+            q("≥ 266；已完成", None),
+            (Some(Cmp::Ge), Quantity::Number(dec("266")), None)
+        );
+        assert!(parse_in("95%,98%", None).is_err());
+        assert!(parse_in("5,00", None).is_err());
         // the end of a period may leave out the start's year (a Sichuan form)
         assert_eq!(q("2021年1月-12月", None), (None, date(2021, 12, 31), None));
         assert!(parse_in("2021年1月-13月", None).is_err());
