@@ -2,6 +2,8 @@
 //! atomically, several tables to a folder, the input workbook never touched,
 //! and bad workbooks reported with exit status 1, never a crash.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -88,36 +90,15 @@ fn several_tables_go_to_a_folder() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
     // a workbook with two table sheets
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    for (sheet, file) in [
+    let tables: Vec<(&str, String)> = [
         ("居家养老", "01-jujia-yanglao.yaml"),
         ("汇总", "summary.yaml"),
-    ] {
-        let one =
-            jixiao::workbook::export(&std::fs::read_to_string(example(file)).unwrap()).unwrap();
-        let book = jixiao::workbook::read(&one, "x.xlsx").unwrap();
-        let ws = wb.add_worksheet().set_name(sheet).unwrap();
-        let g = &book.sheets[0];
-        for (r, row) in g.rows.iter().enumerate() {
-            for (c, t) in row.iter().enumerate() {
-                if !t.is_empty() {
-                    ws.write_string(r as u32, c as u16, t).unwrap();
-                }
-            }
-        }
-        for &(r0, c0, r1, c1) in &g.merges {
-            let t = g.rows[r0 as usize][c0 as usize].clone();
-            ws.merge_range(
-                r0,
-                c0 as u16,
-                r1,
-                c1 as u16,
-                &t,
-                &rust_xlsxwriter::Format::new(),
-            )
-            .unwrap();
-        }
-    }
+    ]
+    .into_iter()
+    .map(|(sheet, file)| (sheet, std::fs::read_to_string(example(file)).unwrap()))
+    .collect();
+    let sheets: Vec<(&str, &str)> = tables.iter().map(|(n, t)| (*n, t.as_str())).collect();
+    let mut wb = common::book_of(&sheets, &|t| t.to_string());
     wb.save(d.join("两表.xlsx")).unwrap();
     let o = jixiao(&["import", "两表.xlsx"], d);
     assert_eq!(o.status.code(), Some(2));

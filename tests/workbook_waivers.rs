@@ -5,6 +5,8 @@
 //! row in the 豁免 sheet, and a baseline written from a workbook suppresses
 //! its findings until a cell changes. Fixtures are built with rust_xlsxwriter.
 
+mod common;
+
 use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -77,35 +79,7 @@ fn book_of(
     waivers: Option<(&[&str], &[Vec<&str>])>,
     edit: &dyn Fn(&str) -> String,
 ) -> Vec<u8> {
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    for (name, yaml) in sheets {
-        let exported = jixiao::workbook::export(yaml).unwrap();
-        let read = jixiao::workbook::read(&exported, "x.xlsx").unwrap();
-        let g = &read.sheets[0];
-        let ws = wb.add_worksheet().set_name(*name).unwrap();
-        for &(r0, c0, r1, c1) in &g.merges {
-            let t = edit(&g.rows[r0 as usize][c0 as usize]);
-            ws.merge_range(
-                r0,
-                c0 as u16,
-                r1,
-                c1 as u16,
-                &t,
-                &rust_xlsxwriter::Format::new(),
-            )
-            .unwrap();
-        }
-        for (r, row) in g.rows.iter().enumerate() {
-            for (c, t) in row.iter().enumerate() {
-                let merged = g.merges.iter().any(|&(r0, c0, r1, c1)| {
-                    (r0..=r1).contains(&(r as u32)) && (c0..=c1).contains(&(c as u32))
-                });
-                if !t.is_empty() && !merged {
-                    ws.write_string(r as u32, c as u16, edit(t)).unwrap();
-                }
-            }
-        }
-    }
+    let mut wb = common::book_of(sheets, edit);
     if let Some((header, rows)) = waivers {
         let ws = wb.add_worksheet().set_name("豁免").unwrap();
         for (c, h) in header.iter().enumerate() {
