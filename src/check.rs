@@ -426,13 +426,7 @@ pub fn check(ws: &Workspace, rules: &RuleSet, opts: &Options) -> Outcome {
     // Texts (or their marks) are kept only where a finding or label needs
     // them (or for the review pack); a label into a file whose text was let
     // go, or a finding of phase 2 its marks do not cover, reads it again.
-    let mut wanted: Vec<(FileId, u32)> = Vec::new();
-    for f in &all {
-        wanted.extend([(f.file, f.span.start), (f.file, f.span.end)]);
-        for l in &f.labels {
-            wanted.extend([(l.file, l.span.start), (l.file, l.span.end)]);
-        }
-    }
+    let mut wanted: Vec<(FileId, u32)> = all.iter().flat_map(offsets_of).collect();
     wanted.sort_unstable();
     wanted.dedup();
     let offsets_in = |i: usize| -> Vec<u32> {
@@ -538,6 +532,14 @@ fn book_waivers(
             Some(k) => count[&k] == tables_in[&k.0] && told.insert(k),
         });
     }
+}
+
+/// The offsets a finding's primary span and labels point at, with their
+/// files: what its lines and columns are worked out for.
+fn offsets_of(f: &Finding) -> impl Iterator<Item = (FileId, u32)> + '_ {
+    std::iter::once((f.file, f.span))
+        .chain(f.labels.iter().map(|l| (l.file, l.span)))
+        .flat_map(|(id, s)| [(id, s.start), (id, s.end)])
 }
 
 /// Relate documents and evaluate the cross-document rules of every document
@@ -958,12 +960,13 @@ fn load_and_check(
         if opts.texts_kept() {
             out.text = Some(text.into());
         } else {
-            let spans = out.findings.iter().chain(&out.cross).flat_map(|f| {
-                std::iter::once((f.file, f.span)).chain(f.labels.iter().map(|l| (l.file, l.span)))
-            });
-            let offsets = spans
+            let offsets = out
+                .findings
+                .iter()
+                .chain(&out.cross)
+                .flat_map(offsets_of)
                 .filter(|(id, _)| *id == file)
-                .flat_map(|(_, s)| [s.start, s.end])
+                .map(|(_, o)| o)
                 .collect();
             out.marks = Some(Marks::new(&text, offsets));
         }
@@ -1209,16 +1212,14 @@ fn apply_waivers(
                 .chain(rules.off.iter().map(|c| &**c))
                 .chain(load::LOADER_CODES.iter().map(|c| c.code));
             // Each case its own help (first contact #28).
-            f = f.with_help(match (load::did_you_mean(code, codes), lang) {
-                (Some(g), Lang::Zh) => format!("是不是 {g}？"),
-                (Some(g), Lang::En) => format!("did you mean {g}?"),
-                (None, _) => lang
-                    .pick(
-                        "rule 须为存在的规则编号（jixiao rules 列出全部编号）",
-                        "`rule` must be a rule's code (jixiao rules lists them)",
-                    )
-                    .to_owned(),
-            });
+            f = f.with_help(guess_or(
+                load::did_you_mean(code, codes),
+                lang,
+                (
+                    "rule 须为存在的规则编号（jixiao rules 列出全部编号）",
+                    "`rule` must be a rule's code (jixiao rules lists them)",
+                ),
+            ));
             extra.push(f);
             continue;
         }
@@ -1249,17 +1250,14 @@ fn apply_waivers(
                     p.text
                 ),
             };
-            let guess = load::did_you_mean(&p.text, p.names.iter().map(String::as_str));
-            let help = match (guess, lang) {
-                (Some(g), Lang::Zh) => format!("是不是 {g}？"),
-                (Some(g), Lang::En) => format!("did you mean {g}?"),
-                (None, _) => lang
-                    .pick(
-                        "path 写 --format json 输出中的 path（如 indicators.产出指标.数量指标[服务人次]），或一个三级指标的名称",
-                        "`path` is a finding's `path` in --format json output (e.g. indicators.产出指标.数量指标[服务人次]) or a third-level indicator's name",
-                    )
-                    .to_owned(),
-            };
+            let help = guess_or(
+                load::did_you_mean(&p.text, p.names.iter().map(String::as_str)),
+                lang,
+                (
+                    "path 写 --format json 输出中的 path（如 indicators.产出指标.数量指标[服务人次]），或一个三级指标的名称",
+                    "`path` is a finding's `path` in --format json output (e.g. indicators.产出指标.数量指标[服务人次]) or a third-level indicator's name",
+                ),
+            );
             extra.push(code_finding("JX009", lang, msg, file, p.at).with_help(help));
             continue;
         }
@@ -1301,6 +1299,15 @@ fn apply_waivers(
         }
     }
     findings.extend(extra);
+}
+
+/// A waiver's help: the close name it may have meant, else `(zh, en)`.
+fn guess_or(guess: Option<&str>, lang: Lang, (zh, en): (&str, &str)) -> String {
+    match (guess, lang) {
+        (Some(g), Lang::Zh) => format!("是不是 {g}？"),
+        (Some(g), Lang::En) => format!("did you mean {g}?"),
+        (None, _) => lang.pick(zh, en).to_owned(),
+    }
 }
 
 fn waiver_span(w: &Node) -> Span {

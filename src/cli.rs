@@ -559,18 +559,12 @@ struct Run<'a> {
 impl Run<'_> {
     /// Check the files, the texts in `over` (by index) in place of theirs.
     fn check(&self, over: &std::collections::HashMap<usize, String>) -> Outcome {
-        let fixed;
-        let ws = if over.is_empty() {
-            &self.ws
-        } else {
-            let mut ws = self.ws.clone();
-            for (&i, t) in over {
-                ws.set_content(i, crate::workspace::Content::Text(t.as_str().into()));
-            }
-            fixed = ws;
-            &fixed
-        };
-        let mut o = check::check(ws, &self.setup.rules, self.opts);
+        let mut ws = std::borrow::Cow::Borrowed(&self.ws);
+        for (&i, t) in over {
+            ws.to_mut()
+                .set_content(i, crate::workspace::Content::Text(t.as_str().into()));
+        }
+        let mut o = check::check(&ws, &self.setup.rules, self.opts);
         o.findings.retain(|f| self.sel.keeps(&f.code));
         // A table read from a workbook is never rewritten: its findings
         // offer no fix (no `[*]`, no `fix` in JSON).

@@ -173,11 +173,12 @@ pub struct Template {
 }
 
 impl Template {
-    /// The text in `lang`, when it has no `{expr}`.
-    pub fn fixed(&self, lang: crate::diag::Lang) -> Option<&Arc<str>> {
+    /// The parts shown in `lang` (Chinese when there is no English), and
+    /// their text when they have no `{expr}`.
+    pub fn pick(&self, lang: crate::diag::Lang) -> (&[Seg], Option<&Arc<str>>) {
         match (lang, &self.en) {
-            (crate::diag::Lang::En, Some(_)) => self.fixed[1].as_ref(),
-            _ => self.fixed[0].as_ref(),
+            (crate::diag::Lang::En, Some(en)) => (en, self.fixed[1].as_ref()),
+            _ => (&self.zh, self.fixed[0].as_ref()),
         }
     }
 }

@@ -339,7 +339,7 @@ impl<'a> Eval<'a> {
         .with_path(path)
         .with_label(label);
         if let Some(h) = check.help.as_ref().or(rule.help.as_ref()) {
-            f = match h.fixed(self.cx.lang) {
+            f = match h.pick(self.cx.lang).1 {
                 Some(text) => f.with_help(text.clone()),
                 None => {
                     let text = self.render(h);
@@ -405,10 +405,7 @@ impl<'a> Eval<'a> {
 
     fn render(&mut self, t: &'a Template) -> String {
         let lang = self.cx.lang;
-        let segs = match (lang, &t.en) {
-            (Lang::En, Some(en)) => en,
-            _ => &t.zh,
-        };
+        let segs = t.pick(lang).0;
         let mut s = String::new();
         for seg in segs {
             // Bound what a message can grow to, before building it.
