@@ -3,6 +3,8 @@
 //! node count and alias expansion. Types are not guessed here: a scalar stays text
 //! (with its style), and the model (`load`) decides what each field means.
 
+mod fast;
+
 use crate::source::{CharToByte, Span};
 use saphyr_parser::{Event, Parser, ScalarStyle};
 use std::borrow::Cow;
@@ -116,8 +118,20 @@ enum Frame<'a> {
     },
 }
 
-/// Parse the first YAML document of `text` into a spanned tree.
+/// Parse the first YAML document of `text` into a spanned tree: the common
+/// subset by [`fast`], the rest by saphyr-parser ([`parse_events`]).
 pub fn parse(text: &str, limits: Limits) -> Parsed<'_> {
+    match fast::parse(text, limits) {
+        Some(root) => Parsed {
+            root: Some(root),
+            ..Parsed::default()
+        },
+        None => parse_events(text, limits),
+    }
+}
+
+/// [`parse`] by saphyr-parser's event stream, for any YAML.
+pub fn parse_events(text: &str, limits: Limits) -> Parsed<'_> {
     let mut out = Parsed::default();
     let mut parser = Parser::new_from_str(text);
     let mut pos = CharToByte::new(text);
