@@ -43,28 +43,39 @@ pub(super) fn parse(text: &str, limits: Limits) -> Option<Node<'_>> {
 }
 
 /// No byte the subset leaves to saphyr-parser: control characters (tab and
-/// a CR not before LF included), DEL, a BOM past the start, U+FFFE/U+FFFF, C1 controls,
-/// U+2028/U+2029.
+/// a CR not before LF included), DEL, a BOM past the start, U+FFFE/U+FFFF,
+/// C1 controls, U+2028/U+2029.
 fn plain_bytes(b: &[u8]) -> bool {
+    // The bytes that start one of these (or LF, CR): looked up, not compared.
+    const SPECIAL: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut c = 0;
+        while c < 0x20 {
+            t[c] = true;
+            c += 1;
+        }
+        t[0x7F] = true;
+        t[0xC2] = true;
+        t[0xE2] = true;
+        t[0xEF] = true;
+        t
+    };
     let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        match c {
-            b'\n' => {}
-            b'\r' if b.get(i + 1) == Some(&b'\n') => {}
-            0..=0x1F | 0x7F => return false,
-            0xC2 if matches!(b.get(i + 1), Some(0x80..=0x9F)) => return false,
-            0xE2 if b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0xA8 | 0xA9)) => {
-                return false;
-            }
-            0xEF if matches!(
+    while let Some(off) = b[i..].iter().position(|&c| SPECIAL[c as usize]) {
+        i += off;
+        let ok = match b[i] {
+            b'\n' => true,
+            b'\r' => b.get(i + 1) == Some(&b'\n'),
+            0xC2 => !matches!(b.get(i + 1), Some(0x80..=0x9F)),
+            0xE2 => !(b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0xA8 | 0xA9))),
+            0xEF => !matches!(
                 (b.get(i + 1), b.get(i + 2)),
                 (Some(0xBB), Some(0xBF)) | (Some(0xBF), Some(0xBE | 0xBF))
-            ) =>
-            {
-                return false;
-            }
-            _ => {}
+            ),
+            _ => false,
+        };
+        if !ok {
+            return false;
         }
         i += 1;
     }
