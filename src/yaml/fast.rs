@@ -511,7 +511,11 @@ fn plain_start(b: &[u8], at: usize, flow: bool) -> bool {
         // In a flow collection these start no block scalar.
         Some(b'>' | b'|') if flow => true,
         None => false,
-        Some(b'-' | b'?' | b':') => !matches!(b.get(at + 1), None | Some(b' ' | b'\n' | b'\r')),
+        // (saphyr-parser refuses one before a flow indicator, in any context.)
+        Some(b'-' | b'?' | b':') => !matches!(
+            b.get(at + 1),
+            None | Some(b' ' | b'\n' | b'\r' | b',' | b'[' | b']' | b'{' | b'}')
+        ),
         Some(
             b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!' | b'|' | b'>' | b'\''
             | b'"' | b'%' | b'@' | b'`' | b' ' | b'\n' | b'\r',
@@ -712,6 +716,9 @@ mod tests {
             "a:\n  \"c\":2\n",
             "a: {s: -1, t: ?x}\n",
             "a: {u: 1 - 2}\n",
+            // found by the fuzz target
+            "a:\n  - { x: -, y: [a, b] }  # c\n  - k\n",
+            "a: {x: ?]}\n",
         ];
         let taken = cases.iter().filter(|c| same(c)).count();
         assert!(taken >= 12, "{taken}");
