@@ -603,6 +603,12 @@ const SOURCES: &[(Key, Ty)] = &[
     (Key::HigherLevel, Ty::Source),
     (Key::Own, Ty::Source),
     (Key::SpecialAccount, Ty::Source),
+    (Key::Central, Ty::Source),
+    (Key::Provincial, Ty::Source),
+    (Key::Municipal, Ty::Source),
+    (Key::County, Ty::Source),
+    (Key::District, Ty::Source),
+    (Key::LocalLevel, Ty::Source),
 ];
 /// One source's row of the 10号 form: 年初预算数, 全年预算数, 全年执行数.
 const SOURCE_ROW: &[(Key, Ty)] = &[
