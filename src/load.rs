@@ -608,7 +608,8 @@ const SOURCES: &[(Key, Ty)] = &[
     (Key::Municipal, Ty::Source),
     (Key::County, Ty::Source),
     (Key::District, Ty::Source),
-    (Key::LocalLevel, Ty::Source),
+    (Key::SameLevel, Ty::Source),
+    (Key::Local, Ty::Source),
 ];
 /// One source's row of the 10号 form: 年初预算数, 全年预算数, 全年执行数.
 const SOURCE_ROW: &[(Key, Ty)] = &[

@@ -45,7 +45,7 @@ keys! {
     Sources = "sources" ["资金来源"];
     GeneralPublic = "general_public" ["一般公共预算"];
     GovernmentFund = "government_fund" ["政府性基金", "政府性基金预算"];
-    Other = "other" ["其他资金"];
+    Other = "other" ["其他资金", "其他"];
     Executed = "executed" ["全年执行数", "执行数", "实际支出", "预算执行数"];
     ExecutionRate = "execution_rate" ["执行率"];
     UnderspendReason = "underspend_reason" ["未支出原因"];
@@ -81,7 +81,7 @@ keys! {
     Available = "available" ["到位数", "资金到位数"];
     Fiscal = "fiscal" ["财政拨款", "当年财政拨款", "本年财政拨款", "财政资金"];
     Carryover = "carryover" ["上年结转", "上年结转资金"];
-    HigherLevel = "higher_level" ["上级资金", "上级补助", "上级补助资金", "上级财政资金", "上级专项资金", "上级转移支付资金"];
+    HigherLevel = "higher_level" ["上级资金", "上级补助", "上级补助资金", "上级财政资金", "上级财政补助资金", "上级专项资金", "上级转移支付资金"];
     Own = "own" ["单位资金", "自有资金"];
     SpecialAccount = "special_account" ["财政专户管理资金"];
     // sources named by the level of government whose money it is (自评表 that
@@ -91,7 +91,9 @@ keys! {
     Municipal = "municipal" ["市级资金", "市级财政资金", "市级补助资金", "市级补助", "市财政资金", "市本级资金", "市级配套资金", "州级资金", "州级财政资金"];
     County = "county" ["县级资金", "县级财政资金", "县财政资金", "县本级资金", "县级配套资金", "县级自筹资金"];
     District = "district" ["区级资金", "区级财政资金", "区财政资金", "区本级资金", "区级配套资金"];
-    LocalLevel = "local_level" ["本级资金", "本级财政资金", "本级配套资金"];
+    SameLevel = "same_level" ["本级资金", "本级财政资金", "本级配套资金", "同级财政资金", "同级资金"];
+    // 地方资金: money of the local governments together, beside 中央资金
+    Local = "local" ["地方资金", "地方财政资金", "地方配套资金"];
     Implementer = "implementer" ["实施单位", "项目实施单位", "项目执行单位", "具体实施单位"];
     Leader = "leader" ["项目负责人"];
     Period = "period" ["项目期", "实施期限"];

@@ -548,7 +548,8 @@ fn source_label(k: Key) -> &'static str {
         "municipal" => "市级资金",
         "county" => "县级资金",
         "district" => "区级资金",
-        "local_level" => "本级资金",
+        "same_level" => "本级资金",
+        "local" => "地方资金",
         _ => "其他资金",
     }
 }

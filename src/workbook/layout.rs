@@ -276,7 +276,9 @@ mod tests {
             ("其中:市级资金", "municipal"),
             ("县级资金", "county"),
             ("区级财政资金", "district"),
-            ("本级资金", "local_level"),
+            ("本级资金", "same_level"),
+            ("同级财政资金", "same_level"),
+            ("地方资金", "local"),
             ("上级补助资金", "higher_level"),
             ("其中：当年财政拨款", "fiscal"),
         ] {
