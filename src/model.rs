@@ -84,14 +84,15 @@ keys! {
     HigherLevel = "higher_level" ["上级资金", "上级补助", "上级补助资金", "上级财政资金", "上级财政补助资金", "上级专项资金", "上级转移支付资金"];
     Own = "own" ["单位资金", "自有资金"];
     SpecialAccount = "special_account" ["财政专户管理资金"];
-    // sources named by the level of government whose money it is (自评表 that
-    // split funds 中央 / 省级 / 市级 / 县级 / 区级 rather than 财政拨款 / 上级资金)
-    Central = "central" ["中央资金", "中央补助资金", "中央财政资金", "中央财政补助资金", "中央补助", "中央专项资金", "中央预算内资金", "中央财政衔接资金"];
-    Provincial = "provincial" ["省级资金", "省级财政资金", "省级补助资金", "省级财政补助资金", "省级补助", "省级专项资金", "省财政资金", "省级预算内资金"];
-    Municipal = "municipal" ["市级资金", "市级财政资金", "市级补助资金", "市级补助", "市财政资金", "市本级资金", "市级配套资金", "州级资金", "州级财政资金"];
-    County = "county" ["县级资金", "县级财政资金", "县财政资金", "县本级资金", "县级配套资金", "县级自筹资金"];
-    District = "district" ["区级资金", "区级财政资金", "区财政资金", "区本级资金", "区级配套资金"];
-    SameLevel = "same_level" ["本级资金", "本级财政资金", "本级配套资金", "同级财政资金", "同级资金"];
+    // sources named by the level of government whose money it is (tables that
+    // split funds 中央 / 省级 / 市级 / 县级 / 区级 rather than 财政拨款 / 上级资金;
+    // the bare level is the column head under 财政资金 of the 湖南 专项 form)
+    Central = "central" ["中央", "中央资金", "中央补助资金", "中央财政资金", "中央财政补助资金", "中央补助", "中央专项资金", "中央预算内资金", "中央财政衔接资金"];
+    Provincial = "provincial" ["省级", "省级资金", "省级财政资金", "省级补助资金", "省级财政补助资金", "省级补助", "省级专项资金", "省财政资金", "省级预算内资金"];
+    Municipal = "municipal" ["市级", "市级资金", "市级财政资金", "市级补助资金", "市级补助", "市财政资金", "市本级资金", "市级配套资金", "州级资金", "州级财政资金"];
+    County = "county" ["县级", "县级资金", "县级财政资金", "县财政资金", "县本级资金", "县级配套资金", "县级自筹资金"];
+    District = "district" ["区级", "区级资金", "区级财政资金", "区财政资金", "区本级资金", "区级配套资金"];
+    SameLevel = "same_level" ["本级", "本级资金", "本级财政资金", "本级配套资金", "同级财政资金", "同级资金"];
     // 地方资金: money of the local governments together, beside 中央资金
     Local = "local" ["地方资金", "地方财政资金", "地方配套资金"];
     Implementer = "implementer" ["实施单位", "项目实施单位", "项目执行单位", "具体实施单位"];
