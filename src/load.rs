@@ -851,11 +851,14 @@ fn is_blank_mark(text: &str) -> bool {
 /// word in front (`产出数量`, `产出成本`, 武汉 自评表). It is read as the
 /// dimension it names only when that is one of `allowed` (the 二级 of the
 /// 一级 it stands under, or the profile's 一级): anything else stays unknown.
+/// A form may also print `值` for `指标` (`产出值`, `数量值`, `可持续影响值`,
+/// a 山东 county's 申报表).
 fn shortened_dimension(label: &str, allowed: &[Key]) -> Option<Key> {
     let stems = [
         Some(label),
         label.strip_prefix("产出"),
         label.strip_prefix("效益"),
+        label.strip_suffix('值'),
     ];
     stems
         .into_iter()
@@ -2211,6 +2214,18 @@ mod tests {
         // a 二级 of another 一级, or no dimension at all, stays unknown
         assert_eq!(shortened_dimension("社会效益", out), None);
         assert_eq!(shortened_dimension("产出效益", out), None);
+        // `值` printed for `指标`
+        assert_eq!(shortened_dimension("数量值", out), Some(Key::Quantity));
+        assert_eq!(
+            shortened_dimension("产出值", Profile::Legacy.level1()),
+            Some(Key::Output)
+        );
+        assert_eq!(
+            shortened_dimension("可持续影响值", benefit),
+            Some(Key::Sustainability)
+        );
+        assert_eq!(shortened_dimension("指标值", out), None);
+        assert_eq!(shortened_dimension("产值", out), None);
         assert_eq!(shortened_dimension("", out), None);
     }
 
