@@ -783,7 +783,8 @@ fn one_suggestion<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>)
 /// `等`, a trailing annotation in brackets (`（必填硬性指标）`); points
 /// (`(50分)`, `（30分）`, an unbalanced `30分)`) are returned on their own.
 fn clean_label(raw: &str) -> (String, Option<rust_decimal::Decimal>) {
-    let mut s: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
+    let s: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut s = without_ordinal(&s).to_owned();
     let mut points = None;
     loop {
         let before = s.len();
@@ -833,6 +834,38 @@ fn clean_label(raw: &str) -> (String, Option<rust_decimal::Decimal>) {
         }
     }
     (s, points)
+}
+
+/// A label without the ordinal an outline form numbers it with: `一、产出指标`,
+/// `（三）时效指标`, `1.数量指标`, `2、社会效益指标`. Only a whole ordinal
+/// followed by its separator goes (`一级指标` keeps its `一`), and never the
+/// whole label.
+fn without_ordinal(label: &str) -> &str {
+    const NUMERALS: &str = "一二三四五六七八九十";
+    let is_num = |c: char| NUMERALS.contains(c) || c.is_ascii_digit();
+    let rest = if let Some(inner) = label.strip_prefix('（').or_else(|| label.strip_prefix('(')) {
+        let digits = inner.trim_start_matches(is_num);
+        (digits.len() < inner.len())
+            .then(|| {
+                digits
+                    .strip_prefix('）')
+                    .or_else(|| digits.strip_prefix(')'))
+            })
+            .flatten()
+    } else {
+        let digits = label.trim_start_matches(is_num);
+        (digits.len() < label.len())
+            .then(|| {
+                ['、', '.', '．', '）', ')']
+                    .into_iter()
+                    .find_map(|sep| digits.strip_prefix(sep))
+            })
+            .flatten()
+    };
+    match rest {
+        Some(r) if !r.is_empty() => r,
+        _ => label,
+    }
 }
 
 /// What a form prints in a number cell that has no figure: `/`, `—`, `-`.
@@ -2248,6 +2281,19 @@ mod tests {
         assert_eq!(c("产出指标\n（40-50）分"), (s("产出指标"), None));
         assert_eq!(c("满意度指标(10)分"), (s("满意度指标"), Some(s("10"))));
         assert_eq!(c("分"), (s("分"), None));
+        // an outline form's ordinals
+        assert_eq!(c("一、产出指标"), (s("产出指标"), None));
+        assert_eq!(c("（三）时效指标"), (s("时效指标"), None));
+        assert_eq!(c("1.数量指标"), (s("数量指标"), None));
+        assert_eq!(
+            c("2、社会效益指标(10分)"),
+            (s("社会效益指标"), Some(s("10")))
+        );
+        assert_eq!(c("十二、满意度指标"), (s("满意度指标"), None));
+        assert_eq!(c("一级指标"), (s("一级指标"), None));
+        assert_eq!(c("一、"), (s("一、"), None));
+        assert_eq!(c("（一）"), (s(""), None)); // an annotation alone, as before
+        assert_eq!(c("12"), (s("12"), None));
         // odd input is left as it is, never a panic
         for odd in [
             "",
