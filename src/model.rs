@@ -137,6 +137,8 @@ keys! {
 
 impl Key {
     /// The key written as `name`, canonical or alias (dimensions included).
+    /// A field printed with the `其中：` that introduces a breakdown
+    /// (`其中：中央资金`, `其中:当年财政拨款`) is that field.
     pub fn lookup(name: &str) -> Option<Key> {
         use std::collections::HashMap;
         use std::sync::OnceLock;
@@ -151,7 +153,12 @@ impl Key {
             }
             m
         });
-        table.get(name).copied()
+        table.get(name).copied().or_else(|| {
+            let rest = name
+                .strip_prefix("其中")?
+                .trim_start_matches([':', '：', ' ', '\u{3000}']);
+            table.get(rest).copied().filter(|k| !k.is_dimension())
+        })
     }
 
     pub fn is_dimension(self) -> bool {
@@ -440,6 +447,12 @@ mod tests {
         assert_eq!(Key::lookup("数量指标"), Some(Key::Quantity));
         assert_eq!(Key::lookup("nope"), None);
         assert!(Key::Quantity.is_dimension() && !Key::Level2.is_dimension());
+        // a breakdown's 其中
+        assert_eq!(Key::lookup("其中：中央资金"), Some(Key::Central));
+        assert_eq!(Key::lookup("其中:当年财政拨款"), Some(Key::Fiscal));
+        assert_eq!(Key::lookup("其中 上年结转资金"), Some(Key::Carryover));
+        assert_eq!(Key::lookup("其中：产出指标"), None);
+        assert_eq!(Key::lookup("其中"), None);
     }
 
     #[test]
