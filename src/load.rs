@@ -588,6 +588,10 @@ const PROJECT_FIELDS: &[(Key, Ty)] = &[
     (Key::Leader, Ty::Text),
     (Key::Period, Ty::Text),
     (Key::Attribute, Ty::Text),
+    (Key::Overview, Ty::Text),
+    (Key::Duties, Ty::Text),
+    (Key::Contact, Ty::Text),
+    (Key::Category, Ty::Text),
 ];
 /// Whether `key` names a source of funds (a key of `budget.sources`).
 pub(crate) fn is_source(key: Key) -> bool {

@@ -37,7 +37,7 @@ keys! {
     Code = "code" ["编码", "项目编码"];
     Department = "department" ["主管部门", "主管部门及代码", "预算部门", "项目主管部门", "主管预算部门", "主管单位"];
     Applicant = "applicant" ["申请单位", "资金申请单位"];
-    Declarant = "declarant" ["申报单位", "目标申报单位"];
+    Declarant = "declarant" ["申报单位", "目标申报单位", "填报单位"];
     Basis = "basis" ["立项依据", "取值依据", "依据", "项目立项依据", "专项立项依据"];
     Budget = "budget" ["预算"];
     Unit = "unit" ["单位", "度量单位", "计量单位"];
@@ -50,7 +50,7 @@ keys! {
     ExecutionRate = "execution_rate" ["执行率", "预算执行率", "资金执行率"];
     UnderspendReason = "underspend_reason" ["未支出原因"];
     Goals = "goals" ["绩效目标"];
-    Annual = "annual" ["年度目标", "年度总体目标", "年度绩效目标", "本年度绩效目标", "当年绩效目标", "项目年度目标"];
+    Annual = "annual" ["年度目标", "总体目标", "年度总体目标", "年度绩效目标", "本年度绩效目标", "当年绩效目标", "项目年度目标"];
     Indicators = "indicators" ["绩效指标"];
     Target = "target" ["指标值", "目标值", "年度指标值", "年初目标值", "指标值及单位", "年度数值", "年度目标值", "预期指标值", "当年预期实现值", "年初目标值(A)"];
     Actual = "actual" ["实际完成值", "实际值", "全年实际值", "全年完成值", "完成值", "全年实际完成值", "实际完成值(B)"];
@@ -105,6 +105,11 @@ keys! {
     Problems = "problems" ["存在问题"];
     Notes = "notes" ["其他需要说明事项"];
     Scope = "scope" ["范围"];
+    // printed fields of the forms that no rule reads: loaded, not JX002
+    Overview = "overview" ["项目概况", "专项概况", "项目概述", "项目实施内容及过程概述", "项目实施内容", "项目基本情况"];
+    Duties = "duties" ["部门职能", "部门职能概述", "单位职能概述", "职能职责概述", "部门职责"];
+    Contact = "contact" ["联系人", "联系电话", "联系人及电话"];
+    Category = "category" ["项目类别", "项目类型", "项目分类", "资金用途", "资金性质"];
     // the indicator system (Chinese canonical, English aliases)
     Output = "产出指标" ["output", "产出", "项目产出", "项目完成指标"];
     Quantity = "数量指标" ["quantity"];
