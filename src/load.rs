@@ -628,6 +628,8 @@ const BUDGET: &[(Key, Ty)] = &[
     (Key::Available, Ty::Amount),
     (Key::Sources, Ty::Map(SOURCES)),
     (Key::Executed, Ty::Amount),
+    (Key::BasicExpenditure, Ty::Amount),
+    (Key::ProjectExpenditure, Ty::Amount),
     (Key::ExecutionRate, Ty::Percent),
     (Key::UnderspendReason, Ty::Text),
     (Key::Deviation, Ty::Text),

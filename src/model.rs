@@ -34,8 +34,8 @@ keys! {
     Year = "year" ["年度"];
     Project = "project" ["项目"];
     Name = "name" ["名称", "指标名称", "项目名称", "三级指标", "指标内容", "三级指标内容", "三级指标名称", "专项名称"];
-    Code = "code" ["编码", "项目编码"];
-    Department = "department" ["主管部门", "主管部门及代码", "预算部门", "项目主管部门", "主管预算部门", "主管单位"];
+    Code = "code" ["编码", "项目编码", "部门预算编码", "部门编码", "单位编码", "项目代码"];
+    Department = "department" ["主管部门", "主管部门及代码", "预算部门", "项目主管部门", "主管预算部门", "主管单位", "部门名称", "部门（单位）名称", "部门(单位)名称", "单位名称", "预算单位", "一级单位名称"];
     Applicant = "applicant" ["申请单位", "资金申请单位"];
     Declarant = "declarant" ["申报单位", "目标申报单位", "填报单位"];
     Basis = "basis" ["立项依据", "取值依据", "依据", "项目立项依据", "专项立项依据"];
@@ -105,6 +105,9 @@ keys! {
     Problems = "problems" ["存在问题"];
     Notes = "notes" ["其他需要说明事项"];
     Scope = "scope" ["范围"];
+    // a department-wide budget by kind of spending (部门整体 tables)
+    BasicExpenditure = "basic_expenditure" ["基本支出"];
+    ProjectExpenditure = "project_expenditure" ["项目支出"];
     // printed fields of the forms that no rule reads: loaded, not JX002
     Overview = "overview" ["项目概况", "专项概况", "项目概述", "项目实施内容及过程概述", "项目实施内容", "项目基本情况"];
     Duties = "duties" ["部门职能", "部门职能概述", "单位职能概述", "职能职责概述", "部门职责"];
