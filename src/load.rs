@@ -1886,7 +1886,10 @@ impl Cx<'_, '_> {
     /// An indicator row as printed (SPEC §1.1): the split columns `nature`
     /// 指标性质 and `unit` 度量单位 complete a bare `target`; else a unit or
     /// hint in the name (`(亩)`, `(≥**%)`) does; a bare actual takes the
-    /// indicator's unit (the split `unit`, else the target's).
+    /// indicator's unit (the split `unit`, else the target's). A bare actual
+    /// of at most 1 beside a target of 50 % or more is the share written as a
+    /// ratio (`1` for 100 %, `0.98` for 98 %, as a number-formatted cell
+    /// prints it), not 1 %.
     fn as_printed(&mut self, es: &mut [Entry]) {
         let text_of = |k: Key| {
             es.iter()
@@ -1903,6 +1906,7 @@ impl Cx<'_, '_> {
         let cmp = nature.as_deref().and_then(nature_cmp);
         let split = cmp.is_some() || unit.is_some();
         let mut target_unit: Option<Box<str>> = None;
+        let mut target_share = None;
         if let Some(e) = es.iter_mut().find(|e| e.key == Key::Target)
             && let Value::Ind(t) = &mut e.node.value
         {
@@ -1924,13 +1928,27 @@ impl Cx<'_, '_> {
                 value::complete(t, *c, u.as_deref());
             }
             target_unit = t.unit.clone();
+            target_share = match t.quantity {
+                value::Quantity::Percent(p) => Some(p),
+                _ => None,
+            };
         }
         let actual_unit = unit.or(target_unit);
         if let Some(e) = es.iter_mut().find(|e| e.key == Key::Actual)
             && let Value::Ind(a) = &mut e.node.value
-            && matches!(a.quantity, value::Quantity::Number(_))
+            && let value::Quantity::Number(d) = a.quantity
         {
-            value::complete(a, None, actual_unit.as_deref());
+            let half = rust_decimal::Decimal::new(5, 1);
+            let ratio = a.unit.is_none()
+                && target_share.is_some_and(|p| p >= half)
+                && d > rust_decimal::Decimal::ZERO
+                && d <= rust_decimal::Decimal::ONE;
+            if ratio && actual_unit.as_deref() == Some("%") {
+                a.quantity = value::Quantity::Percent(d);
+                a.unit = Some("%".into());
+            } else {
+                value::complete(a, None, actual_unit.as_deref());
+            }
         }
     }
 
