@@ -54,11 +54,11 @@ keys! {
     Indicators = "indicators" ["绩效指标"];
     Target = "target" ["指标值", "目标值", "年度指标值", "年初目标值", "指标值及单位", "年度数值", "年度目标值", "预期指标值", "当年预期实现值", "年初目标值(A)"];
     Actual = "actual" ["实际完成值", "实际值", "全年实际值", "全年完成值", "完成值", "全年实际完成值", "实际完成值(B)"];
-    Weight = "weight" ["分值", "权重"];
-    Score = "score" ["得分"];
+    Weight = "weight" ["分值", "权重", "指标权重", "权重(分)", "分值(分)"];
+    Score = "score" ["得分", "指标得分", "得分(分)"];
     Deviation = "deviation" ["偏差原因", "偏差原因分析及改进措施", "偏差原因分析", "未完成原因分析", "未完成原因及拟采取的改进措施", "未完成原因和改进措施", "未达到指标值原因", "未完成原因", "偏差原因及改进措施", "偏差大或目标未完成原因分析"];
-    Explanation = "explanation" ["指标解释"];
-    Standard = "standard" ["评分标准", "评(扣)分标准", "评（扣）分标准", "评扣分标准"];
+    Explanation = "explanation" ["指标解释", "指标值内容", "指标说明"];
+    Standard = "standard" ["评分标准", "评(扣)分标准", "评（扣）分标准", "评扣分标准", "评(扣分标准)", "评（扣分标准）", "评分规则"];
     History = "history" ["历史值"];
     Measures = "measures" ["整改措施"];
     Waivers = "waivers" ["豁免"];
@@ -75,7 +75,7 @@ keys! {
     Level1 = "level1" ["一级指标", "一级"];
     Level2 = "level2" ["二级指标", "二级"];
     // fields of published forms (SPEC §1.1)
-    Nature = "nature" ["指标性质", "符号"];
+    Nature = "nature" ["指标性质", "符号", "指标值类型", "指标类型", "指标方向"];
     Points = "points" ["分数"];
     Initial = "initial" ["年初预算数", "年初预算"];
     Available = "available" ["到位数", "资金到位数"];
