@@ -589,9 +589,14 @@ const PROJECT_FIELDS: &[(Key, Ty)] = &[
     (Key::Period, Ty::Text),
     (Key::Attribute, Ty::Text),
     (Key::Overview, Ty::Text),
+    (Key::Content, Ty::Text),
     (Key::Duties, Ty::Text),
     (Key::Contact, Ty::Text),
+    (Key::Phone, Ty::Text),
     (Key::Category, Ty::Text),
+    (Key::ProjectType, Ty::Text),
+    (Key::FundUse, Ty::Text),
+    (Key::FundNature, Ty::Text),
 ];
 /// Whether `key` names a source of funds (a key of `budget.sources`).
 pub(crate) fn is_source(key: Key) -> bool {
@@ -654,6 +659,7 @@ const INDICATOR: &[(Key, Ty)] = &[
     (Key::Standard, Ty::Text),
     (Key::History, Ty::History),
     (Key::Basis, Ty::Text),
+    (Key::Remark, Ty::Text),
 ];
 const WAIVER: &[(Key, Ty)] = &[
     (Key::Rule, Ty::Text),

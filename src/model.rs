@@ -109,10 +109,17 @@ keys! {
     BasicExpenditure = "basic_expenditure" ["基本支出"];
     ProjectExpenditure = "project_expenditure" ["项目支出"];
     // printed fields of the forms that no rule reads: loaded, not JX002
-    Overview = "overview" ["项目概况", "专项概况", "项目概述", "项目实施内容及过程概述", "项目实施内容", "项目基本情况"];
+    Overview = "overview" ["项目概况", "专项概况", "项目概述", "项目基本情况"];
+    Content = "content" ["项目实施内容", "项目实施内容及过程概述", "实施内容"];
     Duties = "duties" ["部门职能", "部门职能概述", "单位职能概述", "职能职责概述", "部门职责"];
-    Contact = "contact" ["联系人", "联系电话", "联系人及电话"];
-    Category = "category" ["项目类别", "项目类型", "项目分类", "资金用途", "资金性质"];
+    Contact = "contact" ["联系人", "联系人及电话"];
+    Phone = "phone" ["联系电话", "电话"];
+    Category = "category" ["项目类别", "项目分类"];
+    ProjectType = "project_type" ["项目类型"];
+    FundUse = "fund_use" ["资金用途"];
+    FundNature = "fund_nature" ["资金性质"];
+    // an indicator row's 备注 column
+    Remark = "remark" ["备注"];
     // the indicator system (Chinese canonical, English aliases)
     Output = "产出指标" ["output", "产出", "项目产出", "项目完成指标"];
     Quantity = "数量指标" ["quantity"];
