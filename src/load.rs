@@ -660,6 +660,9 @@ const INDICATOR: &[(Key, Ty)] = &[
     (Key::History, Ty::History),
     (Key::Basis, Ty::Text),
     (Key::Remark, Ty::Text),
+    (Key::AdjustedTarget, Ty::Text),
+    (Key::ScoreRate, Ty::Text),
+    (Key::Core, Ty::Text),
 ];
 const WAIVER: &[(Key, Ty)] = &[
     (Key::Rule, Ty::Text),

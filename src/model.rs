@@ -52,7 +52,7 @@ keys! {
     Goals = "goals" ["绩效目标"];
     Annual = "annual" ["年度目标", "总体目标", "年度总体目标", "年度绩效目标", "本年度绩效目标", "当年绩效目标", "项目年度目标"];
     Indicators = "indicators" ["绩效指标"];
-    Target = "target" ["指标值", "目标值", "年度指标值", "年初目标值", "指标值及单位", "年度数值", "年度目标值", "预期指标值", "当年预期实现值", "年初目标值(A)"];
+    Target = "target" ["指标值", "目标值", "年度指标值", "年初目标值", "年初指标值", "指标值及单位", "年度数值", "年度目标值", "预期指标值", "当年预期实现值", "年初目标值(A)"];
     Actual = "actual" ["实际完成值", "实际值", "全年实际值", "全年完成值", "完成值", "全年实际完成值", "实际完成值(B)"];
     Weight = "weight" ["分值", "权重", "指标权重", "权重(分)", "分值(分)"];
     Score = "score" ["得分", "指标得分", "得分(分)"];
@@ -120,6 +120,11 @@ keys! {
     FundNature = "fund_nature" ["资金性质"];
     // an indicator row's 备注 column
     Remark = "remark" ["备注"];
+    // columns of the 重庆 部门整体绩效自评表: the adjusted target beside the
+    // initial one, the score as a share of the weight, the core-indicator mark
+    AdjustedTarget = "adjusted_target" ["调整指标值", "调整后指标值", "全年(调整)指标值"];
+    ScoreRate = "score_rate" ["得分系数", "得分系数(%)"];
+    Core = "core" ["是否核心指标"];
     // the indicator system (Chinese canonical, English aliases)
     Output = "产出指标" ["output", "产出", "项目产出", "项目完成指标"];
     Quantity = "数量指标" ["quantity"];
