@@ -588,6 +588,15 @@ const PROJECT_FIELDS: &[(Key, Ty)] = &[
     (Key::Leader, Ty::Text),
     (Key::Period, Ty::Text),
     (Key::Attribute, Ty::Text),
+    (Key::Overview, Ty::Text),
+    (Key::Content, Ty::Text),
+    (Key::Duties, Ty::Text),
+    (Key::Contact, Ty::Text),
+    (Key::Phone, Ty::Text),
+    (Key::Category, Ty::Text),
+    (Key::ProjectType, Ty::Text),
+    (Key::FundUse, Ty::Text),
+    (Key::FundNature, Ty::Text),
 ];
 /// Whether `key` names a source of funds (a key of `budget.sources`).
 pub(crate) fn is_source(key: Key) -> bool {
@@ -603,6 +612,13 @@ const SOURCES: &[(Key, Ty)] = &[
     (Key::HigherLevel, Ty::Source),
     (Key::Own, Ty::Source),
     (Key::SpecialAccount, Ty::Source),
+    (Key::Central, Ty::Source),
+    (Key::Provincial, Ty::Source),
+    (Key::Municipal, Ty::Source),
+    (Key::County, Ty::Source),
+    (Key::District, Ty::Source),
+    (Key::SameLevel, Ty::Source),
+    (Key::Local, Ty::Source),
 ];
 /// One source's row of the 10号 form: 年初预算数, 全年预算数, 全年执行数.
 const SOURCE_ROW: &[(Key, Ty)] = &[
@@ -617,6 +633,8 @@ const BUDGET: &[(Key, Ty)] = &[
     (Key::Available, Ty::Amount),
     (Key::Sources, Ty::Map(SOURCES)),
     (Key::Executed, Ty::Amount),
+    (Key::BasicExpenditure, Ty::Amount),
+    (Key::ProjectExpenditure, Ty::Amount),
     (Key::ExecutionRate, Ty::Percent),
     (Key::UnderspendReason, Ty::Text),
     (Key::Deviation, Ty::Text),
@@ -641,6 +659,10 @@ const INDICATOR: &[(Key, Ty)] = &[
     (Key::Standard, Ty::Text),
     (Key::History, Ty::History),
     (Key::Basis, Ty::Text),
+    (Key::Remark, Ty::Text),
+    (Key::AdjustedTarget, Ty::Text),
+    (Key::ScoreRate, Ty::Text),
+    (Key::Core, Ty::Text),
 ];
 const WAIVER: &[(Key, Ty)] = &[
     (Key::Rule, Ty::Text),
@@ -776,7 +798,8 @@ fn one_suggestion<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>)
 /// `等`, a trailing annotation in brackets (`（必填硬性指标）`); points
 /// (`(50分)`, `（30分）`, an unbalanced `30分)`) are returned on their own.
 fn clean_label(raw: &str) -> (String, Option<rust_decimal::Decimal>) {
-    let mut s: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
+    let s: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut s = without_ordinal(&s).to_owned();
     let mut points = None;
     loop {
         let before = s.len();
@@ -828,6 +851,38 @@ fn clean_label(raw: &str) -> (String, Option<rust_decimal::Decimal>) {
     (s, points)
 }
 
+/// A label without the ordinal an outline form numbers it with: `一、产出指标`,
+/// `（三）时效指标`, `1.数量指标`, `2、社会效益指标`. Only a whole ordinal
+/// followed by its separator goes (`一级指标` keeps its `一`), and never the
+/// whole label.
+fn without_ordinal(label: &str) -> &str {
+    const NUMERALS: &str = "一二三四五六七八九十";
+    let is_num = |c: char| NUMERALS.contains(c) || c.is_ascii_digit();
+    let rest = if let Some(inner) = label.strip_prefix('（').or_else(|| label.strip_prefix('(')) {
+        let digits = inner.trim_start_matches(is_num);
+        (digits.len() < inner.len())
+            .then(|| {
+                digits
+                    .strip_prefix('）')
+                    .or_else(|| digits.strip_prefix(')'))
+            })
+            .flatten()
+    } else {
+        let digits = label.trim_start_matches(is_num);
+        (digits.len() < label.len())
+            .then(|| {
+                ['、', '.', '．', '）', ')']
+                    .into_iter()
+                    .find_map(|sep| digits.strip_prefix(sep))
+            })
+            .flatten()
+    };
+    match rest {
+        Some(r) if !r.is_empty() => r,
+        _ => label,
+    }
+}
+
 /// What a form prints in a number cell that has no figure: `/`, `—`, `-`.
 fn is_blank_mark(text: &str) -> bool {
     let t = text.trim();
@@ -844,11 +899,14 @@ fn is_blank_mark(text: &str) -> bool {
 /// word in front (`产出数量`, `产出成本`, 武汉 自评表). It is read as the
 /// dimension it names only when that is one of `allowed` (the 二级 of the
 /// 一级 it stands under, or the profile's 一级): anything else stays unknown.
+/// A form may also print `值` for `指标` (`产出值`, `数量值`, `可持续影响值`,
+/// a 山东 county's 申报表).
 fn shortened_dimension(label: &str, allowed: &[Key]) -> Option<Key> {
     let stems = [
         Some(label),
         label.strip_prefix("产出"),
         label.strip_prefix("效益"),
+        label.strip_suffix('值'),
     ];
     stems
         .into_iter()
@@ -1837,7 +1895,10 @@ impl Cx<'_, '_> {
     /// An indicator row as printed (SPEC §1.1): the split columns `nature`
     /// 指标性质 and `unit` 度量单位 complete a bare `target`; else a unit or
     /// hint in the name (`(亩)`, `(≥**%)`) does; a bare actual takes the
-    /// indicator's unit (the split `unit`, else the target's).
+    /// indicator's unit (the split `unit`, else the target's). A bare actual
+    /// of at most 1 beside a target of 50 % or more is the share written as a
+    /// ratio (`1` for 100 %, `0.98` for 98 %, as a number-formatted cell
+    /// prints it), not 1 %.
     fn as_printed(&mut self, es: &mut [Entry]) {
         let text_of = |k: Key| {
             es.iter()
@@ -1854,6 +1915,7 @@ impl Cx<'_, '_> {
         let cmp = nature.as_deref().and_then(nature_cmp);
         let split = cmp.is_some() || unit.is_some();
         let mut target_unit: Option<Box<str>> = None;
+        let mut target_share = None;
         if let Some(e) = es.iter_mut().find(|e| e.key == Key::Target)
             && let Value::Ind(t) = &mut e.node.value
         {
@@ -1875,13 +1937,27 @@ impl Cx<'_, '_> {
                 value::complete(t, *c, u.as_deref());
             }
             target_unit = t.unit.clone();
+            target_share = match t.quantity {
+                value::Quantity::Percent(p) => Some(p),
+                _ => None,
+            };
         }
         let actual_unit = unit.or(target_unit);
         if let Some(e) = es.iter_mut().find(|e| e.key == Key::Actual)
             && let Value::Ind(a) = &mut e.node.value
-            && matches!(a.quantity, value::Quantity::Number(_))
+            && let value::Quantity::Number(d) = a.quantity
         {
-            value::complete(a, None, actual_unit.as_deref());
+            let half = rust_decimal::Decimal::new(5, 1);
+            let ratio = a.unit.is_none()
+                && target_share.is_some_and(|p| p >= half)
+                && d > rust_decimal::Decimal::ZERO
+                && d <= rust_decimal::Decimal::ONE;
+            if ratio && actual_unit.as_deref() == Some("%") {
+                a.quantity = value::Quantity::Percent(d);
+                a.unit = Some("%".into());
+            } else {
+                value::complete(a, None, actual_unit.as_deref());
+            }
         }
     }
 
@@ -2204,6 +2280,18 @@ mod tests {
         // a 二级 of another 一级, or no dimension at all, stays unknown
         assert_eq!(shortened_dimension("社会效益", out), None);
         assert_eq!(shortened_dimension("产出效益", out), None);
+        // `值` printed for `指标`
+        assert_eq!(shortened_dimension("数量值", out), Some(Key::Quantity));
+        assert_eq!(
+            shortened_dimension("产出值", Profile::Legacy.level1()),
+            Some(Key::Output)
+        );
+        assert_eq!(
+            shortened_dimension("可持续影响值", benefit),
+            Some(Key::Sustainability)
+        );
+        assert_eq!(shortened_dimension("指标值", out), None);
+        assert_eq!(shortened_dimension("产值", out), None);
         assert_eq!(shortened_dimension("", out), None);
     }
 
@@ -2226,6 +2314,19 @@ mod tests {
         assert_eq!(c("产出指标\n（40-50）分"), (s("产出指标"), None));
         assert_eq!(c("满意度指标(10)分"), (s("满意度指标"), Some(s("10"))));
         assert_eq!(c("分"), (s("分"), None));
+        // an outline form's ordinals
+        assert_eq!(c("一、产出指标"), (s("产出指标"), None));
+        assert_eq!(c("（三）时效指标"), (s("时效指标"), None));
+        assert_eq!(c("1.数量指标"), (s("数量指标"), None));
+        assert_eq!(
+            c("2、社会效益指标(10分)"),
+            (s("社会效益指标"), Some(s("10")))
+        );
+        assert_eq!(c("十二、满意度指标"), (s("满意度指标"), None));
+        assert_eq!(c("一级指标"), (s("一级指标"), None));
+        assert_eq!(c("一、"), (s("一、"), None));
+        assert_eq!(c("（一）"), (s(""), None)); // an annotation alone, as before
+        assert_eq!(c("12"), (s("12"), None));
         // odd input is left as it is, never a panic
         for odd in [
             "",

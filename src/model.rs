@@ -33,32 +33,32 @@ keys! {
     Kind = "kind" ["类型"];
     Year = "year" ["年度"];
     Project = "project" ["项目"];
-    Name = "name" ["名称", "指标名称", "项目名称", "三级指标"];
-    Code = "code" ["编码", "项目编码"];
-    Department = "department" ["主管部门", "主管部门及代码", "预算部门"];
+    Name = "name" ["名称", "指标名称", "项目名称", "三级指标", "指标内容", "三级指标内容", "三级指标名称", "专项名称"];
+    Code = "code" ["编码", "项目编码", "部门预算编码", "部门编码", "单位编码", "项目代码"];
+    Department = "department" ["主管部门", "主管部门及代码", "预算部门", "项目主管部门", "主管预算部门", "主管单位", "部门名称", "部门（单位）名称", "部门(单位)名称", "单位名称", "预算单位", "一级单位名称"];
     Applicant = "applicant" ["申请单位", "资金申请单位"];
-    Declarant = "declarant" ["申报单位", "目标申报单位"];
-    Basis = "basis" ["立项依据", "取值依据", "依据"];
+    Declarant = "declarant" ["申报单位", "目标申报单位", "填报单位"];
+    Basis = "basis" ["立项依据", "取值依据", "依据", "项目立项依据", "专项立项依据"];
     Budget = "budget" ["预算"];
     Unit = "unit" ["单位", "度量单位", "计量单位"];
-    Total = "total" ["全年预算数", "预算数", "年度资金总额"];
+    Total = "total" ["全年预算数", "预算数", "年度资金总额", "资金总额", "项目资金总额", "年度资金申请总额", "项目预算金额", "调整后预算数", "全年预算"];
     Sources = "sources" ["资金来源"];
     GeneralPublic = "general_public" ["一般公共预算"];
     GovernmentFund = "government_fund" ["政府性基金", "政府性基金预算"];
-    Other = "other" ["其他资金"];
-    Executed = "executed" ["全年执行数", "执行数", "实际支出", "预算执行数"];
-    ExecutionRate = "execution_rate" ["执行率"];
+    Other = "other" ["其他资金", "其他"];
+    Executed = "executed" ["全年执行数", "执行数", "实际支出", "预算执行数", "全年执行"];
+    ExecutionRate = "execution_rate" ["执行率", "预算执行率", "资金执行率"];
     UnderspendReason = "underspend_reason" ["未支出原因"];
     Goals = "goals" ["绩效目标"];
-    Annual = "annual" ["年度目标"];
+    Annual = "annual" ["年度目标", "总体目标", "年度总体目标", "年度绩效目标", "本年度绩效目标", "当年绩效目标", "项目年度目标"];
     Indicators = "indicators" ["绩效指标"];
-    Target = "target" ["指标值", "目标值", "年度指标值", "年初目标值"];
-    Actual = "actual" ["实际完成值", "实际值", "全年实际值", "全年完成值", "完成值"];
-    Weight = "weight" ["分值", "权重"];
-    Score = "score" ["得分"];
-    Deviation = "deviation" ["偏差原因", "偏差原因分析及改进措施", "偏差原因分析", "未完成原因分析", "未完成原因及拟采取的改进措施", "未完成原因和改进措施"];
-    Explanation = "explanation" ["指标解释"];
-    Standard = "standard" ["评分标准", "评(扣)分标准", "评（扣）分标准", "评扣分标准"];
+    Target = "target" ["指标值", "目标值", "年度指标值", "年初目标值", "年初指标值", "指标值及单位", "年度数值", "年度目标值", "预期指标值", "当年预期实现值", "年初目标值(A)"];
+    Actual = "actual" ["实际完成值", "实际值", "全年实际值", "全年完成值", "完成值", "全年实际完成值", "实际完成值(B)"];
+    Weight = "weight" ["分值", "权重", "指标权重", "权重(分)", "分值(分)"];
+    Score = "score" ["得分", "指标得分", "得分(分)"];
+    Deviation = "deviation" ["偏差原因", "偏差原因分析及改进措施", "偏差原因分析", "未完成原因分析", "未完成原因及拟采取的改进措施", "未完成原因和改进措施", "未达到指标值原因", "未完成原因", "偏差原因及改进措施", "偏差大或目标未完成原因分析"];
+    Explanation = "explanation" ["指标解释", "指标值内容", "指标说明"];
+    Standard = "standard" ["评分标准", "评(扣)分标准", "评（扣）分标准", "评扣分标准", "评(扣分标准)", "评（扣分标准）", "评分规则"];
     History = "history" ["历史值"];
     Measures = "measures" ["整改措施"];
     Waivers = "waivers" ["豁免"];
@@ -75,25 +75,56 @@ keys! {
     Level1 = "level1" ["一级指标", "一级"];
     Level2 = "level2" ["二级指标", "二级"];
     // fields of published forms (SPEC §1.1)
-    Nature = "nature" ["指标性质", "符号"];
+    Nature = "nature" ["指标性质", "符号", "指标值类型", "指标类型", "指标方向"];
     Points = "points" ["分数"];
     Initial = "initial" ["年初预算数", "年初预算"];
     Available = "available" ["到位数", "资金到位数"];
     Fiscal = "fiscal" ["财政拨款", "当年财政拨款", "本年财政拨款", "财政资金"];
     Carryover = "carryover" ["上年结转", "上年结转资金"];
-    HigherLevel = "higher_level" ["上级资金", "上级补助"];
+    HigherLevel = "higher_level" ["上级资金", "上级补助", "上级补助资金", "上级财政资金", "上级财政补助资金", "上级专项资金", "上级转移支付资金"];
     Own = "own" ["单位资金", "自有资金"];
     SpecialAccount = "special_account" ["财政专户管理资金"];
-    Implementer = "implementer" ["实施单位", "项目实施单位", "项目执行单位", "具体实施单位"];
-    Leader = "leader" ["项目负责人"];
-    Period = "period" ["项目期", "实施期限"];
-    Attribute = "attribute" ["项目属性"];
-    LongTerm = "long_term" ["中长期目标"];
-    Achieved = "achieved" ["年度目标实际完成情况", "实际完成情况"];
+    // sources named by the level of government whose money it is (tables that
+    // split funds 中央 / 省级 / 市级 / 县级 / 区级 rather than 财政拨款 / 上级资金;
+    // the bare level is the column head under 财政资金 of the 湖南 专项 form)
+    Central = "central" ["中央", "中央资金", "中央补助资金", "中央财政资金", "中央财政补助资金", "中央补助", "中央专项资金", "中央预算内资金", "中央财政衔接资金", "中央补助安排", "中央财政安排"];
+    Provincial = "provincial" ["省级", "省级资金", "省级财政资金", "省级补助资金", "省级财政补助资金", "省级补助", "省级专项资金", "省财政资金", "省级预算内资金", "省级财政安排", "省级补助安排"];
+    Municipal = "municipal" ["市级", "市级资金", "市级财政资金", "市级补助资金", "市级补助", "市财政资金", "市本级资金", "市级配套资金", "州级资金", "州级财政资金", "市级财政安排", "市级补助安排"];
+    County = "county" ["县级", "县级资金", "县级财政资金", "县财政资金", "县本级资金", "县级配套资金", "县级自筹资金", "县级财政安排"];
+    District = "district" ["区级", "区级资金", "区级财政资金", "区财政资金", "区本级资金", "区级配套资金", "区级财政安排"];
+    SameLevel = "same_level" ["本级", "本级资金", "本级财政资金", "本级配套资金", "同级财政资金", "同级资金"];
+    // 地方资金: money of the local governments together, beside 中央资金
+    Local = "local" ["地方资金", "地方财政资金", "地方配套资金"];
+    Implementer = "implementer" ["实施单位", "项目实施单位", "项目执行单位", "具体实施单位", "项目单位"];
+    Leader = "leader" ["项目负责人", "专项负责人", "项目负责人及电话"];
+    Period = "period" ["项目期", "实施期限", "项目起止时间", "专项起止时间", "实施周期", "项目实施期"];
+    Attribute = "attribute" ["项目属性", "专项属性"];
+    LongTerm = "long_term" ["中长期目标", "长期目标", "中长期绩效目标", "项目总目标", "长期绩效目标"];
+    Achieved = "achieved" ["年度目标实际完成情况", "实际完成情况", "年度目标完成情况", "年度总体目标完成情况"];
     Conclusion = "conclusion" ["评价结论"];
     Problems = "problems" ["存在问题"];
     Notes = "notes" ["其他需要说明事项"];
     Scope = "scope" ["范围"];
+    // a department-wide budget by kind of spending (部门整体 tables)
+    BasicExpenditure = "basic_expenditure" ["基本支出"];
+    ProjectExpenditure = "project_expenditure" ["项目支出"];
+    // printed fields of the forms that no rule reads: loaded, not JX002
+    Overview = "overview" ["项目概况", "专项概况", "项目概述", "项目基本情况"];
+    Content = "content" ["项目实施内容", "项目实施内容及过程概述", "实施内容"];
+    Duties = "duties" ["部门职能", "部门职能概述", "单位职能概述", "职能职责概述", "部门职责"];
+    Contact = "contact" ["联系人", "联系人及电话"];
+    Phone = "phone" ["联系电话", "电话"];
+    Category = "category" ["项目类别", "项目分类"];
+    ProjectType = "project_type" ["项目类型"];
+    FundUse = "fund_use" ["资金用途"];
+    FundNature = "fund_nature" ["资金性质"];
+    // an indicator row's 备注 column
+    Remark = "remark" ["备注"];
+    // columns of the 重庆 部门整体绩效自评表: the adjusted target beside the
+    // initial one, the score as a share of the weight, the core-indicator mark
+    AdjustedTarget = "adjusted_target" ["调整指标值", "调整后指标值", "全年(调整)指标值"];
+    ScoreRate = "score_rate" ["得分系数", "得分系数(%)"];
+    Core = "core" ["是否核心指标"];
     // the indicator system (Chinese canonical, English aliases)
     Output = "产出指标" ["output", "产出", "项目产出", "项目完成指标"];
     Quantity = "数量指标" ["quantity"];
@@ -126,6 +157,8 @@ keys! {
 
 impl Key {
     /// The key written as `name`, canonical or alias (dimensions included).
+    /// A field printed with the `其中：` that introduces a breakdown
+    /// (`其中：中央资金`, `其中:当年财政拨款`) is that field.
     pub fn lookup(name: &str) -> Option<Key> {
         use std::collections::HashMap;
         use std::sync::OnceLock;
@@ -140,7 +173,12 @@ impl Key {
             }
             m
         });
-        table.get(name).copied()
+        table.get(name).copied().or_else(|| {
+            let rest = name
+                .strip_prefix("其中")?
+                .trim_start_matches([':', '：', ' ', '\u{3000}']);
+            table.get(rest).copied().filter(|k| !k.is_dimension())
+        })
     }
 
     pub fn is_dimension(self) -> bool {
@@ -429,6 +467,12 @@ mod tests {
         assert_eq!(Key::lookup("数量指标"), Some(Key::Quantity));
         assert_eq!(Key::lookup("nope"), None);
         assert!(Key::Quantity.is_dimension() && !Key::Level2.is_dimension());
+        // a breakdown's 其中
+        assert_eq!(Key::lookup("其中：中央资金"), Some(Key::Central));
+        assert_eq!(Key::lookup("其中:当年财政拨款"), Some(Key::Fiscal));
+        assert_eq!(Key::lookup("其中 上年结转资金"), Some(Key::Carryover));
+        assert_eq!(Key::lookup("其中：产出指标"), None);
+        assert_eq!(Key::lookup("其中"), None);
     }
 
     #[test]

@@ -507,9 +507,10 @@ mod published {
             // too: the month after `-` may have one digit, as no number range
             // runs down from a year to a month.
             let ym = |n: &str| format!(r"(?P<y{n}>(?:19|20)[0-9][0-9])(?:\.(?P<m{n}>0[1-9]|1[0-2])|-(?P<d{n}>0?[1-9]|1[0-2])|年(?P<n{n}>[0-9]{{1,2}})月(?:份)?)");
-            // The end may leave out the year of the start: `2021年1月-12月`.
+            // The end may leave out the year of the start: `2021年1月-12月`;
+            // the dash may be doubled (`2020年1月--2020年11月`).
             Regex::new(&format!(
-                r"^{}(?:\s*(?:-|~|〜|—+|–|至|到)\s*(?:{}|(?P<mc>[0-9]{{1,2}})月(?:份)?))?$",
+                r"^{}(?:\s*(?:-{{1,2}}|~|〜|—+|–|至|到)\s*(?:{}|(?P<mc>[0-9]{{1,2}})月(?:份)?))?$",
                 ym("a"),
                 ym("b")
             ))
@@ -1401,6 +1402,12 @@ mod tests {
         assert!(parse_in("5,00", None).is_err());
         // the end of a period may leave out the start's year (a Sichuan form)
         assert_eq!(q("2021年1月-12月", None), (None, date(2021, 12, 31), None));
+        // a doubled dash between the ends (a 2020 抗疫特别国债 table)
+        assert_eq!(
+            q("2020年1月--2020年11月", None),
+            (None, date(2020, 11, 30), None)
+        );
+        assert!(parse_in("2020年1月---2020年11月", None).is_err());
         assert!(parse_in("2021年1月-13月", None).is_err());
         // a deadline with its share: all of it done by then
         assert_eq!(

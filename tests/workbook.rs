@@ -303,3 +303,23 @@ fn department_declarations_round_trip_through_the_department_table() {
     assert_eq!(book.sheets[0].rows[0][0], "项目支出绩效自评表");
     assert!(!book.tables[0].yaml.contains("scope:"));
 }
+
+/// Sources named by the level of government (中央资金, 省级资金, 县级资金 …)
+/// export as their own funds rows and read back as the same sources.
+#[test]
+fn sources_by_level_of_government_round_trip() {
+    let text = "kind: self-evaluation\nyear: 2024\nproject:\n  name: 高标准农田建设\n  department: 某县农业农村局\nbudget:\n  unit: 万元\n  initial: 150\n  total: 160\n  executed: 150\n  sources:\n    central: { initial: 100, total: 100, executed: 95 }\n    provincial: { initial: 30, total: 30, executed: 30 }\n    municipal: { initial: 10, total: 10, executed: 10 }\n    county: { initial: 10, total: 20, executed: 15 }\ngoals:\n  annual: 建设高标准农田1万亩\nindicators:\n  产出指标:\n    数量指标:\n      - { name: 建设面积, target: ≥1万亩, actual: 1万亩, weight: 50, score: 50 }\n";
+    let bytes = workbook::export(text).unwrap();
+    let book = workbook::read(&bytes, "x.xlsx").unwrap();
+    let g = &book.sheets[0];
+    for label in ["中央资金", "省级资金", "市级资金", "县级资金"] {
+        assert!(
+            g.rows.iter().flatten().any(|c| c == label),
+            "{label}: {:?}",
+            g.rows
+        );
+    }
+    let yaml = &book.tables[0].yaml;
+    assert!(yaml.contains("central"), "{yaml}");
+    assert_eq!(model(yaml), model(text), "{yaml}");
+}

@@ -543,6 +543,13 @@ fn source_label(k: Key) -> &'static str {
         "higher_level" => "上级资金",
         "own" => "单位资金",
         "special_account" => "财政专户管理资金",
+        "central" => "中央资金",
+        "provincial" => "省级资金",
+        "municipal" => "市级资金",
+        "county" => "县级资金",
+        "district" => "区级资金",
+        "same_level" => "本级资金",
+        "local" => "地方资金",
         _ => "其他资金",
     }
 }

@@ -61,8 +61,14 @@ impl Layout {
     pub fn funds_column(&self, label: &str) -> Option<&str> {
         lookup(&self.funds_columns, label)
     }
+    /// A funds row's source: `其中当年财政拨款` as listed, or `其中中央资金`
+    /// read as `中央资金` when only that is listed.
     pub fn funds_row(&self, label: &str) -> Option<&str> {
-        lookup(&self.funds_rows, label)
+        lookup(&self.funds_rows, label).or_else(|| {
+            label
+                .strip_prefix("其中")
+                .and_then(|rest| lookup(&self.funds_rows, rest))
+        })
     }
     pub fn indicator_column(&self, label: &str) -> Option<&str> {
         lookup(&self.indicator_columns, label)
@@ -258,5 +264,27 @@ mod tests {
         assert_eq!(norm("主管部门："), "主管部门");
         assert_eq!(norm("部门（单位）名称"), "部门(单位)名称");
         assert_eq!(norm("全年预算数（A）"), "全年预算数");
+    }
+
+    #[test]
+    fn sources_named_by_level_of_government_are_funds_rows() {
+        let l = &builtin()[0];
+        for (label, key) in [
+            ("中央资金", "central"),
+            ("其中：中央补助资金", "central"),
+            ("省级财政资金", "provincial"),
+            ("其中:市级资金", "municipal"),
+            ("县级资金", "county"),
+            ("区级财政资金", "district"),
+            ("本级资金", "same_level"),
+            ("同级财政资金", "same_level"),
+            ("地方资金", "local"),
+            ("上级补助资金", "higher_level"),
+            ("其中：当年财政拨款", "fiscal"),
+        ] {
+            assert_eq!(l.funds_row(&norm(label)), Some(key), "{label}");
+        }
+        assert_eq!(l.funds_row(&norm("其中：")), None);
+        assert_eq!(l.funds_row(&norm("其中：乡级资金")), None);
     }
 }
