@@ -31,7 +31,7 @@ pub(super) fn parse(text: &str, limits: Limits) -> Option<Node<'_>> {
         limits,
     };
     let first = p.content_line(start)?;
-    if first.indent != 0 {
+    if first.indent != 0 || p.doc_marker(first) {
         return None;
     }
     let (root, next) = p.block_map(0, first.content, 0)?;
@@ -842,6 +842,7 @@ mod tests {
             "a: {u: 1 - 2}\n",
             // found by the fuzz target
             "a:\n  - { x: -, y: [a, b] }  # c\n  - k\n",
+            "--- : \n",
             // found by the repository test on new real tables
             "b:\n- { x: 1 }\nd: 1\n",
             "a:\n  c:\n  - { x: 1 }\n  d: 1\n",
