@@ -132,6 +132,21 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FsError> {
             ),
         });
     }
+    // A file this user may not write (read-only, or someone else's) is not
+    // replaced behind its back: the rename below needs only the folder's
+    // permission, and would drop the protection and take over the file.
+    // Opening for writing, without truncating, asks exactly what `>` would.
+    if target.is_some()
+        && let Err(e) = OpenOptions::new().write(true).open(path)
+        && e.kind() == std::io::ErrorKind::PermissionDenied
+    {
+        return Err(FsError {
+            zh: format!("无法写入 {shown}：文件只读或没有写权限；原有文件未改动"),
+            en: format!(
+                "cannot write {shown}: the file is read-only or not writable by this user; the previous file is unchanged"
+            ),
+        });
+    }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),

@@ -1878,3 +1878,80 @@ fn d13_a_fifo_named_on_the_command_line_does_not_hang() {
     expect(&items, "JX008", "pipe.xlsx", "not a regular file");
     assert_eq!(out.status, 1);
 }
+
+/// `--fix` and `-o` on a file this user may not write: the atomic rename
+/// needs only the folder's permission, so it replaced a read-only file
+/// (and, as another user, took it over: owner and mode changed). Now the
+/// file is left as it was, byte for byte, and the run exits 2 saying why.
+#[cfg(target_os = "linux")]
+#[test]
+fn fix_and_output_leave_a_read_only_file_alone() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let root_user = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    if root_user && !can_drop_to_nobody() {
+        eprintln!("skipped: root without setpriv cannot be refused a write");
+        return;
+    }
+    let as_user = if root_user {
+        "setpriv --reuid=65534 --regid=65534 --clear-groups $J"
+    } else {
+        "$J"
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path();
+    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/chengde-2022");
+    for e in std::fs::read_dir(&seed).expect("seed").flatten() {
+        std::fs::copy(e.path(), p.join(e.file_name())).expect("cp");
+    }
+    std::fs::write(p.join("out.json"), "[]\n").expect("w");
+    let mode = |f: &str, m: u32| {
+        std::fs::set_permissions(p.join(f), std::fs::Permissions::from_mode(m)).expect("chmod")
+    };
+    // The folder is writable by all: only the file's own mode protects it.
+    mode(".", 0o777);
+    mode("summary.yaml", 0o444);
+    mode("out.json", 0o444);
+    let before = std::fs::read(p.join("summary.yaml")).expect("r");
+    let meta = std::fs::metadata(p.join("summary.yaml")).expect("stat");
+
+    let (code, err) = sh(
+        p,
+        &format!("{as_user} check --no-config --lang en --fix . > /dev/null"),
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("summary.yaml") && err.contains("read-only"),
+        "{err}"
+    );
+    let after = std::fs::metadata(p.join("summary.yaml")).expect("stat");
+    assert_eq!(std::fs::read(p.join("summary.yaml")).expect("r"), before);
+    assert_eq!(after.mode() & 0o777, 0o444);
+    assert_eq!((after.uid(), after.ino()), (meta.uid(), meta.ino()));
+    assert!(temporaries(p).is_empty(), "{:?}", temporaries(p));
+
+    let (code, err) = sh(
+        p,
+        &format!("{as_user} check --no-config --lang en --format json -o out.json ."),
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("out.json") && err.contains("read-only"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(p.join("out.json")).expect("r"),
+        "[]\n"
+    );
+
+    // A writable file in the same folder is still fixed.
+    mode("summary.yaml", 0o666);
+    let (code, err) = sh(
+        p,
+        &format!("{as_user} check --no-config --lang en --fix . > /dev/null"),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_ne!(std::fs::read(p.join("summary.yaml")).expect("r"), before);
+}
