@@ -1016,6 +1016,80 @@ fn jixiao_test_runs_the_projects_cases_and_reports_failures() {
 }
 
 #[test]
+fn jixiao_test_refuses_a_case_that_could_not_fail() {
+    // Each of these passed before, whatever the rules did: a misspelt key was
+    // ignored (so the case wanted silence, or matched any message or line), and
+    // an `only` code no rule has compared nothing. Now each is an unusable case
+    // (exit 2) saying what is wrong, in the run's language.
+    let d = tempfile::tempdir().unwrap();
+    let clean_files = "files:\n  t.yaml: |\n".to_owned()
+        + &CLEAN
+            .lines()
+            .map(|l| format!("    {l}\n"))
+            .collect::<String>();
+    let cases = [
+        (
+            "typo-want.yaml",
+            "wants: [JX101]\n",
+            "用例文件中没有“wants”这一项（是不是“want”？",
+            "unknown key `wants` in a case file; did you mean `want`?",
+        ),
+        (
+            "typo-message.yaml",
+            "want: [{code: JX101, mesage: 只有}]\n",
+            "`want` 项中没有“mesage”这一项（是不是“message”？",
+            "unknown key `mesage` in a `want` entry; did you mean `message`?",
+        ),
+        (
+            "bad-line.yaml",
+            "want: [{code: JX101, line: abc}]\n",
+            "`line` 须为从 1 起的整数，而不是“abc”",
+            "`line` must be a whole number from 1, not \"abc\"",
+        ),
+        (
+            "bad-severity.yaml",
+            "want: [{code: JX101, severity: fatal}]\n",
+            "`severity` 是 error、warning 或 info，而不是“fatal”",
+            "`severity` is error, warning or info, not \"fatal\"",
+        ),
+        (
+            "bad-only.yaml",
+            "only: [JX1O1]\nwant: []\n",
+            "`only` 中的 JX1O1 不是本用例任何规则的编号",
+            "`only` names JX1O1, which is the code of no rule of this case",
+        ),
+    ];
+    for (name, tail, _, _) in &cases {
+        write(
+            d.path(),
+            name,
+            &format!("note: {name}\n{clean_files}{tail}"),
+        );
+    }
+    for (lang, pick) in [("zh", 0), ("en", 1)] {
+        let (code, out, _) = run_in(d.path(), &["test", ".", "--lang", lang]);
+        assert_eq!(code, 2, "{out}");
+        for c in &cases {
+            let want = if pick == 0 { c.2 } else { c.3 };
+            assert!(
+                out.contains(&format!("✗ ./{}: {want}", c.0)),
+                "{}: {want}\n{out}",
+                c.0
+            );
+        }
+    }
+    // The same case with the keys spelt right runs, and fails on its merits.
+    write(
+        d.path(),
+        "typo-want.yaml",
+        &format!("note: n\n{clean_files}want: [{{code: JX101, line: 3, severity: error}}]\n"),
+    );
+    let (code, out, _) = run_in(d.path(), &["test", "typo-want.yaml", "--lang", "en"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("wanted, not found:\n    JX101@3"), "{out}");
+}
+
+#[test]
 fn an_empty_folder_warns_and_fails_under_strict() {
     let d = tempfile::tempdir().unwrap();
     let (code, _, err) = run_in(d.path(), &["check"]);
