@@ -1955,3 +1955,41 @@ fn fix_and_output_leave_a_read_only_file_alone() {
     assert_eq!(code, 0, "{err}");
     assert_ne!(std::fs::read(p.join("summary.yaml")).expect("r"), before);
 }
+
+/// A year written but unusable (`-2022`, `0x7E6`, 32 digits, `!!binary`) is
+/// one JX003 at the value; it was also a JX008 "`year` is missing" at line 1,
+/// two errors for one mistake and the second one false. A year really absent
+/// is still the JX008 alone.
+#[test]
+fn a_bad_year_is_one_wrong_type_not_also_missing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path();
+    std::fs::write(p.join("good.yaml"), good()).expect("w");
+    let bad = [
+        "-2022",
+        "0x7E6",
+        "99999999999999999999999999999999",
+        "!!binary aGVsbG8=",
+    ];
+    for (i, y) in bad.iter().enumerate() {
+        let text = good().replace("\nyear: 2023\n", &format!("\nyear: {y}\n"));
+        assert_ne!(text, good());
+        std::fs::write(p.join(format!("y{i}.yaml")), text).expect("w");
+    }
+    std::fs::write(p.join("none.yaml"), good().replace("\nyear: 2023\n", "\n")).expect("w");
+    let (out, items) = check(p, &["."]);
+    assert_eq!(out.status, 1);
+    neighbour_intact(&items);
+    for i in 0..bad.len() {
+        let file = format!("y{i}.yaml");
+        let codes: Vec<&str> = find(&items, "JX003", &file)
+            .iter()
+            .chain(find(&items, "JX008", &file).iter())
+            .map(|v| v["code"].as_str().unwrap_or(""))
+            .collect();
+        assert_eq!(codes, ["JX003"], "{file}: {items:?}");
+        assert_eq!(expect(&items, "JX003", &file, "four-digit year")["line"], 7);
+    }
+    expect(&items, "JX008", "none.yaml", "`year` is missing");
+    assert!(find(&items, "JX003", "none.yaml").is_empty());
+}
