@@ -710,7 +710,9 @@ pub fn run(src: &str, lang: Lang) -> Result<CaseResult, String> {
             }
         }
     }
-    let outcome = check(&ws, &rules, &opts);
+    let mut outcome = check(&ws, &rules, &opts);
+    let sel = config::Selection::of(&cfg);
+    outcome.findings.retain(|f| sel.keeps(&f.code));
     let only = strings(get(&root, "only"));
     // A code no rule of the case has compares nothing, and the case would
     // pass whatever the rules do.

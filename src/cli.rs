@@ -1238,7 +1238,9 @@ fn cmd_report(a: &ReportArgs, out: &mut dyn Write) -> i32 {
         a.paths.clone()
     };
     let ws = disk::workspace(&paths, exclude.as_ref());
-    let outcome = check::check(&ws, &s.rules, &opts);
+    let mut outcome = check::check(&ws, &s.rules, &opts);
+    let sel = config::Selection::of(&s.config);
+    outcome.findings.retain(|f| sel.keeps(&f.code));
     for p in &outcome.problems {
         eprintln!("{}{}", err(s.lang), s.lang.pick(&p.zh, &p.en));
     }

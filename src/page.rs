@@ -172,7 +172,9 @@ pub fn check_json(files: &[PageFile], lang: Lang) -> String {
         ..LoadOptions::default()
     });
     opts.keep_docs = true;
-    let outcome = check::check(&ws, &set.rules, &opts);
+    let mut outcome = check::check(&ws, &set.rules, &opts);
+    let sel = crate::config::Selection::of(&set.config);
+    outcome.findings.retain(|f| sel.keeps(&f.code));
     let mut findings = Vec::new();
     let _ = output::json::write(&outcome, &mut findings, lang);
     let answer = Answer {

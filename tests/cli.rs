@@ -1090,6 +1090,45 @@ fn jixiao_test_refuses_a_case_that_could_not_fail() {
 }
 
 #[test]
+fn the_configs_selection_holds_in_the_pack_and_in_test_cases() {
+    // `ignore:` in .jixiao.yaml silenced JX304 in `check` but not in the
+    // review pack, nor in a rule test case's `config:`.
+    let d = tempfile::tempdir().unwrap();
+    let seed = include_str!("../examples/chengde-2022/01-jujia-yanglao.yaml");
+    write(d.path(), "01.yaml", seed);
+    let (code, _, err) = run_in(
+        d.path(),
+        &["report", "01.yaml", "--format", "md", "-o", "a.md"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let before = std::fs::read_to_string(d.path().join("a.md")).unwrap();
+    assert!(before.contains("JX304"), "{before}");
+    write(d.path(), ".jixiao.yaml", "ignore: [JX304]\n");
+    let (code, out, _) = run_in(d.path(), &["check", "01.yaml"]);
+    assert_eq!(code, 0);
+    assert!(!out.contains("JX304"), "{out}");
+    let (code, _, err) = run_in(
+        d.path(),
+        &["report", "01.yaml", "--format", "md", "-o", "b.md"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let after = std::fs::read_to_string(d.path().join("b.md")).unwrap();
+    assert!(!after.contains("JX304"), "{after}");
+    std::fs::remove_file(d.path().join(".jixiao.yaml")).unwrap();
+
+    let doc: String = seed.lines().map(|l| format!("  {l}\n")).collect();
+    write(
+        d.path(),
+        "case.yaml",
+        &format!(
+            "note: ignored in the config\nconfig: {{ ignore: [JX304] }}\ndocument: |\n{doc}want: []\n"
+        ),
+    );
+    let (code, out, _) = run_in(d.path(), &["test", "case.yaml", "--lang", "en"]);
+    assert_eq!((code, out.as_str()), (0, "1 cases: 1 passed, 0 failed\n"));
+}
+
+#[test]
 fn an_empty_folder_warns_and_fails_under_strict() {
     let d = tempfile::tempdir().unwrap();
     let (code, _, err) = run_in(d.path(), &["check"]);

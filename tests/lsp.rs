@@ -627,3 +627,43 @@ fn a_waiver_for_one_indicator_is_offered_and_silences_only_it() {
     assert!(ds.iter().all(|d| d["code"] != "JX009"), "{ds:?}");
     assert_eq!(c.finish(), 0);
 }
+
+/// The config's `ignore` and `select` hold in the editor as in `check`: a
+/// code ignored in `.jixiao.yaml` was still published as a diagnostic.
+#[test]
+fn the_configs_selection_holds_in_the_editor() {
+    let dir = tempfile::tempdir().unwrap();
+    let decl = dir.path().join("01.yaml");
+    let text = include_str!("../examples/chengde-2022/01-jujia-yanglao.yaml");
+    std::fs::write(&decl, text).unwrap();
+    let u = uri(&decl);
+    // Without a config, the seed's project has its JX304.
+    let mut c = Client::start();
+    c.initialize(json!([]));
+    c.open(&u, text);
+    assert_eq!(codes(&c.diagnostics(&u)), ["JX304"]);
+    assert_eq!(c.finish(), 0);
+    for cfg in [
+        "ignore: [JX304]\n",
+        "ignore: [JX3]\n",
+        "select: [JX1, JX2]\n",
+    ] {
+        std::fs::write(dir.path().join(".jixiao.yaml"), cfg).unwrap();
+        let mut c = Client::start();
+        c.initialize(json!([]));
+        c.open(&u, text);
+        assert_eq!(c.diagnostics(&u), Vec::<Value>::new(), "{cfg}");
+        assert_eq!(c.finish(), 0);
+    }
+    // The longer entry wins, as on the command line.
+    std::fs::write(
+        dir.path().join(".jixiao.yaml"),
+        "ignore: [JX3]\nselect: [JX304]\n",
+    )
+    .unwrap();
+    let mut c = Client::start();
+    c.initialize(json!([]));
+    c.open(&u, text);
+    assert_eq!(codes(&c.diagnostics(&u)), ["JX304"]);
+    assert_eq!(c.finish(), 0);
+}

@@ -653,7 +653,9 @@ impl Server {
                 }
             }
         }
-        let outcome = check::check(&ws, &setup.rules, &opts);
+        let mut outcome = check::check(&ws, &setup.rules, &opts);
+        let sel = crate::config::Selection::of(&setup.config);
+        outcome.findings.retain(|f| sel.keeps(&f.code));
         let lang = setup.lang;
         // Line indexes of the files that findings and labels point into, once each.
         let mut lines: HashMap<u32, (Lines, Arc<str>)> = HashMap::new();
