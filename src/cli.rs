@@ -1386,10 +1386,12 @@ fn table_file_name(stem: &str, sheet: &str, several: bool) -> String {
 fn cmd_import(a: &ImportArgs, out: &mut dyn Write) -> i32 {
     let lang = a.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
     let shown = a.book.display();
-    let bytes = match std::fs::read(&a.book) {
+    // As `check` reads: a regular file only, never blocking, capped (a FIFO
+    // hung here, and /dev/zero was read until memory ran out).
+    let bytes = match crate::disk::read_file(&a.book, crate::workbook::grid::MAX_BYTES as u64) {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("{}{shown}: {e}", err(lang));
+            eprintln!("{}{shown}: {}", err(lang), lang.pick(&e.zh, &e.en));
             return 2;
         }
     };
@@ -1451,7 +1453,7 @@ fn cmd_import(a: &ImportArgs, out: &mut dyn Write) -> i32 {
         } else {
             o.clone()
         };
-        if path == a.book {
+        if path == a.book || fsio::refuse_inputs(&path, [a.book.as_path()]).is_err() {
             eprintln!(
                 "{}{}: {}",
                 err(lang),
@@ -1473,7 +1475,7 @@ fn cmd_import(a: &ImportArgs, out: &mut dyn Write) -> i32 {
 
 fn cmd_export(a: &ExportArgs) -> i32 {
     let lang = a.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
-    if a.output == a.decl {
+    if a.output == a.decl || fsio::refuse_inputs(&a.output, [a.decl.as_path()]).is_err() {
         eprintln!(
             "{}{}: {}",
             err(lang),
@@ -1482,8 +1484,35 @@ fn cmd_export(a: &ExportArgs) -> i32 {
         );
         return 2;
     }
-    let text = match std::fs::read_to_string(&a.decl) {
+    // As `check` reads a declaration: a regular file only, never blocking,
+    // capped, and UTF-8 (BOM or not), UTF-16 or UTF-32.
+    let text = crate::disk::read_file(&a.decl, LoadOptions::default().max_file_size)
+        .map_err(|e| lang.pick(&e.zh, &e.en).to_owned())
+        .and_then(|b| {
+            crate::source::decode(&b)
+                .map(|(t, _)| {
+                    t.strip_prefix('\u{feff}')
+                        .map_or_else(|| t.clone(), str::to_owned)
+                })
+                .map_err(|e| match e {
+                    crate::source::DecodeError::NotUtf8 { offset, .. }
+                    | crate::source::DecodeError::BadUtf16 { offset } => match lang {
+                        Lang::Zh => format!("不是 UTF-8 文本（第 {offset} 字节起无效）"),
+                        Lang::En => format!("not UTF-8 text (invalid from byte {offset})"),
+                    },
+                })
+        });
+    let text = match text {
         Ok(t) => t,
+        Err(e) if crate::workbook::is_workbook_name(&a.decl.to_string_lossy()) => {
+            let hint = lang.pick(
+                "这是工作簿；export 把 YAML 申报文件写成工作簿，读工作簿请用 import",
+                "this is a workbook; export writes a YAML declaration as a workbook (use import to read one)",
+            );
+            let (open, close) = (lang.pick("（", " ("), lang.pick("）", ")"));
+            eprintln!("{}{}: {hint}{open}{e}{close}", err(lang), a.decl.display());
+            return 2;
+        }
         Err(e) => {
             eprintln!("{}{}: {e}", err(lang), a.decl.display());
             return 2;

@@ -280,3 +280,73 @@ fn a_label_into_a_table_without_findings_points_at_its_cell() {
         "{name}: {human}"
     );
 }
+
+/// `import` and `export` read as `check` does: a FIFO hung them and
+/// `/dev/zero` was read until memory ran out; a UTF-16 declaration was
+/// refused; `./x` and a hard link of the input were overwritten.
+#[cfg(unix)]
+#[test]
+fn import_and_export_read_only_regular_files_and_never_overwrite_an_input() {
+    use std::time::{Duration, Instant};
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    for f in ["pipe.yaml", "pipe.xlsx"] {
+        let made = Command::new("mkfifo").arg(d.join(f)).status();
+        assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    }
+    let started = Instant::now();
+    for args in [
+        ["export", "pipe.yaml", "-o", "o.xlsx"],
+        ["import", "pipe.xlsx", "-o", "o.yaml"],
+        ["export", "/dev/zero", "-o", "o.xlsx"],
+        ["import", "/dev/zero", "-o", "o.yaml"],
+    ] {
+        let mut all = args.to_vec();
+        all.extend(["--lang", "en"]);
+        let o = jixiao(&all, d);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("not a regular file"), "{args:?}: {err}");
+    }
+    assert!(started.elapsed() < Duration::from_secs(60));
+    assert!(!d.join("o.xlsx").exists() && !d.join("o.yaml").exists());
+
+    // A declaration saved as UTF-16 (Windows Notepad's "Unicode") exports
+    // as its UTF-8 twin does.
+    let yaml = std::fs::read_to_string(example("01-jujia-yanglao.yaml")).unwrap();
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(yaml.encode_utf16().flat_map(u16::to_le_bytes));
+    std::fs::write(d.join("u16.yaml"), &utf16).unwrap();
+    std::fs::write(d.join("u8.yaml"), &yaml).unwrap();
+    for f in ["u16", "u8"] {
+        let o = jixiao(
+            &["export", &format!("{f}.yaml"), "-o", &format!("{f}.xlsx")],
+            d,
+        );
+        assert_eq!(o.status.code(), Some(0), "{f}: {o:?}");
+    }
+    let import = |f: &str| {
+        let o = jixiao(&["import", f], d);
+        assert_eq!(o.status.code(), Some(0));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    assert_eq!(import("u16.xlsx"), import("u8.xlsx"));
+
+    // A workbook given to export says so.
+    let o = jixiao(
+        &["export", "u8.xlsx", "-o", "again.xlsx", "--lang", "en"],
+        d,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("use import"));
+
+    // The input named another way is still the input.
+    let o = jixiao(&["export", "./u8.yaml", "-o", "u8.yaml"], d);
+    assert_eq!(o.status.code(), Some(2));
+    std::fs::hard_link(d.join("u8.xlsx"), d.join("link.yaml")).unwrap();
+    let before = std::fs::read(d.join("u8.xlsx")).unwrap();
+    let o = jixiao(&["import", "u8.xlsx", "-o", "./link.yaml"], d);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(std::fs::read(d.join("u8.xlsx")).unwrap(), before);
+    assert_eq!(std::fs::read_to_string(d.join("u8.yaml")).unwrap(), yaml);
+}
