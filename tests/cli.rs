@@ -1129,6 +1129,71 @@ fn the_configs_selection_holds_in_the_pack_and_in_test_cases() {
 }
 
 #[test]
+fn a_file_reached_twice_is_checked_once() {
+    // `a.yaml ./a.yaml`, `. a.yaml` and `. sub` named the same file twice:
+    // its findings were reported twice and the file counted twice.
+    let d = chengde();
+    std::fs::create_dir(d.path().join("sub")).unwrap();
+    std::fs::rename(
+        d.path().join("02-wenming-chengshi.yaml"),
+        d.path().join("sub/02-wenming-chengshi.yaml"),
+    )
+    .unwrap();
+    let json = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["check", "--no-config", "--format", "json"];
+        all.extend_from_slice(args);
+        let (_, out, _) = run_in(d.path(), &all);
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let mut keys: Vec<String> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| format!("{} {}", f["code"], f["line"]))
+            .collect();
+        keys.sort();
+        keys
+    };
+    let once = json(&["."]);
+    assert_eq!(once.len(), 6, "{once:?}");
+    for args in [
+        &[".", "."][..],
+        &[".", "01-jujia-yanglao.yaml"],
+        &[".", "sub"],
+        &["sub", "."],
+        &[".", "./sub/02-wenming-chengshi.yaml", "summary.yaml"],
+    ] {
+        assert_eq!(json(args), once, "{args:?}");
+        let mut all = vec!["check", "--no-config", "--lang", "en"];
+        all.extend_from_slice(args);
+        let (_, out, _) = run_in(d.path(), &all);
+        assert!(out.contains(" in 11 files"), "{args:?}: {out}");
+    }
+    let (_, out, _) = run_in(
+        d.path(),
+        &[
+            "check",
+            "--no-config",
+            "--lang",
+            "en",
+            "summary.yaml",
+            "./summary.yaml",
+            "--fix",
+        ],
+    );
+    assert!(out.contains("0 errors, 0 warnings in 1 file"), "{out}");
+    // Named explicitly anywhere, a file that is not a declaration is an error,
+    // whichever comes first.
+    write(d.path(), "ci.yaml", "on: push\n");
+    for args in [&[".", "ci.yaml"][..], &["ci.yaml", "."]] {
+        let mut all = vec!["check", "--no-config", "--lang", "en"];
+        all.extend_from_slice(args);
+        let (code, out, _) = run_in(d.path(), &all);
+        assert_eq!(code, 1, "{args:?}");
+        assert_eq!(out.matches("JX008").count(), 1, "{args:?}: {out}");
+    }
+}
+
+#[test]
 fn an_empty_folder_warns_and_fails_under_strict() {
     let d = tempfile::tempdir().unwrap();
     let (code, _, err) = run_in(d.path(), &["check"]);
