@@ -478,8 +478,17 @@ fn err(lang: Lang) -> &'static str {
 /// The run's selection: `--select` over the config's `select`, and the
 /// config's `ignore` with `--ignore`; an unknown code or prefix is an error.
 fn selection(a: &CheckArgs, s: &Setup) -> Result<config::Selection, String> {
+    // A blank entry (`--select JX50,`, `--ignore ,`) names nothing: as a
+    // prefix it matched every code, so a stray comma selected, or silenced,
+    // every rule.
+    let named = |v: &[String]| -> Vec<String> {
+        v.iter()
+            .map(|c| c.trim().to_ascii_uppercase())
+            .filter(|c| !c.is_empty())
+            .collect()
+    };
     let select = match &a.select {
-        Some(v) => Some(v.iter().map(|c| c.trim().to_ascii_uppercase()).collect()),
+        Some(v) => Some(named(v)).filter(|v| !v.is_empty()),
         None => s
             .config
             .select
@@ -487,7 +496,7 @@ fn selection(a: &CheckArgs, s: &Setup) -> Result<config::Selection, String> {
             .map(|v| v.iter().map(|(c, _)| c.clone()).collect()),
     };
     let mut ignore: Vec<String> = s.config.ignore.iter().map(|(c, _)| c.clone()).collect();
-    ignore.extend(a.ignore.iter().map(|c| c.trim().to_ascii_uppercase()));
+    ignore.extend(named(&a.ignore));
     let sel = config::Selection { select, ignore };
     if let Some(bad) = sel.unknown(&s.rules).into_iter().next() {
         let guess = s

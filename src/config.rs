@@ -98,8 +98,10 @@ impl Selection {
         entries
             .iter()
             .filter(|e| {
-                code.get(..e.len())
-                    .is_some_and(|p| p.eq_ignore_ascii_case(e))
+                !e.is_empty()
+                    && code
+                        .get(..e.len())
+                        .is_some_and(|p| p.eq_ignore_ascii_case(e))
             })
             .map(String::len)
             .max()

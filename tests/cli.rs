@@ -1194,6 +1194,40 @@ fn a_file_reached_twice_is_checked_once() {
 }
 
 #[test]
+fn a_stray_comma_in_select_or_ignore_names_no_rule() {
+    // `--ignore ,` silenced every finding (exit 0) and `--select JX50,`
+    // selected every rule: the blank entry matched every code as a prefix.
+    let d = chengde();
+    let tail = |args: &[&str]| -> (i32, String) {
+        let mut all = vec!["check", "--no-config", "--lang", "en"];
+        all.extend_from_slice(args);
+        let (code, out, _) = run_in(d.path(), &all);
+        let line = out
+            .lines()
+            .find(|l| l.contains(" in 11 files"))
+            .unwrap_or_default()
+            .to_owned();
+        (code, line)
+    };
+    let all = (1, "1 error, 5 warnings in 11 files".to_owned());
+    assert_eq!(tail(&[]), all);
+    assert_eq!(tail(&["--ignore", ","]), all);
+    assert_eq!(
+        tail(&["--ignore=JX304,"]),
+        (1, "1 error, 0 warnings in 11 files".into())
+    );
+    assert_eq!(
+        tail(&["--select=JX50,"]),
+        (1, "1 error, 0 warnings in 11 files".into())
+    );
+    assert_eq!(
+        tail(&["--select=,JX3"]),
+        (0, "0 errors, 5 warnings in 11 files".into())
+    );
+    assert_eq!(tail(&["--select="]), all);
+}
+
+#[test]
 fn an_empty_folder_warns_and_fails_under_strict() {
     let d = tempfile::tempdir().unwrap();
     let (code, _, err) = run_in(d.path(), &["check"]);
