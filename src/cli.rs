@@ -1253,6 +1253,16 @@ fn cmd_report(a: &ReportArgs, out: &mut dyn Write) -> i32 {
     for p in &outcome.problems {
         eprintln!("{}{}", err(s.lang), s.lang.pick(&p.zh, &p.en));
     }
+    // As `check` says it: an empty or wrong folder gave an empty pack, silently.
+    if outcome.problems.is_empty() && !outcome.files.iter().any(|f| f.reported && f.declaration) {
+        eprintln!(
+            "{}",
+            s.lang.pick(
+                "警告：没有找到申报文件（请检查路径，或文件的 kind 字段）",
+                "warning: no declarations found (check the paths, or the files' `kind`)"
+            )
+        );
+    }
     let doc = match crate::report::render(&outcome, &s.rules, a.format, s.lang) {
         Ok(d) => d,
         Err(e) => {

@@ -1228,6 +1228,21 @@ fn a_stray_comma_in_select_or_ignore_names_no_rule() {
 }
 
 #[test]
+fn report_on_a_folder_without_declarations_warns() {
+    // `check` warned on an empty or wrong folder; `report` wrote an empty
+    // pack without a word.
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "ci.yaml", "on: push\n");
+    let (code, _, err) = run_in(d.path(), &["report", ".", "--format", "md", "-o", "r.md"]);
+    assert_eq!(code, 0);
+    assert!(err.contains("没有找到申报文件"), "{err}");
+    assert!(d.path().join("r.md").exists());
+    write(d.path(), "t.yaml", CLEAN);
+    let (code, _, err) = run_in(d.path(), &["report", ".", "--format", "md", "-o", "r.md"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+}
+
+#[test]
 fn an_empty_folder_warns_and_fails_under_strict() {
     let d = tempfile::tempdir().unwrap();
     let (code, _, err) = run_in(d.path(), &["check"]);
