@@ -1578,6 +1578,17 @@ fn cmd_test(a: &TestArgs, out: &mut dyn Write) -> i32 {
             Err(e) => return fail2(lang, &e, &e),
         }
     }
+    if files.is_empty() {
+        // As `check` says when it finds no declaration: a wrong folder
+        // passed as "0 cases: 0 passed".
+        eprintln!(
+            "{}",
+            lang.pick(
+                "警告：没有找到用例文件（*.yaml）；请检查路径",
+                "warning: no case files (*.yaml) found; check the paths"
+            )
+        );
+    }
     let (mut pass, mut fail, mut bad) = (0, 0, 0);
     for f in &files {
         let name = f.display().to_string();

@@ -1008,6 +1008,10 @@ fn jixiao_test_runs_the_projects_cases_and_reports_failures() {
     assert!(out.ends_with("2 个用例：1 个通过，1 个失败\n"), "{out}");
     let (code, out, _) = run_in(d.path(), &["test", "ok.yaml"]);
     assert_eq!((code, out.as_str()), (0, "1 个用例：1 个通过，0 个失败\n"));
+    std::fs::create_dir(d.path().join("empty")).unwrap();
+    let (code, out, err) = run_in(d.path(), &["test", "empty", "--lang", "en"]);
+    assert_eq!((code, out.as_str()), (0, "0 cases: 0 passed, 0 failed\n"));
+    assert!(err.contains("no case files"), "{err}");
     let (code, _, err) = run_in(d.path(), &["test", "nope"]);
     assert_eq!(
         (code, err.as_str()),
