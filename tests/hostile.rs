@@ -1993,3 +1993,29 @@ fn a_bad_year_is_one_wrong_type_not_also_missing() {
     expect(&items, "JX008", "none.yaml", "`year` is missing");
     assert!(find(&items, "JX003", "none.yaml").is_empty());
 }
+
+/// stdout and stderr both failing (a full disk under a CI log: `/dev/full`)
+/// made the error message itself panic, exit 101; it is a failed run, 2.
+#[cfg(target_os = "linux")]
+#[test]
+fn output_and_error_streams_both_failing_is_exit_2_not_a_panic() {
+    if !Path::new("/dev/full").exists() {
+        eprintln!("skipped: no /dev/full");
+        return;
+    }
+    let dir = pair();
+    for args in [
+        "check --no-config .",
+        "check --no-config --format json .",
+        "check --no-config --statistics .",
+        "rules",
+        "explain JX101",
+    ] {
+        let (code, err) = sh(dir.path(), &format!("$J {args} >/dev/full 2>/dev/full"));
+        assert_eq!(code, 2, "{args}: {err}");
+        // Only stdout failing: the run says so on stderr, exit 2.
+        let (code, err) = sh(dir.path(), &format!("$J {args} >/dev/full"));
+        assert_eq!(code, 2, "{args}");
+        assert!(err.contains("No space left on device"), "{args}: {err}");
+    }
+}
