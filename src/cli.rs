@@ -240,10 +240,11 @@ where
         Cmd::Rules(r) => cmd_rules(&r, &mut out),
         Cmd::Explain { code, rules } => cmd_explain(&code, &rules, &mut out),
         Cmd::Report(a) => cmd_report(&a, &mut out),
-        Cmd::Import(a) => cmd_import(&a, &mut out),
-        Cmd::Export(a) => cmd_export(&a),
+        // `lang` is --lang, else the config's `lang:`, as for usage errors.
+        Cmd::Import(a) => cmd_import(&a, lang, &mut out),
+        Cmd::Export(a) => cmd_export(&a, lang),
         Cmd::Lsp => crate::lsp::run(),
-        Cmd::Test(a) => cmd_test(&a, &mut out),
+        Cmd::Test(a) => cmd_test(&a, lang, &mut out),
         Cmd::Completions { shell } => {
             let mut cmd = help::localize(Cli::command(), lang);
             clap_complete::generate(shell, &mut cmd, "jixiao", &mut out);
@@ -1402,8 +1403,7 @@ fn table_file_name(stem: &str, sheet: &str, several: bool) -> String {
     }
 }
 
-fn cmd_import(a: &ImportArgs, out: &mut dyn Write) -> i32 {
-    let lang = a.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
+fn cmd_import(a: &ImportArgs, lang: Lang, out: &mut dyn Write) -> i32 {
     let shown = a.book.display();
     // As `check` reads: a regular file only, never blocking, capped (a FIFO
     // hung here, and /dev/zero was read until memory ran out).
@@ -1492,8 +1492,7 @@ fn cmd_import(a: &ImportArgs, out: &mut dyn Write) -> i32 {
     0
 }
 
-fn cmd_export(a: &ExportArgs) -> i32 {
-    let lang = a.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
+fn cmd_export(a: &ExportArgs, lang: Lang) -> i32 {
     if a.output == a.decl || fsio::refuse_inputs(&a.output, [a.decl.as_path()]).is_err() {
         eprintln!(
             "{}{}: {}",
@@ -1564,8 +1563,7 @@ fn cmd_export(a: &ExportArgs) -> i32 {
 /// `jixiao test`: run the rule cases under the paths (default
 /// `tests/cases`); one line per failing case (every case with
 /// `--verbose`), exit 1 when one fails, 2 when a case file is unusable.
-fn cmd_test(a: &TestArgs, out: &mut dyn Write) -> i32 {
-    let lang = a.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
+fn cmd_test(a: &TestArgs, lang: Lang, out: &mut dyn Write) -> i32 {
     let paths = if a.paths.is_empty() {
         vec![PathBuf::from("tests/cases")]
     } else {

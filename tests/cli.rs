@@ -1247,6 +1247,43 @@ fn report_on_a_folder_without_declarations_warns() {
 }
 
 #[test]
+fn import_export_and_test_speak_the_configs_language() {
+    // `lang: en` in .jixiao.yaml held for check, report and usage errors,
+    // but import, export and test spoke Chinese.
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), ".jixiao.yaml", "lang: en\n");
+    write(d.path(), "t.yaml", CLEAN);
+    let cases = [
+        (
+            &["test", "nope"][..],
+            "error: cannot read the cases at nope",
+        ),
+        (
+            &["import", "nope.xlsx"],
+            "error: nope.xlsx: cannot read the file",
+        ),
+        (
+            &["export", "nope.yaml", "-o", "x.xlsx"],
+            "error: nope.yaml: cannot read the file",
+        ),
+        (&["import", "t.yaml"], "not an .xlsx"),
+    ];
+    for (args, want) in cases {
+        let (code, _, err) = run_in(d.path(), args);
+        assert_ne!(code, 0, "{args:?}");
+        assert!(err.contains(want), "{args:?}: {err}");
+        // --lang still wins.
+        let mut zh = args.to_vec();
+        zh.extend(["--lang", "zh"]);
+        let (_, _, err) = run_in(d.path(), &zh);
+        assert!(
+            err.starts_with("错误") || err.contains("不是"),
+            "{zh:?}: {err}"
+        );
+    }
+}
+
+#[test]
 fn an_empty_folder_warns_and_fails_under_strict() {
     let d = tempfile::tempdir().unwrap();
     let (code, _, err) = run_in(d.path(), &["check"]);
