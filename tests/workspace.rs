@@ -300,10 +300,10 @@ fn a_run_without_texts_reports_the_same_positions() {
 }
 
 /// The page checks what `check` checks: a `.jixiao.yaml` dropped with the
-/// declarations applies its `ignore`/`select` (it applied only its severities,
+/// declarations applies its `ignore`/`select` and `limits` (it applied only its severities,
 /// so an ignored code still showed on the page and in its pack).
 #[test]
-fn the_page_applies_the_configs_selection() {
+fn the_page_applies_the_configs_selection_and_limits() {
     use jixiao::diag::Lang;
     use jixiao::page::{PageFile, check_json};
     let decl = PageFile {
@@ -320,6 +320,12 @@ fn the_page_applies_the_configs_selection() {
             .collect()
     };
     assert_eq!(codes(std::slice::from_ref(&decl)), ["JX304"]);
+    // Its limits too: the same JX001 as `check` gives under this config.
+    let config = PageFile {
+        name: ".jixiao.yaml".into(),
+        bytes: b"limits: {max_depth: 3}\n".to_vec(),
+    };
+    assert_eq!(codes(&[config, decl.clone()]), ["JX001"]);
     for cfg in ["ignore: [JX304]\n", "select: [JX1]\n"] {
         let config = PageFile {
             name: ".jixiao.yaml".into(),
