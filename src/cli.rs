@@ -70,9 +70,12 @@ pub enum Cmd {
 pub struct TestArgs {
     /// Case files or folders (default: tests/cases).
     pub paths: Vec<PathBuf>,
-    /// A line for every case (default: only the failures).
+    /// A line for every case (the default; kept for scripts that pass it).
     #[arg(short, long)]
     pub verbose: bool,
+    /// Only the failing cases and the closing count.
+    #[arg(short, long, conflicts_with = "verbose")]
+    pub quiet: bool,
     /// Language of messages.
     #[arg(long, value_parser = parse_lang)]
     pub lang: Option<String>,
@@ -1594,7 +1597,8 @@ fn cmd_test(a: &TestArgs, lang: Lang, out: &mut dyn Write) -> i32 {
         let line = match &r {
             Ok(r) if r.passed() => {
                 pass += 1;
-                if !a.verbose {
+                // SPEC §3.1: one line per case, ✓ or ✗.
+                if a.quiet {
                     continue;
                 }
                 format!("✓ {name}: {}", r.note)

@@ -993,7 +993,8 @@ fn jixiao_test_runs_the_projects_cases_and_reports_failures() {
                 .collect::<String>()
             + "expect: [JX101@3]\n"),
     );
-    let (code, out, _) = run_in(d.path(), &["test", ".", "-v"]);
+    // One line per case by default, ✓ or ✗ (SPEC §3.1).
+    let (code, out, _) = run_in(d.path(), &["test", "."]);
     assert_eq!(code, 1, "{out}");
     assert!(
         out.contains(
@@ -1007,7 +1008,23 @@ fn jixiao_test_runs_the_projects_cases_and_reports_failures() {
     );
     assert!(out.ends_with("2 个用例：1 个通过，1 个失败\n"), "{out}");
     let (code, out, _) = run_in(d.path(), &["test", "ok.yaml"]);
+    assert_eq!(
+        (code, out.as_str()),
+        (
+            0,
+            "✓ ok.yaml: the clean target is silent\n1 个用例：1 个通过，0 个失败\n"
+        )
+    );
+    // -q: the failures only; -v is still accepted.
+    let (code, out, _) = run_in(d.path(), &["test", ".", "-q"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(!out.contains("✓"), "{out}");
+    assert!(out.starts_with("✗ ./bad.yaml"), "{out}");
+    let (code, out, _) = run_in(d.path(), &["test", "ok.yaml", "-q"]);
     assert_eq!((code, out.as_str()), (0, "1 个用例：1 个通过，0 个失败\n"));
+    let (code, out, _) = run_in(d.path(), &["test", "ok.yaml", "-v"]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("✓ ok.yaml"), "{out}");
     std::fs::create_dir(d.path().join("empty")).unwrap();
     let (code, out, err) = run_in(d.path(), &["test", "empty", "--lang", "en"]);
     assert_eq!((code, out.as_str()), (0, "0 cases: 0 passed, 0 failed\n"));
@@ -1128,7 +1145,7 @@ fn the_configs_selection_holds_in_the_pack_and_in_test_cases() {
             "note: ignored in the config\nconfig: {{ ignore: [JX304] }}\ndocument: |\n{doc}want: []\n"
         ),
     );
-    let (code, out, _) = run_in(d.path(), &["test", "case.yaml", "--lang", "en"]);
+    let (code, out, _) = run_in(d.path(), &["test", "case.yaml", "--lang", "en", "-q"]);
     assert_eq!((code, out.as_str()), (0, "1 cases: 1 passed, 0 failed\n"));
 }
 
