@@ -928,8 +928,14 @@ fn word_at(text: &str, at: usize) -> (usize, usize) {
 
 /// The declaration kind a text names on its top-level `kind:` line.
 fn kind_of(text: &str) -> Option<Kind> {
+    // `类型:` is `kind:` too (the loader's alias), and a file saved with a
+    // BOM has it before its first key: either way the self-evaluation did
+    // not see its target (no JX409 in the editor, where check gave one).
     text.lines().find_map(|line| {
-        let v = line.strip_prefix("kind:")?;
+        let line = line.trim_start_matches('\u{FEFF}');
+        let v = line
+            .strip_prefix("kind:")
+            .or_else(|| line.strip_prefix("类型:"))?;
         let v = v.split(" #").next().unwrap_or(v).trim();
         Kind::parse(v.trim_matches(['"', '\'']))
     })
@@ -1219,5 +1225,10 @@ mod tests {
             kind_of("kind: '目标'\n").is_some(),
             Kind::parse("目标").is_some()
         );
+        assert_eq!(
+            kind_of("年度: 2023\n类型: 绩效自评\n"),
+            Some(Kind::SelfEvaluation)
+        );
+        assert_eq!(kind_of("\u{FEFF}kind: target\n"), Some(Kind::Target));
     }
 }
