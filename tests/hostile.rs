@@ -2019,3 +2019,47 @@ fn output_and_error_streams_both_failing_is_exit_2_not_a_panic() {
         assert!(err.contains("No space left on device"), "{args}: {err}");
     }
 }
+
+/// A rule file or config saved as "Unicode" (UTF-16 with a BOM, Windows
+/// Notepad's default for non-ASCII) was refused at byte 0 while a
+/// declaration saved so is read; now all are read alike, and a GBK config
+/// is named as GBK.
+#[test]
+fn rule_files_and_configs_in_utf16_are_read_and_gbk_is_named() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path();
+    std::fs::write(p.join("good.yaml"), good()).expect("w");
+    let utf16 = |s: &str| -> Vec<u8> {
+        let mut b = vec![0xFF, 0xFE];
+        b.extend(s.encode_utf16().flat_map(u16::to_le_bytes));
+        b
+    };
+    std::fs::write(
+        p.join("ours.rules"),
+        utf16(
+            "rule CD1 \"年度\" {\r\n  assert year > 3000\r\n  message \"年度不晚于 3000\"\r\n}\r\n",
+        ),
+    )
+    .expect("w");
+    std::fs::write(p.join("cfg.yaml"), utf16("params:\n  min_level3: 30\n")).expect("w");
+    let (out, items) = check(
+        p,
+        &["good.yaml", "--rules", "ours.rules", "--config", "cfg.yaml"],
+    );
+    assert_eq!(out.status, 1, "{}", out.stderr);
+    expect(&items, "CD1", "good.yaml", "年度不晚于 3000");
+    expect(&items, "JX101", "good.yaml", "at least 30");
+    neighbour_intact(&items);
+
+    let gbk: Vec<u8> = encoding_rs::GBK
+        .encode("params:\n  min_level3: 30 # 三十\n")
+        .0
+        .into_owned();
+    std::fs::write(p.join("cfg.yaml"), gbk).expect("w");
+    let out = run(
+        p,
+        &["check", "good.yaml", "--config", "cfg.yaml", "--lang", "en"],
+    );
+    assert_eq!(out.status, 2);
+    assert!(out.stderr.contains("it looks like GBK"), "{}", out.stderr);
+}

@@ -986,13 +986,16 @@ fn read_text(p: &Path, open: &HashMap<PathBuf, Arc<str>>) -> Result<Arc<str>, St
     }
     let bytes = crate::disk::read_file(p, crate::cli::MAX_RULE_FILE_SIZE)
         .map_err(|e| format!("{}: {}", p.display(), e.en))?;
-    String::from_utf8(bytes).map(Into::into).map_err(|e| {
-        format!(
-            "{}: not UTF-8 (byte {})",
-            p.display(),
-            e.utf8_error().valid_up_to()
-        )
-    })
+    // UTF-16/32 as `check` reads them (crate::fsio::read_capped).
+    crate::source::decode(&bytes)
+        .map(|(t, _)| t.into())
+        .map_err(|e| {
+            let offset = match e {
+                crate::source::DecodeError::NotUtf8 { offset, .. }
+                | crate::source::DecodeError::BadUtf16 { offset } => offset,
+            };
+            format!("{}: not UTF-8 (byte {offset})", p.display())
+        })
 }
 
 /// The path of a `file:` URI (percent-decoded), if it is one.
