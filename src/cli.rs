@@ -372,8 +372,14 @@ pub fn read_rule_sources_in(p: &Path, lang: Lang) -> Result<Vec<RuleSource>, Str
         let mut v: Vec<PathBuf> = std::fs::read_dir(p)
             .map_err(|e| io(p, e))?
             .flatten()
+            .filter(|e| !e.file_type().is_ok_and(|t| t.is_dir()))
             .map(|e| e.path())
-            .filter(|f| f.extension().is_some_and(|x| x == "rules"))
+            // `.RULES` too, as folders of declarations match `.YAML`; a
+            // folder named `old.rules` is a folder, not a rule file.
+            .filter(|f| {
+                f.extension()
+                    .is_some_and(|x| x.eq_ignore_ascii_case("rules"))
+            })
             .collect();
         v.sort();
         v

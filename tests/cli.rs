@@ -1301,6 +1301,40 @@ fn import_export_and_test_speak_the_configs_language() {
 }
 
 #[test]
+fn a_rules_folder_takes_rules_in_any_case_and_skips_folders() {
+    // `--rules r/` read `a.rules` but not `B.RULES` (folders of declarations
+    // match `.YAML`), and a folder `old.rules` inside it stopped the run.
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "t.yaml", CLEAN);
+    write(
+        d.path(),
+        "r/a.rules",
+        "rule C1 \"t\" { assert year > 3000\n message \"one\" }\n",
+    );
+    write(
+        d.path(),
+        "r/B.RULES",
+        "rule C2 \"t\" { assert year > 3000\n message \"two\" }\n",
+    );
+    std::fs::create_dir_all(d.path().join("r/old.rules")).unwrap();
+    let (code, out, err) = run_in(
+        d.path(),
+        &[
+            "check",
+            "--no-config",
+            "--lang",
+            "en",
+            "t.yaml",
+            "--rules",
+            "r",
+        ],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(out.contains("C1 one") && out.contains("C2 two"), "{out}");
+    assert!(out.contains("2 errors, 0 warnings in 1 file"), "{out}");
+}
+
+#[test]
 fn an_empty_folder_warns_and_fails_under_strict() {
     let d = tempfile::tempdir().unwrap();
     let (code, _, err) = run_in(d.path(), &["check"]);

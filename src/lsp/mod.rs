@@ -71,7 +71,7 @@ fn role(path: &Path, language: &str) -> Role {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     if config::FILE_NAMES.contains(&name) {
         Role::Config
-    } else if name.ends_with(".rules") {
+    } else if name.to_ascii_lowercase().ends_with(".rules") {
         Role::Rules
     } else if crate::discover::is_yaml(path) || language == "yaml" {
         Role::Yaml
@@ -965,13 +965,21 @@ fn rule_files(p: &Path, open: &HashMap<PathBuf, Arc<str>>) -> Vec<PathBuf> {
         .map(|rd| {
             rd.flatten()
                 .map(|e| e.path())
-                .filter(|f| f.extension().is_some_and(|x| x == "rules") && f.is_file())
+                .filter(|f| {
+                    f.extension()
+                        .is_some_and(|x| x.eq_ignore_ascii_case("rules"))
+                        && f.is_file()
+                })
                 .collect()
         })
         .unwrap_or_default();
     v.extend(
         open.keys()
-            .filter(|k| k.parent() == Some(p) && k.extension().is_some_and(|x| x == "rules"))
+            .filter(|k| {
+                k.parent() == Some(p)
+                    && k.extension()
+                        .is_some_and(|x| x.eq_ignore_ascii_case("rules"))
+            })
             .cloned(),
     );
     v.sort();
