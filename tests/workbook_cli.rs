@@ -350,3 +350,74 @@ fn import_and_export_read_only_regular_files_and_never_overwrite_an_input() {
     assert_eq!(std::fs::read(d.join("u8.xlsx")).unwrap(), before);
     assert_eq!(std::fs::read_to_string(d.join("u8.yaml")).unwrap(), yaml);
 }
+
+/// A workbook of several tables: JSON's `file` was `two.xlsx:自评表`, a
+/// name no script can open (GitHub and SARIF gave `two.xlsx`); now it is the
+/// workbook, with `sheet` and `cell` saying where.
+#[test]
+fn json_names_the_workbook_of_a_table_in_a_book_of_several() {
+    use std::io::{Read, Write};
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let text = std::fs::read_to_string(example("01-jujia-yanglao.yaml")).unwrap();
+    let one = jixiao::workbook::export(&text).unwrap();
+    // The same sheet twice, the second named 第二表.
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(&one[..])).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..z.len() {
+        let mut e = z.by_index(i).unwrap();
+        let name = e.name().unwrap().to_string();
+        let mut data = String::new();
+        e.read_to_string(&mut data).unwrap();
+        let data = match name.as_str() {
+            "xl/workbook.xml" => {
+                let at = data.find("</sheets>").unwrap();
+                format!(
+                    "{}<sheet name=\"第二表\" sheetId=\"9\" r:id=\"rId99\"/>{}",
+                    &data[..at],
+                    &data[at..]
+                )
+            }
+            "xl/_rels/workbook.xml.rels" => data.replace(
+                "</Relationships>",
+                "<Relationship Id=\"rId99\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet99.xml\"/></Relationships>",
+            ),
+            "[Content_Types].xml" => data.replace(
+                "</Types>",
+                "<Override PartName=\"/xl/worksheets/sheet99.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/></Types>",
+            ),
+            _ => data,
+        };
+        out.start_file(name.as_str(), opts).unwrap();
+        out.write_all(data.as_bytes()).unwrap();
+        if name == "xl/worksheets/sheet1.xml" {
+            out.start_file("xl/worksheets/sheet99.xml", opts).unwrap();
+            out.write_all(data.as_bytes()).unwrap();
+        }
+    }
+    std::fs::write(d.join("two.xlsx"), out.finish().unwrap().into_inner()).unwrap();
+    let o = jixiao(&["check", "--no-config", "--format", "json", "two.xlsx"], d);
+    let items: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let got: Vec<(String, String, String)> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let s = |k: &str| f[k].as_str().unwrap_or_default().to_owned();
+            (s("file"), s("sheet"), s("cell"))
+        })
+        .collect();
+    assert_eq!(got.len(), 2, "{items}");
+    assert!(got.iter().all(|g| g.0 == "two.xlsx"), "{got:?}");
+    let mut sheets: Vec<&str> = got.iter().map(|g| g.1.as_str()).collect();
+    sheets.sort();
+    assert_eq!(sheets.len(), 2);
+    assert!(sheets.contains(&"第二表"), "{got:?}");
+    assert!(got.iter().all(|g| g.2 == got[0].2), "{got:?}");
+    // The terminal still tells the tables apart in its header.
+    let o = jixiao(&["check", "--no-config", "two.xlsx"], d);
+    let human = String::from_utf8_lossy(&o.stdout);
+    assert!(human.contains("[two.xlsx:第二表!"), "{human}");
+}
