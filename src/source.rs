@@ -148,10 +148,16 @@ impl LineIndex {
         while !text.is_char_boundary(off) {
             off -= 1;
         }
-        let column = self
+        let mut column = self
             .chars_before(text, off)
             .saturating_sub(self.chars_before(text, start.min(off)))
             + 1;
+        // A UTF-8 byte order mark is no character anyone sees (a UTF-16 file's
+        // is dropped when it is decoded): line 1's columns start after it, as
+        // an editor and GitHub count them.
+        if line == 1 && off >= 3 && text.starts_with('\u{feff}') {
+            column -= 1;
+        }
         Position {
             line: line as u32,
             column: column as u32,

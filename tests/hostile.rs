@@ -2063,3 +2063,46 @@ fn rule_files_and_configs_in_utf16_are_read_and_gbk_is_named() {
     assert_eq!(out.status, 2);
     assert!(out.stderr.contains("it looks like GBK"), "{}", out.stderr);
 }
+
+/// A finding on line 1 of a UTF-8 file with a BOM was a column to the right
+/// (the BOM counted as a character) in every format, while the same file
+/// saved as UTF-16 (whose BOM is dropped when decoded) was not.
+#[test]
+fn a_byte_order_mark_is_not_a_column() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path();
+    let text = format!("kindx: 1\n{}", good());
+    let mut utf8 = "\u{FEFF}".as_bytes().to_vec();
+    utf8.extend(text.as_bytes());
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    std::fs::write(p.join("bom8.yaml"), utf8).expect("w");
+    std::fs::write(p.join("bom16.yaml"), utf16).expect("w");
+    let (_, items) = check(p, &["."]);
+    for f in ["bom8.yaml", "bom16.yaml"] {
+        let hit = expect(&items, "JX002", f, "kindx");
+        assert_eq!(
+            (&hit["line"], &hit["column"], &hit["end_column"]),
+            (&Value::from(1), &Value::from(1), &Value::from(6)),
+            "{f}"
+        );
+    }
+    let out = run(
+        p,
+        &["check", "--no-config", "--format", "github", "bom8.yaml"],
+    );
+    assert!(
+        out.stdout
+            .contains("file=bom8.yaml,line=1,col=1,endLine=1,endColumn=6,"),
+        "{}",
+        out.stdout
+    );
+    let out = run(p, &["check", "--no-config", "bom8.yaml"]);
+    assert!(out.stdout.contains("[bom8.yaml:1:1]"), "{}", out.stdout);
+    // Line 2 and below are as they were.
+    let out = run(
+        p,
+        &["check", "--no-config", "--format", "github", "bom8.yaml"],
+    );
+    assert!(!out.stdout.contains("line=1,col=2"), "{}", out.stdout);
+}
