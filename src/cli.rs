@@ -1289,6 +1289,19 @@ fn cmd_report(a: &ReportArgs, out: &mut dyn Write) -> i32 {
         )
         .and_then(|()| fsio::write_atomic(p, &doc))
         .map_err(|e| e.pick(s.lang).to_owned()),
+        // A workbook is bytes no terminal can show (ruff and git refuse
+        // binary output to a terminal too): say to name a file.
+        None if matches!(a.format, crate::report::ReportFormat::Xlsx)
+            && std::io::stdout().is_terminal() =>
+        {
+            Err(s
+                .lang
+                .pick(
+                    "评审材料工作簿（--format xlsx）是二进制文件，不输出到终端：请用 -o 文件.xlsx",
+                    "the review pack as a workbook (--format xlsx) is binary and is not written to a terminal: give -o FILE.xlsx",
+                )
+                .to_owned())
+        }
         None => out.write_all(&doc).map_err(|e| e.to_string()),
     };
     if let Err(e) = written {

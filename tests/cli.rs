@@ -1335,6 +1335,44 @@ fn a_rules_folder_takes_rules_in_any_case_and_skips_folders() {
 }
 
 #[test]
+fn the_review_pack_workbook_is_not_written_to_a_terminal() {
+    // `report --format xlsx` without -o poured a zip into the terminal.
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "t.yaml", CLEAN);
+    // Piped, the bytes go out as asked.
+    let o = jixiao()
+        .current_dir(d.path())
+        .args(["report", "t.yaml", "--format", "xlsx"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    assert!(o.stdout.starts_with(b"PK"), "a workbook");
+    // On a terminal (util-linux `script` gives one), they do not.
+    let has_script = std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_script {
+        eprintln!("skipped the terminal half: no `script`");
+        return;
+    }
+    let cmd = format!(
+        "{} report t.yaml --format xlsx --lang en",
+        env!("CARGO_BIN_EXE_jixiao")
+    );
+    let o = std::process::Command::new("script")
+        .current_dir(d.path())
+        .args(["-qec", &cmd, "/dev/null"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(2), "{shown}");
+    assert!(shown.contains("give -o FILE.xlsx"), "{shown}");
+    assert!(!shown.contains("PK\u{3}\u{4}"), "{shown}");
+}
+
+#[test]
 fn an_empty_folder_warns_and_fails_under_strict() {
     let d = tempfile::tempdir().unwrap();
     let (code, _, err) = run_in(d.path(), &["check"]);
