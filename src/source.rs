@@ -651,8 +651,10 @@ mod tests {
         let zi = text.find("自").unwrap();
         assert_eq!(idx.position(text, zi), Position { line: 2, column: 4 });
         let ji = text.find("绩").unwrap();
-        // the BOM is a character of line 1
-        assert_eq!(idx.position(text, ji), Position { line: 1, column: 5 });
+        // the BOM is no column: line 1 counts from after it, as an editor does
+        assert_eq!(idx.position(text, ji), Position { line: 1, column: 4 });
+        assert_eq!(idx.position(text, 3), Position { line: 1, column: 1 });
+        assert_eq!(idx.position(text, 0), Position { line: 1, column: 1 });
         let c = text.rfind('c').unwrap();
         assert_eq!(idx.position(text, c), Position { line: 3, column: 1 });
     }
