@@ -39,6 +39,95 @@ use std::sync::Arc;
 /// Largest case file read.
 const MAX_CASE: u64 = 16 << 20;
 
+/// The keys a case file may have: any other is a typo that would quietly
+/// loosen the case (`wants:` instead of `want:` wanted silence).
+const CASE_KEYS: &[&str] = &[
+    "note",
+    "files",
+    "document",
+    "rules",
+    "no_default_rules",
+    "config",
+    "lang",
+    "args",
+    "only",
+    "want",
+    "expect",
+    "error",
+];
+
+/// The keys of a `want` mapping.
+const WANT_KEYS: &[&str] = &[
+    "code",
+    "file",
+    "line",
+    "column",
+    "path",
+    "message",
+    "severity",
+    "suppressed",
+    "help",
+];
+
+/// The keys of an `error` mapping.
+const ERROR_KEYS: &[&str] = &["message", "help", "line", "column"];
+
+/// Why a case file is unusable, in `lang`.
+fn unusable(lang: Lang, zh: String, en: String) -> String {
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
+
+/// Every key of the mapping `n` is one of `known`; else the first that is
+/// not, with a guess. `what` names the mapping in both languages.
+fn known_keys(n: &Node<'_>, known: &[&str], what: (&str, &str), lang: Lang) -> Result<(), String> {
+    let Yaml::Map(es) = &n.yaml else {
+        return Ok(());
+    };
+    for (k, _) in es {
+        let key = k.as_str().unwrap_or("");
+        if known.contains(&key) {
+            continue;
+        }
+        let guess = crate::load::did_you_mean(key, known.iter().copied());
+        return Err(unusable(
+            lang,
+            format!(
+                "{}中没有“{key}”这一项（{}可用：{}）",
+                what.0,
+                guess.map(|g| lang.suggest(g)).unwrap_or_default(),
+                known.join("、")
+            ),
+            format!(
+                "unknown key `{key}` in {}{} (known: {})",
+                what.1,
+                guess
+                    .map(|g| format!("; {}", lang.suggest(g)))
+                    .unwrap_or_default(),
+                known.join(", ")
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The value at `key` of `n` as a line or column number (1 or more), if given.
+fn position(n: &Node<'_>, key: &str, lang: Lang) -> Result<Option<u32>, String> {
+    let Some(t) = text(get(n, key)) else {
+        return Ok(None);
+    };
+    match t.trim().parse::<u32>() {
+        Ok(v) if v >= 1 => Ok(Some(v)),
+        _ => Err(unusable(
+            lang,
+            format!("`{key}` 须为从 1 起的整数，而不是“{t}”"),
+            format!("`{key}` must be a whole number from 1, not \"{t}\""),
+        )),
+    }
+}
+
 /// The case files under `p`: `p` itself, or every `*.yaml` below it (sorted).
 pub fn collect(p: &Path) -> Result<Vec<PathBuf>, String> {
     collect_in(p, Lang::En)
@@ -296,7 +385,7 @@ fn node_text(src: &str, n: &Node<'_>) -> String {
 }
 
 /// `CODE`, `CODE@LINE`, `CODE@node.path`, or a mapping.
-fn want(n: &Node<'_>) -> Result<Want, String> {
+fn want(n: &Node<'_>, lang: Lang) -> Result<Want, String> {
     if let Some(t) = n.as_str() {
         let t = t.trim();
         let (code, at) = t.split_once('@').unwrap_or((t, ""));
@@ -312,16 +401,44 @@ fn want(n: &Node<'_>) -> Result<Want, String> {
         }
         return Ok(w);
     }
-    let num = |k: &str| text(get(n, k)).and_then(|t| t.parse::<u32>().ok());
+    known_keys(n, WANT_KEYS, ("`want` 项", "a `want` entry"), lang)?;
+    let severity = text(get(n, "severity"));
+    if let Some(s) = &severity
+        && crate::diag::Severity::parse(s).is_none()
+    {
+        return Err(unusable(
+            lang,
+            format!("`severity` 是 error、warning 或 info，而不是“{s}”"),
+            format!("`severity` is error, warning or info, not \"{s}\""),
+        ));
+    }
+    let suppressed = match text(get(n, "suppressed")).as_deref() {
+        None => None,
+        Some("true") => Some(true),
+        Some("false") => Some(false),
+        Some(o) => {
+            return Err(unusable(
+                lang,
+                format!("`suppressed` 是 true 或 false，而不是“{o}”"),
+                format!("`suppressed` is true or false, not \"{o}\""),
+            ));
+        }
+    };
     Ok(Want {
-        code: text(get(n, "code")).ok_or("a `want` entry needs a code")?,
+        code: text(get(n, "code")).ok_or_else(|| {
+            unusable(
+                lang,
+                "`want` 项须有 code".into(),
+                "a `want` entry needs a code".into(),
+            )
+        })?,
         file: text(get(n, "file")),
-        line: num("line"),
-        column: num("column"),
+        line: position(n, "line", lang)?,
+        column: position(n, "column", lang)?,
         path: text(get(n, "path")),
         message: text(get(n, "message")),
-        severity: text(get(n, "severity")),
-        suppressed: text(get(n, "suppressed")).map(|s| s == "true"),
+        severity,
+        suppressed,
         help: text(get(n, "help")),
     })
 }
@@ -353,25 +470,25 @@ impl std::fmt::Display for WantErr {
     }
 }
 
-fn want_errors(n: &Node<'_>) -> Vec<WantErr> {
+fn want_errors(n: &Node<'_>, lang: Lang) -> Result<Vec<WantErr>, String> {
     let one = |n: &Node<'_>| {
         if let Some(t) = n.as_str() {
-            return WantErr {
+            return Ok(WantErr {
                 message: Some(t.to_owned()),
                 ..WantErr::default()
-            };
+            });
         }
-        let num = |k: &str| text(get(n, k)).and_then(|t| t.parse::<u32>().ok());
-        WantErr {
+        known_keys(n, ERROR_KEYS, ("`error` 项", "an `error` entry"), lang)?;
+        Ok(WantErr {
             message: text(get(n, "message")),
             help: text(get(n, "help")),
-            line: num("line"),
-            column: num("column"),
-        }
+            line: position(n, "line", lang)?,
+            column: position(n, "column", lang)?,
+        })
     };
     match &n.yaml {
         Yaml::Seq(items) => items.iter().map(one).collect(),
-        _ => vec![one(n)],
+        _ => Ok(vec![one(n)?]),
     }
 }
 
@@ -431,10 +548,36 @@ pub fn run_file(path: &Path, lang: Lang) -> Result<CaseResult, String> {
 pub fn run(src: &str, lang: Lang) -> Result<CaseResult, String> {
     let parsed = yaml::parse(src, yaml::Limits::default());
     if let Some(e) = parsed.error {
-        return Err(format!("not a YAML case file: {:?}", e.kind));
+        let at = crate::source::LineIndex::new(src).position(src, e.span.start as usize);
+        let (line, column) = (at.line, at.column);
+        let what = match &e.kind {
+            yaml::ErrorKind::Syntax(info) => info.clone(),
+            other => format!("{other:?}"),
+        };
+        return Err(unusable(
+            lang,
+            format!("不是 YAML 用例文件（第 {line} 行第 {column} 列）：{what}"),
+            format!("not a YAML case file (line {line}, column {column}): {what}"),
+        ));
     }
-    let root = parsed.root.ok_or("empty case file")?;
-    let note = text(get(&root, "note")).ok_or("a case needs a `note`")?;
+    let root = parsed
+        .root
+        .ok_or_else(|| unusable(lang, "用例文件是空的".into(), "empty case file".into()))?;
+    if !matches!(root.yaml, Yaml::Map(_)) {
+        return Err(unusable(
+            lang,
+            "用例文件的顶层须是映射（note、files、want …）".into(),
+            "a case file is a mapping (note, files, want …)".into(),
+        ));
+    }
+    known_keys(&root, CASE_KEYS, ("用例文件", "a case file"), lang)?;
+    let note = text(get(&root, "note")).ok_or_else(|| {
+        unusable(
+            lang,
+            "用例须有 `note`（说明这个用例表明什么）".into(),
+            "a case needs a `note`".into(),
+        )
+    })?;
     let lang = match text(get(&root, "lang")).as_deref().and_then(Lang::parse) {
         Some(l) => l,
         None => lang,
@@ -449,21 +592,36 @@ pub fn run(src: &str, lang: Lang) -> Result<CaseResult, String> {
             _,
         ) => {
             for (k, v) in fs {
-                let name = k.as_str().ok_or("a file name must be text")?;
+                let name = k.as_str().ok_or_else(|| {
+                    unusable(
+                        lang,
+                        "文件名须是文本".into(),
+                        "a file name must be text".into(),
+                    )
+                })?;
                 files.push((name.to_owned(), file_bytes(v)?));
             }
         }
         (None, Some(d)) => files.push(("document.yaml".into(), file_bytes(d)?)),
-        _ => return Err("a case needs `files:` (name → text) or `document:`".into()),
+        _ => {
+            return Err(unusable(
+                lang,
+                "用例须有 `files:`（文件名 → 文本）或 `document:`".into(),
+                "a case needs `files:` (name → text) or `document:`".into(),
+            ));
+        }
     }
     let cfg = match get(&root, "config") {
         Some(n) => config::parse(&node_text(src, n), None, lang).map_err(|e| {
-            format!(
-                "bad `config`: {}",
-                e.iter()
-                    .map(|e| e.message.as_str())
-                    .collect::<Vec<_>>()
-                    .join("; ")
+            let all = e
+                .iter()
+                .map(|e| e.message.as_str())
+                .collect::<Vec<_>>()
+                .join("; ");
+            unusable(
+                lang,
+                format!("`config` 有误：{all}"),
+                format!("bad `config`: {all}"),
             )
         })?,
         None => config::Config::default(),
@@ -494,7 +652,7 @@ pub fn run(src: &str, lang: Lang) -> Result<CaseResult, String> {
     };
     let built = RuleSet::build(sources, &settings);
     if let Some(want_err) = get(&root, "error") {
-        return Ok(rule_errors(note, want_errors(want_err), built));
+        return Ok(rule_errors(note, want_errors(want_err, lang)?, built));
     }
     let rules = match built {
         Ok(r) => r,
@@ -536,7 +694,13 @@ pub fn run(src: &str, lang: Lang) -> Result<CaseResult, String> {
                         explicit: true,
                         ..f.clone()
                     }),
-                    None => return Err(format!("`args` names {a}, which is not in `files`")),
+                    None => {
+                        return Err(unusable(
+                            lang,
+                            format!("`args` 中的 {a} 不在 `files` 里"),
+                            format!("`args` names {a}, which is not in `files`"),
+                        ));
+                    }
                 };
             }
         }
@@ -546,16 +710,42 @@ pub fn run(src: &str, lang: Lang) -> Result<CaseResult, String> {
             }
         }
     }
-    let outcome = check(&ws, &rules, &opts);
+    let mut outcome = check(&ws, &rules, &opts);
+    let sel = config::Selection::of(&cfg);
+    outcome.findings.retain(|f| sel.keeps(&f.code));
     let only = strings(get(&root, "only"));
+    // A code no rule of the case has compares nothing, and the case would
+    // pass whatever the rules do.
+    if let Some(c) = only.iter().flatten().find(|c| {
+        !rules.rules.iter().any(|r| r.code.eq_ignore_ascii_case(c))
+            && !rules.off.iter().any(|r| r.eq_ignore_ascii_case(c))
+            && !crate::load::LOADER_CODES
+                .iter()
+                .any(|l| l.code.eq_ignore_ascii_case(c))
+    }) {
+        return Err(unusable(
+            lang,
+            format!("`only` 中的 {c} 不是本用例任何规则的编号"),
+            format!("`only` names {c}, which is the code of no rule of this case"),
+        ));
+    }
     let wants = match get(&root, "want").or_else(|| get(&root, "expect")) {
         Some(Node {
             yaml: Yaml::Seq(items),
             ..
-        }) => items.iter().map(want).collect::<Result<Vec<_>, _>>()?,
+        }) => items
+            .iter()
+            .map(|n| want(n, lang))
+            .collect::<Result<Vec<_>, _>>()?,
         Some(n) if n.is_null() => Vec::new(),
-        Some(n) if n.as_str().is_some() => vec![want(n)?],
-        Some(_) => return Err("`want` is a list".into()),
+        Some(n) if n.as_str().is_some() => vec![want(n, lang)?],
+        Some(_) => {
+            return Err(unusable(
+                lang,
+                "`want` 是列表".into(),
+                "`want` is a list".into(),
+            ));
+        }
         None => Vec::new(),
     };
     Ok(compare(note, &outcome, only.as_deref(), &wants))
@@ -675,7 +865,7 @@ mod tests {
         else {
             panic!()
         };
-        let ws: Vec<Want> = items.iter().map(|i| want(i).unwrap()).collect();
+        let ws: Vec<Want> = items.iter().map(|i| want(i, Lang::En).unwrap()).collect();
         assert_eq!(ws[0].code, "JX304");
         assert_eq!(ws[1].line, Some(17));
         assert_eq!(ws[2].path.as_deref(), Some("budget.executed"));

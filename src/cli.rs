@@ -70,9 +70,12 @@ pub enum Cmd {
 pub struct TestArgs {
     /// Case files or folders (default: tests/cases).
     pub paths: Vec<PathBuf>,
-    /// A line for every case (default: only the failures).
+    /// A line for every case (the default; kept for scripts that pass it).
     #[arg(short, long)]
     pub verbose: bool,
+    /// Only the failing cases and the closing count.
+    #[arg(short, long, conflicts_with = "verbose")]
+    pub quiet: bool,
     /// Language of messages.
     #[arg(long, value_parser = parse_lang)]
     pub lang: Option<String>,
@@ -240,10 +243,11 @@ where
         Cmd::Rules(r) => cmd_rules(&r, &mut out),
         Cmd::Explain { code, rules } => cmd_explain(&code, &rules, &mut out),
         Cmd::Report(a) => cmd_report(&a, &mut out),
-        Cmd::Import(a) => cmd_import(&a, &mut out),
-        Cmd::Export(a) => cmd_export(&a),
+        // `lang` is --lang, else the config's `lang:`, as for usage errors.
+        Cmd::Import(a) => cmd_import(&a, lang, &mut out),
+        Cmd::Export(a) => cmd_export(&a, lang),
         Cmd::Lsp => crate::lsp::run(),
-        Cmd::Test(a) => cmd_test(&a, &mut out),
+        Cmd::Test(a) => cmd_test(&a, lang, &mut out),
         Cmd::Completions { shell } => {
             let mut cmd = help::localize(Cli::command(), lang);
             clap_complete::generate(shell, &mut cmd, "jixiao", &mut out);
@@ -368,8 +372,14 @@ pub fn read_rule_sources_in(p: &Path, lang: Lang) -> Result<Vec<RuleSource>, Str
         let mut v: Vec<PathBuf> = std::fs::read_dir(p)
             .map_err(|e| io(p, e))?
             .flatten()
+            .filter(|e| !e.file_type().is_ok_and(|t| t.is_dir()))
             .map(|e| e.path())
-            .filter(|f| f.extension().is_some_and(|x| x == "rules"))
+            // `.RULES` too, as folders of declarations match `.YAML`; a
+            // folder named `old.rules` is a folder, not a rule file.
+            .filter(|f| {
+                f.extension()
+                    .is_some_and(|x| x.eq_ignore_ascii_case("rules"))
+            })
             .collect();
         v.sort();
         v
@@ -478,8 +488,17 @@ fn err(lang: Lang) -> &'static str {
 /// The run's selection: `--select` over the config's `select`, and the
 /// config's `ignore` with `--ignore`; an unknown code or prefix is an error.
 fn selection(a: &CheckArgs, s: &Setup) -> Result<config::Selection, String> {
+    // A blank entry (`--select JX50,`, `--ignore ,`) names nothing: as a
+    // prefix it matched every code, so a stray comma selected, or silenced,
+    // every rule.
+    let named = |v: &[String]| -> Vec<String> {
+        v.iter()
+            .map(|c| c.trim().to_ascii_uppercase())
+            .filter(|c| !c.is_empty())
+            .collect()
+    };
     let select = match &a.select {
-        Some(v) => Some(v.iter().map(|c| c.trim().to_ascii_uppercase()).collect()),
+        Some(v) => Some(named(v)).filter(|v| !v.is_empty()),
         None => s
             .config
             .select
@@ -487,7 +506,7 @@ fn selection(a: &CheckArgs, s: &Setup) -> Result<config::Selection, String> {
             .map(|v| v.iter().map(|(c, _)| c.clone()).collect()),
     };
     let mut ignore: Vec<String> = s.config.ignore.iter().map(|(c, _)| c.clone()).collect();
-    ignore.extend(a.ignore.iter().map(|c| c.trim().to_ascii_uppercase()));
+    ignore.extend(named(&a.ignore));
     let sel = config::Selection { select, ignore };
     if let Some(bad) = sel.unknown(&s.rules).into_iter().next() {
         let guess = s
@@ -1238,9 +1257,21 @@ fn cmd_report(a: &ReportArgs, out: &mut dyn Write) -> i32 {
         a.paths.clone()
     };
     let ws = disk::workspace(&paths, exclude.as_ref());
-    let outcome = check::check(&ws, &s.rules, &opts);
+    let mut outcome = check::check(&ws, &s.rules, &opts);
+    let sel = config::Selection::of(&s.config);
+    outcome.findings.retain(|f| sel.keeps(&f.code));
     for p in &outcome.problems {
         eprintln!("{}{}", err(s.lang), s.lang.pick(&p.zh, &p.en));
+    }
+    // As `check` says it: an empty or wrong folder gave an empty pack, silently.
+    if outcome.problems.is_empty() && !outcome.files.iter().any(|f| f.reported && f.declaration) {
+        eprintln!(
+            "{}",
+            s.lang.pick(
+                "警告：没有找到申报文件（请检查路径，或文件的 kind 字段）",
+                "warning: no declarations found (check the paths, or the files' `kind`)"
+            )
+        );
     }
     let doc = match crate::report::render(&outcome, &s.rules, a.format, s.lang) {
         Ok(d) => d,
@@ -1258,6 +1289,19 @@ fn cmd_report(a: &ReportArgs, out: &mut dyn Write) -> i32 {
         )
         .and_then(|()| fsio::write_atomic(p, &doc))
         .map_err(|e| e.pick(s.lang).to_owned()),
+        // A workbook is bytes no terminal can show (ruff and git refuse
+        // binary output to a terminal too): say to name a file.
+        None if matches!(a.format, crate::report::ReportFormat::Xlsx)
+            && std::io::stdout().is_terminal() =>
+        {
+            Err(s
+                .lang
+                .pick(
+                    "评审材料工作簿（--format xlsx）是二进制文件，不输出到终端：请用 -o 文件.xlsx",
+                    "the review pack as a workbook (--format xlsx) is binary and is not written to a terminal: give -o FILE.xlsx",
+                )
+                .to_owned())
+        }
         None => out.write_all(&doc).map_err(|e| e.to_string()),
     };
     if let Err(e) = written {
@@ -1381,13 +1425,14 @@ fn table_file_name(stem: &str, sheet: &str, several: bool) -> String {
     }
 }
 
-fn cmd_import(a: &ImportArgs, out: &mut dyn Write) -> i32 {
-    let lang = a.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
+fn cmd_import(a: &ImportArgs, lang: Lang, out: &mut dyn Write) -> i32 {
     let shown = a.book.display();
-    let bytes = match std::fs::read(&a.book) {
+    // As `check` reads: a regular file only, never blocking, capped (a FIFO
+    // hung here, and /dev/zero was read until memory ran out).
+    let bytes = match crate::disk::read_file(&a.book, crate::workbook::grid::MAX_BYTES as u64) {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("{}{shown}: {e}", err(lang));
+            eprintln!("{}{shown}: {}", err(lang), lang.pick(&e.zh, &e.en));
             return 2;
         }
     };
@@ -1449,7 +1494,7 @@ fn cmd_import(a: &ImportArgs, out: &mut dyn Write) -> i32 {
         } else {
             o.clone()
         };
-        if path == a.book {
+        if path == a.book || fsio::refuse_inputs(&path, [a.book.as_path()]).is_err() {
             eprintln!(
                 "{}{}: {}",
                 err(lang),
@@ -1469,9 +1514,8 @@ fn cmd_import(a: &ImportArgs, out: &mut dyn Write) -> i32 {
     0
 }
 
-fn cmd_export(a: &ExportArgs) -> i32 {
-    let lang = a.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
-    if a.output == a.decl {
+fn cmd_export(a: &ExportArgs, lang: Lang) -> i32 {
+    if a.output == a.decl || fsio::refuse_inputs(&a.output, [a.decl.as_path()]).is_err() {
         eprintln!(
             "{}{}: {}",
             err(lang),
@@ -1480,8 +1524,35 @@ fn cmd_export(a: &ExportArgs) -> i32 {
         );
         return 2;
     }
-    let text = match std::fs::read_to_string(&a.decl) {
+    // As `check` reads a declaration: a regular file only, never blocking,
+    // capped, and UTF-8 (BOM or not), UTF-16 or UTF-32.
+    let text = crate::disk::read_file(&a.decl, LoadOptions::default().max_file_size)
+        .map_err(|e| lang.pick(&e.zh, &e.en).to_owned())
+        .and_then(|b| {
+            crate::source::decode(&b)
+                .map(|(t, _)| {
+                    t.strip_prefix('\u{feff}')
+                        .map_or_else(|| t.clone(), str::to_owned)
+                })
+                .map_err(|e| match e {
+                    crate::source::DecodeError::NotUtf8 { offset, .. }
+                    | crate::source::DecodeError::BadUtf16 { offset } => match lang {
+                        Lang::Zh => format!("不是 UTF-8 文本（第 {offset} 字节起无效）"),
+                        Lang::En => format!("not UTF-8 text (invalid from byte {offset})"),
+                    },
+                })
+        });
+    let text = match text {
         Ok(t) => t,
+        Err(e) if crate::workbook::is_workbook_name(&a.decl.to_string_lossy()) => {
+            let hint = lang.pick(
+                "这是工作簿；export 把 YAML 申报文件写成工作簿，读工作簿请用 import",
+                "this is a workbook; export writes a YAML declaration as a workbook (use import to read one)",
+            );
+            let (open, close) = (lang.pick("（", " ("), lang.pick("）", ")"));
+            eprintln!("{}{}: {hint}{open}{e}{close}", err(lang), a.decl.display());
+            return 2;
+        }
         Err(e) => {
             eprintln!("{}{}: {e}", err(lang), a.decl.display());
             return 2;
@@ -1514,8 +1585,7 @@ fn cmd_export(a: &ExportArgs) -> i32 {
 /// `jixiao test`: run the rule cases under the paths (default
 /// `tests/cases`); one line per failing case (every case with
 /// `--verbose`), exit 1 when one fails, 2 when a case file is unusable.
-fn cmd_test(a: &TestArgs, out: &mut dyn Write) -> i32 {
-    let lang = a.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
+fn cmd_test(a: &TestArgs, lang: Lang, out: &mut dyn Write) -> i32 {
     let paths = if a.paths.is_empty() {
         vec![PathBuf::from("tests/cases")]
     } else {
@@ -1528,6 +1598,17 @@ fn cmd_test(a: &TestArgs, out: &mut dyn Write) -> i32 {
             Err(e) => return fail2(lang, &e, &e),
         }
     }
+    if files.is_empty() {
+        // As `check` says when it finds no declaration: a wrong folder
+        // passed as "0 cases: 0 passed".
+        eprintln!(
+            "{}",
+            lang.pick(
+                "警告：没有找到用例文件（*.yaml）；请检查路径",
+                "warning: no case files (*.yaml) found; check the paths"
+            )
+        );
+    }
     let (mut pass, mut fail, mut bad) = (0, 0, 0);
     for f in &files {
         let name = f.display().to_string();
@@ -1535,7 +1616,8 @@ fn cmd_test(a: &TestArgs, out: &mut dyn Write) -> i32 {
         let line = match &r {
             Ok(r) if r.passed() => {
                 pass += 1;
-                if !a.verbose {
+                // SPEC §3.1: one line per case, ✓ or ✗.
+                if a.quiet {
                     continue;
                 }
                 format!("✓ {name}: {}", r.note)

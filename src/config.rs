@@ -81,12 +81,27 @@ pub struct Selection {
 }
 
 impl Selection {
+    /// The config's own `select` and `ignore` (no command line): what the
+    /// editor, the page, the review pack and rule test cases apply, so a code
+    /// ignored in `.jixiao.yaml` is ignored wherever the config is read.
+    pub fn of(config: &Config) -> Selection {
+        Selection {
+            select: config
+                .select
+                .as_ref()
+                .map(|v| v.iter().map(|(c, _)| c.clone()).collect()),
+            ignore: config.ignore.iter().map(|(c, _)| c.clone()).collect(),
+        }
+    }
+
     fn longest(entries: &[String], code: &str) -> Option<usize> {
         entries
             .iter()
             .filter(|e| {
-                code.get(..e.len())
-                    .is_some_and(|p| p.eq_ignore_ascii_case(e))
+                !e.is_empty()
+                    && code
+                        .get(..e.len())
+                        .is_some_and(|p| p.eq_ignore_ascii_case(e))
             })
             .map(String::len)
             .max()

@@ -10,7 +10,7 @@
 //! name of a declaration kind, so `2023/target/` is a natural layout).
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// A file to check.
@@ -144,9 +144,25 @@ pub fn discover(
     paths: &[PathBuf],
     exclude: Option<&Exclude>,
 ) -> (Vec<Candidate>, Vec<PathProblem>) {
-    let mut out = Vec::new();
+    let mut out: Vec<Candidate> = Vec::new();
     let mut problems = Vec::new();
-    let mut seen = HashSet::new();
+    // Each file once, however it is reached (`a.yaml` and `./a.yaml`, a
+    // file named and found in a folder named too, a folder and its
+    // subfolder): by identity, else by path. Named anywhere, it is named.
+    let mut seen: HashMap<Seen, usize> = HashMap::new();
+    let mut add = |c: Candidate, out: &mut Vec<Candidate>| {
+        let key = match crate::fsio::file_id(&c.path) {
+            Some(id) => Seen::Id(id),
+            None => Seen::Path(c.path.clone()),
+        };
+        match seen.get(&key) {
+            Some(&i) => out[i].explicit |= c.explicit,
+            None => {
+                seen.insert(key, out.len());
+                out.push(c);
+            }
+        }
+    };
     for p in paths {
         if in_kernel_fs(p) {
             problems.push(kernel_problem(p));
@@ -164,23 +180,31 @@ pub fn discover(
                 walk(p, p, exclude, &mut found, &mut visited, &mut problems);
                 for f in found {
                     // One path named cannot repeat a file; several can.
-                    if paths.len() == 1 || seen.insert(f.path.clone()) {
+                    if paths.len() == 1 {
                         out.push(f);
+                    } else {
+                        add(f, &mut out);
                     }
                 }
             }
-            Ok(_) => {
-                if seen.insert(p.clone()) {
-                    out.push(Candidate {
-                        path: p.clone(),
-                        explicit: true,
-                        place: None,
-                    });
-                }
-            }
+            Ok(_) => add(
+                Candidate {
+                    path: p.clone(),
+                    explicit: true,
+                    place: None,
+                },
+                &mut out,
+            ),
         }
     }
     (out, problems)
+}
+
+/// How [`discover`] tells a file it has already taken.
+#[derive(PartialEq, Eq, Hash)]
+enum Seen {
+    Id(crate::fsio::FileId),
+    Path(PathBuf),
 }
 
 /// Every YAML file under `dir` (for a summary's coverage), sorted.

@@ -132,6 +132,21 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FsError> {
             ),
         });
     }
+    // A file this user may not write (read-only, or someone else's) is not
+    // replaced behind its back: the rename below needs only the folder's
+    // permission, and would drop the protection and take over the file.
+    // Opening for writing, without truncating, asks exactly what `>` would.
+    if target.is_some()
+        && let Err(e) = OpenOptions::new().write(true).open(path)
+        && e.kind() == std::io::ErrorKind::PermissionDenied
+    {
+        return Err(FsError {
+            zh: format!("无法写入 {shown}：文件只读或没有写权限；原有文件未改动"),
+            en: format!(
+                "cannot write {shown}: the file is read-only or not writable by this user; the previous file is unchanged"
+            ),
+        });
+    }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -234,16 +249,36 @@ pub fn read_capped(path: &Path, cap: u64, what_zh: &str, what_en: &str) -> Resul
     if bytes.len() as u64 > cap {
         return Err(too_big(bytes.len() as u64));
     }
-    String::from_utf8(bytes).map_err(|e| FsError {
-        zh: format!(
-            "{what_zh} {shown} 不是 UTF-8 文本（第 {} 字节无效）",
-            e.utf8_error().valid_up_to()
-        ),
-        en: format!(
-            "the {what_en} {shown} is not UTF-8 text (invalid from byte {})",
-            e.utf8_error().valid_up_to()
-        ),
-    })
+    let bytes = match String::from_utf8(bytes) {
+        Ok(text) => return Ok(text),
+        Err(e) => e.into_bytes(),
+    };
+    // Saved as "Unicode" (UTF-16 or UTF-32) by Windows Notepad or Excel: read
+    // as declarations are, rather than refused at byte 0.
+    match crate::source::decode(&bytes) {
+        Ok((text, _)) => Ok(text),
+        Err(e) => {
+            let (offset, looks) = match e {
+                crate::source::DecodeError::NotUtf8 { offset, looks_like } => (offset, looks_like),
+                crate::source::DecodeError::BadUtf16 { offset } => (offset, None),
+            };
+            let hint = |zh: bool| match looks {
+                Some(enc) if zh => format!("，看起来是 {enc} 编码，请另存为 UTF-8"),
+                Some(enc) => format!("; it looks like {enc}, save it as UTF-8"),
+                None => String::new(),
+            };
+            Err(FsError {
+                zh: format!(
+                    "{what_zh} {shown} 不是 UTF-8 文本（第 {offset} 字节无效{}）",
+                    hint(true)
+                ),
+                en: format!(
+                    "the {what_en} {shown} is not UTF-8 text (invalid from byte {offset}{})",
+                    hint(false)
+                ),
+            })
+        }
+    }
 }
 
 #[cfg(test)]

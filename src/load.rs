@@ -415,7 +415,11 @@ pub fn load_text(text: &str, file: FileId, opts: &LoadOptions, explicit: bool) -
         .get(Key::Year)
         .and_then(Node::num)
         .and_then(|y| i32::try_from(y.mantissa()).ok());
-    if node.get(Key::Year).is_none() {
+    // A year written but of the wrong type is its JX003 alone, not also missing.
+    let year_written = entries
+        .iter()
+        .any(|(k, _)| k.as_str().and_then(Key::lookup) == Some(Key::Year));
+    if node.get(Key::Year).is_none() && !year_written {
         let msg = cx.opts.lang.pick("缺少 year（年度）", "`year` is missing");
         cx.push("JX008", first_line(text, root.span), msg.into(), None);
     }

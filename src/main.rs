@@ -27,7 +27,25 @@ fn main() {
         // SAFETY: setting an option is a plain store mimalloc allows at any time.
         unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, PURGE_AFTER_MS) };
     }
-    std::process::exit(jixiao::cli::main_with(std::env::args_os()));
+    // `println!`/`eprintln!` panic when the stream fails (stdout and stderr
+    // both on a full disk: `>/dev/full 2>&1`); that is a failed run (2), not
+    // a crash (101). Every other panic stays a panic.
+    let run = std::panic::catch_unwind(|| jixiao::cli::main_with(std::env::args_os()));
+    match run {
+        Ok(code) => std::process::exit(code),
+        Err(p) if stdio_failed(p.as_ref()) => std::process::exit(2),
+        Err(p) => std::panic::resume_unwind(p),
+    }
+}
+
+/// Whether a panic is std's "failed printing to stdout/stderr".
+fn stdio_failed(payload: &(dyn std::any::Any + Send)) -> bool {
+    let text = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or("");
+    text.starts_with("failed printing to std")
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

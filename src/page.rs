@@ -166,13 +166,16 @@ pub fn check_json(files: &[PageFile], lang: Lang) -> String {
     {
         ws.add_bytes(f.name.as_str(), f.bytes.as_slice());
     }
-    let mut opts = Options::new(LoadOptions {
+    // The config's `limits` too, as `check` and the editor apply them.
+    let mut opts = Options::new(set.config.limits.apply(LoadOptions {
         profile: set.rules.profile,
         lang,
         ..LoadOptions::default()
-    });
+    }));
     opts.keep_docs = true;
-    let outcome = check::check(&ws, &set.rules, &opts);
+    let mut outcome = check::check(&ws, &set.rules, &opts);
+    let sel = crate::config::Selection::of(&set.config);
+    outcome.findings.retain(|f| sel.keeps(&f.code));
     let mut findings = Vec::new();
     let _ = output::json::write(&outcome, &mut findings, lang);
     let answer = Answer {

@@ -148,10 +148,16 @@ impl LineIndex {
         while !text.is_char_boundary(off) {
             off -= 1;
         }
-        let column = self
+        let mut column = self
             .chars_before(text, off)
             .saturating_sub(self.chars_before(text, start.min(off)))
             + 1;
+        // A UTF-8 byte order mark is no character anyone sees (a UTF-16 file's
+        // is dropped when it is decoded): line 1's columns start after it, as
+        // an editor and GitHub count them.
+        if line == 1 && off >= 3 && text.starts_with('\u{feff}') {
+            column -= 1;
+        }
         Position {
             line: line as u32,
             column: column as u32,
@@ -645,8 +651,10 @@ mod tests {
         let zi = text.find("自").unwrap();
         assert_eq!(idx.position(text, zi), Position { line: 2, column: 4 });
         let ji = text.find("绩").unwrap();
-        // the BOM is a character of line 1
-        assert_eq!(idx.position(text, ji), Position { line: 1, column: 5 });
+        // the BOM is no column: line 1 counts from after it, as an editor does
+        assert_eq!(idx.position(text, ji), Position { line: 1, column: 4 });
+        assert_eq!(idx.position(text, 3), Position { line: 1, column: 1 });
+        assert_eq!(idx.position(text, 0), Position { line: 1, column: 1 });
         let c = text.rfind('c').unwrap();
         assert_eq!(idx.position(text, c), Position { line: 3, column: 1 });
     }

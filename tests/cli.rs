@@ -993,7 +993,8 @@ fn jixiao_test_runs_the_projects_cases_and_reports_failures() {
                 .collect::<String>()
             + "expect: [JX101@3]\n"),
     );
-    let (code, out, _) = run_in(d.path(), &["test", ".", "-v"]);
+    // One line per case by default, ✓ or ✗ (SPEC §3.1).
+    let (code, out, _) = run_in(d.path(), &["test", "."]);
     assert_eq!(code, 1, "{out}");
     assert!(
         out.contains(
@@ -1007,12 +1008,368 @@ fn jixiao_test_runs_the_projects_cases_and_reports_failures() {
     );
     assert!(out.ends_with("2 个用例：1 个通过，1 个失败\n"), "{out}");
     let (code, out, _) = run_in(d.path(), &["test", "ok.yaml"]);
+    assert_eq!(
+        (code, out.as_str()),
+        (
+            0,
+            "✓ ok.yaml: the clean target is silent\n1 个用例：1 个通过，0 个失败\n"
+        )
+    );
+    // -q: the failures only; -v is still accepted.
+    let (code, out, _) = run_in(d.path(), &["test", ".", "-q"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(!out.contains("✓"), "{out}");
+    assert!(out.starts_with("✗ ./bad.yaml"), "{out}");
+    let (code, out, _) = run_in(d.path(), &["test", "ok.yaml", "-q"]);
     assert_eq!((code, out.as_str()), (0, "1 个用例：1 个通过，0 个失败\n"));
+    let (code, out, _) = run_in(d.path(), &["test", "ok.yaml", "-v"]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("✓ ok.yaml"), "{out}");
+    std::fs::create_dir(d.path().join("empty")).unwrap();
+    let (code, out, err) = run_in(d.path(), &["test", "empty", "--lang", "en"]);
+    assert_eq!((code, out.as_str()), (0, "0 cases: 0 passed, 0 failed\n"));
+    assert!(err.contains("no case files"), "{err}");
     let (code, _, err) = run_in(d.path(), &["test", "nope"]);
     assert_eq!(
         (code, err.as_str()),
         (2, "错误：无法读取用例 nope：不存在\n")
     );
+}
+
+#[test]
+fn jixiao_test_refuses_a_case_that_could_not_fail() {
+    // Each of these passed before, whatever the rules did: a misspelt key was
+    // ignored (so the case wanted silence, or matched any message or line), and
+    // an `only` code no rule has compared nothing. Now each is an unusable case
+    // (exit 2) saying what is wrong, in the run's language.
+    let d = tempfile::tempdir().unwrap();
+    let clean_files = "files:\n  t.yaml: |\n".to_owned()
+        + &CLEAN
+            .lines()
+            .map(|l| format!("    {l}\n"))
+            .collect::<String>();
+    let cases = [
+        (
+            "typo-want.yaml",
+            "wants: [JX101]\n",
+            "用例文件中没有“wants”这一项（是不是“want”？",
+            "unknown key `wants` in a case file; did you mean `want`?",
+        ),
+        (
+            "typo-message.yaml",
+            "want: [{code: JX101, mesage: 只有}]\n",
+            "`want` 项中没有“mesage”这一项（是不是“message”？",
+            "unknown key `mesage` in a `want` entry; did you mean `message`?",
+        ),
+        (
+            "bad-line.yaml",
+            "want: [{code: JX101, line: abc}]\n",
+            "`line` 须为从 1 起的整数，而不是“abc”",
+            "`line` must be a whole number from 1, not \"abc\"",
+        ),
+        (
+            "bad-severity.yaml",
+            "want: [{code: JX101, severity: fatal}]\n",
+            "`severity` 是 error、warning 或 info，而不是“fatal”",
+            "`severity` is error, warning or info, not \"fatal\"",
+        ),
+        (
+            "bad-only.yaml",
+            "only: [JX1O1]\nwant: []\n",
+            "`only` 中的 JX1O1 不是本用例任何规则的编号",
+            "`only` names JX1O1, which is the code of no rule of this case",
+        ),
+    ];
+    for (name, tail, _, _) in &cases {
+        write(
+            d.path(),
+            name,
+            &format!("note: {name}\n{clean_files}{tail}"),
+        );
+    }
+    for (lang, pick) in [("zh", 0), ("en", 1)] {
+        let (code, out, _) = run_in(d.path(), &["test", ".", "--lang", lang]);
+        assert_eq!(code, 2, "{out}");
+        for c in &cases {
+            let want = if pick == 0 { c.2 } else { c.3 };
+            assert!(
+                out.contains(&format!("✗ ./{}: {want}", c.0)),
+                "{}: {want}\n{out}",
+                c.0
+            );
+        }
+    }
+    // The same case with the keys spelt right runs, and fails on its merits.
+    write(
+        d.path(),
+        "typo-want.yaml",
+        &format!("note: n\n{clean_files}want: [{{code: JX101, line: 3, severity: error}}]\n"),
+    );
+    let (code, out, _) = run_in(d.path(), &["test", "typo-want.yaml", "--lang", "en"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("wanted, not found:\n    JX101@3"), "{out}");
+}
+
+#[test]
+fn the_configs_selection_holds_in_the_pack_and_in_test_cases() {
+    // `ignore:` in .jixiao.yaml silenced JX304 in `check` but not in the
+    // review pack, nor in a rule test case's `config:`.
+    let d = tempfile::tempdir().unwrap();
+    let seed = include_str!("../examples/chengde-2022/01-jujia-yanglao.yaml");
+    write(d.path(), "01.yaml", seed);
+    let (code, _, err) = run_in(
+        d.path(),
+        &["report", "01.yaml", "--format", "md", "-o", "a.md"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let before = std::fs::read_to_string(d.path().join("a.md")).unwrap();
+    assert!(before.contains("JX304"), "{before}");
+    write(d.path(), ".jixiao.yaml", "ignore: [JX304]\n");
+    let (code, out, _) = run_in(d.path(), &["check", "01.yaml"]);
+    assert_eq!(code, 0);
+    assert!(!out.contains("JX304"), "{out}");
+    let (code, _, err) = run_in(
+        d.path(),
+        &["report", "01.yaml", "--format", "md", "-o", "b.md"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let after = std::fs::read_to_string(d.path().join("b.md")).unwrap();
+    assert!(!after.contains("JX304"), "{after}");
+    std::fs::remove_file(d.path().join(".jixiao.yaml")).unwrap();
+
+    let doc: String = seed.lines().map(|l| format!("  {l}\n")).collect();
+    write(
+        d.path(),
+        "case.yaml",
+        &format!(
+            "note: ignored in the config\nconfig: {{ ignore: [JX304] }}\ndocument: |\n{doc}want: []\n"
+        ),
+    );
+    let (code, out, _) = run_in(d.path(), &["test", "case.yaml", "--lang", "en", "-q"]);
+    assert_eq!((code, out.as_str()), (0, "1 cases: 1 passed, 0 failed\n"));
+}
+
+#[test]
+fn a_file_reached_twice_is_checked_once() {
+    // `a.yaml ./a.yaml`, `. a.yaml` and `. sub` named the same file twice:
+    // its findings were reported twice and the file counted twice.
+    let d = chengde();
+    std::fs::create_dir(d.path().join("sub")).unwrap();
+    std::fs::rename(
+        d.path().join("02-wenming-chengshi.yaml"),
+        d.path().join("sub/02-wenming-chengshi.yaml"),
+    )
+    .unwrap();
+    let json = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["check", "--no-config", "--format", "json"];
+        all.extend_from_slice(args);
+        let (_, out, _) = run_in(d.path(), &all);
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let mut keys: Vec<String> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| format!("{} {}", f["code"], f["line"]))
+            .collect();
+        keys.sort();
+        keys
+    };
+    let once = json(&["."]);
+    assert_eq!(once.len(), 6, "{once:?}");
+    for args in [
+        &[".", "."][..],
+        &[".", "01-jujia-yanglao.yaml"],
+        &[".", "sub"],
+        &["sub", "."],
+        &[".", "./sub/02-wenming-chengshi.yaml", "summary.yaml"],
+    ] {
+        assert_eq!(json(args), once, "{args:?}");
+        let mut all = vec!["check", "--no-config", "--lang", "en"];
+        all.extend_from_slice(args);
+        let (_, out, _) = run_in(d.path(), &all);
+        assert!(out.contains(" in 11 files"), "{args:?}: {out}");
+    }
+    let (_, out, _) = run_in(
+        d.path(),
+        &[
+            "check",
+            "--no-config",
+            "--lang",
+            "en",
+            "summary.yaml",
+            "./summary.yaml",
+            "--fix",
+        ],
+    );
+    assert!(out.contains("0 errors, 0 warnings in 1 file"), "{out}");
+    // Named explicitly anywhere, a file that is not a declaration is an error,
+    // whichever comes first.
+    write(d.path(), "ci.yaml", "on: push\n");
+    for args in [&[".", "ci.yaml"][..], &["ci.yaml", "."]] {
+        let mut all = vec!["check", "--no-config", "--lang", "en"];
+        all.extend_from_slice(args);
+        let (code, out, _) = run_in(d.path(), &all);
+        assert_eq!(code, 1, "{args:?}");
+        assert_eq!(out.matches("JX008").count(), 1, "{args:?}: {out}");
+    }
+}
+
+#[test]
+fn a_stray_comma_in_select_or_ignore_names_no_rule() {
+    // `--ignore ,` silenced every finding (exit 0) and `--select JX50,`
+    // selected every rule: the blank entry matched every code as a prefix.
+    let d = chengde();
+    let tail = |args: &[&str]| -> (i32, String) {
+        let mut all = vec!["check", "--no-config", "--lang", "en"];
+        all.extend_from_slice(args);
+        let (code, out, _) = run_in(d.path(), &all);
+        let line = out
+            .lines()
+            .find(|l| l.contains(" in 11 files"))
+            .unwrap_or_default()
+            .to_owned();
+        (code, line)
+    };
+    let all = (1, "1 error, 5 warnings in 11 files".to_owned());
+    assert_eq!(tail(&[]), all);
+    assert_eq!(tail(&["--ignore", ","]), all);
+    assert_eq!(
+        tail(&["--ignore=JX304,"]),
+        (1, "1 error, 0 warnings in 11 files".into())
+    );
+    assert_eq!(
+        tail(&["--select=JX50,"]),
+        (1, "1 error, 0 warnings in 11 files".into())
+    );
+    assert_eq!(
+        tail(&["--select=,JX3"]),
+        (0, "0 errors, 5 warnings in 11 files".into())
+    );
+    assert_eq!(tail(&["--select="]), all);
+}
+
+#[test]
+fn report_on_a_folder_without_declarations_warns() {
+    // `check` warned on an empty or wrong folder; `report` wrote an empty
+    // pack without a word.
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "ci.yaml", "on: push\n");
+    let (code, _, err) = run_in(d.path(), &["report", ".", "--format", "md", "-o", "r.md"]);
+    assert_eq!(code, 0);
+    assert!(err.contains("没有找到申报文件"), "{err}");
+    assert!(d.path().join("r.md").exists());
+    write(d.path(), "t.yaml", CLEAN);
+    let (code, _, err) = run_in(d.path(), &["report", ".", "--format", "md", "-o", "r.md"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+}
+
+#[test]
+fn import_export_and_test_speak_the_configs_language() {
+    // `lang: en` in .jixiao.yaml held for check, report and usage errors,
+    // but import, export and test spoke Chinese.
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), ".jixiao.yaml", "lang: en\n");
+    write(d.path(), "t.yaml", CLEAN);
+    let cases = [
+        (
+            &["test", "nope"][..],
+            "error: cannot read the cases at nope",
+        ),
+        (
+            &["import", "nope.xlsx"],
+            "error: nope.xlsx: cannot read the file",
+        ),
+        (
+            &["export", "nope.yaml", "-o", "x.xlsx"],
+            "error: nope.yaml: cannot read the file",
+        ),
+        (&["import", "t.yaml"], "not an .xlsx"),
+    ];
+    for (args, want) in cases {
+        let (code, _, err) = run_in(d.path(), args);
+        assert_ne!(code, 0, "{args:?}");
+        assert!(err.contains(want), "{args:?}: {err}");
+        // --lang still wins.
+        let mut zh = args.to_vec();
+        zh.extend(["--lang", "zh"]);
+        let (_, _, err) = run_in(d.path(), &zh);
+        assert!(
+            err.starts_with("错误") || err.contains("不是"),
+            "{zh:?}: {err}"
+        );
+    }
+}
+
+#[test]
+fn a_rules_folder_takes_rules_in_any_case_and_skips_folders() {
+    // `--rules r/` read `a.rules` but not `B.RULES` (folders of declarations
+    // match `.YAML`), and a folder `old.rules` inside it stopped the run.
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "t.yaml", CLEAN);
+    write(
+        d.path(),
+        "r/a.rules",
+        "rule C1 \"t\" { assert year > 3000\n message \"one\" }\n",
+    );
+    write(
+        d.path(),
+        "r/B.RULES",
+        "rule C2 \"t\" { assert year > 3000\n message \"two\" }\n",
+    );
+    std::fs::create_dir_all(d.path().join("r/old.rules")).unwrap();
+    let (code, out, err) = run_in(
+        d.path(),
+        &[
+            "check",
+            "--no-config",
+            "--lang",
+            "en",
+            "t.yaml",
+            "--rules",
+            "r",
+        ],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(out.contains("C1 one") && out.contains("C2 two"), "{out}");
+    assert!(out.contains("2 errors, 0 warnings in 1 file"), "{out}");
+}
+
+#[test]
+fn the_review_pack_workbook_is_not_written_to_a_terminal() {
+    // `report --format xlsx` without -o poured a zip into the terminal.
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "t.yaml", CLEAN);
+    // Piped, the bytes go out as asked.
+    let o = jixiao()
+        .current_dir(d.path())
+        .args(["report", "t.yaml", "--format", "xlsx"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    assert!(o.stdout.starts_with(b"PK"), "a workbook");
+    // On a terminal (util-linux `script` gives one), they do not.
+    let has_script = std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_script {
+        eprintln!("skipped the terminal half: no `script`");
+        return;
+    }
+    let cmd = format!(
+        "{} report t.yaml --format xlsx --lang en",
+        env!("CARGO_BIN_EXE_jixiao")
+    );
+    let o = std::process::Command::new("script")
+        .current_dir(d.path())
+        .args(["-qec", &cmd, "/dev/null"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(2), "{shown}");
+    assert!(shown.contains("give -o FILE.xlsx"), "{shown}");
+    assert!(!shown.contains("PK\u{3}\u{4}"), "{shown}");
 }
 
 #[test]

@@ -405,6 +405,66 @@ fn sarif_of_the_seed_validates_against_the_2_1_0_schema() {
     }
 }
 
+/// The `name`s of SARIF's rule descriptors, by id, for a run in `dir`.
+fn sarif_rule_names(dir: &Path, args: &[&str]) -> Vec<(String, String)> {
+    let mut all = vec!["check", "--format", "sarif"];
+    all.extend_from_slice(args);
+    let doc: Value = serde_json::from_str(&stdout(&run_in(dir, &all))).expect("JSON");
+    doc["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap_or_default().to_owned(),
+                r["name"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn sarif_rule_names_do_not_depend_on_params() {
+    // A rule's `name` is an identifier: code scanning keys on it next to the id,
+    // so it must not change when a config sets a param the title quotes.
+    let d = tempfile::tempdir().expect("tempdir");
+    let decl = root().join("examples/target-clean.yaml");
+    let decl = decl.to_str().expect("UTF-8 path");
+    let plain = sarif_rule_names(d.path(), &["--no-config", decl]);
+    std::fs::write(
+        d.path().join(".jixiao.yaml"),
+        "params:\n  min_level3: 8\n  total_weight: 100\n",
+    )
+    .expect("config");
+    let tuned = sarif_rule_names(d.path(), &[decl]);
+    assert_eq!(plain, tuned);
+    let name = |code: &str| {
+        plain
+            .iter()
+            .find(|(id, _)| id == code)
+            .map(|(_, n)| n.clone())
+    };
+    assert_eq!(
+        name("JX101").as_deref(),
+        Some("AtLeastMinLevel3ThirdLevelIndicators")
+    );
+    assert_eq!(name("JX211").as_deref(), Some("WeightsAddUpToTotalWeight"));
+    // The titles still quote the value in force.
+    let doc: Value = serde_json::from_str(&stdout(&run_in(
+        d.path(),
+        &["check", "--format", "sarif", "--lang", "en", decl],
+    )))
+    .expect("JSON");
+    let jx101 = doc["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .and_then(|rs| rs.iter().find(|r| r["id"] == "JX101"))
+        .expect("JX101");
+    assert_eq!(
+        jx101["shortDescription"]["text"],
+        "at least 8 third-level indicators"
+    );
+}
+
 #[test]
 fn the_validator_rejects_broken_sarif() {
     // The schema test has teeth: a result without a message, a bad level.

@@ -1878,3 +1878,231 @@ fn d13_a_fifo_named_on_the_command_line_does_not_hang() {
     expect(&items, "JX008", "pipe.xlsx", "not a regular file");
     assert_eq!(out.status, 1);
 }
+
+/// `--fix` and `-o` on a file this user may not write: the atomic rename
+/// needs only the folder's permission, so it replaced a read-only file
+/// (and, as another user, took it over: owner and mode changed). Now the
+/// file is left as it was, byte for byte, and the run exits 2 saying why.
+#[cfg(target_os = "linux")]
+#[test]
+fn fix_and_output_leave_a_read_only_file_alone() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let root_user = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    if root_user && !can_drop_to_nobody() {
+        eprintln!("skipped: root without setpriv cannot be refused a write");
+        return;
+    }
+    let as_user = if root_user {
+        "setpriv --reuid=65534 --regid=65534 --clear-groups $J"
+    } else {
+        "$J"
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path();
+    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/chengde-2022");
+    for e in std::fs::read_dir(&seed).expect("seed").flatten() {
+        std::fs::copy(e.path(), p.join(e.file_name())).expect("cp");
+    }
+    std::fs::write(p.join("out.json"), "[]\n").expect("w");
+    let mode = |f: &str, m: u32| {
+        std::fs::set_permissions(p.join(f), std::fs::Permissions::from_mode(m)).expect("chmod")
+    };
+    // The folder is writable by all: only the file's own mode protects it.
+    mode(".", 0o777);
+    mode("summary.yaml", 0o444);
+    mode("out.json", 0o444);
+    let before = std::fs::read(p.join("summary.yaml")).expect("r");
+    let meta = std::fs::metadata(p.join("summary.yaml")).expect("stat");
+
+    let (code, err) = sh(
+        p,
+        &format!("{as_user} check --no-config --lang en --fix . > /dev/null"),
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("summary.yaml") && err.contains("read-only"),
+        "{err}"
+    );
+    let after = std::fs::metadata(p.join("summary.yaml")).expect("stat");
+    assert_eq!(std::fs::read(p.join("summary.yaml")).expect("r"), before);
+    assert_eq!(after.mode() & 0o777, 0o444);
+    assert_eq!((after.uid(), after.ino()), (meta.uid(), meta.ino()));
+    assert!(temporaries(p).is_empty(), "{:?}", temporaries(p));
+
+    let (code, err) = sh(
+        p,
+        &format!("{as_user} check --no-config --lang en --format json -o out.json ."),
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("out.json") && err.contains("read-only"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(p.join("out.json")).expect("r"),
+        "[]\n"
+    );
+
+    // A writable file in the same folder is still fixed.
+    mode("summary.yaml", 0o666);
+    let (code, err) = sh(
+        p,
+        &format!("{as_user} check --no-config --lang en --fix . > /dev/null"),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_ne!(std::fs::read(p.join("summary.yaml")).expect("r"), before);
+}
+
+/// A year written but unusable (`-2022`, `0x7E6`, 32 digits, `!!binary`) is
+/// one JX003 at the value; it was also a JX008 "`year` is missing" at line 1,
+/// two errors for one mistake and the second one false. A year really absent
+/// is still the JX008 alone.
+#[test]
+fn a_bad_year_is_one_wrong_type_not_also_missing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path();
+    std::fs::write(p.join("good.yaml"), good()).expect("w");
+    let bad = [
+        "-2022",
+        "0x7E6",
+        "99999999999999999999999999999999",
+        "!!binary aGVsbG8=",
+    ];
+    for (i, y) in bad.iter().enumerate() {
+        let text = good().replace("\nyear: 2023\n", &format!("\nyear: {y}\n"));
+        assert_ne!(text, good());
+        std::fs::write(p.join(format!("y{i}.yaml")), text).expect("w");
+    }
+    std::fs::write(p.join("none.yaml"), good().replace("\nyear: 2023\n", "\n")).expect("w");
+    let (out, items) = check(p, &["."]);
+    assert_eq!(out.status, 1);
+    neighbour_intact(&items);
+    for i in 0..bad.len() {
+        let file = format!("y{i}.yaml");
+        let codes: Vec<&str> = find(&items, "JX003", &file)
+            .iter()
+            .chain(find(&items, "JX008", &file).iter())
+            .map(|v| v["code"].as_str().unwrap_or(""))
+            .collect();
+        assert_eq!(codes, ["JX003"], "{file}: {items:?}");
+        assert_eq!(expect(&items, "JX003", &file, "four-digit year")["line"], 7);
+    }
+    expect(&items, "JX008", "none.yaml", "`year` is missing");
+    assert!(find(&items, "JX003", "none.yaml").is_empty());
+}
+
+/// stdout and stderr both failing (a full disk under a CI log: `/dev/full`)
+/// made the error message itself panic, exit 101; it is a failed run, 2.
+#[cfg(target_os = "linux")]
+#[test]
+fn output_and_error_streams_both_failing_is_exit_2_not_a_panic() {
+    if !Path::new("/dev/full").exists() {
+        eprintln!("skipped: no /dev/full");
+        return;
+    }
+    let dir = pair();
+    for args in [
+        "check --no-config .",
+        "check --no-config --format json .",
+        "check --no-config --statistics .",
+        "rules",
+        "explain JX101",
+    ] {
+        let (code, err) = sh(dir.path(), &format!("$J {args} >/dev/full 2>/dev/full"));
+        assert_eq!(code, 2, "{args}: {err}");
+        // Only stdout failing: the run says so on stderr, exit 2.
+        let (code, err) = sh(dir.path(), &format!("$J {args} >/dev/full"));
+        assert_eq!(code, 2, "{args}");
+        assert!(err.contains("No space left on device"), "{args}: {err}");
+    }
+}
+
+/// A rule file or config saved as "Unicode" (UTF-16 with a BOM, Windows
+/// Notepad's default for non-ASCII) was refused at byte 0 while a
+/// declaration saved so is read; now all are read alike, and a GBK config
+/// is named as GBK.
+#[test]
+fn rule_files_and_configs_in_utf16_are_read_and_gbk_is_named() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path();
+    std::fs::write(p.join("good.yaml"), good()).expect("w");
+    let utf16 = |s: &str| -> Vec<u8> {
+        let mut b = vec![0xFF, 0xFE];
+        b.extend(s.encode_utf16().flat_map(u16::to_le_bytes));
+        b
+    };
+    std::fs::write(
+        p.join("ours.rules"),
+        utf16(
+            "rule CD1 \"年度\" {\r\n  assert year > 3000\r\n  message \"年度不晚于 3000\"\r\n}\r\n",
+        ),
+    )
+    .expect("w");
+    std::fs::write(p.join("cfg.yaml"), utf16("params:\n  min_level3: 30\n")).expect("w");
+    let (out, items) = check(
+        p,
+        &["good.yaml", "--rules", "ours.rules", "--config", "cfg.yaml"],
+    );
+    assert_eq!(out.status, 1, "{}", out.stderr);
+    expect(&items, "CD1", "good.yaml", "年度不晚于 3000");
+    expect(&items, "JX101", "good.yaml", "at least 30");
+    neighbour_intact(&items);
+
+    let gbk: Vec<u8> = encoding_rs::GBK
+        .encode("params:\n  min_level3: 30 # 三十\n")
+        .0
+        .into_owned();
+    std::fs::write(p.join("cfg.yaml"), gbk).expect("w");
+    let out = run(
+        p,
+        &["check", "good.yaml", "--config", "cfg.yaml", "--lang", "en"],
+    );
+    assert_eq!(out.status, 2);
+    assert!(out.stderr.contains("it looks like GBK"), "{}", out.stderr);
+}
+
+/// A finding on line 1 of a UTF-8 file with a BOM was a column to the right
+/// (the BOM counted as a character) in every format, while the same file
+/// saved as UTF-16 (whose BOM is dropped when decoded) was not.
+#[test]
+fn a_byte_order_mark_is_not_a_column() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path();
+    let text = format!("kindx: 1\n{}", good());
+    let mut utf8 = "\u{FEFF}".as_bytes().to_vec();
+    utf8.extend(text.as_bytes());
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    std::fs::write(p.join("bom8.yaml"), utf8).expect("w");
+    std::fs::write(p.join("bom16.yaml"), utf16).expect("w");
+    let (_, items) = check(p, &["."]);
+    for f in ["bom8.yaml", "bom16.yaml"] {
+        let hit = expect(&items, "JX002", f, "kindx");
+        assert_eq!(
+            (&hit["line"], &hit["column"], &hit["end_column"]),
+            (&Value::from(1), &Value::from(1), &Value::from(6)),
+            "{f}"
+        );
+    }
+    let out = run(
+        p,
+        &["check", "--no-config", "--format", "github", "bom8.yaml"],
+    );
+    assert!(
+        out.stdout
+            .contains("file=bom8.yaml,line=1,col=1,endLine=1,endColumn=6,"),
+        "{}",
+        out.stdout
+    );
+    let out = run(p, &["check", "--no-config", "bom8.yaml"]);
+    assert!(out.stdout.contains("[bom8.yaml:1:1]"), "{}", out.stdout);
+    // Line 2 and below are as they were.
+    let out = run(
+        p,
+        &["check", "--no-config", "--format", "github", "bom8.yaml"],
+    );
+    assert!(!out.stdout.contains("line=1,col=2"), "{}", out.stdout);
+}

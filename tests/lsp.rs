@@ -627,3 +627,81 @@ fn a_waiver_for_one_indicator_is_offered_and_silences_only_it() {
     assert!(ds.iter().all(|d| d["code"] != "JX009"), "{ds:?}");
     assert_eq!(c.finish(), 0);
 }
+
+/// The config's `ignore` and `select` hold in the editor as in `check`: a
+/// code ignored in `.jixiao.yaml` was still published as a diagnostic.
+#[test]
+fn the_configs_selection_holds_in_the_editor() {
+    let dir = tempfile::tempdir().unwrap();
+    let decl = dir.path().join("01.yaml");
+    let text = include_str!("../examples/chengde-2022/01-jujia-yanglao.yaml");
+    std::fs::write(&decl, text).unwrap();
+    let u = uri(&decl);
+    // Without a config, the seed's project has its JX304.
+    let mut c = Client::start();
+    c.initialize(json!([]));
+    c.open(&u, text);
+    assert_eq!(codes(&c.diagnostics(&u)), ["JX304"]);
+    assert_eq!(c.finish(), 0);
+    for cfg in [
+        "ignore: [JX304]\n",
+        "ignore: [JX3]\n",
+        "select: [JX1, JX2]\n",
+    ] {
+        std::fs::write(dir.path().join(".jixiao.yaml"), cfg).unwrap();
+        let mut c = Client::start();
+        c.initialize(json!([]));
+        c.open(&u, text);
+        assert_eq!(c.diagnostics(&u), Vec::<Value>::new(), "{cfg}");
+        assert_eq!(c.finish(), 0);
+    }
+    // The longer entry wins, as on the command line.
+    std::fs::write(
+        dir.path().join(".jixiao.yaml"),
+        "ignore: [JX3]\nselect: [JX304]\n",
+    )
+    .unwrap();
+    let mut c = Client::start();
+    c.initialize(json!([]));
+    c.open(&u, text);
+    assert_eq!(codes(&c.diagnostics(&u)), ["JX304"]);
+    assert_eq!(c.finish(), 0);
+}
+
+/// `类型: 绩效自评` is `kind: self-evaluation`: such a self-evaluation (or
+/// one beside a target written `类型: 绩效目标`, or saved with a BOM) saw no
+/// target in the editor, so the JX409 that `check` reports was missing.
+#[test]
+fn a_self_evaluation_in_chinese_keys_sees_its_target() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/target-clean.yaml"),
+    )
+    .unwrap()
+    .replacen("kind: target", "类型: 绩效目标", 1);
+    std::fs::write(dir.path().join("target.yaml"), format!("\u{feff}{target}")).unwrap();
+    let eval_text = "类型: 绩效自评\n年度: 2023\n项目:\n  名称: 滨河社区居家养老服务提升项目\n  主管部门: 承德高新区社区管理办公室\n绩效指标:\n  产出指标:\n    数量指标:\n      - { name: 签约服务老人数, target: ≥ 300 人, actual: 320 人, weight: 7, score: 7 }\n";
+    let path = dir.path().join("eval.yaml");
+    std::fs::write(&path, eval_text).unwrap();
+    let (code, out) = {
+        let o = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+            .args(["check", "--no-config", "--format", "json", "."])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        (o.status.code(), String::from_utf8(o.stdout).unwrap())
+    };
+    assert_eq!(code, Some(1));
+    assert!(out.contains("\"JX409\""), "check reports it: {out}");
+    let u = uri(&path);
+    let mut c = Client::start();
+    c.initialize(json!([]));
+    c.open(&u, eval_text);
+    let ds = c.diagnostics(&u);
+    assert!(
+        ds.iter()
+            .any(|d| d["code"] == "JX409" && d["message"].as_str().unwrap().contains("≥ 350 人")),
+        "{ds:?}"
+    );
+    assert_eq!(c.finish(), 0);
+}

@@ -280,3 +280,144 @@ fn a_label_into_a_table_without_findings_points_at_its_cell() {
         "{name}: {human}"
     );
 }
+
+/// `import` and `export` read as `check` does: a FIFO hung them and
+/// `/dev/zero` was read until memory ran out; a UTF-16 declaration was
+/// refused; `./x` and a hard link of the input were overwritten.
+#[cfg(unix)]
+#[test]
+fn import_and_export_read_only_regular_files_and_never_overwrite_an_input() {
+    use std::time::{Duration, Instant};
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    for f in ["pipe.yaml", "pipe.xlsx"] {
+        let made = Command::new("mkfifo").arg(d.join(f)).status();
+        assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    }
+    let started = Instant::now();
+    for args in [
+        ["export", "pipe.yaml", "-o", "o.xlsx"],
+        ["import", "pipe.xlsx", "-o", "o.yaml"],
+        ["export", "/dev/zero", "-o", "o.xlsx"],
+        ["import", "/dev/zero", "-o", "o.yaml"],
+    ] {
+        let mut all = args.to_vec();
+        all.extend(["--lang", "en"]);
+        let o = jixiao(&all, d);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("not a regular file"), "{args:?}: {err}");
+    }
+    assert!(started.elapsed() < Duration::from_secs(60));
+    assert!(!d.join("o.xlsx").exists() && !d.join("o.yaml").exists());
+
+    // A declaration saved as UTF-16 (Windows Notepad's "Unicode") exports
+    // as its UTF-8 twin does.
+    let yaml = std::fs::read_to_string(example("01-jujia-yanglao.yaml")).unwrap();
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(yaml.encode_utf16().flat_map(u16::to_le_bytes));
+    std::fs::write(d.join("u16.yaml"), &utf16).unwrap();
+    std::fs::write(d.join("u8.yaml"), &yaml).unwrap();
+    for f in ["u16", "u8"] {
+        let o = jixiao(
+            &["export", &format!("{f}.yaml"), "-o", &format!("{f}.xlsx")],
+            d,
+        );
+        assert_eq!(o.status.code(), Some(0), "{f}: {o:?}");
+    }
+    let import = |f: &str| {
+        let o = jixiao(&["import", f], d);
+        assert_eq!(o.status.code(), Some(0));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    assert_eq!(import("u16.xlsx"), import("u8.xlsx"));
+
+    // A workbook given to export says so.
+    let o = jixiao(
+        &["export", "u8.xlsx", "-o", "again.xlsx", "--lang", "en"],
+        d,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("use import"));
+
+    // The input named another way is still the input.
+    let o = jixiao(&["export", "./u8.yaml", "-o", "u8.yaml"], d);
+    assert_eq!(o.status.code(), Some(2));
+    std::fs::hard_link(d.join("u8.xlsx"), d.join("link.yaml")).unwrap();
+    let before = std::fs::read(d.join("u8.xlsx")).unwrap();
+    let o = jixiao(&["import", "u8.xlsx", "-o", "./link.yaml"], d);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(std::fs::read(d.join("u8.xlsx")).unwrap(), before);
+    assert_eq!(std::fs::read_to_string(d.join("u8.yaml")).unwrap(), yaml);
+}
+
+/// A workbook of several tables: JSON's `file` was `two.xlsx:自评表`, a
+/// name no script can open (GitHub and SARIF gave `two.xlsx`); now it is the
+/// workbook, with `sheet` and `cell` saying where.
+#[test]
+fn json_names_the_workbook_of_a_table_in_a_book_of_several() {
+    use std::io::{Read, Write};
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let text = std::fs::read_to_string(example("01-jujia-yanglao.yaml")).unwrap();
+    let one = jixiao::workbook::export(&text).unwrap();
+    // The same sheet twice, the second named 第二表.
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(&one[..])).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..z.len() {
+        let mut e = z.by_index(i).unwrap();
+        let name = e.name().unwrap().to_string();
+        let mut data = String::new();
+        e.read_to_string(&mut data).unwrap();
+        let data = match name.as_str() {
+            "xl/workbook.xml" => {
+                let at = data.find("</sheets>").unwrap();
+                format!(
+                    "{}<sheet name=\"第二表\" sheetId=\"9\" r:id=\"rId99\"/>{}",
+                    &data[..at],
+                    &data[at..]
+                )
+            }
+            "xl/_rels/workbook.xml.rels" => data.replace(
+                "</Relationships>",
+                "<Relationship Id=\"rId99\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet99.xml\"/></Relationships>",
+            ),
+            "[Content_Types].xml" => data.replace(
+                "</Types>",
+                "<Override PartName=\"/xl/worksheets/sheet99.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/></Types>",
+            ),
+            _ => data,
+        };
+        out.start_file(name.as_str(), opts).unwrap();
+        out.write_all(data.as_bytes()).unwrap();
+        if name == "xl/worksheets/sheet1.xml" {
+            out.start_file("xl/worksheets/sheet99.xml", opts).unwrap();
+            out.write_all(data.as_bytes()).unwrap();
+        }
+    }
+    std::fs::write(d.join("two.xlsx"), out.finish().unwrap().into_inner()).unwrap();
+    let o = jixiao(&["check", "--no-config", "--format", "json", "two.xlsx"], d);
+    let items: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let got: Vec<(String, String, String)> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let s = |k: &str| f[k].as_str().unwrap_or_default().to_owned();
+            (s("file"), s("sheet"), s("cell"))
+        })
+        .collect();
+    assert_eq!(got.len(), 2, "{items}");
+    assert!(got.iter().all(|g| g.0 == "two.xlsx"), "{got:?}");
+    let mut sheets: Vec<&str> = got.iter().map(|g| g.1.as_str()).collect();
+    sheets.sort();
+    assert_eq!(sheets.len(), 2);
+    assert!(sheets.contains(&"第二表"), "{got:?}");
+    assert!(got.iter().all(|g| g.2 == got[0].2), "{got:?}");
+    // The terminal still tells the tables apart in its header.
+    let o = jixiao(&["check", "--no-config", "two.xlsx"], d);
+    let human = String::from_utf8_lossy(&o.stdout);
+    assert!(human.contains("[two.xlsx:第二表!"), "{human}");
+}

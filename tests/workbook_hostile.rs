@@ -261,3 +261,60 @@ fn a_byte_order_mark_inside_a_cell_is_escaped_in_the_yaml() {
         );
     }
 }
+
+/// A shared-strings bomb: a 500 KB .xlsx whose one shared string unpacks to
+/// 500 MB was read whole (1.5 GB, 5 s; the page would run out of memory).
+/// One part over `MAX_PART` is refused up front, naming the part, whatever
+/// the other parts hold; the same book with the string at the cap's edge
+/// below it is still read.
+#[test]
+fn a_shared_strings_bomb_is_refused_by_its_part() {
+    let bomb = |len: usize| {
+        let src = exported();
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(&src[..])).unwrap();
+        let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .large_file(false);
+        let mut found = false;
+        for i in 0..z.len() {
+            let mut e = z.by_index(i).unwrap();
+            let name = e.name().unwrap().to_string();
+            let mut data = Vec::new();
+            e.read_to_end(&mut data).unwrap();
+            out.start_file(name.as_str(), opts).unwrap();
+            if name == "xl/sharedStrings.xml" {
+                found = true;
+                let xml = String::from_utf8(data).unwrap();
+                let (head, tail) = xml.split_once("</sst>").unwrap();
+                out.write_all(head.as_bytes()).unwrap();
+                out.write_all(b"<si><t>").unwrap();
+                let chunk = vec![b'A'; 1 << 20];
+                for _ in 0..len >> 20 {
+                    out.write_all(&chunk).unwrap();
+                }
+                out.write_all(format!("</t></si></sst>{tail}").as_bytes())
+                    .unwrap();
+            } else {
+                out.write_all(&data).unwrap();
+            }
+        }
+        assert!(found, "the exported book has shared strings");
+        out.finish().unwrap().into_inner()
+    };
+    let max = workbook::grid::MAX_PART as usize;
+    let bytes = bomb(max + (1 << 20));
+    assert!(bytes.len() < 1 << 20, "{} bytes", bytes.len());
+    let (r, took) = timed(|| workbook::read(&bytes, "bomb.xlsx"));
+    match r {
+        Err(BookError::TooLarge(why)) => {
+            assert!(why.contains("xl/sharedStrings.xml"), "{why}");
+        }
+        other => panic!("{:?}", other.map(|b| b.tables.len())),
+    }
+    assert!(took < Duration::from_secs(2), "{took:?}");
+    // Below the cap the book reads (its long cell cut to MAX_CELL_CHARS).
+    let bytes = bomb(4 << 20);
+    let book = workbook::read(&bytes, "ok.xlsx").unwrap();
+    assert_eq!(book.tables.len(), 1);
+}

@@ -867,7 +867,15 @@ fn pre_commit_hook_definition() {
     let entry = get("entry");
     assert!(entry.starts_with("jixiao check"), "{entry}");
     let files = regex::Regex::new(&get("files")).expect("files is a regex");
-    for yes in ["a.yaml", "decl/b.yml", ".jixiao.yaml"] {
+    // Extensions in any case, as a folder search takes them (SPEC §3.1).
+    for yes in [
+        "a.yaml",
+        "decl/b.yml",
+        ".jixiao.yaml",
+        "A.YAML",
+        "b.Yml",
+        "ours.RULES",
+    ] {
         assert!(files.is_match(yes), "{yes}");
     }
     for no in ["a.json", "README.md", "yaml.txt"] {

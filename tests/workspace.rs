@@ -298,3 +298,43 @@ fn a_run_without_texts_reports_the_same_positions() {
         assert_eq!(render(&lean), (json, sarif));
     }
 }
+
+/// The page checks what `check` checks: a `.jixiao.yaml` dropped with the
+/// declarations applies its `ignore`/`select` and `limits` (it applied only its severities,
+/// so an ignored code still showed on the page and in its pack).
+#[test]
+fn the_page_applies_the_configs_selection_and_limits() {
+    use jixiao::diag::Lang;
+    use jixiao::page::{PageFile, check_json};
+    let decl = PageFile {
+        name: "01.yaml".into(),
+        bytes: include_bytes!("../examples/chengde-2022/01-jujia-yanglao.yaml").to_vec(),
+    };
+    let codes = |files: &[PageFile]| -> Vec<String> {
+        let v: serde_json::Value = serde_json::from_str(&check_json(files, Lang::En)).unwrap();
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["code"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(codes(std::slice::from_ref(&decl)), ["JX304"]);
+    // Its limits too: the same JX001 as `check` gives under this config.
+    let config = PageFile {
+        name: ".jixiao.yaml".into(),
+        bytes: b"limits: {max_depth: 3}\n".to_vec(),
+    };
+    assert_eq!(codes(&[config, decl.clone()]), ["JX001"]);
+    for cfg in ["ignore: [JX304]\n", "select: [JX1]\n"] {
+        let config = PageFile {
+            name: ".jixiao.yaml".into(),
+            bytes: cfg.as_bytes().to_vec(),
+        };
+        assert_eq!(
+            codes(&[config, decl.clone()]),
+            Vec::<String>::new(),
+            "{cfg}"
+        );
+    }
+}

@@ -134,7 +134,8 @@ const ARG_ZH: &[(&str, &str)] = &[
         "show_settings",
         "显示本次运行适用的设置（配置、规则、选用），然后停止",
     ),
-    ("verbose", "每个用例都输出一行（默认只输出失败的用例）"),
+    ("verbose", "每个用例都输出一行（默认即如此；为兼容保留）"),
+    ("test/quiet", "只输出失败的用例和最后的统计"),
     (
         "junit_warnings",
         "--format junit 时警告和提示写成失败（failure）还是跳过（skipped）",

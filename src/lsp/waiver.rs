@@ -30,7 +30,10 @@ pub fn add_entry(text: &str, code: &str, path: Option<&str>) -> Edit {
     let waivers = parsed.root.as_ref().and_then(|root| match &root.yaml {
         Yaml::Map(es) => es
             .iter()
-            .find(|(k, _)| k.as_str() == Some("waivers"))
+            // `豁免:` is `waivers:` too: a second key would be a JX004.
+            .find(|(k, _)| {
+                k.as_str().and_then(crate::model::Key::lookup) == Some(crate::model::Key::Waivers)
+            })
             .map(|(k, v)| (k.span, v)),
         _ => None,
     });
@@ -200,6 +203,20 @@ mod tests {
         let y = "waivers:\n  - rule: JX403\n    path: \"x[\\\"y\\\"]: #z\"\n";
         let parsed = crate::yaml::parse(y, crate::yaml::Limits::default());
         assert!(parsed.error.is_none());
+    }
+
+    #[test]
+    fn the_chinese_key_is_the_list_too() {
+        let text = "kind: target\n豁免:\n  - 规则: JX106\n    理由: 经批准\nyear: 2022\n";
+        assert_eq!(
+            apply(text, "JX304"),
+            "kind: target\n豁免:\n  - 规则: JX106\n    理由: 经批准\n  - rule: JX304\n    reason: \nyear: 2022\n"
+        );
+        let text = "kind: target\n豁免: []\n";
+        assert_eq!(
+            apply(text, "JX304"),
+            "kind: target\n豁免: [{ rule: JX304, reason: \"\" }]\n"
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! that could not be used at all (a folder that cannot be read) follows as a
 //! JX008 error at 1:1 of that path, so a script never sees `[]` for a failed run.
 
-use super::{Positions, file_name, name_of, problem_path};
+use super::{Positions, name_of, problem_path};
 use crate::check::Outcome;
 use crate::diag::{Finding, Lang, Suppression};
 use crate::discover::PathProblem;
@@ -13,6 +13,8 @@ use std::io::{self, Write};
 
 #[derive(Serialize)]
 struct Label<'a> {
+    /// The workbook itself for a cell of one of its tables (as SARIF's and
+    /// GitHub's), with `sheet` and `cell` beside it.
     file: Cow<'a, str>,
     line: u32,
     column: u32,
@@ -21,6 +23,28 @@ struct Label<'a> {
     offset: u32,
     length: u32,
     text: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sheet: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cell: Option<String>,
+}
+
+/// The name `file` gives for a span of file `id`, and its sheet and cell when
+/// the file is a table read from a workbook: the workbook's own name then
+/// (`汇总.xlsx`, not `汇总.xlsx:汇总` as a book of several tables is shown
+/// in the terminal), so `file` is always a path a script can open.
+fn place<'a>(
+    o: &'a Outcome,
+    id: crate::diag::FileId,
+    span: crate::source::Span,
+) -> (Cow<'a, str>, Option<(&'a str, String)>) {
+    let Some(e) = o.file(id) else {
+        return (name_of(o, id), None);
+    };
+    match (e.table.as_deref(), e.cell(span)) {
+        (Some(t), Some(cell)) => (super::book_name(e, t), Some(cell)),
+        _ => (name_of(o, id), None),
+    }
 }
 
 #[derive(Serialize)]
@@ -69,14 +93,18 @@ struct FixItem<'a> {
 
 fn item<'a>(o: &'a Outcome, pos: &Positions<'_>, f: &'a Finding) -> Item<'a> {
     let r = pos.of(f);
-    let cell = o.file(f.file).and_then(|e| e.cell(f.span));
+    let (file, cell) = place(o, f.file, f.span);
     let labels = f
         .labels
         .iter()
         .map(|l| {
             let lr = pos.region(l.file, l.span);
+            let (file, cell) = place(o, l.file, l.span);
+            let (sheet, cell) = cell.unzip();
             Label {
-                file: name_of(o, l.file),
+                file,
+                sheet,
+                cell,
                 line: lr.start.line,
                 column: lr.start.column,
                 end_line: lr.end.line,
@@ -92,7 +120,7 @@ fn item<'a>(o: &'a Outcome, pos: &Positions<'_>, f: &'a Finding) -> Item<'a> {
         severity: f.severity.name(),
         title: &f.title,
         message: &f.message,
-        file: file_name(o, f),
+        file,
         line: r.start.line,
         column: r.start.column,
         end_line: r.end.line,

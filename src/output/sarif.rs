@@ -246,8 +246,34 @@ pub(crate) fn rule_name(title_en: Option<&str>, code: &str) -> String {
     }
 }
 
+/// Each rule's English title as written in its file, `{param}`s and all:
+/// the `name` is built from it, so it stays the same whatever value a
+/// config gives the param (`AtLeastMinLevel3ThirdLevelIndicators`, not
+/// `AtLeast6…` today and `AtLeast8…` under `min_level3: 8`).
+fn title_templates(rules: &RuleSet) -> HashMap<String, String> {
+    let mut defaults = None;
+    let mut out = HashMap::new();
+    for s in &rules.sources {
+        let file = match crate::rules::default_index(&s.text) {
+            Some(d) => defaults
+                .get_or_insert_with(|| crate::rules::default_files().unwrap_or_default())
+                .get(d)
+                .cloned(),
+            None => None,
+        }
+        .unwrap_or_else(|| crate::rules::parse::parse_file(&s.text, Lang::En).0);
+        for r in file.rules {
+            if let Some((en, _)) = r.title.en {
+                out.entry(r.code).or_insert(en);
+            }
+        }
+    }
+    out
+}
+
 /// The rule descriptors: the loader's codes, then the rule set's.
 pub(crate) fn descriptors(rules: &RuleSet, lang: Lang) -> Vec<Descriptor> {
+    let templates = title_templates(rules);
     let mut out: Vec<Descriptor> = LOADER_CODES
         .iter()
         .map(|c| Descriptor {
@@ -282,7 +308,13 @@ pub(crate) fn descriptors(rules: &RuleSet, lang: Lang) -> Vec<Descriptor> {
             .unwrap_or_default();
         out.push(Descriptor {
             id: r.code.to_string(),
-            name: rule_name(r.title_en.as_deref(), &r.code),
+            name: rule_name(
+                templates
+                    .get(&*r.code)
+                    .map(String::as_str)
+                    .or(r.title_en.as_deref()),
+                &r.code,
+            ),
             short_description: Text {
                 text: r.title(lang).to_owned(),
             },
@@ -482,6 +514,13 @@ mod tests {
         assert_eq!(
             rule_name(Some("amount looks like 元 written as 万元"), "JX303"),
             "AmountLooksLikeWrittenAs"
+        );
+        assert_eq!(
+            rule_name(
+                Some("at least {min_level3} third-level indicators"),
+                "JX101"
+            ),
+            "AtLeastMinLevel3ThirdLevelIndicators"
         );
         assert_eq!(rule_name(None, "JX999"), "JX999");
         assert_eq!(rule_name(Some("万元"), "JX999"), "JX999");

@@ -26,6 +26,11 @@ pub const MAX_CELL_CHARS: usize = 4_000;
 /// The parts of an .xlsx/.ods together may not unpack to more than this
 /// (by the sizes the zip declares): a zip bomb is refused before reading.
 pub const MAX_UNPACKED: u64 = 512 * 1024 * 1024;
+/// No one part (the shared strings, a sheet, an .ods `content.xml`) may
+/// unpack to more than this: the reader holds a part's text several times
+/// over while it parses it (a 500 KB .xlsx whose one shared string unpacks
+/// to 500 MB took 1.5 GB), and a performance table's parts are a few MB.
+pub const MAX_PART: u64 = 64 * 1024 * 1024;
 /// A dense xls/ods sheet (calamine materialises its bounding box) larger
 /// than this many cells is refused.
 pub const MAX_DENSE: usize = 4_000_000;
@@ -141,12 +146,22 @@ fn read_sheets_inner(bytes: &[u8]) -> Result<Vec<RawSheet>, BookError> {
     }
 }
 
-/// Refuse a zip whose parts declare more than [`MAX_UNPACKED`] bytes.
+/// Refuse a zip whose parts declare more than [`MAX_UNPACKED`] bytes, or
+/// one part more than [`MAX_PART`].
 fn unpacked_size(bytes: &[u8]) -> Result<u64, BookError> {
     let mut z = zip::ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
     let mut total: u64 = 0;
     for i in 0..z.len() {
         let f = z.by_index_raw(i).map_err(corrupt)?;
+        if f.size() > MAX_PART {
+            let name: String = f
+                .name()
+                .map(|n| n.chars().take(100).collect())
+                .unwrap_or_default();
+            return Err(BookError::TooLarge(format!(
+                "{name} unpacks to more than {MAX_PART} bytes"
+            )));
+        }
         total = total.saturating_add(f.size());
         if total > MAX_UNPACKED {
             return Err(BookError::TooLarge(format!(
