@@ -680,7 +680,8 @@ fn phase1<'w>(ws: &'w Workspace, rules: &RuleSet, opts: &Options, budget: &Budge
             return plain(check(f, 0));
         }
         match read_tables(ws, f, opts) {
-            Err(finding) => plain(Loaded {
+            Err(None) => plain(Loaded::default()),
+            Err(Some(finding)) => plain(Loaded {
                 findings: vec![*finding],
                 declaration: true,
                 ..Loaded::default()
@@ -729,17 +730,30 @@ fn phase1<'w>(ws: &'w Workspace, rules: &RuleSet, opts: &Options, budget: &Budge
 }
 
 /// The tables of workbook `f` as files holding the YAML they read as (in
-/// book order), or the JX008 that says why there are none.
+/// book order), or the JX008 that says why there are none. `Err(None)`: a
+/// workbook found in a folder holds no known table (a budget sheet, the
+/// review pack): it is not a declaration and is skipped, as other YAML is.
 fn read_tables(
     ws: &Workspace,
     f: &File,
     opts: &Options,
-) -> Result<Vec<(File, Table)>, Box<Finding>> {
+) -> Result<Vec<(File, Table)>, Option<Box<Finding>>> {
     let lang = opts.lang();
-    let fail = |msg: String| Box::new(code_finding("JX008", lang, msg, 0, Span::at(0)));
+    let fail = |msg: String| {
+        let help = lang.pick(
+            "用 WPS 或 Excel 打开确认能读，另存为 .xlsx 后再检查；jixiao import 可显示读出的内容",
+            "open it in WPS or Excel to see that it reads, save it as .xlsx and check again; jixiao import shows what is read",
+        );
+        Some(Box::new(
+            code_finding("JX008", lang, msg, 0, Span::at(0)).with_help(help),
+        ))
+    };
     let bytes = bytes_of(ws, f, crate::workbook::grid::MAX_BYTES as u64)
         .map_err(|e| fail(lang.pick(&e.zh, &e.en).to_owned()))?;
-    let book = crate::workbook::read(&bytes, &f.name).map_err(|e| fail(e.message(lang)))?;
+    let book = crate::workbook::read(&bytes, &f.name).map_err(|e| match e {
+        crate::workbook::BookError::NoTable(_) if !f.explicit => None,
+        e => fail(e.message(lang)),
+    })?;
     let several = book.tables.len() > 1;
     Ok(book
         .tables
@@ -1192,12 +1206,20 @@ fn apply_waivers(
     for (i, f) in findings.iter().enumerate() {
         by_code.entry(f.code.clone()).or_default().push(i);
     }
-    for w in waivers {
-        let code = w.code.as_str();
-        let known = rules.rule(code).is_some()
+    let known = |code: &str| {
+        rules.rule(code).is_some()
             || rules.off.iter().any(|c| &**c == code)
-            || load::loader_code(code).is_some();
-        if code.is_empty() || !known {
+            || load::loader_code(code).is_some()
+    };
+    for w in waivers {
+        // `jx304` is JX304, as for --select and explain (unless a rule of
+        // the user's is spelt in lower case).
+        let upper = w.code.to_ascii_uppercase();
+        let code = match known(&w.code) || !known(&upper) {
+            true => w.code.as_str(),
+            false => upper.as_str(),
+        };
+        if code.is_empty() || !known(code) {
             let msg = match (lang, code.is_empty()) {
                 (Lang::Zh, true) => "豁免没有写明 rule（规则编号）".to_owned(),
                 (Lang::En, true) => "the waiver names no rule".to_owned(),

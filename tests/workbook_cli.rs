@@ -421,3 +421,47 @@ fn json_names_the_workbook_of_a_table_in_a_book_of_several() {
     let human = String::from_utf8_lossy(&o.stdout);
     assert!(human.contains("[two.xlsx:第二表!"), "{human}");
 }
+
+/// A workbook found in a folder that holds no known table (here jixiao's own
+/// review pack) is not a declaration: the folder checks as without it. Named,
+/// it is a JX008 whose help is about workbooks, not about YAML encodings.
+#[test]
+fn a_workbook_without_a_table_is_skipped_in_a_folder_and_reported_when_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    std::fs::copy(example("01-jujia-yanglao.yaml"), d.join("01.yaml")).unwrap();
+    let o = jixiao(
+        &[
+            "report",
+            "--no-config",
+            ".",
+            "--format",
+            "xlsx",
+            "-o",
+            "评审.xlsx",
+        ],
+        d,
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let alone = jixiao(&["check", "--no-config", "--format", "json", "01.yaml"], d);
+    let folder = jixiao(&["check", "--no-config", "--format", "json", "."], d);
+    assert_eq!(folder.status.code(), alone.status.code());
+    assert_eq!(
+        String::from_utf8_lossy(&folder.stdout),
+        String::from_utf8_lossy(&alone.stdout)
+    );
+    let named = jixiao(
+        &["check", "--no-config", "--format", "json", "评审.xlsx"],
+        d,
+    );
+    assert_eq!(named.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&named.stdout);
+    assert!(out.contains("\"code\":\"JX008\""), "{out}");
+    assert!(out.contains("jixiao import"), "{out}");
+    assert!(!out.contains("UTF-8"), "{out}");
+}
