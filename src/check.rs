@@ -34,6 +34,48 @@ pub struct Options {
     /// the machine formats need: a large run then holds no texts. A baseline
     /// or the review pack keeps the texts whatever this says.
     pub keep_texts: bool,
+    /// The config's waivers: each silences its rule in the files it names.
+    pub waivers: Vec<ConfigWaiver>,
+}
+
+/// A waiver of the config, ready to match files.
+#[derive(Clone, Debug)]
+pub struct ConfigWaiver {
+    /// The rule it silences.
+    pub code: String,
+    /// Why: kept with each finding it silences.
+    pub reason: String,
+    /// The files it applies to (as `exclude` matches them); every file when `None`.
+    pub files: Option<crate::discover::Exclude>,
+}
+
+impl ConfigWaiver {
+    /// The config's waivers, their `file` globs relative to `base` (the
+    /// config's folder).
+    pub fn of(config: &crate::config::Config) -> Result<Vec<ConfigWaiver>, globset::Error> {
+        let base = config.path.as_deref().and_then(std::path::Path::parent);
+        config
+            .waivers
+            .iter()
+            .map(|w| {
+                Ok(ConfigWaiver {
+                    code: w.code.clone(),
+                    reason: w.reason.clone(),
+                    files: match w.files.is_empty() {
+                        true => None,
+                        false => Some(crate::discover::Exclude::new(&w.files, base)?),
+                    },
+                })
+            })
+            .collect()
+    }
+
+    fn covers(&self, file: &FileEntry) -> bool {
+        let place = (!file.place.as_os_str().is_empty()).then_some(file.place.as_path());
+        self.files
+            .as_ref()
+            .is_none_or(|g| g.matches(&file.path, std::path::Path::new("."), place))
+    }
 }
 
 impl Options {
@@ -44,6 +86,7 @@ impl Options {
             baseline: None,
             keep_docs: false,
             keep_texts: true,
+            waivers: Vec::new(),
         }
     }
     fn lang(&self) -> Lang {
@@ -410,6 +453,14 @@ pub fn check(ws: &Workspace, rules: &RuleSet, opts: &Options) -> Outcome {
         fs.append(&mut l.cross);
         l.dropped.cap(&mut fs, i as FileId, lang);
         apply_waivers(&l.waivers, i as FileId, &mut fs, rules, lang);
+        for w in opts.waivers.iter().filter(|w| w.covers(&files[i])) {
+            for f in fs
+                .iter_mut()
+                .filter(|f| f.suppressed.is_none() && *f.code == *w.code)
+            {
+                f.suppressed = Some(Suppression::Waiver(w.reason.clone()));
+            }
+        }
         fs.sort_by(|a, b| (a.span.start, &a.code).cmp(&(b.span.start, &b.code)));
         if !fs.is_empty() {
             per_file.push(fs);

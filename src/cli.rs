@@ -6,7 +6,7 @@
 //! 2 bad usage, config or rule file.
 
 use crate::baseline::Baseline;
-use crate::check::{self, Options, Outcome};
+use crate::check::{self, ConfigWaiver, Options, Outcome};
 use crate::config::{self, Config};
 use crate::diag::Lang;
 use crate::discover::{self, Exclude};
@@ -427,11 +427,12 @@ pub fn read_rule_sources_in(p: &Path, lang: Lang) -> Result<Vec<RuleSource>, Str
 }
 
 fn check_options(s: &Setup) -> Result<(Options, Option<Exclude>), String> {
-    let opts = Options::new(s.config.limits.apply(LoadOptions {
+    let mut opts = Options::new(s.config.limits.apply(LoadOptions {
         profile: s.rules.profile,
         lang: s.lang,
         ..LoadOptions::default()
     }));
+    opts.waivers = ConfigWaiver::of(&s.config).map_err(|e| e.to_string())?;
     let mut exclude = None;
     if !s.config.exclude.is_empty() {
         let base = s.config.path.as_deref().and_then(Path::parent);

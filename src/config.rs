@@ -35,6 +35,21 @@ pub struct Config {
     pub select: Option<Vec<(String, Span)>>,
     /// `ignore`: not the rules of these codes or prefixes.
     pub ignore: Vec<(String, Span)>,
+    /// `waivers`: exceptions kept in the config (for a workbook, which has
+    /// no `waivers` of its own, or for several files at once).
+    pub waivers: Vec<Waiver>,
+}
+
+/// A `waivers` entry of the config: silences `code` in the files its `file`
+/// globs match (relative to the config's folder, as `exclude`), or in every
+/// file without one; only with a reason.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Waiver {
+    pub code: String,
+    pub reason: String,
+    pub files: Vec<String>,
+    /// The `rule` value.
+    pub span: Span,
 }
 
 /// `limits:` in the config — each one optional; unset keeps the default.
@@ -285,8 +300,9 @@ pub fn find(start: &Path) -> Option<PathBuf> {
     None
 }
 
-const KEYS: [&str; 9] = [
+const KEYS: [&str; 10] = [
     "profile", "rules", "params", "severity", "exclude", "lang", "limits", "select", "ignore",
+    "waivers",
 ];
 
 /// Parse a config text. `lang` is the language of the messages.
@@ -529,6 +545,7 @@ pub fn parse(text: &str, path: Option<&Path>, lang: Lang) -> Result<Config, Vec<
                 }
             }
             "limits" => cfg.limits = parse_limits(v, lang, &mut errors),
+            "waivers" | "豁免" => cfg.waivers = parse_waivers(v, &mut errors, &err),
             _ => {
                 let guess = did_you_mean(key, KEYS);
                 errors.push(ConfigError {
@@ -561,6 +578,86 @@ pub fn parse(text: &str, path: Option<&Path>, lang: Lang) -> Result<Config, Vec<
 /// `--rules` on the command line may name any file).
 /// The items of a config list: a sequence, one scalar (a list of one), or
 /// nothing when empty; `None` for a mapping.
+/// `waivers:` — a list of `{rule, reason, file, approved_by}` (or 规则, 理由,
+/// 文件, 批准); a waiver without its rule or reason, a bad glob or an unknown
+/// key is an error of the config.
+fn parse_waivers(
+    v: &yaml::Node<'_>,
+    errors: &mut Vec<ConfigError>,
+    err: &dyn Fn(Span, String, String) -> ConfigError,
+) -> Vec<Waiver> {
+    let Some(items) = list_items(v) else {
+        errors.push(err(
+            v.span,
+            "waivers 应为豁免的列表（每项写 rule、reason，可写 file）".into(),
+            "`waivers` must be a list of waivers (each with rule, reason and optionally file)"
+                .into(),
+        ));
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for it in items {
+        let Yaml::Map(es) = &it.yaml else {
+            errors.push(err(
+                it.span,
+                "豁免应为含 rule、reason 的映射".into(),
+                "a waiver must be a mapping with rule and reason".into(),
+            ));
+            continue;
+        };
+        let mut w = Waiver {
+            span: it.span,
+            ..Waiver::default()
+        };
+        let (mut rule, mut reason) = (false, false);
+        for (k, val) in es {
+            let text = || val.as_str().map(str::trim).unwrap_or("").to_owned();
+            match k.as_str().unwrap_or("") {
+                "rule" | "规则" => {
+                    (w.code, w.span, rule) = (text().to_ascii_uppercase(), val.span, true);
+                }
+                "reason" | "理由" => (w.reason, reason) = (text(), true),
+                "approved_by" | "批准" => {}
+                "file" | "files" | "文件" => {
+                    for f in list_items(val).unwrap_or_default() {
+                        match f.as_str() {
+                            Some(g) if globset::Glob::new(g).is_ok() => w.files.push(g.to_owned()),
+                            _ => errors.push(err(
+                                f.span,
+                                "file 应为文件名或 glob 模式（如 自评表.xlsx、2022/*.xlsx）".into(),
+                                "`file` must be a file name or glob (e.g. 自评表.xlsx, 2022/*.xlsx)".into(),
+                            )),
+                        }
+                    }
+                }
+                other => errors.push(err(
+                    k.span,
+                    format!("豁免中未知的键“{other}”（可用：rule、reason、file、approved_by）"),
+                    format!(
+                        "unknown key `{other}` in a waiver (keys: rule, reason, file, approved_by)"
+                    ),
+                )),
+            }
+        }
+        if !rule || w.code.is_empty() {
+            errors.push(err(
+                it.span,
+                "豁免没有写明 rule（规则编号）".into(),
+                "the waiver names no rule".into(),
+            ));
+        } else if !reason || w.reason.is_empty() {
+            errors.push(err(
+                it.span,
+                format!("豁免 {} 没有写明理由", w.code),
+                format!("the waiver of {} gives no reason", w.code),
+            ));
+        } else {
+            out.push(w);
+        }
+    }
+    out
+}
+
 fn list_items<'n, 'a>(v: &'n yaml::Node<'a>) -> Option<Vec<&'n yaml::Node<'a>>> {
     match &v.yaml {
         Yaml::Seq(items) => Some(items.iter().collect()),

@@ -223,7 +223,13 @@ fn config_names(
             });
         }
     }
-    for (code, (_, span)) in &config.severity {
+    let waived = config.waivers.iter().map(|w| (&w.code, &w.span));
+    for (code, span) in config
+        .severity
+        .iter()
+        .map(|(c, (_, s))| (c, s))
+        .chain(waived)
+    {
         if !rules.knows(code) {
             let guess = crate::load::did_you_mean(code, rules.rules.iter().map(|r| &*r.code));
             errs.push(ConfigError {

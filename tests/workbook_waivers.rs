@@ -414,3 +414,75 @@ fn a_waiver_row_of_a_book_of_several_tables_is_judged_on_the_book() {
         .collect();
     assert_eq!(jx304, [true], "{fs:?}");
 }
+
+/// SPEC §5: a workbook's waiver "lives in the config" too. A `.jixiao.yaml`
+/// waiver silences its rule in the files its `file` glob names (relative to
+/// the config's folder, as `exclude`), in every file without one; a waiver
+/// without a reason, or naming no rule, makes the config bad (exit 2).
+#[test]
+fn a_config_waiver_silences_its_rule_in_the_files_it_names() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let book = format!(
+        "{}/examples/chengde-2022-xlsx/01-jujia-yanglao.xlsx",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::create_dir(d.join("2022")).unwrap();
+    std::fs::copy(&book, d.join("2022/自评表.xlsx")).unwrap();
+    std::fs::copy(&book, d.join("other.xlsx")).unwrap();
+    let run = || json(&jixiao(&["check", "--format", "json", "."], d));
+    let jx304 = |fs: &[Value]| -> Vec<(String, bool)> {
+        let mut v: Vec<_> = fs
+            .iter()
+            .filter(|f| f["code"] == "JX304")
+            .map(|f| {
+                (
+                    f["file"].as_str().unwrap().to_owned(),
+                    f["suppressed"] == true,
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let before = jx304(&run());
+    assert_eq!(before.len(), 2, "{before:?}");
+    assert!(before.iter().all(|(_, s)| !s));
+    std::fs::write(
+        d.join(".jixiao.yaml"),
+        "waivers:\n  - rule: jx304\n    reason: 财政资金未拨付到位，经专家评审会同意\n    file: 2022/*.xlsx\n    approved_by: 2023-03-15 专家评审会\n",
+    )
+    .unwrap();
+    let fs = run();
+    assert_eq!(
+        jx304(&fs),
+        vec![
+            ("2022/自评表.xlsx".to_owned(), true),
+            ("other.xlsx".to_owned(), false)
+        ]
+    );
+    let waived = fs.iter().find(|f| f["suppressed"] == true).unwrap();
+    assert_eq!(waived["reason"], "财政资金未拨付到位，经专家评审会同意");
+    // Without `file`: every file.
+    std::fs::write(
+        d.join(".jixiao.yaml"),
+        "豁免:\n  - 规则: JX304\n    理由: 经专家评审会同意\n",
+    )
+    .unwrap();
+    assert!(jx304(&run()).iter().all(|(_, s)| *s));
+    // No reason, an unknown rule: a bad config.
+    for bad in [
+        "waivers:\n  - rule: JX304\n",
+        "waivers:\n  - rule: JX999\n    reason: x\n",
+        "waivers:\n  - rule: JX304\n    reson: x\n",
+    ] {
+        std::fs::write(d.join(".jixiao.yaml"), bad).unwrap();
+        let o = jixiao(&["check", "."], d);
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "{bad}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+}
