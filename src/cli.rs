@@ -1489,9 +1489,20 @@ fn cmd_import(a: &ImportArgs, lang: Lang, out: &mut dyn Write) -> i32 {
         eprintln!("{}{}: {e}", err(lang), o.display());
         return 2;
     }
+    // Two sheets whose names differ only in characters a file name cannot
+    // hold (`a<b`, `a>b`) get `-2`, `-3`…: no table overwrites another.
+    let mut used = std::collections::HashSet::new();
     for t in &book.tables {
         let path = if is_dir {
-            o.join(table_file_name(&stem, &t.sheet, several))
+            let name = table_file_name(&stem, &t.sheet, several);
+            let mut unique = name.clone();
+            for n in 2.. {
+                if used.insert(unique.to_lowercase()) {
+                    break;
+                }
+                unique = format!("{}-{n}.yaml", name.trim_end_matches(".yaml"));
+            }
+            o.join(unique)
         } else {
             o.clone()
         };

@@ -465,3 +465,28 @@ fn a_workbook_without_a_table_is_skipped_in_a_folder_and_reported_when_named() {
     assert!(out.contains("jixiao import"), "{out}");
     assert!(!out.contains("UTF-8"), "{out}");
 }
+
+/// Two sheets whose names differ only in characters a file name cannot hold
+/// (`a<b`, `a>b`) both become `…-a_b.yaml`: the second is written as
+/// `…-a_b-2.yaml`, so no table is lost.
+#[test]
+fn import_keeps_two_tables_whose_file_names_would_collide() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let yaml = std::fs::read_to_string(example("01-jujia-yanglao.yaml")).unwrap();
+    let mut wb = common::book_of(&[("a<b", &yaml), ("a>b", &yaml)], &|s| s.to_owned());
+    wb.save(d.join("two.xlsx")).unwrap();
+    let o = jixiao(&["import", "two.xlsx", "-o", "out/"], d);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let mut names: Vec<String> = std::fs::read_dir(d.join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["two-a_b-2.yaml", "two-a_b.yaml"]);
+}
