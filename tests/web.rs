@@ -12,6 +12,8 @@
 //! Skipped, saying why, when the wasm target cannot be installed or no
 //! Chromium is installed.
 
+mod common;
+
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -187,51 +189,6 @@ fn b64(bytes: &[u8]) -> String {
         }
     }
     s
-}
-
-/// `book` with its first sheet twice, the second named 第二表: a workbook of
-/// two tables.
-fn two_tables(book: &[u8]) -> Vec<u8> {
-    use std::io::Read;
-    let mut z = zip::ZipArchive::new(std::io::Cursor::new(book)).unwrap();
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for i in 0..z.len() {
-        let mut e = z.by_index(i).unwrap();
-        let name = e.name().unwrap().to_string();
-        let mut data = Vec::new();
-        e.read_to_end(&mut data).unwrap();
-        let text = String::from_utf8_lossy(&data);
-        let data = match name.as_str() {
-            "xl/workbook.xml" => text
-                .replace(
-                    "</sheets>",
-                    "<sheet name=\"第二表\" sheetId=\"99\" r:id=\"rId99\"/></sheets>",
-                )
-                .into_bytes(),
-            "xl/_rels/workbook.xml.rels" => text
-                .replace(
-                    "</Relationships>",
-                    "<Relationship Id=\"rId99\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet99.xml\"/></Relationships>",
-                )
-                .into_bytes(),
-            "[Content_Types].xml" => text
-                .replace(
-                    "</Types>",
-                    "<Override PartName=\"/xl/worksheets/sheet99.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/></Types>",
-                )
-                .into_bytes(),
-            _ => data,
-        };
-        out.start_file(name.as_str(), opts).unwrap();
-        out.write_all(&data).unwrap();
-        if name == "xl/worksheets/sheet1.xml" {
-            out.start_file("xl/worksheets/sheet99.xml", opts).unwrap();
-            out.write_all(&data).unwrap();
-        }
-    }
-    out.finish().unwrap().into_inner()
 }
 
 /// The YAML files of a folder as a JS array of `{name, bytes}` (names as dropped: bare).
@@ -432,7 +389,7 @@ fn review_room_page_in_chromium() {
 
     // A workbook of several tables: JSON names the workbook in `file`, and
     // the page still puts each finding under its own table.
-    let two = two_tables(&std::fs::read(books.join("01-jujia-yanglao.xlsx")).unwrap());
+    let two = common::two_tables(&std::fs::read(books.join("01-jujia-yanglao.xlsx")).unwrap());
     let found = cdp.eval(&format!(
         "jixiao.check({})",
         files_of(&books, ".none", &[("two.xlsx", &two)])

@@ -356,48 +356,12 @@ fn import_and_export_read_only_regular_files_and_never_overwrite_an_input() {
 /// workbook, with `sheet` and `cell` saying where.
 #[test]
 fn json_names_the_workbook_of_a_table_in_a_book_of_several() {
-    use std::io::{Read, Write};
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
     let text = std::fs::read_to_string(example("01-jujia-yanglao.yaml")).unwrap();
     let one = jixiao::workbook::export(&text).unwrap();
     // The same sheet twice, the second named 第二表.
-    let mut z = zip::ZipArchive::new(std::io::Cursor::new(&one[..])).unwrap();
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for i in 0..z.len() {
-        let mut e = z.by_index(i).unwrap();
-        let name = e.name().unwrap().to_string();
-        let mut data = String::new();
-        e.read_to_string(&mut data).unwrap();
-        let data = match name.as_str() {
-            "xl/workbook.xml" => {
-                let at = data.find("</sheets>").unwrap();
-                format!(
-                    "{}<sheet name=\"第二表\" sheetId=\"9\" r:id=\"rId99\"/>{}",
-                    &data[..at],
-                    &data[at..]
-                )
-            }
-            "xl/_rels/workbook.xml.rels" => data.replace(
-                "</Relationships>",
-                "<Relationship Id=\"rId99\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet99.xml\"/></Relationships>",
-            ),
-            "[Content_Types].xml" => data.replace(
-                "</Types>",
-                "<Override PartName=\"/xl/worksheets/sheet99.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/></Types>",
-            ),
-            _ => data,
-        };
-        out.start_file(name.as_str(), opts).unwrap();
-        out.write_all(data.as_bytes()).unwrap();
-        if name == "xl/worksheets/sheet1.xml" {
-            out.start_file("xl/worksheets/sheet99.xml", opts).unwrap();
-            out.write_all(data.as_bytes()).unwrap();
-        }
-    }
-    std::fs::write(d.join("two.xlsx"), out.finish().unwrap().into_inner()).unwrap();
+    std::fs::write(d.join("two.xlsx"), common::two_tables(&one)).unwrap();
     let o = jixiao(&["check", "--no-config", "--format", "json", "two.xlsx"], d);
     let items: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let got: Vec<(String, String, String)> = items

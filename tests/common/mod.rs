@@ -1,5 +1,6 @@
 //! Helpers shared by the workbook tests: official tables written as another
-//! program (rust_xlsxwriter) would write them.
+//! program (rust_xlsxwriter) would write them, and books edited part by part.
+#![allow(dead_code)] // each test binary uses some of them
 
 /// A workbook with one sheet per `(name, declaration YAML)`, each holding the
 /// official table `jixiao::workbook::export` makes of it, merged ranges
@@ -38,4 +39,49 @@ pub fn book_of(
         }
     }
     wb
+}
+
+/// `book` with its first sheet twice, the second named 第二表: a workbook of
+/// two tables.
+pub fn two_tables(book: &[u8]) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(book)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..z.len() {
+        let mut e = z.by_index(i).unwrap();
+        let name = e.name().unwrap().to_string();
+        let mut data = Vec::new();
+        e.read_to_end(&mut data).unwrap();
+        let text = String::from_utf8_lossy(&data);
+        let data = match name.as_str() {
+            "xl/workbook.xml" => text
+                .replace(
+                    "</sheets>",
+                    "<sheet name=\"第二表\" sheetId=\"99\" r:id=\"rId99\"/></sheets>",
+                )
+                .into_bytes(),
+            "xl/_rels/workbook.xml.rels" => text
+                .replace(
+                    "</Relationships>",
+                    "<Relationship Id=\"rId99\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet99.xml\"/></Relationships>",
+                )
+                .into_bytes(),
+            "[Content_Types].xml" => text
+                .replace(
+                    "</Types>",
+                    "<Override PartName=\"/xl/worksheets/sheet99.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/></Types>",
+                )
+                .into_bytes(),
+            _ => data,
+        };
+        out.start_file(name.as_str(), opts).unwrap();
+        out.write_all(&data).unwrap();
+        if name == "xl/worksheets/sheet1.xml" {
+            out.start_file("xl/worksheets/sheet99.xml", opts).unwrap();
+            out.write_all(&data).unwrap();
+        }
+    }
+    out.finish().unwrap().into_inner()
 }
