@@ -3,12 +3,13 @@
 //! collections, plain and simply quoted one-line scalars, comments) read
 //! straight from the bytes into the same spanned tree, a few times faster
 //! than saphyr-parser's event stream. Anything else — tabs, CR without LF,
-//! anchors, tags, block scalars, multi-line or escaped scalars, documents
-//! markers, an error, a limit reached — is declined (`None`), and the caller
-//! reads the text with saphyr-parser as before. So the tree, its spans and
-//! every error message are saphyr-parser's by construction; a test compares
-//! both paths on every YAML file of the repository and on many variants of
-//! them.
+//! anchors, tags, block scalars, multi-line or escaped scalars, document
+//! markers, an error, a limit reached, a place where saphyr-parser's spans
+//! have a quirk — is declined (`None`), and the caller reads the text with
+//! saphyr-parser as before. So the tree, its spans and every error message
+//! are saphyr-parser's: the tests compare both paths on every YAML text of
+//! the repository and variants of them and on generated documents, and the
+//! `yaml` fuzz target on any input.
 
 use super::{Limits, Node, Yaml};
 use crate::source::Span;
@@ -128,8 +129,8 @@ impl<'a> Reader<'a> {
     }
 
     /// The first content line at or after the line starting at `from`;
-    /// `None` at the end. A line starting `---`, `...` or `%` declines
-    /// (`Some(None)` is not used: such a line ends the fast path).
+    /// `None` at the end. (Its callers decline a document marker, `---` or
+    /// `...`, with [`Reader::doc_marker`]; a `%` line is no key.)
     fn content_line(&self, mut from: usize) -> Option<Line> {
         while from < self.b.len() {
             let mut i = from;
