@@ -1257,20 +1257,15 @@ fn apply_waivers(
     for (i, f) in findings.iter().enumerate() {
         by_code.entry(f.code.clone()).or_default().push(i);
     }
-    let known = |code: &str| {
-        rules.rule(code).is_some()
-            || rules.off.iter().any(|c| &**c == code)
-            || load::loader_code(code).is_some()
-    };
     for w in waivers {
         // `jx304` is JX304, as for --select and explain (unless a rule of
         // the user's is spelt in lower case).
         let upper = w.code.to_ascii_uppercase();
-        let code = match known(&w.code) || !known(&upper) {
+        let code = match rules.knows(&w.code) || !rules.knows(&upper) {
             true => w.code.as_str(),
             false => upper.as_str(),
         };
-        if code.is_empty() || !known(code) {
+        if code.is_empty() || !rules.knows(code) {
             let msg = match (lang, code.is_empty()) {
                 (Lang::Zh, true) => "豁免没有写明 rule（规则编号）".to_owned(),
                 (Lang::En, true) => "the waiver names no rule".to_owned(),
@@ -1278,12 +1273,7 @@ fn apply_waivers(
                 (Lang::En, false) => format!("the waiver names `{code}`, which is not a rule"),
             };
             let mut f = code_finding("JX009", lang, msg, file, w.at);
-            let codes = rules
-                .rules
-                .iter()
-                .map(|r| &*r.code)
-                .chain(rules.off.iter().map(|c| &**c))
-                .chain(load::LOADER_CODES.iter().map(|c| c.code));
+            let codes = rules.codes();
             // Each case its own help (first contact #28).
             f = f.with_help(guess_or(
                 load::did_you_mean(code, codes),

@@ -37,10 +37,7 @@ pub(super) fn parse(text: &str, limits: Limits) -> Option<Node<'_>> {
     }
     let (root, next) = p.block_map(0, first.content, 0)?;
     // Nothing may follow the root mapping.
-    match next {
-        None => Some(root),
-        Some(_) => None,
-    }
+    next.is_none().then_some(root)
 }
 
 /// No byte the subset leaves to saphyr-parser: control characters (tab and
@@ -246,7 +243,8 @@ impl<'a> Reader<'a> {
     fn map_value(&mut self, indent: usize, colon: usize, depth: usize) -> Read<'a> {
         let end = self.line_end(colon);
         let v = skip_spaces(self.b, colon + 1, end);
-        if v < end && !(self.b[v] == b'#' && v > colon + 1) {
+        // (The colon is followed by a space, so a `#` here starts a comment.)
+        if v < end && self.b[v] != b'#' {
             return self.inline(v, end, depth + 1);
         }
         // Nothing on the line: a nested block, or null.
@@ -283,7 +281,7 @@ impl<'a> Reader<'a> {
         loop {
             let end = self.line_end(dash);
             let q = skip_spaces(self.b, dash + 1, end);
-            if q >= end || q == dash + 1 || self.b[q] == b'#' || is_entry(self.b, q) {
+            if q >= end || self.b[q] == b'#' || is_entry(self.b, q) {
                 return None;
             }
             // In a sequence at its key's indent, saphyr-parser's span of a
