@@ -1,6 +1,8 @@
 //! Hostile workbooks: each is one `BookError` (or a table read within the
 //! caps), bounded in time, never a panic.
 
+mod common;
+
 use jixiao::workbook::{self, BookError};
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};
@@ -16,22 +18,13 @@ fn exported() -> Vec<u8> {
 
 /// The same workbook with `sheet1.xml` rewritten by `f`.
 fn with_sheet(bytes: &[u8], f: impl Fn(&str) -> String) -> Vec<u8> {
-    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for i in 0..z.len() {
-        let mut e = z.by_index(i).unwrap();
-        let name = e.name().unwrap().to_string();
-        let mut data = Vec::new();
-        e.read_to_end(&mut data).unwrap();
-        if name == "xl/worksheets/sheet1.xml" {
-            data = f(&String::from_utf8(data).unwrap()).into_bytes();
-        }
-        out.start_file(name, opts).unwrap();
-        out.write_all(&data).unwrap();
-    }
-    out.finish().unwrap().into_inner()
+    common::rezip(bytes, |name, data| {
+        let data = match name {
+            "xl/worksheets/sheet1.xml" => f(&String::from_utf8(data).unwrap()).into_bytes(),
+            _ => data,
+        };
+        vec![(name.to_owned(), data)]
+    })
 }
 
 fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {

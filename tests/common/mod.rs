@@ -41,9 +41,9 @@ pub fn book_of(
     wb
 }
 
-/// `book` with its first sheet twice, the second named 第二表: a workbook of
-/// two tables.
-pub fn two_tables(book: &[u8]) -> Vec<u8> {
+/// `book` with each part passed through `f` (name, bytes), which gives the
+/// parts written in its place (none, itself, or more).
+pub fn rezip(book: &[u8], f: impl Fn(&str, Vec<u8>) -> Vec<(String, Vec<u8>)>) -> Vec<u8> {
     use std::io::{Read, Write};
     let mut z = zip::ZipArchive::new(std::io::Cursor::new(book)).unwrap();
     let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
@@ -54,34 +54,40 @@ pub fn two_tables(book: &[u8]) -> Vec<u8> {
         let name = e.name().unwrap().to_string();
         let mut data = Vec::new();
         e.read_to_end(&mut data).unwrap();
-        let text = String::from_utf8_lossy(&data);
-        let data = match name.as_str() {
-            "xl/workbook.xml" => text
-                .replace(
-                    "</sheets>",
-                    "<sheet name=\"第二表\" sheetId=\"99\" r:id=\"rId99\"/></sheets>",
-                )
-                .into_bytes(),
-            "xl/_rels/workbook.xml.rels" => text
-                .replace(
-                    "</Relationships>",
-                    "<Relationship Id=\"rId99\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet99.xml\"/></Relationships>",
-                )
-                .into_bytes(),
-            "[Content_Types].xml" => text
-                .replace(
-                    "</Types>",
-                    "<Override PartName=\"/xl/worksheets/sheet99.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/></Types>",
-                )
-                .into_bytes(),
-            _ => data,
-        };
-        out.start_file(name.as_str(), opts).unwrap();
-        out.write_all(&data).unwrap();
-        if name == "xl/worksheets/sheet1.xml" {
-            out.start_file("xl/worksheets/sheet99.xml", opts).unwrap();
+        for (name, data) in f(&name, data) {
+            out.start_file(name, opts).unwrap();
             out.write_all(&data).unwrap();
         }
     }
     out.finish().unwrap().into_inner()
+}
+
+/// `book` with its first sheet twice, the second named 第二表: a workbook of
+/// two tables.
+pub fn two_tables(book: &[u8]) -> Vec<u8> {
+    rezip(book, |name, data| {
+        let text = String::from_utf8_lossy(&data);
+        let edited = match name {
+            "xl/workbook.xml" => text.replace(
+                "</sheets>",
+                "<sheet name=\"第二表\" sheetId=\"99\" r:id=\"rId99\"/></sheets>",
+            ),
+            "xl/_rels/workbook.xml.rels" => text.replace(
+                "</Relationships>",
+                "<Relationship Id=\"rId99\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet99.xml\"/></Relationships>",
+            ),
+            "[Content_Types].xml" => text.replace(
+                "</Types>",
+                "<Override PartName=\"/xl/worksheets/sheet99.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/></Types>",
+            ),
+            "xl/worksheets/sheet1.xml" => {
+                return vec![
+                    (name.to_owned(), data.clone()),
+                    ("xl/worksheets/sheet99.xml".to_owned(), data),
+                ];
+            }
+            _ => return vec![(name.to_owned(), data)],
+        };
+        vec![(name.to_owned(), edited.into_bytes())]
+    })
 }
